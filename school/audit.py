@@ -1,0 +1,111 @@
+"""The one audit trail: who, when, before, after, why.
+
+Services call `record(...)` inside their transaction, so an audit row exists exactly when the change
+it describes was committed. `snapshot(instance)` gives a JSON-safe dict of a model's concrete fields.
+
+    before = snapshot(pupil)
+    pupil.year_group = 4
+    pupil.save()
+    record(actor=user, action="school.pupil.changed", obj=pupil, before=before, after=snapshot(pupil),
+           reason="Moved up a year")
+"""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db import models
+
+from .models import AuditEntry, Membership
+
+
+def _json_value(value):
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile: keep the stored name only
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = _json_value(getattr(instance, field.attname))
+    return data
+
+
+def describe_actor(actor, school) -> tuple[str, str]:
+    if actor is None:
+        return "System", "Automatic"
+    roles = Membership.objects.filter(user=actor, is_active=True)
+    if school is not None:
+        roles = roles.filter(school=school)
+    labels = sorted({m.get_role_display() for m in roles})
+    return str(actor), ", ".join(labels)
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    school=None,
+    pupil=None,
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        school = school or getattr(obj, "school", None)
+        if pupil is None and obj._meta.label_lower == "school.pupil":
+            pupil = obj
+        if pupil is None and hasattr(obj, "pupil_id"):
+            pupil = obj.pupil
+    actor_name, actor_role = describe_actor(actor, school)
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor_name[:200],
+        actor_role=actor_role[:200],
+        school=school,
+        pupil=pupil,
+        action=action,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        object_repr=(str(obj) if obj is not None else "")[:300],
+        before=before,
+        after=after,
+        reason=reason or "",
+    )
+
+
+def record_bulk(*, actor, action: str, entries: list[dict], school=None, reason: str = "") -> None:
+    """One audit row per changed object, written in one INSERT (bulk register saves, imports)."""
+    actor_name, actor_role = describe_actor(actor, school)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                actor_name=actor_name[:200],
+                actor_role=actor_role[:200],
+                school=school,
+                pupil_id=entry.get("pupil_id"),
+                action=action,
+                object_type=entry["object_type"],
+                object_id=str(entry.get("object_id") or ""),
+                object_repr=str(entry.get("object_repr", ""))[:300],
+                before=entry.get("before"),
+                after=entry.get("after"),
+                reason=entry.get("reason", reason) or "",
+            )
+            for entry in entries
+        ]
+    )

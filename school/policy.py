@@ -1,0 +1,212 @@
+"""The one policy module: who may do what, and which objects each person can reach.
+
+Every view gets its objects through an `access_*` helper here. An object outside the user's scope
+is a 404 (we do not confirm it exists); a page the role may not use at all is a 403.
+
+Roles are per school (Membership). A trust lead's membership reaches every school of that trust.
+Capabilities are named strings; `ROLE_CAPABILITIES` is the whole table, so a reviewer can read in one
+place what each role can do.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Pupil, RegistrationClass, Role, School
+
+# --- capabilities -------------------------------------------------------------------------------
+VIEW_PUPILS = "view_pupils"  # pupil-level data (scope narrowed for class staff by pupils_in_scope)
+VIEW_ALL_PUPILS = "view_all_pupils"  # every pupil of the school, not only own classes
+VIEW_SAFEGUARDING = "view_safeguarding"  # child in need / child protection status
+EDIT_PUPILS = "edit_pupils"
+IMPORT_PUPILS = "import_pupils"
+MANAGE_SCHOOL = "manage_school"  # classes, calendar, memberships
+VIEW_AUDIT = "view_audit"
+TAKE_OWN_REGISTERS = "take_own_registers"
+TAKE_ANY_REGISTER = "take_any_register"
+MANAGE_ATTENDANCE = "manage_attendance"  # absence calls, N queue, imports, statistics
+DECIDE_LEAVE = "decide_leave"  # leave of absence decisions (headteacher)
+VIEW_ATTENDANCE_STATS = "view_attendance_stats"
+MANAGE_SEND = "manage_send"  # SENDCo work: triage, register, cycles, provision
+RAISE_CONCERN = "raise_concern"
+VIEW_SEND = "view_send"  # needs, targets, strategies, passports of pupils in scope
+VIEW_CONFIDENTIAL_DOCUMENTS = "view_confidential_documents"
+MANAGE_CASES = "manage_cases"  # graduated response cases
+VIEW_CASES = "view_cases"
+EDIT_TIERS = "edit_tiers"
+VIEW_AGGREGATES = "view_aggregates"  # anonymised figures only
+MANAGE_RETENTION = "manage_retention"
+VIEW_LOGIN_HISTORY = "view_login_history"
+
+_STAFF_COMMON = {VIEW_PUPILS, VIEW_SEND, RAISE_CONCERN, VIEW_AGGREGATES}
+_OFFICE_LEVEL = _STAFF_COMMON | {VIEW_ALL_PUPILS}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.HEADTEACHER: frozenset(
+        _OFFICE_LEVEL
+        | {
+            VIEW_SAFEGUARDING,
+            EDIT_PUPILS,
+            IMPORT_PUPILS,
+            MANAGE_SCHOOL,
+            VIEW_AUDIT,
+            TAKE_ANY_REGISTER,
+            MANAGE_ATTENDANCE,
+            DECIDE_LEAVE,
+            VIEW_ATTENDANCE_STATS,
+            MANAGE_SEND,
+            VIEW_CONFIDENTIAL_DOCUMENTS,
+            MANAGE_CASES,
+            VIEW_CASES,
+            EDIT_TIERS,
+            MANAGE_RETENTION,
+            VIEW_LOGIN_HISTORY,
+        }
+    ),
+    Role.SENDCO: frozenset(
+        _OFFICE_LEVEL | {MANAGE_SEND, VIEW_CONFIDENTIAL_DOCUMENTS, VIEW_ATTENDANCE_STATS, VIEW_CASES}
+    ),
+    Role.ATTENDANCE_OFFICER: frozenset(
+        _OFFICE_LEVEL
+        | {TAKE_ANY_REGISTER, MANAGE_ATTENDANCE, VIEW_ATTENDANCE_STATS, MANAGE_CASES, VIEW_CASES, EDIT_TIERS}
+    ),
+    Role.DSL: frozenset(_OFFICE_LEVEL | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES}),
+    Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS}),
+    Role.TEACHING_ASSISTANT: frozenset(_STAFF_COMMON),
+    Role.OFFICE_STAFF: frozenset(
+        _OFFICE_LEVEL | {EDIT_PUPILS, IMPORT_PUPILS, TAKE_ANY_REGISTER, MANAGE_ATTENDANCE}
+    ),
+    Role.GOVERNOR: frozenset({VIEW_AGGREGATES}),
+    Role.TRUST_LEAD: frozenset({VIEW_AGGREGATES, VIEW_ATTENDANCE_STATS, VIEW_ALL_PUPILS, VIEW_PUPILS}),
+}
+
+# Roles whose pupil scope is their own registration classes.
+CLASS_SCOPED_ROLES = {Role.CLASS_TEACHER, Role.TEACHING_ASSISTANT}
+
+
+# --- who the user is, where -----------------------------------------------------------------------
+def schools_for(user) -> QuerySet[School]:
+    """Schools the user may work in: their memberships, plus every school of a trust they lead."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    trust_ids = memberships.filter(role=Role.TRUST_LEAD).values("school__trust_id")
+    return School.objects.filter(Q(memberships__in=memberships) | Q(trust_id__in=trust_ids)).distinct()
+
+
+def roles_at(user, school: School | None) -> frozenset[str]:
+    """The user's roles at `school`, cached on the user object for the request."""
+    if school is None or not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_roles_cache", {})
+    if school.pk not in cache:
+        rows = Membership.objects.filter(user=user, is_active=True).filter(
+            Q(school=school) | Q(role=Role.TRUST_LEAD, school__trust_id=school.trust_id)
+        )
+        cache[school.pk] = frozenset(rows.values_list("role", flat=True))
+    return cache[school.pk]
+
+
+def capabilities(user, school: School | None) -> frozenset[str]:
+    caps: set[str] = set()
+    for role in roles_at(user, school):
+        caps |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(caps)
+
+
+def can(user, school: School | None, capability: str) -> bool:
+    return capability in capabilities(user, school)
+
+
+def require(user, school: School | None, capability: str) -> None:
+    if not can(user, school, capability):
+        raise PermissionDenied
+
+
+def is_class_scoped(user, school: School) -> bool:
+    """True when the user's pupil scope is their own classes (teachers and TAs without wider roles)."""
+    return not can(user, school, VIEW_ALL_PUPILS)
+
+
+def can_see_safeguarding(user, school: School) -> bool:
+    return can(user, school, VIEW_SAFEGUARDING)
+
+
+# --- scopes -----------------------------------------------------------------------------------------
+def classes_in_scope(user, school: School) -> QuerySet[RegistrationClass]:
+    classes = RegistrationClass.objects.filter(school=school)
+    if not can(user, school, VIEW_PUPILS):
+        return classes.none()
+    if is_class_scoped(user, school):
+        classes = classes.filter(staff=user)
+    return classes
+
+
+def pupils_in_scope(user, school: School) -> QuerySet[Pupil]:
+    """Every pupil the user may see at `school` (on roll or not: callers narrow by date)."""
+    pupils = Pupil.objects.filter(school=school)
+    if not can(user, school, VIEW_PUPILS):
+        return pupils.none()
+    if is_class_scoped(user, school):
+        pupils = pupils.filter(registration_class__staff=user)
+    return pupils
+
+
+def scoped_to_pupils(user, school: School, queryset: QuerySet, *, pupil_field: str = "pupil") -> QuerySet:
+    """Narrow any queryset of pupil-owned records (marks, cases, SEND records) to the user's pupils."""
+    return queryset.filter(**{f"{pupil_field}__in": pupils_in_scope(user, school)})
+
+
+# --- access helpers: the object or a 404 -----------------------------------------------------------
+def access_pupil(user, school: School, pupil_id) -> Pupil:
+    try:
+        return pupils_in_scope(user, school).select_related("registration_class").get(pk=pupil_id)
+    except (Pupil.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such pupil.") from None
+
+
+def access_class(user, school: School, class_id) -> RegistrationClass:
+    try:
+        return classes_in_scope(user, school).get(pk=class_id)
+    except (RegistrationClass.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such class.") from None
+
+
+def access_pupil_record(user, school: School, queryset: QuerySet, pk, *, pupil_field: str = "pupil"):
+    """A record owned by a pupil (a mark, a concern, a case...), or 404 if its pupil is out of scope."""
+    try:
+        return scoped_to_pupils(user, school, queryset, pupil_field=pupil_field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None
+
+
+def access_school_record(school: School, queryset: QuerySet, pk, *, school_field: str = "school"):
+    """A record that belongs to a school (a class, a calendar entry, a membership), or 404."""
+    try:
+        return queryset.filter(**{school_field: school}).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None
+
+
+# --- view decorator --------------------------------------------------------------------------------
+def capability_required(capability: str):
+    """Require a logged-in user holding `capability` at the current school (request.school)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            from django.contrib.auth.views import redirect_to_login
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, request.school, capability)
+            return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability
+        return wrapper
+
+    return decorator

@@ -1,0 +1,141 @@
+"""Shared fixtures: a school with a calendar, staff personas in every role, and logged-in clients.
+
+Personas: headteacher, sendco, attendance_officer, dsl, class_teacher (of `own_class`),
+teaching_assistant (of `own_class`), office_staff, governor, trust_lead, other_school_teacher.
+`login(user)` returns a test client signed in as that user (with whatever second factor the
+security layer requires), so tests never depend on how sign-in works.
+"""
+
+import os
+from datetime import date
+
+import pytest
+
+from school.models import Role
+from tests import factories as f
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def school(db):
+    school = f.SchoolFactory(name="Meadowbank Primary")
+    f.add_academic_year(school, inset=[date(2026, 9, 1)])
+    return school
+
+
+@pytest.fixture
+def other_school(db):
+    other = f.SchoolFactory(name="Hillside Primary")
+    f.add_academic_year(other)
+    return other
+
+
+@pytest.fixture
+def own_class(school):
+    return f.RegistrationClassFactory(school=school, name="Oak", year_group=3)
+
+
+@pytest.fixture
+def other_class(school):
+    return f.RegistrationClassFactory(school=school, name="Ash", year_group=4)
+
+
+@pytest.fixture
+def pupil(own_class):
+    return f.PupilFactory(school=own_class.school, registration_class=own_class)
+
+
+@pytest.fixture
+def other_class_pupil(other_class):
+    return f.PupilFactory(school=other_class.school, registration_class=other_class)
+
+
+@pytest.fixture
+def other_school_pupil(other_school):
+    cls = f.RegistrationClassFactory(school=other_school, name="Elm", year_group=3)
+    return f.PupilFactory(school=other_school, registration_class=cls)
+
+
+@pytest.fixture
+def headteacher(school):
+    return f.staff(school, Role.HEADTEACHER, username="head")
+
+
+@pytest.fixture
+def sendco(school):
+    return f.staff(school, Role.SENDCO, username="sendco")
+
+
+@pytest.fixture
+def attendance_officer(school):
+    return f.staff(school, Role.ATTENDANCE_OFFICER, username="attendance")
+
+
+@pytest.fixture
+def dsl(school):
+    return f.staff(school, Role.DSL, username="dsl")
+
+
+@pytest.fixture
+def class_teacher(school, own_class):
+    user = f.staff(school, Role.CLASS_TEACHER, username="teacher")
+    own_class.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def teaching_assistant(school, own_class):
+    user = f.staff(school, Role.TEACHING_ASSISTANT, username="ta")
+    own_class.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def office_staff(school):
+    return f.staff(school, Role.OFFICE_STAFF, username="office")
+
+
+@pytest.fixture
+def governor(school):
+    return f.staff(school, Role.GOVERNOR, username="governor")
+
+
+@pytest.fixture
+def trust_lead(school):
+    return f.staff(school, Role.TRUST_LEAD, username="trustlead")
+
+
+@pytest.fixture
+def other_school_teacher(other_school):
+    user = f.staff(other_school, Role.CLASS_TEACHER, username="otherteacher")
+    cls = f.RegistrationClassFactory(school=other_school, name="Birch", year_group=3)
+    cls.staff.add(user)
+    return user
+
+
+def sign_in(client, user):
+    """Sign `client` in as `user`, passing any second factor the security layer requires."""
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> a Django test client signed in as `user` (one client per test)."""
+
+    def _login(user):
+        return sign_in(client, user)
+
+    return _login
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) -> a fresh signed-in client, for tests that need several users at once."""
+    from django.test import Client
+
+    def _client_for(user):
+        return sign_in(Client(), user)
+
+    return _client_for

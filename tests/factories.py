@@ -1,0 +1,154 @@
+"""factory_boy factories shared by every app's tests. Add new factories at the end of the file."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from school.models import (
+    AcademicYear,
+    ClosureDay,
+    Contact,
+    Membership,
+    Pupil,
+    PupilContact,
+    RegistrationClass,
+    Role,
+    School,
+    TermPeriod,
+    Trust,
+)
+from school.upn import check_letter
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+# The 2026/27 year used across tests (a realistic English calendar; fictional INSET days).
+HALF_TERMS_2026_27 = [
+    ("Autumn 1", date(2026, 9, 2), date(2026, 10, 23)),
+    ("Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),
+    ("Spring 1", date(2027, 1, 5), date(2027, 2, 12)),
+    ("Spring 2", date(2027, 2, 22), date(2027, 3, 26)),
+    ("Summer 1", date(2027, 4, 12), date(2027, 5, 28)),
+    ("Summer 2", date(2027, 6, 7), date(2027, 7, 21)),
+]
+HALF_TERMS_2025_26 = [
+    ("Autumn 1", date(2025, 9, 3), date(2025, 10, 24)),
+    ("Autumn 2", date(2025, 11, 3), date(2025, 12, 19)),
+    ("Spring 1", date(2026, 1, 5), date(2026, 2, 13)),
+    ("Spring 2", date(2026, 2, 23), date(2026, 3, 27)),
+    ("Summer 1", date(2026, 4, 13), date(2026, 5, 22)),
+    ("Summer 2", date(2026, 6, 1), date(2026, 7, 22)),
+]
+
+
+def make_upn(serial: int, la: int = 938, establishment: int = 2001, year: int = 19) -> str:
+    body = f"{la:03d}{establishment:04d}{year:02d}{serial:03d}"
+    return check_letter(body) + body
+
+
+class TrustFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trust
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Brookfield Learning Trust {n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    trust = factory.SubFactory(TrustFactory)
+    name = factory.Sequence(lambda n: f"Meadowbank Primary {n}")
+    urn = factory.Sequence(lambda n: f"{900000 + n}")
+    local_authority = "Northshire"
+
+
+def add_academic_year(school, name="2026/27", half_terms=HALF_TERMS_2026_27, inset=()):
+    year = AcademicYear.objects.create(
+        school=school, name=name, start_date=date(half_terms[0][1].year, 9, 1),
+        end_date=date(half_terms[0][1].year + 1, 8, 31),
+    )
+    for period_name, start, end in half_terms:
+        TermPeriod.objects.create(academic_year=year, name=period_name, start_date=start, end_date=end)
+    for day in inset:
+        ClosureDay.objects.create(school=school, date=day, kind=ClosureDay.Kind.INSET, reason="INSET day")
+    return year
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@school.invalid")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = Role.CLASS_TEACHER
+
+
+def staff(school, role, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    Membership.objects.create(user=user, school=school, role=role)
+    return user
+
+
+class RegistrationClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistrationClass
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Class {n}")
+    year_group = 3
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    school = factory.SubFactory(SchoolFactory)
+    upn = factory.Sequence(lambda n: make_upn(n % 1000, establishment=2001 + n // 1000))
+    legal_first_name = factory.Faker("first_name", locale="en_GB")
+    legal_last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = date(2018, 5, 1)
+    sex = Pupil.Sex.FEMALE
+    year_group = factory.LazyAttribute(lambda o: o.registration_class.year_group if o.registration_class else 3)
+    registration_class = None
+    admission_date = date(2022, 9, 1)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    school = factory.SubFactory(SchoolFactory)
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    phone = "01632 960000"
+    email = factory.Sequence(lambda n: f"parent{n}@example.invalid")
+
+
+class PupilContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PupilContact
+
+    pupil = factory.SubFactory(PupilFactory)
+    contact = factory.SubFactory(ContactFactory, school=factory.SelfAttribute("..pupil.school"))
+    relationship = "Parent"
+    parental_responsibility = True
+    priority = 1
