@@ -262,6 +262,12 @@ class Pupil(models.Model):
     young_carer = models.BooleanField(default=False)
     service_child = models.BooleanField(default=False)
     medical_condition = models.BooleanField(default=False)
+    # Census SEN provision (N / K / E). Kept here so every app can group by it; only the send app's
+    # register services change it, through their transition table, which audits the change.
+    sen_provision = models.CharField(
+        "SEN provision", max_length=1, choices=[("N", "No SEN"), ("K", "SEN support"), ("E", "EHC plan")],
+        default="N",
+    )
     # Visible only to the DSL and headteacher (school.policy.can_see_safeguarding).
     safeguarding_status = models.CharField(
         "Child in need / child protection", max_length=3, choices=Safeguarding.choices, blank=True, default=""
