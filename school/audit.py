@@ -109,3 +109,9 @@ def record_bulk(*, actor, action: str, entries: list[dict], school=None, reason:
             for entry in entries
         ]
     )
+
+
+def record_view(*, actor, obj: models.Model, action: str, school=None, pupil=None) -> AuditEntry:
+    """Record that someone viewed or downloaded a sensitive record (an EHC plan, a medical note,
+    a confidential document): who and when, never the content."""
+    return record(actor=actor, action=action, obj=obj, school=school, pupil=pupil)

@@ -35,8 +35,13 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def england_bank_holiday_names(years: Iterable[int]) -> dict[date, str]:
+    """Bank holidays in England for `years`, from the `holidays` package, with their names."""
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=sorted(set(years))).items())
+
+
 def england_bank_holidays(years: Iterable[int]) -> set[date]:
-    return set(holidays.country_holidays("GB", subdiv="ENG", years=sorted(set(years))).keys())
+    return set(england_bank_holiday_names(years))
 
 
 @dataclass(frozen=True)
