@@ -1,1 +1,224 @@
+"""Attendance records: register marks, their amendments, parents' absence calls and leave requests.
 
+A mark is never deleted (School Attendance Regulations 2024: every entry is kept for six years and an
+amendment keeps the original). Changes go through ``attendance.services`` only, which writes a
+``MarkAmendment`` and an audit row for each change.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from school.models import Contact, Pupil, School, Session
+
+from . import codes
+
+
+class RegisterMarkQuerySet(models.QuerySet):
+    def for_session(self, *, day, session):
+        return self.filter(date=day, session=session)
+
+    def between(self, start, end):
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class RegisterMark(models.Model):
+    """One pupil's code for one session. ``version`` rises with every change (optimistic locking)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="register_marks")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="register_marks")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    code = models.CharField(max_length=3)
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = RegisterMarkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "session"]
+        constraints = [
+            # The database, not the form, guarantees one mark per pupil per session (two people
+            # saving the same register at once cannot both insert).
+            models.UniqueConstraint(fields=["pupil", "date", "session"], name="registermark_one_per_session"),
+            models.CheckConstraint(condition=Q(session__in=["AM", "PM"]), name="registermark_session_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "date"], name="registermark_school_date"),
+            models.Index(fields=["pupil", "date"], name="registermark_pupil_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil_id} {self.date:%Y-%m-%d} {self.session}: {self.code}"
+
+    @property
+    def category(self) -> codes.Category:
+        return codes.category_of(self.code)
+
+    def clean(self):
+        errors = {}
+        if self.code and self.date:
+            try:
+                self.code = codes.lookup(self.code, on=self.date).code
+            except codes.UnknownCode as exc:
+                errors["code"] = str(exc)
+        if self.minutes_late is not None and self.code not in codes.LATE_CODES:
+            errors["minutes_late"] = "Minutes late go only with L or U."
+        if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
+            errors["pupil"] = "That pupil belongs to another school."
+        if errors:
+            raise ValidationError(errors)
+
+
+class MarkAmendment(models.Model):
+    """The statutory amendment record: original and new entry, reason, when, who and their position."""
+
+    mark = models.ForeignKey(RegisterMark, on_delete=models.PROTECT, related_name="amendments")
+    old_code = models.CharField(max_length=3)
+    new_code = models.CharField(max_length=3)
+    old_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    new_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField()
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amended_by_name = models.CharField(max_length=200)
+    amended_by_role = models.CharField(max_length=200, blank=True)
+    amended_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["amended_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="markamendment_reason_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_code} -> {self.new_code} ({self.reason})"
+
+
+class AbsenceCall(models.Model):
+    """A parent's call, e-mail or visit explaining an absence, and the code the sessions became."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        VOICEMAIL = "voicemail", "Voicemail"
+        EMAIL = "email", "E-mail"
+        IN_PERSON = "in_person", "In person"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="absence_calls")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="absence_calls")
+    caller_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="absence_calls"
+    )
+    caller_name = models.CharField(max_length=200, blank=True, help_text="If the caller is not a listed contact")
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.PHONE)
+    reason = models.TextField()
+    code = models.CharField(max_length=3)
+    first_date = models.DateField()
+    first_session = models.CharField(max_length=2, choices=Session.choices, default=Session.AM)
+    last_date = models.DateField()
+    last_session = models.CharField(max_length=2, choices=Session.choices, default=Session.PM)
+    expected_return = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["school", "recorded_at"], name="absencecall_school_at")]
+
+    def __str__(self):
+        return f"Absence call for {self.pupil} ({self.code})"
+
+    @property
+    def caller(self) -> str:
+        return str(self.caller_contact) if self.caller_contact_id else self.caller_name
+
+    def clean(self):
+        errors = {}
+        if not self.caller_contact_id and not self.caller_name.strip():
+            errors["caller_name"] = "Choose a contact or type who called."
+        if self.first_date and self.last_date:
+            if (self.last_date, self.last_session) < (self.first_date, self.first_session):
+                errors["last_date"] = "The last session must be on or after the first."
+        if self.expected_return and self.first_date and self.expected_return < self.first_date:
+            errors["expected_return"] = "The expected return cannot be before the absence starts."
+        if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
+            errors["pupil"] = "That pupil belongs to another school."
+        if errors:
+            raise ValidationError(errors)
+
+
+class LeaveRequest(models.Model):
+    """A request for leave of absence in term time; the headteacher grants or refuses it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for a decision"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    # Leave the 2024 regulations allow a headteacher to grant, with the code it is recorded as.
+    LEAVE_CODES = [
+        ("C", "C – exceptional circumstances"),
+        ("C1", "C1 – regulated performance or employment abroad"),
+        ("J1", "J1 – interview"),
+        ("S", "S – study leave"),
+        ("C2", "C2 – temporary part-time timetable"),
+    ]
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="leave_requests")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="leave_requests")
+    requested_by = models.CharField(max_length=200, help_text="The parent or carer asking")
+    start_date = models.DateField()
+    start_session = models.CharField(max_length=2, choices=Session.choices, default=Session.AM)
+    end_date = models.DateField()
+    end_session = models.CharField(max_length=2, choices=Session.choices, default=Session.PM)
+    reason = models.TextField()
+    code = models.CharField("Leave type", max_length=3, choices=LEAVE_CODES, default="C")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Leave for {self.pupil} from {self.start_date:%d %b %Y}"
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date:
+            if (self.end_date, self.end_session) < (self.start_date, self.start_session):
+                errors["end_date"] = "The leave must end on or after the day it starts."
+        if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
+            errors["pupil"] = "That pupil belongs to another school."
+        if errors:
+            raise ValidationError(errors)
+
+
+class LeaveRequestEvent(models.Model):
+    """History of a leave request's status, one row per transition."""
+
+    leave_request = models.ForeignKey(LeaveRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

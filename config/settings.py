@@ -141,7 +141,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: eager in-process unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Tests run tasks eagerly even when CI points CELERY_BROKER_URL at Redis; the one test that starts a
+# real worker switches eager mode off for itself.
+CELERY_TASK_ALWAYS_EAGER = (not CELERY_BROKER_URL) or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"

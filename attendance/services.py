@@ -1,0 +1,512 @@
+"""Every write to attendance records: registers, amendments, absence calls, the N queue, leave.
+
+Each service is keyword-only, atomic, validates with ``full_clean()`` and writes its audit rows
+(``attendance.mark.recorded``, ``attendance.mark.amended``, ``attendance.call.recorded``,
+``attendance.leave.requested``, ``attendance.leave.granted``, ``attendance.leave.refused``).
+
+Saving a register takes a constant number of queries whatever the size of the class: the pupils,
+the existing marks (locked), one bulk insert, one bulk update, one insert of amendments and the
+audit rows. Two people saving at once are told apart by each mark's ``version``: a mark that
+changed after the form was loaded is never overwritten silently (``RegisterConflict``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date as Date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from school import audit
+from school.calendar import BOTH, SchoolCalendar
+from school.models import Pupil, Session
+
+from . import codes, lateness
+from .models import AbsenceCall, LeaveRequest, LeaveRequestEvent, MarkAmendment, RegisterMark
+
+#: Reason written on an N turned into O after five school days (STATUTORY_RULES.md section 3).
+N_TO_O_REASON = "No reason for the absence was established within 5 school days."
+N_AGE_LIMIT = 5
+
+
+# --- results and refusals -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegisterEntry:
+    """What was typed on one row of the register."""
+
+    pupil_id: int
+    code: str
+    minutes_late: int | None = None
+
+
+class RegisterRefused(Exception):
+    """Nothing was saved. ``errors`` maps pupil id -> messages; ``general`` applies to the whole register."""
+
+    def __init__(self, errors: dict[int, list[str]] | None = None, general: Iterable[str] = ()):
+        self.errors = errors or {}
+        self.general = list(general)
+        super().__init__("; ".join(self.general) or "The register has errors.")
+
+
+@dataclass(frozen=True)
+class ChangedMark:
+    pupil_id: int
+    pupil_name: str
+    code: str
+    minutes_late: int | None
+    version: int
+    changed_by: str
+    changed_at: object
+
+
+class RegisterConflict(Exception):
+    """Someone else changed these marks after the form was loaded; nothing was saved."""
+
+    def __init__(self, changes: list[ChangedMark]):
+        self.changes = changes
+        super().__init__(f"{len(changes)} mark(s) changed since the register was opened")
+
+
+@dataclass
+class RegisterResult:
+    recorded: int = 0
+    amended: int = 0
+    unchanged: int = 0
+    converted_to_u: list[str] = field(default_factory=list)
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+def session_code(code: str, session: str) -> str:
+    """``/`` is the morning's present mark and ``\\`` the afternoon's; typing either is accepted."""
+    if code in ("/", "\\"):
+        return "/" if session == Session.AM else "\\"
+    return code
+
+
+def _register_times(school, session):
+    if session == Session.AM:
+        return school.am_register_opens, school.am_register_closes
+    return school.pm_register_opens, school.pm_register_closes
+
+
+def _resolve_code(*, school, day, session, raw_code, minutes_late) -> tuple[str, int | None, bool]:
+    """Check one typed code; return (code, minutes, converted_to_u) or raise ValidationError."""
+    code = session_code(codes.normalise(raw_code), session)
+    try:
+        code = codes.lookup(code, on=day).code
+    except codes.UnknownCode as exc:
+        raise ValidationError(str(exc)) from None
+    if minutes_late is not None and code not in codes.LATE_CODES:
+        raise ValidationError(f"Minutes late go only with L or U, not {code}.")
+    if code == "L":
+        if minutes_late is None:
+            raise ValidationError("Enter how many minutes late the pupil arrived for L.")
+        opens, closes = _register_times(school, session)
+        if lateness.late_code(minutes_late=minutes_late, opens=opens, closes=closes) == "U":
+            return "U", minutes_late, True
+    return code, minutes_late, False
+
+
+def _changed_by(mark) -> str:
+    who = mark.updated_by or mark.recorded_by
+    return str(who) if who else "the system"
+
+
+def _mark_entry(mark, *, before=None, reason=""):
+    after = {"code": mark.code, "minutes_late": mark.minutes_late, "date": mark.date.isoformat(),
+             "session": mark.session, "version": mark.version}
+    return {
+        "object_type": "attendance.registermark",
+        "object_id": mark.pk,
+        "object_repr": f"{mark.date:%d %b %Y} {mark.session}: {mark.code}",
+        "pupil_id": mark.pupil_id,
+        "before": before,
+        "after": after,
+        "reason": reason,
+    }
+
+
+def _session_label(session):
+    return "morning" if session == Session.AM else "afternoon"
+
+
+# --- the register -------------------------------------------------------------------------------------
+def register_save(
+    *,
+    actor,
+    school,
+    registration_class,
+    date: Date,
+    session: str,
+    entries: Iterable[RegisterEntry],
+    expected_versions: dict[int, int],
+    reason: str = "",
+    today: Date | None = None,
+    calendar: SchoolCalendar | None = None,
+) -> RegisterResult:
+    """Save a whole class's register for one session in one transaction, or nothing at all.
+
+    ``expected_versions`` maps pupil id -> the version of that pupil's mark when the form was
+    loaded (0 when there was none). A blank code for a pupil without a mark is skipped; a blank
+    code for a saved mark is refused (marks are never deleted). Changing a saved mark is an
+    amendment and needs ``reason``.
+    """
+    today = today or timezone.localdate()
+    if registration_class.school_id != school.pk:
+        raise PermissionDenied("That class belongs to another school.")
+    if session not in BOTH:
+        raise RegisterRefused(general=["Choose the morning (AM) or afternoon (PM) session."])
+    calendar = calendar or SchoolCalendar.for_school(school)
+    if not calendar.is_session(date, session):
+        raise RegisterRefused(
+            general=[f"{date:%A %-d %B %Y} has no {_session_label(session)} session: the school is closed."]
+        )
+    if date > today:
+        raise RegisterRefused(general=["Registers cannot be taken for a future date."])
+
+    entries = list(entries)
+    reason = (reason or "").strip()
+    pupils = {p.pk: p for p in Pupil.objects.filter(school=school, pk__in=[e.pupil_id for e in entries])}
+    errors: dict[int, list[str]] = {}
+    for entry in entries:
+        pupil = pupils.get(entry.pupil_id)
+        if pupil is None or pupil.registration_class_id != registration_class.pk:
+            errors.setdefault(entry.pupil_id, []).append("This pupil is not in this class.")
+        elif not pupil.on_roll_at(date):
+            errors.setdefault(entry.pupil_id, []).append(f"{pupil} is not on roll on {date:%-d %B %Y}.")
+    if errors:
+        raise RegisterRefused(errors, ["Some rows are for pupils who cannot be on this register."])
+
+    try:
+        with transaction.atomic():
+            return _register_save_locked(
+                actor=actor, school=school, date=date, session=session, entries=entries, pupils=pupils,
+                expected_versions=expected_versions, reason=reason,
+            )
+    except IntegrityError:
+        # Another save inserted a mark for the same pupil and session between our read and our
+        # insert; the unique constraint stopped the duplicate. Show what the other person saved.
+        current = RegisterMark.objects.filter(
+            pupil_id__in=list(pupils), date=date, session=session
+        ).select_related("recorded_by", "updated_by")
+        changes = [
+            _changed(m, pupils[m.pupil_id]) for m in current
+            if m.version != expected_versions.get(m.pupil_id, 0)
+        ]
+        raise RegisterConflict(changes) from None
+
+
+def _changed(mark, pupil) -> ChangedMark:
+    return ChangedMark(
+        pupil_id=mark.pupil_id, pupil_name=str(pupil), code=mark.code, minutes_late=mark.minutes_late,
+        version=mark.version, changed_by=_changed_by(mark), changed_at=mark.updated_at,
+    )
+
+
+def _register_save_locked(*, actor, school, date, session, entries, pupils, expected_versions, reason):
+    existing = {
+        m.pupil_id: m
+        for m in RegisterMark.objects.select_for_update(of=("self",))
+        .select_related("recorded_by", "updated_by")
+        .filter(pupil_id__in=list(pupils), date=date, session=session)
+    }
+    now = timezone.now()
+    result = RegisterResult()
+    errors: dict[int, list[str]] = {}
+    conflicts: list[ChangedMark] = []
+    to_create, to_update, changes = [], [], []
+
+    for entry in entries:
+        pupil = pupils[entry.pupil_id]
+        mark = existing.get(entry.pupil_id)
+        if not (entry.code or "").strip():
+            if mark is not None:
+                errors.setdefault(pupil.pk, []).append(
+                    f"{pupil} already has {mark.code}; a saved mark cannot be removed, only changed."
+                )
+            elif entry.minutes_late is not None:
+                errors.setdefault(pupil.pk, []).append("Enter a code as well as the minutes late.")
+            continue
+        try:
+            code, minutes, converted = _resolve_code(
+                school=school, day=date, session=session, raw_code=entry.code, minutes_late=entry.minutes_late
+            )
+        except ValidationError as exc:
+            errors.setdefault(pupil.pk, []).extend(exc.messages)
+            continue
+        if converted:
+            result.converted_to_u.append(str(pupil))
+        if mark is None:
+            new = RegisterMark(
+                school=school, pupil=pupil, date=date, session=session, code=code, minutes_late=minutes,
+                recorded_by=actor, recorded_at=now, updated_by=actor, updated_at=now, version=1,
+            )
+            new.full_clean(validate_unique=False, validate_constraints=False)
+            to_create.append(new)
+            continue
+        if (mark.code, mark.minutes_late) == (code, minutes):
+            result.unchanged += 1
+            continue
+        if mark.version != expected_versions.get(pupil.pk, 0):
+            conflicts.append(_changed(mark, pupil))
+            continue
+        changes.append((mark, code, minutes))
+
+    if errors:
+        raise RegisterRefused(errors, ["Nothing was saved. Check the highlighted rows."])
+    if conflicts:
+        raise RegisterConflict(conflicts)
+    if changes and not reason:
+        names = ", ".join(str(pupils[m.pupil_id]) for m, _, _ in changes)
+        raise RegisterRefused(
+            {m.pupil_id: ["Changing a saved mark needs a reason."] for m, _, _ in changes},
+            [f"Give a reason for changing saved marks ({names}). Nothing was saved."],
+        )
+
+    amendments, amended_entries = [], []
+    if changes:
+        actor_name, actor_role = audit.describe_actor(actor, school)
+        for mark, code, minutes in changes:
+            before = {"code": mark.code, "minutes_late": mark.minutes_late, "version": mark.version}
+            amendments.append(
+                MarkAmendment(
+                    mark=mark, old_code=mark.code, new_code=code, old_minutes=mark.minutes_late,
+                    new_minutes=minutes, reason=reason, amended_by=actor, amended_by_name=actor_name[:200],
+                    amended_by_role=actor_role[:200], amended_at=now,
+                )
+            )
+            mark.code, mark.minutes_late = code, minutes
+            mark.updated_by, mark.updated_at, mark.version = actor, now, mark.version + 1
+            to_update.append(mark)
+            amended_entries.append(_mark_entry(mark, before=before, reason=reason))
+
+    if to_create:
+        RegisterMark.objects.bulk_create(to_create)
+        audit.record_bulk(
+            actor=actor, action="attendance.mark.recorded", school=school,
+            entries=[_mark_entry(m) for m in to_create],
+        )
+    if to_update:
+        RegisterMark.objects.bulk_update(to_update, ["code", "minutes_late", "updated_by", "updated_at", "version"])
+        MarkAmendment.objects.bulk_create(amendments)
+        audit.record_bulk(actor=actor, action="attendance.mark.amended", school=school, entries=amended_entries)
+    result.recorded, result.amended = len(to_create), len(to_update)
+    return result
+
+
+# --- one mark ----------------------------------------------------------------------------------------
+@transaction.atomic
+def mark_amend(
+    *, actor, mark: RegisterMark, code: str, minutes_late: int | None, reason: str,
+    expected_version: int | None = None,
+) -> RegisterMark:
+    """Change one saved mark, keeping the original in a MarkAmendment. A reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for changing this mark."})
+    locked = RegisterMark.objects.select_for_update(of=("self",)).select_related(
+        "school", "pupil", "updated_by", "recorded_by"
+    ).get(pk=mark.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise RegisterConflict([_changed(locked, locked.pupil)])
+    try:
+        new_code, minutes, _ = _resolve_code(
+            school=locked.school, day=locked.date, session=locked.session, raw_code=code, minutes_late=minutes_late
+        )
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from None
+    if (new_code, minutes) == (locked.code, locked.minutes_late):
+        return locked
+    _amend(actor=actor, marks=[(locked, new_code, minutes)], reason=reason, school=locked.school)
+    return locked
+
+
+def _amend(*, actor, marks, reason, school):
+    """Apply (mark, new code, new minutes) changes to locked marks: amendments, bulk update, audit."""
+    now = timezone.now()
+    actor_name, actor_role = audit.describe_actor(actor, school)
+    amendments, entries = [], []
+    for mark, code, minutes in marks:
+        before = {"code": mark.code, "minutes_late": mark.minutes_late, "version": mark.version}
+        amendment = MarkAmendment(
+            mark=mark, old_code=mark.code, new_code=code, old_minutes=mark.minutes_late, new_minutes=minutes,
+            reason=reason, amended_by=actor, amended_by_name=actor_name[:200], amended_by_role=actor_role[:200],
+            amended_at=now,
+        )
+        amendment.full_clean(exclude=["mark"], validate_constraints=False)
+        amendments.append(amendment)
+        mark.code, mark.minutes_late = code, minutes
+        mark.updated_by, mark.updated_at, mark.version = actor, now, mark.version + 1
+        entries.append(_mark_entry(mark, before=before, reason=reason))
+    RegisterMark.objects.bulk_update(
+        [m for m, _, _ in marks], ["code", "minutes_late", "updated_by", "updated_at", "version"]
+    )
+    MarkAmendment.objects.bulk_create(amendments)
+    audit.record_bulk(actor=actor, action="attendance.mark.amended", school=school, entries=entries)
+
+
+@transaction.atomic
+def n_convert_to_o(*, actor, mark: RegisterMark) -> RegisterMark:
+    """Turn an unresolved N into O (no reason established within 5 school days)."""
+    locked = RegisterMark.objects.select_for_update(of=("self",)).select_related("school").get(pk=mark.pk)
+    if locked.code != "N":
+        raise ValidationError(f"This mark is now {locked.code}, not N, so there is nothing to convert.")
+    _amend(actor=actor, marks=[(locked, "O", None)], reason=N_TO_O_REASON, school=locked.school)
+    return locked
+
+
+# --- pre-coding sessions (absence calls, granted leave) ----------------------------------------------
+@dataclass
+class PrecodeResult:
+    recorded: int = 0
+    amended: int = 0
+    kept: list[RegisterMark] = field(default_factory=list)
+
+
+def sessions_in_range(calendar, first_date, first_session, last_date, last_session) -> list[tuple[Date, str]]:
+    """School sessions from (first_date, first_session) to (last_date, last_session), inclusive."""
+    order = {Session.AM: 0, Session.PM: 1}
+    start_key, end_key = (first_date, order[first_session]), (last_date, order[last_session])
+    return [
+        (day, s) for day, s in calendar.sessions_between(first_date, last_date)
+        if start_key <= (day, order[s]) <= end_key
+    ]
+
+
+def _precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset({"N"})) -> PrecodeResult:
+    """Give `code` to each session without a mark, and to marks whose code is in `replace`.
+
+    Other saved marks (a present mark, an illness already recorded) are kept and reported back.
+    """
+    result = PrecodeResult()
+    if not sessions:
+        return result
+    existing = {
+        (m.date, m.session): m
+        for m in RegisterMark.objects.select_for_update(of=("self",)).filter(
+            pupil=pupil, date__gte=sessions[0][0], date__lte=sessions[-1][0]
+        )
+    }
+    now = timezone.now()
+    to_create, changes = [], []
+    for day, session in sessions:
+        if not pupil.on_roll_at(day):
+            continue
+        mark = existing.get((day, session))
+        if mark is None:
+            new = RegisterMark(
+                school=school, pupil=pupil, date=day, session=session, code=code, recorded_by=actor,
+                recorded_at=now, updated_by=actor, updated_at=now,
+            )
+            new.full_clean(validate_unique=False, validate_constraints=False)
+            to_create.append(new)
+        elif mark.code in replace and mark.code != code:
+            changes.append((mark, code, None))
+        elif mark.code != code:
+            result.kept.append(mark)
+    if to_create:
+        RegisterMark.objects.bulk_create(to_create)
+        audit.record_bulk(
+            actor=actor, action="attendance.mark.recorded", school=school,
+            entries=[_mark_entry(m, reason=reason) for m in to_create],
+        )
+    if changes:
+        _amend(actor=actor, marks=changes, reason=reason, school=school)
+    result.recorded, result.amended = len(to_create), len(changes)
+    return result
+
+
+#: Codes an absence call can give: the authorised reasons, and G or O when the school does not accept it.
+CALL_CODES = sorted(
+    (c for c in codes.CODES if c in codes.AUTHORISED_CODES or c in {"G", "O"}),
+    key=list(codes.CODES).index,
+)
+
+
+@transaction.atomic
+def absence_call_record(
+    *, actor, school, pupil, reason: str, code: str, first_date: Date, last_date: Date,
+    first_session: str = Session.AM, last_session: str = Session.PM, method: str = AbsenceCall.Method.PHONE,
+    caller_contact=None, caller_name: str = "", expected_return: Date | None = None,
+    calendar: SchoolCalendar | None = None,
+) -> tuple[AbsenceCall, PrecodeResult]:
+    """Record a parent's explanation and code the sessions it covers (past N marks and future sessions)."""
+    code = codes.normalise(code)
+    if code not in CALL_CODES:
+        raise ValidationError({"code": f"{code or 'That'} is not a code an absence call can give."})
+    if caller_contact is not None and not pupil.contact_links.filter(contact=caller_contact).exists():
+        raise ValidationError({"caller_contact": "That person is not one of this pupil's contacts."})
+    call = AbsenceCall(
+        school=school, pupil=pupil, caller_contact=caller_contact, caller_name=caller_name, method=method,
+        reason=reason, code=code, first_date=first_date, first_session=first_session, last_date=last_date,
+        last_session=last_session, expected_return=expected_return, recorded_by=actor,
+    )
+    call.full_clean()
+    call.save()
+    audit.record(actor=actor, action="attendance.call.recorded", obj=call, after=audit.snapshot(call), reason=reason)
+    calendar = calendar or SchoolCalendar.for_school(school)
+    sessions = sessions_in_range(calendar, first_date, first_session, last_date, last_session)
+    result = _precode(
+        actor=actor, school=school, pupil=pupil, sessions=sessions, code=code,
+        reason=f"Absence call ({call.get_method_display().lower()}): {reason}"[:500],
+    )
+    return call, result
+
+
+# --- leave of absence -------------------------------------------------------------------------------
+#: The only moves a leave request can make; anything else is refused.
+LEAVE_TRANSITIONS = {
+    LeaveRequest.Status.REQUESTED: {LeaveRequest.Status.GRANTED, LeaveRequest.Status.REFUSED},
+    LeaveRequest.Status.GRANTED: set(),
+    LeaveRequest.Status.REFUSED: set(),
+}
+
+
+@transaction.atomic
+def leave_request_create(
+    *, actor, school, pupil, requested_by: str, start_date: Date, end_date: Date, reason: str,
+    code: str = "C", start_session: str = Session.AM, end_session: str = Session.PM,
+) -> LeaveRequest:
+    leave = LeaveRequest(
+        school=school, pupil=pupil, requested_by=requested_by, start_date=start_date, end_date=end_date,
+        start_session=start_session, end_session=end_session, reason=reason, code=code, created_by=actor,
+    )
+    leave.full_clean()
+    leave.save()
+    LeaveRequestEvent.objects.create(leave_request=leave, to_status=leave.status, by=actor)
+    audit.record(actor=actor, action="attendance.leave.requested", obj=leave, after=audit.snapshot(leave))
+    return leave
+
+
+@transaction.atomic
+def leave_request_decide(
+    *, actor, leave_request: LeaveRequest, status: str, note: str = "", calendar: SchoolCalendar | None = None
+) -> tuple[LeaveRequest, PrecodeResult | None]:
+    """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions."""
+    leave = LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
+    if status not in LEAVE_TRANSITIONS.get(leave.status, set()):
+        raise ValidationError(
+            f"A request that is {leave.get_status_display().lower()} cannot be marked {status}."
+        )
+    before = audit.snapshot(leave)
+    old_status = leave.status
+    leave.status, leave.decided_by, leave.decided_at, leave.decision_note = status, actor, timezone.now(), note
+    leave.full_clean()
+    leave.save()
+    LeaveRequestEvent.objects.create(leave_request=leave, from_status=old_status, to_status=status, by=actor, note=note)
+    audit.record(
+        actor=actor, action=f"attendance.leave.{status}", obj=leave, before=before, after=audit.snapshot(leave),
+        reason=note,
+    )
+    result = None
+    if status == LeaveRequest.Status.GRANTED:
+        calendar = calendar or SchoolCalendar.for_school(leave.school)
+        sessions = sessions_in_range(calendar, leave.start_date, leave.start_session, leave.end_date, leave.end_session)
+        result = _precode(
+            actor=actor, school=leave.school, pupil=leave.pupil, sessions=sessions, code=leave.code,
+            reason=f"Leave of absence granted: {leave.reason}"[:500],
+        )
+    return leave, result

@@ -1,0 +1,222 @@
+"""Forms for the school app. They check types and shapes; services check the rules and save."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from .models import AcademicYear, ClosureDay, Contact, Pupil, RegistrationClass, Role, School, TermPeriod
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names (or at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        form.add_error(None, error)
+
+
+class PupilForm(forms.ModelForm):
+    class Meta:
+        model = Pupil
+        fields = [
+            "upn",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_first_name",
+            "preferred_last_name",
+            "date_of_birth",
+            "sex",
+            "year_group",
+            "registration_class",
+            "admission_date",
+            "leaving_date",
+            *Pupil.FLAG_FIELDS,
+            "safeguarding_status",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "admission_date": DateInput(),
+            "leaving_date": DateInput(),
+        }
+
+    def __init__(self, *args, school: School, can_see_safeguarding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration_class"].queryset = RegistrationClass.objects.filter(school=school)
+        self.fields["registration_class"].label = "Class"
+        if not can_see_safeguarding:
+            del self.fields["safeguarding_status"]
+
+    def _post_clean(self):
+        # Rules (UPN check letter, dates, class of this school) are checked once, by the service.
+        pass
+
+
+class ContactForm(forms.ModelForm):
+    """A contact and how they relate to this pupil."""
+
+    relationship = forms.CharField(max_length=50, help_text="For example Mother, Father, Carer, Grandparent")
+    parental_responsibility = forms.BooleanField(required=False)
+    priority = forms.IntegerField(min_value=1, max_value=9, initial=1, help_text="1 is called first")
+
+    class Meta:
+        model = Contact
+        fields = ["title", "first_name", "last_name", "phone", "email", "address", "postcode", "preferred_language"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, link=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if link is not None and not self.is_bound:
+            self.initial.update(
+                relationship=link.relationship,
+                parental_responsibility=link.parental_responsibility,
+                priority=link.priority,
+            )
+
+    def _post_clean(self):
+        pass
+
+    def contact_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def link_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("relationship", "parental_responsibility", "priority")}
+
+
+def school_staff(school: School):
+    return (
+        get_user_model()
+        .objects.filter(memberships__school=school, memberships__is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class ClassForm(forms.ModelForm):
+    staff = StaffChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Class teachers and assistants"
+    )
+
+    class Meta:
+        model = RegistrationClass
+        fields = ["name", "year_group", "staff"]
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = school_staff(school)
+
+    def _post_clean(self):
+        pass
+
+
+class AcademicYearForm(forms.ModelForm):
+    class Meta:
+        model = AcademicYear
+        fields = ["name", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def _post_clean(self):
+        pass
+
+
+class TermPeriodForm(forms.ModelForm):
+    class Meta:
+        model = TermPeriod
+        fields = ["academic_year", "name", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {"name": "Half-term name"}
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].queryset = AcademicYear.objects.filter(school=school).order_by("-start_date")
+
+    def _post_clean(self):
+        pass
+
+
+class ClosureDayForm(forms.ModelForm):
+    class Meta:
+        model = ClosureDay
+        fields = ["date", "kind", "sessions", "reason"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bank holidays come from the `holidays` package; nobody needs to type them in.
+        self.fields["kind"].choices = [c for c in ClosureDay.Kind.choices if c[0] != ClosureDay.Kind.BANK_HOLIDAY]
+
+    def _post_clean(self):
+        pass
+
+
+class RegisterTimesForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["am_register_opens", "am_register_closes", "pm_register_opens", "pm_register_closes"]
+        widgets = {name: TimeInput() for name in fields}
+        labels = {
+            "am_register_opens": "Morning register opens",
+            "am_register_closes": "Morning register closes",
+            "pm_register_opens": "Afternoon register opens",
+            "pm_register_closes": "Afternoon register closes",
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class StaffAddForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, help_text="What they type to sign in. If they already work here, their username."
+    )
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    job_title = forms.CharField(max_length=100, required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class PupilImportForm(forms.Form):
+    file = forms.FileField(label="CSV file from your MIS", help_text="Columns are listed below.")
+    create_classes = forms.BooleanField(
+        required=False, label="Create classes that do not exist yet",
+        help_text="Otherwise an unknown class name is reported as an error.",
+    )
+    dry_run = forms.BooleanField(required=False, label="Check the file only; do not import anything")
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise ValidationError(f"The file is too large (the limit is {self.max_bytes // (1024 * 1024)} MB).")
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError("Upload a CSV file (ending .csv).")
+        return upload
