@@ -16,6 +16,15 @@ from school.models import Contact, Pupil, School, Session
 from . import codes
 
 
+CATEGORY_CSS = {
+    codes.Category.PRESENT: "cat-present",
+    codes.Category.APPROVED_ACTIVITY: "cat-approved",
+    codes.Category.AUTHORISED: "cat-authorised",
+    codes.Category.UNAUTHORISED: "cat-unauthorised",
+    codes.Category.NOT_COUNTED: "cat-not-counted",
+}
+
+
 class RegisterMarkQuerySet(models.QuerySet):
     def for_session(self, *, day, session):
         return self.filter(date=day, session=session)
@@ -64,6 +73,16 @@ class RegisterMark(models.Model):
     @property
     def category(self) -> codes.Category:
         return codes.category_of(self.code)
+
+    @property
+    def css_class(self) -> str:
+        """The colour class for the session calendar (static/css/app.css)."""
+        return CATEGORY_CSS[self.category]
+
+    @property
+    def meaning(self) -> str:
+        known = codes.CODES.get(self.code) or codes.WITHDRAWN_CODES.get(self.code)
+        return known.meaning if known else self.code
 
     def clean(self):
         errors = {}

@@ -30,6 +30,9 @@ from .models import AbsenceCall, LeaveRequest, LeaveRequestEvent, MarkAmendment,
 #: Reason written on an N turned into O after five school days (STATUTORY_RULES.md section 3).
 N_TO_O_REASON = "No reason for the absence was established within 5 school days."
 N_AGE_LIMIT = 5
+# Foreign keys set from objects already loaded in the service; validating them would cost a query
+# per mark (ForeignKey.validate looks each one up), breaking the constant-query register save.
+_TRUSTED_FKS = ["school", "pupil", "recorded_by", "updated_by"]
 
 
 # --- results and refusals -----------------------------------------------------------------------
@@ -115,7 +118,7 @@ def _changed_by(mark) -> str:
     return str(who) if who else "the system"
 
 
-def _mark_entry(mark, *, before=None, reason=""):
+def audit_entry_for_mark(mark, *, before=None, reason=""):
     after = {"code": mark.code, "minutes_late": mark.minutes_late, "date": mark.date.isoformat(),
              "session": mark.session, "version": mark.version}
     return {
@@ -217,7 +220,7 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
     result = RegisterResult()
     errors: dict[int, list[str]] = {}
     conflicts: list[ChangedMark] = []
-    to_create, to_update, changes = [], [], []
+    to_create, changes = [], []
 
     for entry in entries:
         pupil = pupils[entry.pupil_id]
@@ -244,7 +247,7 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
                 school=school, pupil=pupil, date=date, session=session, code=code, minutes_late=minutes,
                 recorded_by=actor, recorded_at=now, updated_by=actor, updated_at=now, version=1,
             )
-            new.full_clean(validate_unique=False, validate_constraints=False)
+            new.full_clean(exclude=_TRUSTED_FKS, validate_unique=False, validate_constraints=False)
             to_create.append(new)
             continue
         if (mark.code, mark.minutes_late) == (code, minutes):
@@ -266,34 +269,15 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
             [f"Give a reason for changing saved marks ({names}). Nothing was saved."],
         )
 
-    amendments, amended_entries = [], []
-    if changes:
-        actor_name, actor_role = audit.describe_actor(actor, school)
-        for mark, code, minutes in changes:
-            before = {"code": mark.code, "minutes_late": mark.minutes_late, "version": mark.version}
-            amendments.append(
-                MarkAmendment(
-                    mark=mark, old_code=mark.code, new_code=code, old_minutes=mark.minutes_late,
-                    new_minutes=minutes, reason=reason, amended_by=actor, amended_by_name=actor_name[:200],
-                    amended_by_role=actor_role[:200], amended_at=now,
-                )
-            )
-            mark.code, mark.minutes_late = code, minutes
-            mark.updated_by, mark.updated_at, mark.version = actor, now, mark.version + 1
-            to_update.append(mark)
-            amended_entries.append(_mark_entry(mark, before=before, reason=reason))
-
     if to_create:
         RegisterMark.objects.bulk_create(to_create)
         audit.record_bulk(
             actor=actor, action="attendance.mark.recorded", school=school,
-            entries=[_mark_entry(m) for m in to_create],
+            entries=[audit_entry_for_mark(m) for m in to_create],
         )
-    if to_update:
-        RegisterMark.objects.bulk_update(to_update, ["code", "minutes_late", "updated_by", "updated_at", "version"])
-        MarkAmendment.objects.bulk_create(amendments)
-        audit.record_bulk(actor=actor, action="attendance.mark.amended", school=school, entries=amended_entries)
-    result.recorded, result.amended = len(to_create), len(to_update)
+    if changes:
+        marks_amend(actor=actor, marks=changes, reason=reason, school=school)
+    result.recorded, result.amended = len(to_create), len(changes)
     return result
 
 
@@ -320,12 +304,16 @@ def mark_amend(
         raise ValidationError({"code": exc.messages}) from None
     if (new_code, minutes) == (locked.code, locked.minutes_late):
         return locked
-    _amend(actor=actor, marks=[(locked, new_code, minutes)], reason=reason, school=locked.school)
+    marks_amend(actor=actor, marks=[(locked, new_code, minutes)], reason=reason, school=locked.school)
     return locked
 
 
-def _amend(*, actor, marks, reason, school):
-    """Apply (mark, new code, new minutes) changes to locked marks: amendments, bulk update, audit."""
+def marks_amend(*, actor, marks, reason, school):
+    """Apply (mark, new code, new minutes) changes: amendments, one bulk update, audit rows.
+
+    The caller holds the marks locked (``select_for_update``) inside its transaction and has
+    checked each new code; this writes the statutory amendment record for each.
+    """
     now = timezone.now()
     actor_name, actor_role = audit.describe_actor(actor, school)
     amendments, entries = [], []
@@ -336,11 +324,11 @@ def _amend(*, actor, marks, reason, school):
             reason=reason, amended_by=actor, amended_by_name=actor_name[:200], amended_by_role=actor_role[:200],
             amended_at=now,
         )
-        amendment.full_clean(exclude=["mark"], validate_constraints=False)
+        amendment.full_clean(exclude=["mark", "amended_by"], validate_constraints=False)
         amendments.append(amendment)
         mark.code, mark.minutes_late = code, minutes
         mark.updated_by, mark.updated_at, mark.version = actor, now, mark.version + 1
-        entries.append(_mark_entry(mark, before=before, reason=reason))
+        entries.append(audit_entry_for_mark(mark, before=before, reason=reason))
     RegisterMark.objects.bulk_update(
         [m for m, _, _ in marks], ["code", "minutes_late", "updated_by", "updated_at", "version"]
     )
@@ -354,7 +342,7 @@ def n_convert_to_o(*, actor, mark: RegisterMark) -> RegisterMark:
     locked = RegisterMark.objects.select_for_update(of=("self",)).select_related("school").get(pk=mark.pk)
     if locked.code != "N":
         raise ValidationError(f"This mark is now {locked.code}, not N, so there is nothing to convert.")
-    _amend(actor=actor, marks=[(locked, "O", None)], reason=N_TO_O_REASON, school=locked.school)
+    marks_amend(actor=actor, marks=[(locked, "O", None)], reason=N_TO_O_REASON, school=locked.school)
     return locked
 
 
@@ -401,7 +389,7 @@ def _precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset(
                 school=school, pupil=pupil, date=day, session=session, code=code, recorded_by=actor,
                 recorded_at=now, updated_by=actor, updated_at=now,
             )
-            new.full_clean(validate_unique=False, validate_constraints=False)
+            new.full_clean(exclude=_TRUSTED_FKS, validate_unique=False, validate_constraints=False)
             to_create.append(new)
         elif mark.code in replace and mark.code != code:
             changes.append((mark, code, None))
@@ -411,10 +399,10 @@ def _precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset(
         RegisterMark.objects.bulk_create(to_create)
         audit.record_bulk(
             actor=actor, action="attendance.mark.recorded", school=school,
-            entries=[_mark_entry(m, reason=reason) for m in to_create],
+            entries=[audit_entry_for_mark(m, reason=reason) for m in to_create],
         )
     if changes:
-        _amend(actor=actor, marks=changes, reason=reason, school=school)
+        marks_amend(actor=actor, marks=changes, reason=reason, school=school)
     result.recorded, result.amended = len(to_create), len(changes)
     return result
 

@@ -1,5 +1,51 @@
-from django.urls import path  # noqa: F401
+from datetime import date
+
+from django.urls import path, register_converter
+
+from .views import office, registers, stats, transfer
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:  # 2026-02-30 matches the pattern but is no date: a 404
+            raise ValueError(str(exc)) from exc
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Registers
+    path("registers/", registers.register_list, name="register_list"),
+    path("registers/<int:class_id>/<isodate:day>/<str:session>/", registers.register_take, name="register_take"),
+    path("panels/my-registers/", registers.panel_my_registers, name="panel_my_registers"),
+    path("panels/registers-not-taken/", registers.panel_registers_not_taken, name="panel_registers_not_taken"),
+    path("marks/<int:mark_id>/change/", office.mark_amend, name="mark_amend"),
+    # The office
+    path("office/", office.office_dashboard, name="office_dashboard"),
+    path("office/n-queue/", office.n_queue, name="n_queue"),
+    path("marks/<int:mark_id>/convert-to-o/", office.n_convert, name="n_convert"),
+    path("pupils/<int:pupil_id>/absence-call/", office.absence_call_new, name="absence_call_new"),
+    path("leave/", office.leave_list, name="leave_list"),
+    path("pupils/<int:pupil_id>/leave/", office.leave_new, name="leave_new"),
+    path("leave/<int:leave_id>/grant/", office.leave_grant, name="leave_grant"),
+    path("leave/<int:leave_id>/refuse/", office.leave_refuse, name="leave_refuse"),
+    path("import/", transfer.import_marks, name="import_marks"),
+    # Figures
+    path("pupils/<int:pupil_id>/", stats.pupil_attendance, name="pupil_attendance"),
+    path("panels/pupil/<int:pupil_id>/", stats.panel_pupil, name="panel_pupil"),
+    path("classes/<int:class_id>/", stats.class_attendance, name="class_attendance"),
+    path("years/<str:year>/", stats.year_attendance, name="year_attendance"),
+    path("overview/", stats.school_overview, name="school_overview"),
+    path("cohorts/", stats.cohorts, name="cohorts"),
+    path("absence-lists/", stats.absence_list, name="absence_list"),
+    path("export.csv", transfer.export, name="export"),
+]

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "graduated_response"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("key-adult/", views.cases_set_key_adult, name="cases_set_key_adult"),
+    path("alerts/acknowledge/", views.alerts_acknowledge, name="alerts_acknowledge"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("tiers/", views.tier_bands, name="tier_bands"),
+    path("send/", views.send_in_tiers, name="send_in_tiers"),
+    path("panel/home/", views.panel_home, name="panel_home"),
+    path("panel/pupil/<int:pk>/", views.panel_pupil, name="panel_pupil"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/communications/", views.communication_add, name="communication_add"),
+    path("<int:pk>/close/", views.case_close, name="case_close"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+]

@@ -29,6 +29,8 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("My work", "graduated_response:my_work", policy.VIEW_PUPILS),
     NavEntry("Reports", "reports:index", policy.VIEW_AGGREGATES),
     NavEntry("School set-up", "school:manage", policy.MANAGE_SCHOOL),
+    NavEntry("Login history", "accounts:login_history", policy.VIEW_LOGIN_HISTORY),
+    NavEntry("Retention", "accounts:retention_report", policy.MANAGE_RETENTION),
 ]
 
 
@@ -65,6 +67,32 @@ def panels_for(user, school) -> list[dict]:
             continue
         try:
             url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        seen.add(entry.url_name)
+        result.append({"label": entry.label, "url": url})
+    return result
+
+
+# Panels on the pupil profile, each served by its own app as an htmx partial. Each URL takes the pupil's
+# pk as its only argument (e.g. "pupils/<int:pk>/panel/"); a panel whose app has not published that URL
+# yet is left out. The panel view must check access itself (policy.access_pupil).
+PUPIL_PANELS: list[NavEntry] = [
+    NavEntry("Attendance", "attendance:panel_pupil", policy.VIEW_PUPILS),
+    NavEntry("SEND", "send:panel_pupil", policy.VIEW_SEND),
+    NavEntry("Attendance case", "graduated_response:panel_pupil", policy.VIEW_CASES),
+    NavEntry("Letters", "letters:panel_pupil", policy.VIEW_CASES),
+]
+
+
+def pupil_panels_for(user, school, pupil) -> list[dict]:
+    caps = policy.capabilities(user, school)
+    result, seen = [], set()
+    for entry in PUPIL_PANELS:
+        if entry.capability not in caps or entry.url_name in seen:
+            continue
+        try:
+            url = reverse(entry.url_name, args=[pupil.pk])
         except NoReverseMatch:
             continue
         seen.add(entry.url_name)

@@ -628,7 +628,7 @@ class _ImportWriter:
                 old, after = _diff(before, snapshot(link))
                 if after:
                     changed[link.pk] = (link, changed.get(link.pk, (None, old))[1], after)
-        PupilContact.objects.bulk_create(new.values())
+        PupilContact.objects.bulk_create(list(new.values()))
         for link in new.values():
             self._audit("school.contact.linked", link, after=snapshot(link), pupil_id=link.pupil_id)
         if changed:

@@ -1,1 +1,497 @@
+"""The SEND register: concerns, register status and needs, assess-plan-do-review cycles and targets,
+views requests, passports, provision (interventions, enrolments, funding), agencies and documents.
 
+Writes go through send/services.py (one function per use case, audited); status moves through the
+tables in send/register_status.py and send/cycle_stages.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from school.models import Contact, Pupil, School
+
+from . import cycle_stages, needs, register_status
+from .provision_costs import DEFAULT_NOTIONAL_THRESHOLD, PER_HOUR, PER_SESSION, impact
+
+AREA_CHOICES = needs.BROAD_AREAS
+NEED_CHOICES = needs.flat_need_choices()
+
+
+class SendSettings(models.Model):
+    """The school's own SEND choices (seed 000: £6,000 notional SEN budget; reviews at least termly)."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="send_settings")
+    notional_threshold = models.DecimalField(
+        "Notional SEN budget per pupil a year (£)", max_digits=9, decimal_places=2,
+        default=DEFAULT_NOTIONAL_THRESHOLD,
+    )
+    cycle_school_weeks = models.PositiveSmallIntegerField(
+        "School weeks from the start of a cycle to its review", default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text="Reviews at least termly: at most 15 school weeks.",
+    )
+
+    def __str__(self):
+        return f"SEND settings for {self.school}"
+
+
+class Concern(models.Model):
+    """A class teacher's initial concerns form (seed 001), and the SENDCo's triage of it."""
+
+    class Status(models.TextChoices):
+        AWAITING_TRIAGE = "awaiting_triage", "Awaiting triage"
+        TRIAGED = "triaged", "Triaged"
+
+    class Outcome(models.TextChoices):
+        MONITOR = "monitor", "Monitor"
+        ADD_TO_REGISTER = "add_to_register", "Add to the SEN register"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="send_concerns")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="send_concerns")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    area_of_need = models.CharField("Area of need", max_length=20, choices=AREA_CHOICES)
+    what_we_see = models.TextField("What you see", help_text="What the pupil finds hard, and when.")
+    evidence = models.TextField(help_text="Assessments, work samples, observations.")
+    adjustments_in_place = models.TextField(
+        "Quality-first-teaching adjustments already in place",
+        help_text="The graduated response already tried in class.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_TRIAGE)
+    # Triage: what the SENDCo will do, each with a date.
+    observe = models.BooleanField("Observe the pupil", default=False)
+    observe_on = models.DateField("Observation date", null=True, blank=True)
+    discuss_at_progress_meeting = models.BooleanField("Discuss at a pupil progress meeting", default=False)
+    progress_meeting_on = models.DateField("Pupil progress meeting date", null=True, blank=True)
+    meet_parents = models.BooleanField("Meet the parents", default=False)
+    parents_meeting_on = models.DateField("Parents' meeting date", null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    triage_notes = models.TextField(blank=True)
+    parents_agreed_by = models.CharField("Parent who agreed", max_length=200, blank=True)
+    parents_agreed_on = models.DateField("Date the parent agreed", null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self):
+        return f"Concern about {self.pupil} ({self.raised_at:%d %b %Y})"
+
+
+class SendRecord(models.Model):
+    """A pupil's place on (or near) the SEN register, with primary and secondary need."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="send_records")
+    pupil = models.OneToOneField(Pupil, on_delete=models.PROTECT, related_name="send_record")
+    status = models.CharField(max_length=20, choices=register_status.STATUS_CHOICES)
+    status_since = models.DateField()
+    primary_need = models.CharField(max_length=4, choices=NEED_CHOICES, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=NEED_CHOICES, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self):
+        return f"{self.pupil}: {self.get_status_display()}"
+
+    def clean(self):
+        if self.secondary_need and self.secondary_need == self.primary_need:
+            raise ValidationError({"secondary_need": "The secondary need must differ from the primary need."})
+        if self.secondary_need and not self.primary_need:
+            raise ValidationError({"secondary_need": "Record a primary need first."})
+
+    @property
+    def census_code(self):
+        return register_status.census_code(self.status)
+
+    @property
+    def primary_area(self):
+        return needs.NEED_AREAS.get(self.primary_need, "")
+
+
+class SendStatusChange(models.Model):
+    """One row per register status move: who, when, from, to, why (never edited)."""
+
+    record = models.ForeignKey(SendRecord, on_delete=models.PROTECT, related_name="history")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    parents_agreed_by = models.CharField(max_length=200, blank=True)
+    parents_agreed_on = models.DateField(null=True, blank=True)
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.pupil}: {self.from_label} to {self.to_label}"
+
+    @property
+    def from_label(self):
+        return register_status.LABELS.get(self.from_status, self.from_status)
+
+    @property
+    def to_label(self):
+        return register_status.LABELS.get(self.to_status, self.to_status)
+
+
+class PupilPassport(models.Model):
+    """The one-page profile, in the pupil's words where possible."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.OneToOneField(Pupil, on_delete=models.PROTECT, related_name="passport")
+    liked_and_admired = models.TextField("What people like and admire about me", blank=True)
+    important_to_me = models.TextField("What is important to me", blank=True)
+    how_to_support_me = models.TextField("How best to support me", blank=True)
+    in_pupils_words = models.BooleanField("Written in the pupil's own words", default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Pupil passport for {self.pupil}"
+
+
+class SupportCycleQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(stage=cycle_stages.CLOSED)
+
+    def review_overdue(self, *, at):
+        return self.open().filter(review_due__lt=at)
+
+    def review_due_within(self, *, at, days: int = 14):
+        from datetime import timedelta
+
+        return self.open().filter(review_due__gte=at, review_due__lte=at + timedelta(days=days))
+
+
+class SupportCycle(models.Model):
+    """One assess-plan-do-review cycle of SEN support."""
+
+    class PlanType(models.TextChoices):
+        PLP = "PLP", "Personalised learning plan (PLP)"
+        IEP = "IEP", "Individual education plan (IEP)"
+        MEP = "MEP", "Multi-element plan (MEP, behaviour)"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="send_cycles")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="send_cycles")
+    number = models.PositiveSmallIntegerField()
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_cycle"
+    )
+    start_date = models.DateField()
+    review_due = models.DateField()
+    stage = models.CharField(max_length=10, choices=cycle_stages.STAGE_CHOICES, default=cycle_stages.ASSESS)
+    plan_type = models.CharField(max_length=3, choices=PlanType.choices, default=PlanType.PLP)
+    # Assess
+    assessment_evidence = models.TextField("Evidence and assessments", blank=True)
+    teacher_views = models.TextField("Teacher's views", blank=True)
+    parent_views = models.TextField("Parents' views", blank=True)
+    pupil_views = models.TextField("Pupil's views", blank=True)
+    agency_views = models.TextField("Outside agencies' views", blank=True)
+    # Do
+    provision_notes = models.TextField("Provision delivered", blank=True)
+    # Review
+    reviewed_on = models.DateField(null=True, blank=True)
+    review_pupil_views = models.TextField("Pupil's views at review", blank=True)
+    review_parent_views = models.TextField("Parents' views at review", blank=True)
+    next_steps = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = SupportCycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pupil_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "number"], name="supportcycle_unique_number"),
+            # At most one open cycle per pupil.
+            models.UniqueConstraint(
+                fields=["pupil"], condition=~Q(stage="closed"), name="supportcycle_one_open_per_pupil"
+            ),
+            models.CheckConstraint(condition=Q(review_due__gte=models.F("start_date")), name="supportcycle_order"),
+        ]
+        indexes = [models.Index(fields=["school", "stage", "review_due"])]
+
+    def __str__(self):
+        return f"{self.pupil}: cycle {self.number} ({self.get_plan_type_display()})"
+
+    def clean(self):
+        if self.start_date and self.review_due and self.review_due < self.start_date:
+            raise ValidationError({"review_due": "The review must be due on or after the cycle starts."})
+
+
+class Target(models.Model):
+    """A SMART target of a plan, with its outcome at review."""
+
+    class Outcome(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly", "Partly achieved"
+        NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+    UNMET = (Outcome.PARTLY, Outcome.NOT_ACHIEVED)
+
+    cycle = models.ForeignKey(SupportCycle, on_delete=models.CASCADE, related_name="targets")
+    area_of_need = models.CharField("Area of need", max_length=20, choices=AREA_CHOICES)
+    target = models.TextField()
+    success_criteria = models.TextField("Success criteria", help_text="How we will know it is achieved.")
+    strategies = models.TextField(help_text="What adults do in class to help.")
+    provision = models.TextField(blank=True, help_text="The intervention or support, how often, how long.")
+    responsible = models.CharField("Who", max_length=200, help_text="Who delivers it.")
+    review_date = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_evidence = models.TextField("Evidence", blank=True)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["cycle_id", "id"]
+
+    def __str__(self):
+        return self.target[:80]
+
+    @property
+    def pupil_id(self):
+        return self.cycle.pupil_id
+
+
+class ViewsRequest(models.Model):
+    """A request for the parents' or the pupil's views before a review, and the views when they come."""
+
+    class Respondent(models.TextChoices):
+        PARENT = "parent", "Parents"
+        PUPIL = "pupil", "Pupil"
+
+    class Method(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PRINTED = "printed", "Printed form"
+
+    cycle = models.ForeignKey(SupportCycle, on_delete=models.CASCADE, related_name="views_requests")
+    respondent = models.CharField(max_length=10, choices=Respondent.choices)
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    sent_to = models.EmailField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    views = models.TextField(blank=True)
+    received_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle_id", "respondent"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "respondent"], name="viewsrequest_one_per_respondent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_respondent_display()}' views for {self.cycle}"
+
+    @property
+    def is_in(self):
+        return self.received_on is not None
+
+
+class Intervention(models.Model):
+    """An entry of the school's intervention catalogue (the provision map's rows)."""
+
+    class Wave(models.IntegerChoices):
+        ONE = 1, "Wave 1 (quality-first teaching)"
+        TWO = 2, "Wave 2 (targeted)"
+        THREE = 3, "Wave 3 (specialist)"
+
+    class Delivery(models.TextChoices):
+        GROUP = "group", "Group"
+        ONE_TO_ONE = "one_to_one", "1:1"
+
+    class CostBasis(models.TextChoices):
+        PER_HOUR_ = PER_HOUR, "Per hour"
+        PER_SESSION_ = PER_SESSION, "Per session"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="interventions")
+    name = models.CharField(max_length=200)
+    area_of_need = models.CharField("Area of need", max_length=20, choices=AREA_CHOICES)
+    wave = models.PositiveSmallIntegerField(choices=Wave.choices, default=Wave.TWO)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.GROUP)
+    group_size = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(40)],
+        help_text="Places in the group; a session's cost is split between them. 1 for 1:1.",
+    )
+    staff = models.CharField(max_length=200, help_text="Who delivers it, e.g. a TA or an outside specialist.")
+    sessions_per_week = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(25)])
+    minutes_per_session = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(300)]
+    )
+    cost_basis = models.CharField(max_length=12, choices=CostBasis.choices, default=PER_HOUR)
+    cost = models.DecimalField("Cost (£)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
+    resources = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["wave", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="intervention_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.delivery == self.Delivery.ONE_TO_ONE and self.group_size != 1:
+            raise ValidationError({"group_size": "A 1:1 intervention has one place."})
+
+
+class ProvisionEnrolment(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="provision_enrolments")
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="enrolments")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    measure_unit = models.CharField(
+        "Measure", max_length=100, blank=True, help_text="For example: reading age in months, standardised score."
+    )
+    entry_measure = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    exit_measure = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="enrolment_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} on {self.intervention}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.exit_measure is not None and self.entry_measure is None:
+            raise ValidationError({"exit_measure": "Record the entry measure before the exit measure."})
+
+    @property
+    def impact(self):
+        return impact(self.entry_measure, self.exit_measure)
+
+
+class FundingApplication(models.Model):
+    class Kind(models.TextChoices):
+        INCLUSION_PANEL = "inclusion_panel", "Inclusion panel"
+        HIGH_NEEDS_TOP_UP = "high_needs_top_up", "High-needs top-up"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        AWARDED = "awarded", "Awarded"
+        DECLINED = "declined", "Declined"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="funding_applications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    submitted_on = models.DateField()
+    amount_asked = models.DecimalField("Amount asked (£)", max_digits=9, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    amount_awarded = models.DecimalField("Amount awarded (£)", max_digits=9, decimal_places=2, null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.pupil}"
+
+    def clean(self):
+        if self.status == self.Status.AWARDED and self.amount_awarded is None:
+            raise ValidationError({"amount_awarded": "Enter the amount awarded."})
+
+
+class AgencyInvolvement(models.Model):
+    class Agency(models.TextChoices):
+        EP = "EP", "Educational psychology"
+        SALT = "SALT", "Speech and language therapy"
+        OT = "OT", "Occupational therapy"
+        CAMHS = "CAMHS", "CAMHS"
+        SPECIALIST_TEACHER = "specialist_teacher", "Specialist teacher"
+        SOCIAL_CARE = "social_care", "Social care"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Referred"
+        ACCEPTED = "accepted", "Accepted, waiting"
+        INVOLVED = "involved", "Involved"
+        CLOSED = "closed", "Closed"
+        DECLINED = "declined", "Referral declined"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="agency_involvements")
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    agency_detail = models.CharField("Service or professional", max_length=200, blank=True)
+    referral_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REFERRED)
+    last_report_received_on = models.DateField("Latest report received", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-referral_date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_agency_display()} for {self.pupil}"
+
+
+class SendDocument(models.Model):
+    """An uploaded report or plan. The bytes live under PRIVATE_MEDIA_ROOT, named by us, never served
+    from a public URL; only send.views.document_download serves them, after the policy checks."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Agency report"
+        EHC_PLAN = "ehc_plan", "EHC plan"
+        MEDICAL = "medical", "Medical information"
+        PLAN = "plan", "Plan or review"
+        OTHER = "other", "Other"
+
+    # Viewing these is recorded in the audit trail, whoever looks.
+    AUDITED_KINDS = {Kind.EHC_PLAN, Kind.MEDICAL}
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="send_documents")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    confidential = models.BooleanField(
+        default=False, help_text="Only the SENDCo and headteacher can open confidential documents."
+    )
+    agency = models.ForeignKey(
+        AgencyInvolvement, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def view_is_audited(self):
+        return self.confidential or self.kind in self.AUDITED_KINDS

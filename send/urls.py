@@ -1,5 +1,46 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import cycles, documents, provision, register
 
 app_name = "send"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", register.dashboard, name="dashboard"),
+    path("settings/", register.settings_edit, name="settings"),
+    path("my-class/", register.class_view, name="class_view"),
+    path("reviews-due/", register.reviews_due, name="reviews_due"),
+    path("panel/", register.panel_home, name="panel_home"),
+    path("register.csv", register.register_export, name="register_export"),
+    path("pupils/<int:pk>/panel/", register.panel_pupil, name="panel_pupil"),
+    path("pupils/<int:pk>/", register.pupil_send, name="pupil_send"),
+    path("pupils/<int:pk>/concern/", register.concern_create, name="concern_create"),
+    path("pupils/<int:pk>/status/", register.status_change, name="status_change"),
+    path("pupils/<int:pk>/needs/", register.needs_edit, name="needs_edit"),
+    path("pupils/<int:pk>/passport/", register.passport_edit, name="passport_edit"),
+    path("pupils/<int:pk>/passport.pdf", register.passport_pdf, name="passport_pdf"),
+    path("pupils/<int:pk>/cycles/new/", cycles.cycle_start, name="cycle_start"),
+    path("pupils/<int:pk>/provision/new/", provision.enrolment_create, name="enrolment_create"),
+    path("pupils/<int:pk>/funding/new/", provision.funding_create, name="funding_create"),
+    path("pupils/<int:pk>/agencies/new/", documents.agency_create, name="agency_create"),
+    path("pupils/<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
+    path("concerns/<int:pk>/", register.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/triage/", register.concern_triage, name="concern_triage"),
+    path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/assess/", cycles.cycle_assess, name="cycle_assess"),
+    path("cycles/<int:pk>/stage/", cycles.cycle_stage, name="cycle_stage"),
+    path("cycles/<int:pk>/targets/new/", cycles.target_add, name="target_add"),
+    path("cycles/<int:pk>/review/", cycles.cycle_review, name="cycle_review"),
+    path("cycles/<int:pk>/views/new/", cycles.views_request, name="views_request"),
+    path("cycles/<int:pk>/plan.pdf", cycles.plan_pdf, name="plan_pdf"),
+    path("cycles/<int:pk>/review.pdf", cycles.review_pdf, name="review_pdf"),
+    path("targets/<int:pk>/", cycles.target_edit, name="target_edit"),
+    path("views/<int:pk>/", cycles.views_record, name="views_record"),
+    path("views/<int:pk>/form.pdf", cycles.views_request_pdf, name="views_request_pdf"),
+    path("provision/", provision.provision_map, name="provision_map"),
+    path("interventions/new/", provision.intervention_create, name="intervention_create"),
+    path("interventions/<int:pk>/", provision.intervention_edit, name="intervention_edit"),
+    path("enrolments/<int:pk>/", provision.enrolment_edit, name="enrolment_edit"),
+    path("funding/<int:pk>/", provision.funding_edit, name="funding_edit"),
+    path("agencies/<int:pk>/", documents.agency_edit, name="agency_edit"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+]

@@ -17,6 +17,12 @@ from tests import factories as f
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Uploaded documents written by any test land in a temporary folder, never the project tree."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+
+
 @pytest.fixture
 def school(db):
     school = f.SchoolFactory(name="Meadowbank Primary")
@@ -115,8 +121,20 @@ def other_school_teacher(other_school):
 
 
 def sign_in(client, user):
-    """Sign `client` in as `user`, passing any second factor the security layer requires."""
+    """Sign `client` in as `user`, passing any second factor the security layer requires.
+
+    Gives the user a confirmed authenticator device if they have none, then marks the session as
+    verified with it, as django_otp.login() does after a correct code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

@@ -152,3 +152,103 @@ class PupilContactFactory(factory.django.DjangoModelFactory):
     relationship = "Parent"
     parental_responsibility = True
     priority = 1
+
+
+# --- attendance ---------------------------------------------------------------------------------
+class RegisterMarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "attendance.RegisterMark"
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.SelfAttribute("pupil.school")
+    date = date(2026, 11, 2)
+    session = "AM"
+    code = "/"
+
+
+# --- send ---------------------------------------------------------------------------------------
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class SendRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "send.SendRecord"
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.SelfAttribute("pupil.school")
+    status = "sen_support"
+    status_since = date(2026, 9, 2)
+    primary_need = "SLCN"
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "send.Concern"
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.SelfAttribute("pupil.school")
+    raised_by = factory.SubFactory(UserFactory)
+    raised_at = factory.LazyFunction(_now)
+    area_of_need = "communication"
+    what_we_see = "Finds it hard to follow two-step instructions."
+    evidence = "Speech screening in September."
+    adjustments_in_place = "Visual timetable; instructions chunked."
+
+
+class SupportCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "send.SupportCycle"
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.SelfAttribute("pupil.school")
+    number = 1
+    start_date = date(2026, 9, 7)
+    review_due = date(2026, 12, 4)
+    stage = "do"
+    plan_type = "PLP"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "send.Target"
+
+    cycle = factory.SubFactory(SupportCycleFactory)
+    area_of_need = "communication"
+    target = factory.Sequence(lambda n: f"Follow a two-step instruction ({n})")
+    success_criteria = "4 times out of 5 in class"
+    strategies = "Say the pupil's name first; show and tell."
+    provision = "Talk Boost, 3 x 30 minutes a week"
+    responsible = "Class TA"
+    review_date = date(2026, 12, 4)
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "send.Intervention"
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Reading catch-up {n}")
+    area_of_need = "cognition"
+    wave = 2
+    delivery = "group"
+    group_size = 4
+    staff = "TA"
+    sessions_per_week = 3
+    minutes_per_session = 30
+    cost_basis = "per_hour"
+    cost = "18.00"
+
+
+class ProvisionEnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "send.ProvisionEnrolment"
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.SelfAttribute("pupil.school")
+    intervention = factory.SubFactory(InterventionFactory, school=factory.SelfAttribute("..pupil.school"))
+    start_date = date(2026, 9, 7)
+    measure_unit = "reading age (months)"

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Sign-in security (two-factor, lockout, sessions, login history) and records retention.
+
+    It sits beside `school` and imports only `school`, so every other app is covered without knowing
+    about it: its middleware protects every page by default.
+    """
+
+    name = "accounts"
+    verbose_name = "Accounts and data protection"
+
+    def ready(self):
+        from . import login_history  # noqa: F401  connects the sign-in signal receivers

@@ -1,0 +1,37 @@
+from django import forms
+
+from .models import LegalHold
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())
+
+
+class EnrolForm(CodeForm):
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=10,
+        help_text="Scan the QR code (or type the key), then enter the 6-digit code your app shows.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class LegalHoldForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ["reason"]
+        help_texts = {"reason": "For example: a claim, an inquiry or a tribunal that needs these records."}
+
+
+class RetentionDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand this permanently deletes this pupil's records from the system.", required=True
+    )

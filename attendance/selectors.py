@@ -1,0 +1,163 @@
+"""Reads for registers and the office's absence work. Statistics live in ``attendance.statistics``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from school.calendar import SchoolCalendar
+from school.models import Pupil, PupilContact, RegistrationClass
+
+from .models import LeaveRequest, RegisterMark
+from .services import N_AGE_LIMIT
+
+
+# --- registers -----------------------------------------------------------------------------------------
+def register_rows(*, registration_class, day: date, session: str) -> list[tuple[Pupil, RegisterMark | None]]:
+    """Every pupil on roll in the class that day, with their mark for the session (two queries)."""
+    pupils = list(
+        Pupil.objects.filter(registration_class=registration_class)
+        .on_roll(at=day)
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    marks = {
+        m.pupil_id: m
+        for m in RegisterMark.objects.filter(pupil__in=[p.pk for p in pupils], date=day, session=session)
+        .select_related("updated_by")
+    }
+    return [(p, marks.get(p.pk)) for p in pupils]
+
+
+@dataclass
+class RegisterStatus:
+    registration_class: RegistrationClass
+    on_roll: int
+    marked: dict  # session -> count of pupils with a mark
+    sessions: tuple  # the sessions the school meets that day
+
+    def is_taken(self, session) -> bool:
+        return self.on_roll > 0 and self.marked.get(session, 0) >= self.on_roll
+
+    @property
+    def cells(self):
+        return [
+            {"session": s, "open": s in self.sessions, "taken": self.is_taken(s), "marked": self.marked.get(s, 0)}
+            for s in ("AM", "PM")
+        ]
+
+
+def register_statuses(*, classes: QuerySet, day: date, calendar: SchoolCalendar) -> list[RegisterStatus]:
+    """Each class's register state for a day in three queries. A register is taken when every pupil
+    on roll has a mark for the session (pre-coded absences count, the rest must be entered)."""
+    class_list = list(classes.order_by("year_group", "name"))
+    on_roll = dict(
+        Pupil.objects.filter(registration_class__in=[c.pk for c in class_list])
+        .on_roll(at=day)
+        .values_list("registration_class")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    marked: dict = defaultdict(dict)
+    rows = (
+        RegisterMark.objects.filter(
+            date=day, pupil__registration_class__in=[c.pk for c in class_list],
+            pupil__admission_date__lte=day,
+        )
+        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=day))
+        .values_list("pupil__registration_class", "session")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for class_id, session, n in rows:
+        marked[class_id][session] = n
+    sessions = calendar.sessions_on(day)
+    return [RegisterStatus(c, on_roll.get(c.pk, 0), marked[c.pk], sessions) for c in class_list]
+
+
+def registers_not_taken(*, classes: QuerySet, day: date, calendar: SchoolCalendar) -> list[dict]:
+    """(class, session, pupils still without a mark) for every register of the day not yet complete."""
+    result = []
+    for status in register_statuses(classes=classes, day=day, calendar=calendar):
+        for session in status.sessions:
+            if status.on_roll and not status.is_taken(session):
+                result.append({
+                    "registration_class": status.registration_class,
+                    "session": session,
+                    "missing": status.on_roll - status.marked.get(session, 0),
+                    "on_roll": status.on_roll,
+                })
+    return result
+
+
+# --- the office -------------------------------------------------------------------------------------------
+def n_queue(*, school) -> QuerySet[RegisterMark]:
+    """Every unresolved N of the school, oldest first (so overdue ones lead)."""
+    return (
+        RegisterMark.objects.filter(school=school, code="N")
+        .select_related("pupil", "pupil__registration_class")
+        .order_by("date", "session", "pupil__legal_last_name")
+    )
+
+
+def with_ages(marks, *, calendar: SchoolCalendar, today: date) -> list[dict]:
+    """Attach each N's age in school days and whether it is overdue (5 school days or more)."""
+    rows = []
+    for mark in marks:
+        age = calendar.school_days_since(mark.date, today=today)
+        rows.append({"mark": mark, "age": age, "overdue": age >= N_AGE_LIMIT, "due_soon": age == N_AGE_LIMIT - 1})
+    return rows
+
+
+def overdue_n_count(*, school, calendar: SchoolCalendar, today: date) -> int:
+    """How many N marks are 5 or more school days old (one query)."""
+    dates = RegisterMark.objects.filter(school=school, code="N", date__lte=today).values_list("date", flat=True)
+    return sum(1 for day in dates if calendar.school_days_since(day, today=today) >= N_AGE_LIMIT)
+
+
+def first_day_calls(*, school, day: date, pupils: QuerySet | None = None) -> list[dict]:
+    """Pupils with N today, each with contacts by priority and brothers or sisters on roll (4 queries)."""
+    base = pupils if pupils is not None else Pupil.objects.filter(school=school)
+    absent = (
+        base.filter(register_marks__date=day, register_marks__code="N")
+        .distinct()
+        .select_related("registration_class")
+        .prefetch_related(
+            Prefetch(
+                "contact_links",
+                queryset=PupilContact.objects.select_related("contact")
+                .prefetch_related(
+                    Prefetch(
+                        "contact__pupil_links",
+                        queryset=PupilContact.objects.select_related("pupil", "pupil__registration_class"),
+                    )
+                )
+                .order_by("priority", "id"),
+            )
+        )
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    result = []
+    for pupil in absent:
+        siblings = {}
+        for link in pupil.contact_links.all():
+            for other in link.contact.pupil_links.all():
+                if other.pupil_id != pupil.pk and other.pupil.on_roll_at(day):
+                    siblings[other.pupil_id] = other.pupil
+        result.append({"pupil": pupil, "contacts": list(pupil.contact_links.all()), "siblings": list(siblings.values())})
+    return result
+
+
+def leave_requests(*, school, status: str | None = None) -> QuerySet[LeaveRequest]:
+    qs = LeaveRequest.objects.filter(school=school).select_related("pupil", "decided_by", "created_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def pupil_amendments(*, pupil):
+    from .models import MarkAmendment
+
+    return MarkAmendment.objects.filter(mark__pupil=pupil).select_related("mark").order_by("-amended_at", "-id")

@@ -1,0 +1,206 @@
+"""Importing marks from CSV and exporting pupil summaries to CSV (browser and management commands).
+
+Import file: columns ``upn, date, session, code, minutes_late`` (minutes_late optional), one row per
+session, dates as YYYY-MM-DD or DD/MM/YYYY. Every bad row is reported with its row number (the
+header is row 1) and nothing is imported unless the whole file is valid. Importing the same file
+again changes nothing; a row that changes a saved mark is an amendment with the reason "import".
+Withdrawn pre-2024 codes (H, F, J, Y) are accepted only for dates before 19 August 2024.
+
+Export: one row per pupil with exactly ``EXPORT_COLUMNS``. Cells that a spreadsheet would read as a
+formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from school import audit
+from school.calendar import SchoolCalendar
+from school.models import Pupil
+
+from . import codes, statistics
+from .models import RegisterMark
+from .services import audit_entry_for_mark, marks_amend
+
+REQUIRED_COLUMNS = ("upn", "date", "session", "code")
+IMPORT_REASON = "import"
+MAX_ROWS = 200_000
+
+EXPORT_COLUMNS = (
+    "upn", "possible", "attendance", "present", "approved_activity", "authorised", "unauthorised",
+    "attendance_pct", "persistent_absence", "severe_absence", "late_l", "late_u",
+    "unauthorised_last_10_school_weeks",
+)
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row_number: int
+    pupil: Pupil
+    date: date
+    session: str
+    code: str
+    minutes_late: int | None
+
+
+@dataclass
+class ImportResult:
+    recorded: int = 0
+    amended: int = 0
+    unchanged: int = 0
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors: list[tuple[int, str]]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the file")
+
+
+def _parse_date(text: str) -> date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
+
+
+def read_marks_csv(text: str, *, school, calendar: SchoolCalendar | None = None) -> list[ImportRow]:
+    """Check every row of the file; return the rows or raise ImportRefused listing every problem."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ImportRefused([(1, f"Missing column(s): {', '.join(missing)}. Expected upn, date, session, code, minutes_late.")])
+    reader.fieldnames = header
+    raw_rows = list(reader)
+    if len(raw_rows) > MAX_ROWS:
+        raise ImportRefused([(1, f"The file has more than {MAX_ROWS:,} rows; split it.")])
+    upns = {(r.get("upn") or "").strip().upper() for r in raw_rows}
+    pupils = {p.upn: p for p in Pupil.objects.filter(school=school, upn__in=upns)}
+    calendar = calendar or SchoolCalendar.for_school(school)
+    errors, rows, seen = [], [], {}
+    for number, raw in enumerate(raw_rows, start=2):
+        problems = []
+        upn = (raw.get("upn") or "").strip().upper()
+        pupil = pupils.get(upn)
+        if pupil is None:
+            problems.append(f"no pupil with UPN '{upn}' at this school" if upn else "the UPN is empty")
+        try:
+            day = _parse_date(raw.get("date") or "")
+        except ValueError as exc:
+            day = None
+            problems.append(str(exc))
+        session = (raw.get("session") or "").strip().upper()
+        if session not in ("AM", "PM"):
+            problems.append(f"session must be AM or PM, not '{session}'")
+        code = codes.normalise(raw.get("code") or "")
+        if day is not None:
+            try:
+                code = codes.lookup(code, on=day).code
+            except codes.UnknownCode as exc:
+                problems.append(str(exc))
+        raw_minutes = (raw.get("minutes_late") or "").strip()
+        minutes = None
+        if raw_minutes:
+            if raw_minutes.isdigit() and int(raw_minutes) <= 600:
+                minutes = int(raw_minutes)
+                if code not in codes.LATE_CODES:
+                    problems.append("minutes_late goes only with L or U")
+            else:
+                problems.append(f"minutes_late must be a whole number, not '{raw_minutes}'")
+        if day is not None and session in ("AM", "PM"):
+            if not calendar.is_session(day, session):
+                problems.append(f"{day:%-d %B %Y} {session} is not a school session in the school calendar")
+            if pupil is not None and not pupil.on_roll_at(day):
+                problems.append(f"the pupil is not on roll on {day:%-d %B %Y}")
+            key = (upn, day, session)
+            if key in seen:
+                problems.append(f"the same session is already in row {seen[key]}")
+            seen.setdefault(key, number)
+        if problems:
+            errors.append((number, "; ".join(problems)))
+        else:
+            rows.append(ImportRow(number, pupil, day, session, code, minutes))
+    if errors:
+        raise ImportRefused(errors)
+    return rows
+
+
+@transaction.atomic
+def marks_import(*, actor, school, rows: list[ImportRow]) -> ImportResult:
+    """Save checked rows: new marks are recorded, changed ones amended (reason "import")."""
+    result = ImportResult()
+    if not rows:
+        return result
+    pupil_ids = {r.pupil.pk for r in rows}
+    days = [r.date for r in rows]
+    existing = {
+        (m.pupil_id, m.date, m.session): m
+        for m in RegisterMark.objects.select_for_update(of=("self",)).filter(
+            Q(pupil_id__in=pupil_ids), date__gte=min(days), date__lte=max(days)
+        )
+    }
+    now = timezone.now()
+    to_create, changes = [], []
+    for row in rows:
+        mark = existing.get((row.pupil.pk, row.date, row.session))
+        if mark is None:
+            to_create.append(RegisterMark(
+                school=school, pupil=row.pupil, date=row.date, session=row.session, code=row.code,
+                minutes_late=row.minutes_late, recorded_by=actor, recorded_at=now, updated_by=actor, updated_at=now,
+            ))
+        elif (mark.code, mark.minutes_late) != (row.code, row.minutes_late):
+            changes.append((mark, row.code, row.minutes_late))
+        else:
+            result.unchanged += 1
+    for batch_start in range(0, len(to_create), 2000):
+        batch = to_create[batch_start:batch_start + 2000]
+        RegisterMark.objects.bulk_create(batch)
+        audit.record_bulk(actor=actor, action="attendance.mark.recorded", school=school,
+                          entries=[audit_entry_for_mark(m, reason=IMPORT_REASON) for m in batch], reason=IMPORT_REASON)
+    if changes:
+        marks_amend(actor=actor, marks=changes, reason=IMPORT_REASON, school=school)
+    result.recorded, result.amended = len(to_create), len(changes)
+    return result
+
+
+# --- export ---------------------------------------------------------------------------------------------
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will show as text: ``=SUM(A1)`` becomes ``'=SUM(A1)``."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def export_rows(pupils, start: date, end: date, *, calendar: SchoolCalendar) -> list[list[str]]:
+    """The header and one row per pupil (by UPN), from the statistics engine (one query)."""
+    rows = statistics.pupil_rows(pupils, start, end, fields=("upn",), calendar=calendar)
+    out = [list(EXPORT_COLUMNS)]
+    for row, f in sorted(rows, key=lambda item: item[0]["upn"]):
+        pct = f.attendance_pct_1dp
+        out.append([csv_safe(v) for v in (
+            row["upn"], f.possible, f.attendance, f.present, f.approved_activity, f.authorised, f.unauthorised,
+            "" if pct is None else f"{pct:.1f}", _bool(f.is_persistent_absence), _bool(f.is_severe_absence),
+            f.late_l, f.late_u, f.unauthorised_last_10_weeks,
+        )])
+    return out
+
+
+def write_csv(rows, stream) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerows(rows)

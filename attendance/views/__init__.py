@@ -1,0 +1,1 @@
+"""Attendance views, one module per area: registers, office work, statistics, import and export."""

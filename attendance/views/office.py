@@ -1,0 +1,214 @@
+"""The office's absence work: first-day calls, the N queue, absence calls, leave, and amending a mark."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from school import policy
+from school.calendar import SchoolCalendar
+
+from .. import selectors, services
+from ..filters import LeaveFilter, NQueueFilter
+from ..forms import AbsenceCallForm, AmendMarkForm, LeaveDecisionForm, LeaveRequestForm
+from ..models import AbsenceCall, LeaveRequest, RegisterMark
+from .common import paginate, register_classes
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_safe
+def office_dashboard(request):
+    school = request.school
+    calendar = SchoolCalendar.for_school(school)
+    today = timezone.localdate()
+    queue = selectors.n_queue(school=school)
+    return render(request, "attendance/office_dashboard.html", {
+        "today": today,
+        "is_school_day": calendar.is_school_day(today),
+        "calls_to_make": selectors.first_day_calls(school=school, day=today),
+        "n_total": queue.count(),
+        "n_overdue": selectors.overdue_n_count(school=school, calendar=calendar, today=today),
+        "oldest": selectors.with_ages(queue[:10], calendar=calendar, today=today),
+        "not_taken": selectors.registers_not_taken(
+            classes=register_classes(request.user, school), day=today, calendar=calendar
+        ),
+        "pending_leave": selectors.leave_requests(school=school, status=LeaveRequest.Status.REQUESTED)[:10],
+        "recent_calls": AbsenceCall.objects.filter(school=school).select_related("pupil", "caller_contact")[:10],
+    })
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_safe
+def n_queue(request):
+    school = request.school
+    calendar = SchoolCalendar.for_school(school)
+    today = timezone.localdate()
+    filters = NQueueFilter(request.GET or None, queryset=selectors.n_queue(school=school), school=school)
+    page = paginate(request, filters.qs)
+    return render(request, "attendance/n_queue.html", {
+        "filter": filters, "page": page, "rows": selectors.with_ages(page.object_list, calendar=calendar, today=today),
+        "limit": services.N_AGE_LIMIT,
+    })
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_POST
+def n_convert(request, mark_id):
+    mark = policy.access_pupil_record(request.user, request.school, RegisterMark.objects.all(), mark_id)
+    try:
+        services.n_convert_to_o(actor=request.user, mark=mark)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{mark.pupil}: {mark.date:%-d %b} {mark.session} is now O (unauthorised).")
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse("attendance:n_queue"))
+
+
+def _safe_next(request) -> bool:
+    target = request.POST.get("next", "")
+    return target.startswith("/attendance/") and "//" not in target
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_http_methods(["GET", "POST"])
+def absence_call_new(request, pupil_id):
+    school = request.school
+    pupil = policy.access_pupil(request.user, school, pupil_id)
+    today = timezone.localdate()
+    form = AbsenceCallForm(request.POST or None, pupil=pupil,
+                           initial={"first_date": today, "last_date": today, "code": "I"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            call, result = services.absence_call_record(
+                actor=request.user, school=school, pupil=pupil,
+                caller_contact=data["caller_contact"].contact if data["caller_contact"] else None,
+                caller_name=data["caller_name"], method=data["method"], reason=data["reason"], code=data["code"],
+                first_date=data["first_date"], first_session=data["first_session"], last_date=data["last_date"],
+                last_session=data["last_session"], expected_return=data["expected_return"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            text = f"Call recorded for {pupil}: {result.recorded} session(s) coded {call.code}, {result.amended} N changed."
+            if result.kept:
+                text += " Kept as they were: " + ", ".join(
+                    f"{m.date:%-d %b} {m.session} ({m.code})" for m in result.kept
+                ) + "."
+            messages.success(request, text)
+            return redirect("attendance:office_dashboard")
+    return render(request, "attendance/absence_call_form.html", {"form": form, "pupil": pupil},
+                  status=400 if form.errors else 200)
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_safe
+def leave_list(request):
+    school = request.school
+    filters = LeaveFilter(request.GET or None, queryset=selectors.leave_requests(school=school))
+    return render(request, "attendance/leave_list.html", {
+        "filter": filters, "page": paginate(request, filters.qs),
+        "can_decide": policy.can(request.user, school, policy.DECIDE_LEAVE),
+        "decision_form": LeaveDecisionForm(),
+    })
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_http_methods(["GET", "POST"])
+def leave_new(request, pupil_id):
+    school = request.school
+    pupil = policy.access_pupil(request.user, school, pupil_id)
+    form = LeaveRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.leave_request_create(actor=request.user, school=school, pupil=pupil, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Leave request for {pupil} recorded; the headteacher decides.")
+            return redirect("attendance:leave_list")
+    return render(request, "attendance/leave_form.html", {"form": form, "pupil": pupil},
+                  status=400 if form.errors else 200)
+
+
+def _decide(request, leave_id, status):
+    school = request.school
+    leave = policy.access_pupil_record(request.user, school, LeaveRequest.objects.all(), leave_id)
+    form = LeaveDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        leave, result = services.leave_request_decide(
+            actor=request.user, leave_request=leave, status=status, note=form.cleaned_data.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = f"Leave for {leave.pupil} {leave.get_status_display().lower()}."
+        if result is not None:
+            text += f" {result.recorded + result.amended} session(s) coded {leave.code}."
+        messages.success(request, text)
+    return redirect("attendance:leave_list")
+
+
+@policy.capability_required(policy.DECIDE_LEAVE)
+@require_POST
+def leave_grant(request, leave_id):
+    return _decide(request, leave_id, LeaveRequest.Status.GRANTED)
+
+
+@policy.capability_required(policy.DECIDE_LEAVE)
+@require_POST
+def leave_refuse(request, leave_id):
+    return _decide(request, leave_id, LeaveRequest.Status.REFUSED)
+
+
+@policy.capability_required(policy.VIEW_PUPILS)
+@require_http_methods(["GET", "POST"])
+def mark_amend(request, mark_id):
+    school = request.school
+    mark = policy.access_pupil_record(
+        request.user, school, RegisterMark.objects.select_related("pupil", "updated_by"), mark_id
+    )
+    if not register_classes(request.user, school).filter(pk=mark.pupil.registration_class_id).exists():
+        raise PermissionDenied
+    form = AmendMarkForm(request.POST or None, initial={
+        "code": mark.code, "minutes_late": mark.minutes_late, "version": mark.version,
+    })
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mark_amend(
+                actor=request.user, mark=mark, code=data["code"], minutes_late=data["minutes_late"],
+                reason=data["reason"], expected_version=data["version"],
+            )
+        except services.RegisterConflict as exc:
+            change = exc.changes[0]
+            form.add_error(None, f"{change.changed_by} changed this mark to {change.code} while you were "
+                                 "editing. Check it and try again.")
+            status = 409
+            form.data = form.data.copy()
+            form.data["version"] = change.version
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Mark changed for {mark.pupil}.")
+            return redirect("attendance:pupil_attendance", mark.pupil_id)
+    if form.errors and status == 200:
+        status = 400
+    history = mark.amendments.all()
+    return render(request, "attendance/mark_amend.html", {"form": form, "mark": mark, "history": history},
+                  status=status)

@@ -1,0 +1,52 @@
+"""The tier history chart, drawn on the server as SVG coordinates (no JavaScript, no CDN).
+
+A step line: x is time from the case's opening to today, y is the tier (Universal at the top, Tier 5 at
+the bottom), so a falling line means attendance got worse.
+
+    >>> from types import SimpleNamespace as S
+    >>> from datetime import date
+    >>> chart = tier_chart([S(changed_on=date(2026, 9, 1), to_tier=1), S(changed_on=date(2026, 9, 11), to_tier=3)],
+    ...                    end=date(2026, 9, 21))
+    >>> chart["points"]
+    '40,70 340,70 340,150 640,150'
+"""
+
+from datetime import date
+
+WIDTH, HEIGHT = 660, 230
+LEFT, RIGHT, TOP, ROW = 40, 20, 30, 40
+
+
+def _y(tier: int) -> int:
+    return TOP + tier * ROW
+
+
+def tier_chart(changes, *, end: date) -> dict:
+    changes = sorted(changes, key=lambda c: c.changed_on)
+    if not changes:
+        return {"points": "", "width": WIDTH, "height": HEIGHT, "rows": [], "marks": []}
+    start = changes[0].changed_on
+    span = max((end - start).days, 1)
+    plot = WIDTH - LEFT - RIGHT
+
+    def x(day: date) -> int:
+        return LEFT + round(plot * min(max((day - start).days, 0), span) / span)
+
+    points, marks = [], []
+    for i, change in enumerate(changes):
+        if i:
+            points.append(f"{x(change.changed_on)},{_y(changes[i - 1].to_tier)}")
+        points.append(f"{x(change.changed_on)},{_y(change.to_tier)}")
+        marks.append({"x": x(change.changed_on), "y": _y(change.to_tier), "label": f"{change.changed_on:%-d %b}"})
+    points.append(f"{x(end)},{_y(changes[-1].to_tier)}")
+    rows = [{"y": _y(t), "label": "U" if t == 0 else f"T{t}"} for t in range(6)]
+    return {
+        "points": " ".join(points),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "rows": rows,
+        "marks": marks,
+        "start": start,
+        "end": end,
+        "right": WIDTH - RIGHT,
+    }

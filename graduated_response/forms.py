@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from school.models import Membership
+
+from .models import TIER_CHOICES, CommunicationLog
+
+
+class CommunicationLogForm(forms.ModelForm):
+    class Meta:
+        model = CommunicationLog
+        fields = ["kind", "happened_on", "with_whom", "summary"]
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_happened_on(self):
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return day
+
+
+class ActionDoneForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, label="Note (optional)")
+
+
+class TierBandsForm(forms.Form):
+    """One From/To pair per tier; the service checks that bands tile 0.0-100.0."""
+
+    min_possible_sessions = forms.IntegerField(
+        label="Minimum possible sessions before a pupil is placed in a tier", min_value=1, max_value=400
+    )
+    step_down_weeks = forms.IntegerField(
+        label="School weeks in a better band before a case steps down", min_value=1, max_value=20
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for tier, label in TIER_CHOICES:
+            for end in ("low", "high"):
+                self.fields[f"tier_{tier}_{end}"] = forms.DecimalField(
+                    label=f"{label} {'from' if end == 'low' else 'to'} (%)",
+                    min_value=Decimal("0.0"), max_value=Decimal("100.0"), decimal_places=1, max_digits=4,
+                )
+
+    def tier_rows(self):
+        return [
+            {"tier": tier, "label": label, "low": self[f"tier_{tier}_low"], "high": self[f"tier_{tier}_high"]}
+            for tier, label in TIER_CHOICES
+        ]
+
+    def ranges(self):
+        return {
+            tier: (self.cleaned_data[f"tier_{tier}_low"], self.cleaned_data[f"tier_{tier}_high"])
+            for tier, _ in TIER_CHOICES
+        }
+
+
+class KeyAdultForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    key_adult = forms.ModelChoiceField(
+        queryset=None, label="Key adult", empty_label="Choose…", widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, cases, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        from school.models import User
+
+        staff_ids = Membership.objects.filter(school=school, is_active=True).exclude(role="governor").values("user_id")
+        self.fields["key_adult"].queryset = User.objects.filter(pk__in=staff_ids).order_by("last_name", "first_name")
+
+
+class AlertsForm(forms.Form):
+    alerts = forms.ModelMultipleChoiceField(queryset=None, error_messages={"required": "Choose at least one alert."})
+
+    def __init__(self, *args, alerts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alerts"].queryset = alerts

@@ -1,0 +1,219 @@
+"""Every write to graduated response records made by a person: tier bands and settings, checklist
+actions, the key adult, the communication log, alerts and closing a case. Each service is keyword-only,
+atomic, validates, and writes its audit row(s). The nightly run's service,
+``nightly_checks_run``, lives in ``graduated_response.nightly`` to keep this module short.
+
+Audit action codes: graduated_response.tier_bands.changed, graduated_response.action.done,
+graduated_response.case.key_adult_set, graduated_response.communication.added,
+graduated_response.alert.acknowledged, graduated_response.case.opened / .escalated / .stepped_down /
+.closed (the last four also from the nightly run, with no actor).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from school import audit
+from school.models import School
+
+from . import tiers, transitions
+from .defaults import DEFAULT_ACTIONS, TIER_DESCRIPTIONS
+from .models import (
+    Alert,
+    Case,
+    CaseAction,
+    CaseStatusEvent,
+    CommunicationLog,
+    ResponseSettings,
+    TierAction,
+    TierBand,
+)
+
+
+# --- tiers as data ------------------------------------------------------------------------------------
+def tier_bands_ensure_defaults(school: School) -> tuple[list[TierBand], ResponseSettings]:
+    """The school's bands and settings, creating the seed defaults (and checklists) the first time.
+
+    Idempotent and race-safe: inserts ignore rows that already exist (unique per school and tier).
+    """
+    bands = list(TierBand.objects.filter(school=school).order_by("tier"))
+    settings_row = ResponseSettings.objects.filter(school=school).first()
+    if len(bands) == len(tiers.DEFAULT_BANDS) and settings_row is not None:
+        return bands, settings_row
+    with transaction.atomic():
+        TierBand.objects.bulk_create(
+            [
+                TierBand(school=school, tier=b.tier, low_pct=b.low, high_pct=b.high, description=TIER_DESCRIPTIONS[b.tier])
+                for b in tiers.DEFAULT_BANDS
+            ],
+            ignore_conflicts=True,
+        )
+        settings_row, _ = ResponseSettings.objects.get_or_create(school=school)
+        if not TierAction.objects.filter(school=school).exists():
+            TierAction.objects.bulk_create(
+                [
+                    TierAction(
+                        school=school, tier=tier, order=i, text=text, responsible_role=role, target_school_days=days
+                    )
+                    for tier, items in DEFAULT_ACTIONS.items()
+                    for i, (text, role, days) in enumerate(items)
+                ]
+            )
+    return list(TierBand.objects.filter(school=school).order_by("tier")), settings_row
+
+
+def bands_of(rows) -> tuple[tiers.Band, ...]:
+    return tuple(tiers.Band(r.tier, Decimal(r.low_pct), Decimal(r.high_pct)) for r in rows)
+
+
+@transaction.atomic
+def tier_bands_update(
+    *, actor, school: School, ranges: dict[int, tuple[Decimal, Decimal]], min_possible_sessions: int, step_down_weeks: int,
+    reason: str = "",
+) -> list[TierBand]:
+    """Replace the school's band ranges and settings. Bands must tile 0.0-100.0 with no gap or overlap;
+    problems are raised as a ValidationError keyed ``tier_<n>`` (nothing is saved)."""
+    bands, settings_row = tier_bands_ensure_defaults(school)
+    proposed = [tiers.Band(tier, Decimal(low), Decimal(high)) for tier, (low, high) in sorted(ranges.items())]
+    problems = tiers.band_problems(proposed)
+    if set(ranges) != {b.tier for b in tiers.DEFAULT_BANDS}:
+        problems[0] = "Every tier from Universal to Tier 5 needs a range."
+    if problems:
+        raise ValidationError({f"tier_{tier}": message for tier, message in problems.items()})
+    rows = {b.tier: b for b in TierBand.objects.select_for_update().filter(school=school)}
+    before = {
+        "bands": {str(t): [str(r.low_pct), str(r.high_pct)] for t, r in sorted(rows.items())},
+        "min_possible_sessions": settings_row.min_possible_sessions,
+        "step_down_weeks": settings_row.step_down_weeks,
+    }
+    for band in proposed:
+        row = rows[band.tier]
+        row.low_pct, row.high_pct = band.low, band.high
+        row.full_clean()
+    TierBand.objects.bulk_update(rows.values(), ["low_pct", "high_pct"])
+    settings_row.min_possible_sessions = min_possible_sessions
+    settings_row.step_down_weeks = step_down_weeks
+    settings_row.full_clean()
+    settings_row.save(update_fields=["min_possible_sessions", "step_down_weeks"])
+    after = {
+        "bands": {str(b.tier): [str(b.low), str(b.high)] for b in proposed},
+        "min_possible_sessions": min_possible_sessions,
+        "step_down_weeks": step_down_weeks,
+    }
+    audit.record(
+        actor=actor, action="graduated_response.tier_bands.changed", obj=settings_row, school=school,
+        before=before, after=after, reason=reason,
+    )
+    return sorted(rows.values(), key=lambda r: r.tier)
+
+
+# --- case work ------------------------------------------------------------------------------------------
+@transaction.atomic
+def case_action_complete(*, actor, action: CaseAction, note: str = "") -> CaseAction:
+    """Mark a checklist action done (once: a second click changes nothing)."""
+    now = timezone.now()
+    updated = CaseAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+        done_at=now, done_by=actor, done_note=note.strip()
+    )
+    action.refresh_from_db()
+    if updated:
+        audit.record(
+            actor=actor, action="graduated_response.action.done", obj=action, school=action.case.school,
+            pupil=action.case.pupil, before={"done_at": None}, after={"done_at": now.isoformat(), "note": action.done_note},
+        )
+    return action
+
+
+@transaction.atomic
+def case_key_adult_set(*, actor, school: School, cases, key_adult) -> int:
+    """Name the key adult on several open cases at once (one audit row per case)."""
+    cases = list(cases.select_for_update().filter(school=school, status=Case.Status.OPEN))
+    changed = [c for c in cases if c.key_adult_id != (key_adult.pk if key_adult else None)]
+    entries = [
+        {
+            "object_type": "graduated_response.case",
+            "object_id": c.pk,
+            "object_repr": str(c),
+            "pupil_id": c.pupil_id,
+            "before": {"key_adult": c.key_adult_id},
+            "after": {"key_adult": key_adult.pk if key_adult else None},
+        }
+        for c in changed
+    ]
+    Case.objects.filter(pk__in=[c.pk for c in changed]).update(key_adult=key_adult)
+    if entries:
+        audit.record_bulk(actor=actor, action="graduated_response.case.key_adult_set", entries=entries, school=school)
+    return len(changed)
+
+
+@transaction.atomic
+def communication_log_add(
+    *, actor, case: Case, kind: str, happened_on: date, with_whom: str, summary: str
+) -> CommunicationLog:
+    entry = CommunicationLog(
+        case=case, kind=kind, happened_on=happened_on, with_whom=with_whom.strip(), summary=summary.strip(),
+        recorded_by=actor,
+    )
+    entry.full_clean()
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": "The date cannot be in the future."})
+    entry.save()
+    audit.record(
+        actor=actor, action="graduated_response.communication.added", obj=entry, school=case.school, pupil=case.pupil,
+        after=audit.snapshot(entry),
+    )
+    return entry
+
+
+@transaction.atomic
+def alerts_acknowledge(*, actor, school: School, alerts) -> int:
+    """Acknowledge open alerts (conditional update, so two people clicking at once count once)."""
+    ids = list(alerts.filter(school=school, status=Alert.Status.OPEN).values_list("pk", flat=True))
+    now = timezone.now()
+    rows = list(Alert.objects.filter(pk__in=ids).values("pk", "pupil_id", "kind", "message"))
+    updated = Alert.objects.filter(pk__in=ids, status=Alert.Status.OPEN).update(
+        status=Alert.Status.ACKNOWLEDGED, acknowledged_by=actor, acknowledged_at=now
+    )
+    audit.record_bulk(
+        actor=actor,
+        action="graduated_response.alert.acknowledged",
+        school=school,
+        entries=[
+            {
+                "object_type": "graduated_response.alert",
+                "object_id": row["pk"],
+                "object_repr": row["message"][:300],
+                "pupil_id": row["pupil_id"],
+                "before": {"status": Alert.Status.OPEN},
+                "after": {"status": Alert.Status.ACKNOWLEDGED},
+            }
+            for row in rows
+        ],
+    )
+    return updated
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, reason: str, on: date | None = None) -> Case:
+    """Close a case by hand (for example: the pupil has left), with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the case is being closed."})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    transitions.check(case.status, Case.Status.CLOSED)
+    on = on or timezone.localdate()
+    before = audit.snapshot(case)
+    case.status, case.closed_on, case.close_reason = Case.Status.CLOSED, on, reason
+    case.save(update_fields=["status", "closed_on", "close_reason"])
+    CaseStatusEvent.objects.create(case=case, from_status="open", to_status="closed", on=on, by=actor, reason=reason)
+    audit.record(
+        actor=actor, action="graduated_response.case.closed", obj=case, school=case.school, pupil=case.pupil,
+        before=before, after=audit.snapshot(case), reason=reason,
+    )
+    return case
+

@@ -1,0 +1,253 @@
+"""Pages for graduated response cases. Thin views, one per action: access helper, form, service,
+redirect or render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from school import policy
+from school.calendar import SchoolCalendar
+from school.policy import capability_required
+
+from . import charts, selectors, services, tiers
+from .forms import ActionDoneForm, AlertsForm, CommunicationLogForm, KeyAdultForm, TierBandsForm
+from .models import Case, CaseAction
+
+
+def _case(request, pk) -> Case:
+    qs = Case.objects.filter(school=request.school).select_related("pupil", "pupil__registration_class", "key_adult")
+    return policy.access_pupil_record(request.user, request.school, qs, pk)
+
+
+@require_safe
+@capability_required(policy.VIEW_CASES)
+def dashboard(request):
+    school, today = request.school, timezone.localdate()
+    filterset, cases = selectors.case_list(user=request.user, school=school, data=request.GET)
+    page = selectors.paginate(request, cases)
+    alerts = selectors.alerts_for(user=request.user, school=school)
+    context = {
+        "tier_counts": selectors.tier_counts(user=request.user, school=school, today=today),
+        "alerts": alerts[:10],
+        "alert_count": alerts.count(),
+        "overdue": selectors.overdue_actions(user=request.user, school=school, today=today)[:10],
+        "filter": filterset,
+        "page": page,
+        "query": request.GET.copy().urlencode() if "page" not in request.GET else _without_page(request),
+        "can_manage": policy.can(request.user, school, policy.MANAGE_CASES),
+        "key_adult_form": KeyAdultForm(cases=Case.objects.none(), school=school),
+        "runs": selectors.latest_runs(school=school, limit=3),
+    }
+    return render(request, "graduated_response/dashboard.html", context)
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_POST
+@capability_required(policy.MANAGE_CASES)
+def cases_set_key_adult(request):
+    cases = selectors.cases_in_scope(user=request.user, school=request.school).open()
+    form = KeyAdultForm(request.POST, cases=cases, school=request.school)
+    if form.is_valid():
+        n = services.case_key_adult_set(
+            actor=request.user, school=request.school,
+            cases=cases.filter(pk__in=[c.pk for c in form.cleaned_data["cases"]]),
+            key_adult=form.cleaned_data["key_adult"],
+        )
+        messages.success(request, f"Key adult set on {n} case{'s' if n != 1 else ''}.")
+    else:
+        messages.error(request, "Choose at least one case and a key adult.")
+    return redirect(reverse("graduated_response:dashboard") + _next_query(request))
+
+
+def _next_query(request) -> str:
+    query = request.POST.get("query", "")
+    return f"?{query}" if query and "\n" not in query else ""
+
+
+@require_POST
+@capability_required(policy.VIEW_PUPILS)
+def alerts_acknowledge(request):
+    alerts = selectors.alerts_for(user=request.user, school=request.school)
+    form = AlertsForm(request.POST, alerts=alerts)
+    if form.is_valid():
+        n = services.alerts_acknowledge(
+            actor=request.user, school=request.school, alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]])
+        )
+        messages.success(request, f"{n} alert{'s' if n != 1 else ''} acknowledged.")
+    else:
+        messages.error(request, "Choose at least one alert.")
+    back = request.POST.get("back")
+    return redirect("graduated_response:my_work" if back == "my_work" else "graduated_response:dashboard")
+
+
+@require_safe
+@capability_required(policy.VIEW_CASES)
+def case_detail(request, pk):
+    return _render_case(request, _case(request, pk))
+
+
+def _render_case(request, case, *, log_form=None, status=200):
+    today = timezone.localdate()
+    calendar = SchoolCalendar.for_school(request.school)
+    pf = selectors.pupil_case_figures(case=case, on=today, calendar=calendar)
+    changes = list(case.tier_changes.all())
+    context = {
+        "case": case,
+        "pupil": case.pupil,
+        "figures": pf.figures,
+        "part_time_c2": pf.part_time_c2,
+        "illness": pf.illness,
+        "chart": charts.tier_chart(changes, end=case.closed_on or today),
+        "changes": changes,
+        "actions": list(case.actions.select_related("done_by").order_by("done_at", "due_on", "id")),
+        "communications": list(case.communications.select_related("recorded_by")),
+        "alerts": list(case.alerts.order_by("-created_on", "-id")[:50]),
+        "status_events": list(case.status_events.select_related("by")),
+        "log_form": log_form or CommunicationLogForm(initial={"happened_on": today}),
+        "can_manage": policy.can(request.user, request.school, policy.MANAGE_CASES),
+        "today": today,
+        "tier_name": tiers.tier_name(case.current_tier),
+    }
+    return render(request, "graduated_response/case_detail.html", context, status=status)
+
+
+@require_POST
+@capability_required(policy.MANAGE_CASES)
+def communication_add(request, pk):
+    case = _case(request, pk)
+    form = CommunicationLogForm(request.POST)
+    if form.is_valid():
+        try:
+            services.communication_log_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Added to the communication log.")
+            return redirect("graduated_response:case_detail", pk=case.pk)
+    return _render_case(request, case, log_form=form, status=400)
+
+
+@require_POST
+@capability_required(policy.MANAGE_CASES)
+def case_close(request, pk):
+    case = _case(request, pk)
+    try:
+        services.case_close(actor=request.user, case=case, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The case is closed.")
+    return redirect("graduated_response:case_detail", pk=case.pk)
+
+
+@require_POST
+@capability_required(policy.VIEW_PUPILS)
+def action_done(request, pk):
+    """The responsible role (or the role it was escalated to), or a case manager, marks it done."""
+    school = request.school
+    if policy.can(request.user, school, policy.MANAGE_CASES):
+        actions = CaseAction.objects.filter(case__in=selectors.cases_in_scope(user=request.user, school=school))
+    else:
+        actions = selectors.actions_assigned(user=request.user, school=school)
+    action = actions.filter(pk=pk).select_related("case", "case__school", "case__pupil").first()
+    if action is None:
+        raise Http404("Not found.")
+    form = ActionDoneForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    services.case_action_complete(actor=request.user, action=action, note=note)
+    messages.success(request, "Marked as done.")
+    if request.POST.get("back") == "my_work" or not policy.can(request.user, school, policy.VIEW_CASES):
+        return redirect("graduated_response:my_work")
+    return redirect("graduated_response:case_detail", pk=action.case_id)
+
+
+@require_safe
+@capability_required(policy.VIEW_PUPILS)
+def my_work(request):
+    school = request.school
+    actions = selectors.actions_for(user=request.user, school=school)
+    alerts = selectors.alerts_for(user=request.user, school=school)
+    context = {
+        "actions": selectors.paginate(request, actions, per_page=50),
+        "alerts": alerts[:100],
+        "alert_count": alerts.count(),
+        "key_adult_cases": selectors.cases_in_scope(user=request.user, school=school)
+        .open()
+        .filter(key_adult=request.user)
+        .select_related("pupil"),
+        "today": timezone.localdate(),
+        "can_view_cases": policy.can(request.user, school, policy.VIEW_CASES),
+    }
+    return render(request, "graduated_response/my_work.html", context)
+
+
+@capability_required(policy.EDIT_TIERS)
+def tier_bands(request):
+    school = request.school
+    bands, response_settings = services.tier_bands_ensure_defaults(school)
+    if request.method == "POST":
+        form = TierBandsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.tier_bands_update(
+                    actor=request.user, school=school, ranges=form.ranges(),
+                    min_possible_sessions=form.cleaned_data["min_possible_sessions"],
+                    step_down_weeks=form.cleaned_data["step_down_weeks"],
+                )
+            except ValidationError as exc:
+                # The band problem shows beside that tier's "to" field.
+                for key, errors in exc.message_dict.items():
+                    field = f"{key}_high" if f"{key}_high" in form.fields else (key if key in form.fields else None)
+                    form.add_error(field, errors)
+            else:
+                messages.success(request, "Tier bands saved.")
+                return redirect("graduated_response:tier_bands")
+        status = 400
+    else:
+        initial = {
+            "min_possible_sessions": response_settings.min_possible_sessions,
+            "step_down_weeks": response_settings.step_down_weeks,
+        }
+        for band in bands:
+            initial[f"tier_{band.tier}_low"] = band.low_pct
+            initial[f"tier_{band.tier}_high"] = band.high_pct
+        form = TierBandsForm(initial=initial)
+        status = 200
+    return render(request, "graduated_response/tier_bands.html", {"form": form}, status=status)
+
+
+@require_safe
+@capability_required(policy.VIEW_CASES)
+def send_in_tiers(request):
+    cases = selectors.send_in_tiers(user=request.user, school=request.school)
+    return render(request, "graduated_response/send_in_tiers.html", {"page": selectors.paginate(request, cases)})
+
+
+@require_safe
+@capability_required(policy.VIEW_CASES)
+def panel_home(request):
+    school = request.school
+    context = {
+        "tier_counts": selectors.tier_counts(user=request.user, school=school, today=timezone.localdate()),
+        "alert_count": selectors.alerts_for(user=request.user, school=school).count(),
+        "overdue_count": selectors.overdue_actions(user=request.user, school=school, today=timezone.localdate()).count(),
+    }
+    return render(request, "graduated_response/panel_home.html", context)
+
+
+@require_safe
+@capability_required(policy.VIEW_CASES)
+def panel_pupil(request, pk):
+    pupil = policy.access_pupil(request.user, request.school, pk)
+    cases = list(pupil.cases.order_by("-opened_on", "-id")[:5])
+    return render(request, "graduated_response/panel_pupil.html", {"pupil": pupil, "cases": cases})

@@ -1,0 +1,296 @@
+"""SEND reads: register counts, triage queue, reviews due, views completion, provision costs and the
+attendance of pupils with SEND. Every function aggregates in the database or works set-wise; none runs
+a query per pupil. Pupil scope comes from school.policy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q
+
+from attendance import statistics
+from school import policy
+from school.calendar import SchoolCalendar
+from school.models import Pupil
+
+from . import cycle_stages, needs, provision_costs, register_status
+from .models import (
+    Concern,
+    ProvisionEnrolment,
+    PupilPassport,
+    SendRecord,
+    SupportCycle,
+    Target,
+    ViewsRequest,
+)
+from .services import settings_for
+
+DUE_SOON_DAYS = 14
+ON_REGISTER = (register_status.SEN_SUPPORT, register_status.EHC_PLAN)
+
+
+def academic_year_bounds(today: date) -> tuple[date, date]:
+    start_year = today.year if today.month >= 9 else today.year - 1
+    return date(start_year, 9, 1), date(start_year + 1, 8, 31)
+
+
+# --- register -------------------------------------------------------------------------------------------
+def register_counts(*, school) -> list[dict]:
+    """Pupils by register status (one query), in the table's order, with census codes."""
+    counts = dict(
+        SendRecord.objects.filter(school=school, pupil__leaving_date__isnull=True)
+        .values_list("status").annotate(n=Count("id")).order_by()
+    )
+    return [
+        {"status": status, "label": label, "census": register_status.census_code(status), "count": counts.get(status, 0)}
+        for status, label in register_status.STATUS_CHOICES
+    ]
+
+
+def need_counts(*, school) -> list[dict]:
+    """Pupils on the register by primary need, grouped by broad area (one query)."""
+    counts = dict(
+        SendRecord.objects.filter(school=school, status__in=ON_REGISTER, pupil__leaving_date__isnull=True)
+        .values_list("primary_need").annotate(n=Count("id")).order_by()
+    )
+    areas = []
+    for area, area_label in [*needs.BROAD_AREAS, (needs.OTHER, "Other")]:
+        rows = [
+            {"code": code, "label": label, "count": counts.get(code, 0)}
+            for code, label, a in needs.NEED_TYPES if a == area
+        ]
+        areas.append({"area": area, "label": area_label, "rows": rows, "total": sum(r["count"] for r in rows)})
+    unrecorded = counts.get("", 0)
+    return areas, unrecorded
+
+
+def register_export_rows(*, school):
+    """The SEN register in census shape: pupils on roll with K or E (one query)."""
+    return (
+        SendRecord.objects.filter(school=school, status__in=ON_REGISTER, pupil__leaving_date__isnull=True)
+        .select_related("pupil")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name")
+    )
+
+
+def concerns_awaiting_triage(*, school):
+    return (
+        Concern.objects.filter(school=school, status=Concern.Status.AWAITING_TRIAGE)
+        .select_related("pupil__registration_class", "raised_by")
+        .order_by("raised_at")
+    )
+
+
+def concerns_for(*, user, school):
+    """Concerns about pupils in the user's scope, newest first."""
+    return policy.scoped_to_pupils(user, school, Concern.objects.filter(school=school)).select_related(
+        "pupil__registration_class", "raised_by", "triaged_by"
+    )
+
+
+# --- cycles and reviews ---------------------------------------------------------------------------------
+def cycles_in_scope(*, user, school):
+    return policy.scoped_to_pupils(user, school, SupportCycle.objects.filter(school=school))
+
+
+def reviews_due(*, user, school, today: date, days: int = DUE_SOON_DAYS) -> dict:
+    """Open cycles whose review is overdue, or due within `days` days, for pupils in the user's scope."""
+    base = cycles_in_scope(user=user, school=school).select_related("pupil__registration_class").annotate(
+        n_views_in=Count("views_requests", filter=Q(views_requests__received_on__isnull=False)),
+        n_views_asked=Count("views_requests", filter=Q(views_requests__sent_at__isnull=False)),
+    )
+    return {
+        "overdue": list(base.review_overdue(at=today).order_by("review_due", "pupil__legal_last_name")),
+        "due_soon": list(base.review_due_within(at=today, days=days).order_by("review_due", "pupil__legal_last_name")),
+    }
+
+
+def views_completion(*, school, today: date, days: int = DUE_SOON_DAYS) -> dict:
+    """For open cycles with a review overdue or due within `days`: how many have parents' and pupil's
+    views in (one query)."""
+    cycles = SupportCycle.objects.filter(school=school).open().filter(review_due__lte=today + timedelta(days=days))
+    row = cycles.aggregate(
+        cycles=Count("id", distinct=True),
+        parent_in=Count("views_requests", filter=Q(views_requests__respondent="parent",
+                                                   views_requests__received_on__isnull=False), distinct=True),
+        pupil_in=Count("views_requests", filter=Q(views_requests__respondent="pupil",
+                                                  views_requests__received_on__isnull=False), distinct=True),
+        asked=Count("views_requests", filter=Q(views_requests__sent_at__isnull=False), distinct=True),
+    )
+    return row
+
+
+def views_status(cycle: SupportCycle) -> list[dict]:
+    """Whose views are in for one cycle: parents and pupil, each asked/in."""
+    by_respondent = {r.respondent: r for r in cycle.views_requests.all()}
+    return [
+        {"respondent": value, "label": label, "request": by_respondent.get(value)}
+        for value, label in ViewsRequest.Respondent.choices
+    ]
+
+
+def open_cycle_targets(pupil_ids) -> dict[int, list[Target]]:
+    """Targets of each pupil's open cycle (one query)."""
+    result: dict[int, list[Target]] = defaultdict(list)
+    targets = (
+        Target.objects.filter(cycle__pupil_id__in=list(pupil_ids))
+        .exclude(cycle__stage=cycle_stages.CLOSED)
+        .select_related("cycle")
+        .order_by("cycle__pupil_id", "id")
+    )
+    for target in targets:
+        result[target.cycle.pupil_id].append(target)
+    return result
+
+
+def class_send_pupils(*, user, school, registration_class, today: date) -> list[Pupil]:
+    """A class's pupils with a SEND record (monitoring, K or E) that the user may see, with their record,
+    passport and the open cycle's targets (four queries in all)."""
+    pupils = list(
+        policy.pupils_in_scope(user, school)
+        .on_roll(at=today)
+        .filter(registration_class=registration_class, send_record__isnull=False)
+        .exclude(send_record__status=register_status.REMOVED)
+        .select_related("send_record", "passport")
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    targets = open_cycle_targets(p.pk for p in pupils)
+    for pupil in pupils:
+        pupil.current_targets = targets.get(pupil.pk, [])
+    return pupils
+
+
+# --- provision costs ------------------------------------------------------------------------------------
+def _enrolment_cost(enrolment, *, calendar: SchoolCalendar, year: tuple[date, date], today: date) -> dict:
+    intervention = enrolment.intervention
+    share = provision_costs.pupil_share_per_session(
+        cost=intervention.cost, basis=intervention.cost_basis, minutes=intervention.minutes_per_session,
+        group_size=intervention.group_size,
+    )
+
+    def weeks(window_end):
+        span = provision_costs.clip_period(enrolment.start_date, enrolment.end_date,
+                                           window_start=year[0], window_end=window_end)
+        return len(calendar.school_weeks_between(*span)) if span else 0
+
+    return {
+        "share_per_session": share,
+        "to_date": provision_costs.cost_over_weeks(
+            share_per_session=share, sessions_per_week=intervention.sessions_per_week,
+            weeks=weeks(min(today, year[1]))),
+        "projected": provision_costs.cost_over_weeks(
+            share_per_session=share, sessions_per_week=intervention.sessions_per_week, weeks=weeks(year[1])),
+    }
+
+
+def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar | None = None) -> dict:
+    """Enrolments overlapping this academic year, with each one's cost to date and projected for the
+    year, totals per pupil and per intervention, and pupils over the notional SEN budget (two queries
+    plus the calendar)."""
+    calendar = calendar or SchoolCalendar.for_school(school)
+    year = academic_year_bounds(today)
+    enrolments = (
+        ProvisionEnrolment.objects.filter(school=school, start_date__lte=year[1])
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year[0]))
+        .select_related("intervention", "pupil__registration_class")
+        .order_by("intervention__wave", "intervention__name", "pupil__legal_last_name")
+    )
+    if pupils is not None:
+        enrolments = enrolments.filter(pupil__in=pupils)
+    threshold = settings_for(school).notional_threshold
+    rows, per_pupil, per_intervention = [], {}, {}
+    for enrolment in enrolments:
+        costs = _enrolment_cost(enrolment, calendar=calendar, year=year, today=today)
+        enrolment.costs = costs
+        rows.append(enrolment)
+        pupil_totals = per_pupil.setdefault(
+            enrolment.pupil_id, {"pupil": enrolment.pupil, "to_date": Decimal("0"), "projected": Decimal("0")}
+        )
+        pupil_totals["to_date"] += costs["to_date"]
+        pupil_totals["projected"] += costs["projected"]
+        i_totals = per_intervention.setdefault(
+            enrolment.intervention_id,
+            {"intervention": enrolment.intervention, "pupils": 0, "to_date": Decimal("0"), "projected": Decimal("0")},
+        )
+        i_totals["pupils"] += 1
+        i_totals["to_date"] += costs["to_date"]
+        i_totals["projected"] += costs["projected"]
+    for totals in per_pupil.values():
+        totals["over_threshold"] = provision_costs.over_threshold(totals["projected"], threshold)
+    pupils_sorted = sorted(per_pupil.values(), key=lambda t: (-t["projected"], t["pupil"].legal_last_name))
+    return {
+        "rows": rows,
+        "per_pupil": pupils_sorted,
+        "per_intervention": list(per_intervention.values()),
+        "over_threshold": [t for t in pupils_sorted if t["over_threshold"]],
+        "threshold": threshold,
+        "total_to_date": sum((t["to_date"] for t in pupils_sorted), Decimal("0")),
+        "total_projected": sum((t["projected"] for t in pupils_sorted), Decimal("0")),
+        "year": year,
+    }
+
+
+# --- attendance -----------------------------------------------------------------------------------------
+WEEKS_BEFORE = 6
+
+
+def attendance_before_after(enrolments, *, calendar: SchoolCalendar, today: date, weeks_before: int = WEEKS_BEFORE):
+    """Each enrolment's attendance in the `weeks_before` school weeks before it started and from its
+    start to its end (or today), from the statistics engine.
+
+    Enrolments are grouped by their date ranges, so an intervention whose group started together costs
+    two queries, however many pupils it has. Returns {enrolment id: (before Figures | None, after
+    Figures | None)}; None when the period has not happened or has no school weeks.
+    """
+    groups: dict[tuple, list] = defaultdict(list)
+    for enrolment in enrolments:
+        groups[(enrolment.start_date, min(enrolment.end_date or today, today))].append(enrolment)
+    result = {}
+    for (start, after_end), members in groups.items():
+        pupils = Pupil.objects.filter(pk__in=[e.pupil_id for e in members])
+        window = calendar.last_school_weeks(weeks_before, ending=start - timedelta(days=1))
+        before = statistics.pupil_figures(pupils, window[0], window[1], calendar=calendar) if window else {}
+        after = statistics.pupil_figures(pupils, start, after_end, calendar=calendar) if after_end >= start else {}
+        for enrolment in members:
+            result[enrolment.pk] = (before.get(enrolment.pupil_id), after.get(enrolment.pupil_id))
+    return result
+
+
+def send_attendance(*, school, today: date, calendar: SchoolCalendar | None = None) -> dict:
+    """Attendance this academic year of pupils on the SEN register (K and E), and persistent absence
+    among them, beside the whole school's (three queries plus the calendar)."""
+    calendar = calendar or SchoolCalendar.for_school(school)
+    start, end = statistics.default_range(calendar, today)
+    on_roll = Pupil.objects.filter(school=school).on_roll(at=today)
+    send_pupils = on_roll.filter(sen_provision__in=["K", "E"])
+    n_send = send_pupils.count()
+    return {
+        "start": start,
+        "end": end,
+        "pupils": n_send,
+        "send": statistics.group_figures(send_pupils, start, end, calendar=calendar) if n_send else None,
+        "persistent": statistics.absence_list(send_pupils, start, end).count() if n_send else 0,
+        "school": statistics.group_figures(on_roll, start, end, calendar=calendar),
+    }
+
+
+def pupil_send_page(*, pupil) -> dict:
+    """Everything on a pupil's SEND page (a fixed number of queries)."""
+    record = SendRecord.objects.filter(pupil=pupil).first()
+    cycles = list(
+        SupportCycle.objects.filter(pupil=pupil).order_by("-number").prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("id")), "views_requests"
+        )
+    )
+    return {
+        "record": record,
+        "history": list(record.history.select_related("changed_by")) if record else [],
+        "cycles": cycles,
+        "open_cycle": next((c for c in cycles if c.stage != cycle_stages.CLOSED), None),
+        "concerns": list(pupil.send_concerns.select_related("raised_by", "triaged_by")),
+        "passport": PupilPassport.objects.filter(pupil=pupil).select_related("updated_by").first(),
+        "agencies": list(pupil.agency_involvements.all()),
+        "funding": list(pupil.funding_applications.all()),
+    }

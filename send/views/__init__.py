@@ -1,0 +1,1 @@
+"""SEND pages, one thin view per action: policy access helper, form, service, redirect or render."""

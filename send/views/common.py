@@ -1,0 +1,51 @@
+"""Helpers shared by the SEND views."""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from school import policy
+
+from ..models import SupportCycle
+
+
+def today():
+    return timezone.localdate()
+
+
+def apply_service(form, call):
+    """Run a service; put its ValidationError messages beside the form's fields. None on failure."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                if field == NON_FIELD_ERRORS:
+                    target = None
+                for message in errors:
+                    form.add_error(target, message)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+        return None
+
+
+def form_copy(instance):
+    """A copy for a ModelForm to validate, so the service still sees the stored values for `before`."""
+    return copy.copy(instance)
+
+
+def access_cycle(request, pk) -> SupportCycle:
+    return policy.access_pupil_record(
+        request.user, request.school,
+        SupportCycle.objects.filter(school=request.school).select_related("pupil__registration_class", "school"),
+        pk,
+    )
+
+
+def can_manage(request) -> bool:
+    return policy.can(request.user, request.school, policy.MANAGE_SEND)

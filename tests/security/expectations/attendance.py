@@ -1,0 +1,125 @@
+"""Who may use the attendance app's pages (see tests/security/matrix.py).
+
+Registers: class teachers their own classes; office staff, the attendance officer and the head any.
+Figures: pupil pages for staff who see the pupil; school-wide figures for VIEW_ATTENDANCE_STATS.
+Governors reach none of these pages (they get anonymised reports from the reports app).
+"""
+
+from datetime import date
+
+from attendance.models import LeaveRequest, RegisterMark
+from school import policy
+from tests.security.matrix import NOBODY, Expect, roles_with, roles_with_any
+
+DAY = date(2026, 11, 16)  # a Monday in the world's Autumn 2 half-term, before "today"
+
+
+def setup(world):
+    def mark(pupil, code="/", day=DAY):
+        return RegisterMark.objects.create(school=pupil.school, pupil=pupil, date=day, session="AM", code=code)
+
+    world.mark = mark(world.pupil)
+    world.other_class_mark = mark(world.other_class_pupil)
+    world.foreign_mark = mark(world.other_school_pupil)
+    world.n_mark = mark(world.pupil, "N", date(2026, 11, 9))
+    world.other_class_n_mark = mark(world.other_class_pupil, "N", date(2026, 11, 9))
+    world.foreign_n_mark = mark(world.other_school_pupil, "N", date(2026, 11, 9))
+
+    def leave(pupil):
+        return LeaveRequest.objects.create(
+            school=pupil.school, pupil=pupil, requested_by="Parent", start_date=date(2026, 12, 1),
+            end_date=date(2026, 12, 2), reason="Family funeral", created_by=world.users["office_staff"],
+        )
+
+    world.leave = leave(world.pupil)
+    world.foreign_leave = leave(world.other_school_pupil)
+
+
+REGISTER = roles_with_any(policy.TAKE_OWN_REGISTERS, policy.TAKE_ANY_REGISTER)
+REGISTER_OBJECT = REGISTER - {"other_school_teacher"}
+VIEW_OBJECT = roles_with(policy.VIEW_PUPILS) - {"other_school_teacher"}
+# Amending one mark: someone who may take that pupil's class register and sees the pupil.
+AMEND = REGISTER_OBJECT & roles_with(policy.VIEW_PUPILS)
+OFFICE = roles_with(policy.MANAGE_ATTENDANCE)
+STATS = roles_with(policy.VIEW_ATTENDANCE_STATS)
+DECIDE = roles_with(policy.DECIDE_LEAVE)
+
+
+def _register(cls_attr):
+    return lambda w: {"class_id": getattr(w, cls_attr).pk, "day": DAY, "session": "AM"}
+
+
+EXPECTATIONS = {
+    "attendance:register_list": Expect(get=REGISTER),
+    "attendance:register_take": Expect(
+        get=REGISTER_OBJECT,
+        post=REGISTER_OBJECT,
+        kwargs=_register("own_class"),
+        foreign=_register("foreign_class"),
+        class_scoped=_register("other_class"),
+    ),
+    "attendance:panel_my_registers": Expect(get=REGISTER),
+    "attendance:panel_registers_not_taken": Expect(get=REGISTER),
+    "attendance:mark_amend": Expect(
+        get=AMEND,
+        post=AMEND,
+        kwargs=lambda w: {"mark_id": w.mark.pk},
+        foreign=lambda w: {"mark_id": w.foreign_mark.pk},
+        class_scoped=lambda w: {"mark_id": w.other_class_mark.pk},
+    ),
+    "attendance:office_dashboard": Expect(get=OFFICE),
+    "attendance:n_queue": Expect(get=OFFICE),
+    "attendance:n_convert": Expect(
+        get=NOBODY,
+        post=OFFICE,
+        kwargs=lambda w: {"mark_id": w.n_mark.pk},
+        foreign=lambda w: {"mark_id": w.foreign_n_mark.pk},
+        class_scoped=lambda w: {"mark_id": w.other_class_n_mark.pk},
+    ),
+    "attendance:absence_call_new": Expect(
+        get=OFFICE,
+        post=OFFICE,
+        kwargs=lambda w: {"pupil_id": w.pupil.pk},
+        foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
+        class_scoped=lambda w: {"pupil_id": w.other_class_pupil.pk},
+    ),
+    "attendance:leave_list": Expect(get=OFFICE),
+    "attendance:leave_new": Expect(
+        get=OFFICE,
+        post=OFFICE,
+        kwargs=lambda w: {"pupil_id": w.pupil.pk},
+        foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
+    ),
+    "attendance:leave_grant": Expect(
+        get=NOBODY, post=DECIDE, kwargs=lambda w: {"leave_id": w.leave.pk},
+        foreign=lambda w: {"leave_id": w.foreign_leave.pk},
+    ),
+    "attendance:leave_refuse": Expect(
+        get=NOBODY, post=DECIDE, kwargs=lambda w: {"leave_id": w.leave.pk},
+        foreign=lambda w: {"leave_id": w.foreign_leave.pk},
+    ),
+    "attendance:import_marks": Expect(get=OFFICE, post=OFFICE),
+    "attendance:pupil_attendance": Expect(
+        get=VIEW_OBJECT,
+        kwargs=lambda w: {"pupil_id": w.pupil.pk},
+        foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
+        class_scoped=lambda w: {"pupil_id": w.other_class_pupil.pk},
+    ),
+    "attendance:panel_pupil": Expect(
+        get=VIEW_OBJECT,
+        kwargs=lambda w: {"pupil_id": w.pupil.pk},
+        foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
+        class_scoped=lambda w: {"pupil_id": w.other_class_pupil.pk},
+    ),
+    "attendance:class_attendance": Expect(
+        get=VIEW_OBJECT,
+        kwargs=lambda w: {"class_id": w.own_class.pk},
+        foreign=lambda w: {"class_id": w.foreign_class.pk},
+        class_scoped=lambda w: {"class_id": w.other_class.pk},
+    ),
+    "attendance:year_attendance": Expect(get=STATS, kwargs=lambda w: {"year": "3"}),
+    "attendance:school_overview": Expect(get=STATS),
+    "attendance:cohorts": Expect(get=STATS),
+    "attendance:absence_list": Expect(get=STATS),
+    "attendance:export": Expect(get=STATS),
+}

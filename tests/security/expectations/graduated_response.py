@@ -1,0 +1,71 @@
+"""Who may use the graduated response pages (see tests/security/matrix.py)."""
+
+from datetime import date
+
+from school import policy
+from school.models import Role
+from tests.security.matrix import NOBODY, Expect, roles_with
+
+
+def _case(pupil, tier=3):
+    from graduated_response.models import Case, CaseAction
+
+    case = Case.objects.create(school=pupil.school, pupil=pupil, current_tier=tier, opened_on=date(2026, 11, 2))
+    action = CaseAction.objects.create(
+        case=case, tier=tier, text="Talk with the parents", responsible_role=Role.CLASS_TEACHER, due_on=date(2026, 11, 9)
+    )
+    return case, action
+
+
+def setup(world):
+    world.case, world.action = _case(world.pupil)
+    world.other_class_case, world.other_class_action = _case(world.other_class_pupil)
+    world.foreign_case, world.foreign_action = _case(world.other_school_pupil)
+
+
+VIEW_CASES = roles_with(policy.VIEW_CASES)
+MANAGE_CASES = roles_with(policy.MANAGE_CASES)
+STAFF = roles_with(policy.VIEW_PUPILS)
+# The action belongs to the class teacher's role, on a pupil of their class; case managers may too.
+ACTION_DONE = MANAGE_CASES | {"class_teacher"}
+
+EXPECTATIONS = {
+    "graduated_response:dashboard": Expect(get=VIEW_CASES),
+    "graduated_response:my_work": Expect(get=STAFF),
+    "graduated_response:send_in_tiers": Expect(get=VIEW_CASES),
+    "graduated_response:panel_home": Expect(get=VIEW_CASES),
+    "graduated_response:tier_bands": Expect(
+        get=roles_with(policy.EDIT_TIERS), post=roles_with(policy.EDIT_TIERS)
+    ),
+    "graduated_response:cases_set_key_adult": Expect(get=NOBODY, post=MANAGE_CASES),
+    "graduated_response:alerts_acknowledge": Expect(get=NOBODY, post=STAFF),
+    "graduated_response:panel_pupil": Expect(
+        get=VIEW_CASES,
+        kwargs=lambda w: {"pk": w.pupil.pk},
+        foreign=lambda w: {"pk": w.other_school_pupil.pk},
+    ),
+    "graduated_response:case_detail": Expect(
+        get=VIEW_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+    ),
+    "graduated_response:communication_add": Expect(
+        get=NOBODY,
+        post=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+    ),
+    "graduated_response:case_close": Expect(
+        get=NOBODY,
+        post=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+    ),
+    "graduated_response:action_done": Expect(
+        get=NOBODY,
+        post=ACTION_DONE,
+        kwargs=lambda w: {"pk": w.action.pk},
+        foreign=lambda w: {"pk": w.foreign_action.pk},
+        class_scoped=lambda w: {"pk": w.other_class_action.pk},
+    ),
+}
