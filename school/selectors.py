@@ -23,7 +23,7 @@ def pupil_list(*, user, school, data, today):
     from .filters import PupilFilter
 
     pupils = policy.pupils_in_scope(user, school).select_related("registration_class")
-    filterset = PupilFilter(data or None, queryset=pupils, user=user, school=school)
+    filterset = PupilFilter(data, queryset=pupils, user=user, school=school)
     queryset = filterset.qs if filterset.is_valid() else pupils.none()
     include_leavers = filterset.is_valid() and filterset.form.cleaned_data.get("include_leavers")
     if not include_leavers:
@@ -56,7 +56,7 @@ def audit_entries(*, school, data):
 
     entries = AuditEntry.objects.filter(school=school)
     actions = list(entries.order_by("action").values_list("action", flat=True).distinct())
-    filterset = AuditFilter(data or None, queryset=entries.select_related("pupil"), actions=actions)
+    filterset = AuditFilter(data, queryset=entries.select_related("pupil"), actions=actions)
     queryset = filterset.qs if filterset.is_valid() else entries.none()
     return filterset, queryset.order_by("-at", "-id")
 

@@ -1,0 +1,18 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from school import policy
+
+from .selectors import governor_overview
+
+
+@policy.capability_required(policy.VIEW_AGGREGATES)
+def index(request):
+    overview = governor_overview(school=request.school, today=timezone.localdate())
+    return render(request, "reports/index.html", {"overview": overview})
+
+
+@policy.capability_required(policy.VIEW_AGGREGATES)
+def panel_home(request):
+    overview = governor_overview(school=request.school, today=timezone.localdate())
+    return render(request, "reports/_panel_home.html", {"overview": overview})
