@@ -40,5 +40,13 @@ worker: venv
 beat: venv
 	$(VENV)/bin/celery -A config beat -l info
 
+# PostgreSQL only: a custom-format dump of DATABASE_URL into backups/, with the row counts at that moment.
+backup: venv
+	$(PY) manage.py backup_database --to backups
+
+# Restores the newest dump into a scratch database and compares its row counts with the backup's.
+restore-drill: venv
+	$(PY) manage.py restore_drill --from backups
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -29,7 +29,11 @@ def _user_named(username):
 def record_success(sender, request, user, **kwargs):
     ip, agent = _client(request)
     LoginEvent.objects.create(
-        user=user, username=user.get_username(), ip_address=ip, user_agent=agent, outcome=LoginEvent.Outcome.SUCCESS
+        user=user,
+        username=user.get_username(),
+        ip_address=ip,
+        user_agent=agent,
+        outcome=LoginEvent.Outcome.SUCCESS,
     )
 
 
@@ -40,7 +44,10 @@ def record_failure(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "") or ""
     ip, agent = _client(request)
     LoginEvent.objects.create(
-        user=_user_named(username), username=username[:150], ip_address=ip, user_agent=agent,
+        user=_user_named(username),
+        username=username[:150],
+        ip_address=ip,
+        user_agent=agent,
         outcome=LoginEvent.Outcome.FAILED,
     )
 

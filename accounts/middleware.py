@@ -41,9 +41,14 @@ class SessionLimitsMiddleware:
             last_seen = session.get(SESSION_LAST_SEEN_KEY, started)
             if started is None:
                 session[SESSION_STARTED_KEY] = session[SESSION_LAST_SEEN_KEY] = now
-            elif now - started > settings.SESSION_ABSOLUTE_SECONDS or now - last_seen > settings.SESSION_IDLE_SECONDS:
+            elif (
+                now - started > settings.SESSION_ABSOLUTE_SECONDS
+                or now - last_seen > settings.SESSION_IDLE_SECONDS
+            ):
                 logout(request)
-                messages.info(request, "You were signed out to keep pupils' information safe. Please sign in again.")
+                messages.info(
+                    request, "You were signed out to keep pupils' information safe. Please sign in again."
+                )
             elif now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
                 session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
@@ -57,7 +62,12 @@ class MFARequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._exempt(request) and mfa_required(user):
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not self._exempt(request)
+            and mfa_required(user)
+        ):
             name = "accounts:mfa_verify" if has_confirmed_device(user) else "accounts:mfa_enrol"
             target = f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
             if getattr(request, "htmx", False):

@@ -17,7 +17,11 @@ class LoginEvent(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="login_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_events",
     )
     username = models.CharField(max_length=150, blank=True, help_text="The username typed in")
     ip_address = models.GenericIPAddressField(null=True, blank=True)

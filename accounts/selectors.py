@@ -37,7 +37,11 @@ def _sen_file_exists():
     condition = ~Q(sen_provision="N")
     for relation in Pupil._meta.related_objects:
         if relation.related_model._meta.app_label == "send" and relation.one_to_many:
-            condition |= Q(Exists(relation.related_model._default_manager.filter(**{relation.field.name: OuterRef("pk")})))
+            condition |= Q(
+                Exists(
+                    relation.related_model._default_manager.filter(**{relation.field.name: OuterRef("pk")})
+                )
+            )
     return condition
 
 
@@ -57,11 +61,15 @@ def retention_report(school, *, today: date) -> list[dict]:
     rows = []
     for pupil in candidates:
         due = retention.deletion_due_on(
-            rules=rules, date_of_birth=pupil.date_of_birth, leaving_date=pupil.leaving_date,
+            rules=rules,
+            date_of_birth=pupil.date_of_birth,
+            leaving_date=pupil.leaving_date,
             has_sen_file=pupil.has_sen_file,
         )
         if due is not None and due <= today:
-            rows.append({"pupil": pupil, "due_on": due, "has_sen_file": pupil.has_sen_file, "on_hold": pupil.on_hold})
+            rows.append(
+                {"pupil": pupil, "due_on": due, "has_sen_file": pupil.has_sen_file, "on_hold": pupil.on_hold}
+            )
     return rows
 
 
@@ -79,11 +87,18 @@ def pupil_retention_status(pupil, *, today: date) -> dict:
         .first()
     )
     due = retention.deletion_due_on(
-        rules=retention_rules(), date_of_birth=pupil.date_of_birth, leaving_date=pupil.leaving_date,
+        rules=retention_rules(),
+        date_of_birth=pupil.date_of_birth,
+        leaving_date=pupil.leaving_date,
         has_sen_file=bool(row),
     )
     holds = list(LegalHold.objects.filter(pupil=pupil, lifted_at__isnull=True))
-    return {"due_on": due, "is_due": due is not None and due <= today, "active_holds": holds, "has_sen_file": bool(row)}
+    return {
+        "due_on": due,
+        "is_due": due is not None and due <= today,
+        "active_holds": holds,
+        "has_sen_file": bool(row),
+    }
 
 
 def retention_rules_for_display() -> list[RetentionRule]:
@@ -91,7 +106,11 @@ def retention_rules_for_display() -> list[RetentionRule]:
     if rows:
         return rows
     return [
-        RetentionRule(record_type=rule.record_type, years=rule.years, anchor=rule.anchor,
-                      statutory_minimum_years=rule.years)
+        RetentionRule(
+            record_type=rule.record_type,
+            years=rule.years,
+            anchor=rule.anchor,
+            statutory_minimum_years=rule.years,
+        )
         for rule in retention.default_rules()
     ]

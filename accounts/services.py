@@ -26,8 +26,13 @@ def legal_hold_place(*, actor, school, pupil: Pupil, reason: str) -> LegalHold:
     hold.full_clean()
     hold.save()
     record(
-        actor=actor, action="accounts.legal_hold.placed", obj=hold, school=school, pupil=pupil,
-        after={"reason": hold.reason}, reason=hold.reason,
+        actor=actor,
+        action="accounts.legal_hold.placed",
+        obj=hold,
+        school=school,
+        pupil=pupil,
+        after={"reason": hold.reason},
+        reason=hold.reason,
     )
     return hold
 
@@ -42,8 +47,13 @@ def legal_hold_lift(*, actor, school, hold: LegalHold) -> None:
     hold.lifted_at, hold.lifted_by = timezone.now(), actor
     hold.save(update_fields=["lifted_at", "lifted_by"])
     record(
-        actor=actor, action="accounts.legal_hold.lifted", obj=hold, school=school, pupil=hold.pupil,
-        before=before, after=snapshot(hold),
+        actor=actor,
+        action="accounts.legal_hold.lifted",
+        obj=hold,
+        school=school,
+        pupil=hold.pupil,
+        before=before,
+        after=snapshot(hold),
     )
 
 
@@ -65,7 +75,11 @@ def _delete_with_dependants(objects, counts: Counter, depth: int = 0) -> None:
             blockers = list(getattr(error, "protected_objects", None) or error.restricted_objects)
             if any(isinstance(b, LegalHold) and b.is_active for b in blockers):
                 raise DeletionRefused("A legal hold keeps these records.") from None
-            _delete_with_dependants(blockers, counts, depth + 1)
+            by_model: dict[type, list] = {}
+            for blocker in blockers:
+                by_model.setdefault(type(blocker), []).append(blocker)
+            for same_model in by_model.values():  # a Collector takes one model at a time
+                _delete_with_dependants(same_model, counts, depth + 1)
             continue
         _, deleted = collector.delete()
         counts.update(deleted)
@@ -101,8 +115,11 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
         object_type="school.pupil",
         object_id=pupil_id,
         school=school,
-        before={"left_on": left_on.isoformat(), "due_on": status["due_on"].isoformat(),
-                "had_sen_file": status["has_sen_file"]},
+        before={
+            "left_on": left_on.isoformat(),
+            "due_on": status["due_on"].isoformat(),
+            "had_sen_file": status["has_sen_file"],
+        },
         after={"deleted": dict(sorted(counts.items()))},
         reason="Retention period ended",
     )

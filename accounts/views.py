@@ -20,14 +20,19 @@ from .models import LegalHold
 
 def _next_url(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("home")
 
 
 def _show_recovery_codes(request, codes, *, first_time):
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": first_time,
-                                                            "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "first_time": first_time, "next": _next_url(request)},
+    )
 
 
 @login_required
@@ -43,7 +48,9 @@ def mfa_enrol(request):
             otp_login(request, device)
             codes = mfa.new_recovery_codes(request.user)
             return _show_recovery_codes(request, codes, first_time=True)
-        form.add_error("code", "That code did not match. Check the time on your phone and try the newest code.")
+        form.add_error(
+            "code", "That code did not match. Check the time on your phone and try the newest code."
+        )
     context = {
         "form": form,
         "qr_code": mfa.qr_code_data_uri(device.config_url),
@@ -121,8 +128,9 @@ def legal_hold_create(request, pupil_id):
     pupil = policy.access_pupil(request.user, request.school, pupil_id)
     form = LegalHoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.legal_hold_place(actor=request.user, school=request.school, pupil=pupil,
-                                  reason=form.cleaned_data["reason"])
+        services.legal_hold_place(
+            actor=request.user, school=request.school, pupil=pupil, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, f"Legal hold placed on {pupil}'s records.")
         return redirect("accounts:retention_report")
     return render(request, "accounts/legal_hold_form.html", {"form": form, "pupil": pupil})
@@ -144,14 +152,23 @@ def retention_delete(request, pupil_id):
     form = RetentionDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            counts = services.pupil_delete_for_retention(actor=request.user, school=request.school, pupil=pupil)
+            counts = services.pupil_delete_for_retention(
+                actor=request.user, school=request.school, pupil=pupil
+            )
         except services.DeletionRefused as refusal:
             form.add_error(None, refusal.messages[0])
         else:
-            messages.success(request, f"Deleted {sum(counts.values())} records about a pupil who left on "
-                                      f"{pupil.leaving_date:%d %B %Y}.")
+            messages.success(
+                request,
+                f"Deleted {sum(counts.values())} records about a pupil who left on "
+                f"{pupil.leaving_date:%d %B %Y}.",
+            )
             return redirect("accounts:retention_report")
     else:
-        record_view(actor=request.user, obj=pupil, action="accounts.retention.deletion_reviewed",
-                    school=request.school)
+        record_view(
+            actor=request.user,
+            obj=pupil,
+            action="accounts.retention.deletion_reviewed",
+            school=request.school,
+        )
     return render(request, "accounts/retention_delete.html", {"form": form, "pupil": pupil, "status": status})

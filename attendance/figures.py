@@ -38,7 +38,7 @@ Two pupils, one with 10 of 10 sessions and one with 50 of 100: the group's atten
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from attendance import codes
@@ -109,12 +109,12 @@ class Figures:
     unauthorised_last_10_weeks: int = 0
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _field_names():
+            value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{f.name} must be a whole number of sessions, not {value!r}")
+                raise TypeError(f"{name} must be a whole number of sessions, not {value!r}")
             if value < 0:
-                raise ValueError(f"{f.name} cannot be negative (got {value})")
+                raise ValueError(f"{name} cannot be negative (got {value})")
         if self.attendance != self.present + self.approved_activity:
             raise ValueError(
                 f"attendance ({self.attendance}) must equal present ({self.present}) "
@@ -269,12 +269,25 @@ class Figures:
         return self.possible > 0 and self.absent * 2 >= self.possible
 
 
+def _field_names() -> tuple[str, ...]:
+    # Cached: dataclasses.fields() and astuple() are slow enough to show in a whole-school page.
+    global _FIELD_NAMES
+    if _FIELD_NAMES is None:
+        _FIELD_NAMES = tuple(f.name for f in fields(Figures))
+    return _FIELD_NAMES
+
+
+_FIELD_NAMES: tuple[str, ...] | None = None
+
+
 def combine(figures: Iterable[Figures]) -> Figures:
     """A group's figures: every count summed, so each percentage is a ratio of sums.
 
     An empty group gives all-zero figures (no percentage), not an error.
     """
-    totals = [0] * len(fields(Figures))
+    names = _field_names()
+    totals = [0] * len(names)
     for f in figures:
-        totals = [a + b for a, b in zip(totals, astuple(f), strict=True)]
+        for i, name in enumerate(names):
+            totals[i] += getattr(f, name)
     return Figures(*totals)

@@ -47,14 +47,19 @@ def _code_choices(allowed):
 
 class AmendMarkForm(forms.Form):
     code = forms.CharField(max_length=3, help_text="The DfE code, for example I, M or O.")
-    minutes_late = forms.IntegerField(min_value=0, max_value=600, required=False, help_text="Only for L or U.")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the register's history.")
+    minutes_late = forms.IntegerField(
+        min_value=0, max_value=600, required=False, help_text="Only for L or U."
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the register's history."
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AbsenceCallForm(forms.Form):
-    caller_contact = forms.ModelChoiceField(queryset=None, required=False, label="Who called",
-                                            empty_label="Someone not listed (type their name)")
+    caller_contact = forms.ModelChoiceField(
+        queryset=None, required=False, label="Who called", empty_label="Someone not listed (type their name)"
+    )
     caller_name = forms.CharField(max_length=200, required=False, label="Caller's name, if not listed")
     method = forms.ChoiceField(choices=AbsenceCall.Method.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Reason given")
@@ -68,7 +73,9 @@ class AbsenceCallForm(forms.Form):
     def __init__(self, *args, pupil, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caller_contact"].queryset = pupil.contact_links.select_related("contact").all()
-        self.fields["caller_contact"].label_from_instance = lambda link: f"{link.contact} ({link.relationship})"
+        self.fields["caller_contact"].label_from_instance = lambda link: (
+            f"{link.contact} ({link.relationship})"
+        )
         self.fields["code"].choices = _code_choices(CALL_CODES)
 
     def clean(self):
@@ -82,15 +89,23 @@ class LeaveRequestForm(forms.ModelForm):
     class Meta:
         model = LeaveRequest
         fields = ["requested_by", "start_date", "start_session", "end_date", "end_session", "code", "reason"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class LeaveDecisionForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note to keep with the decision")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note to keep with the decision"
+    )
 
 
 class ImportMarksForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns: upn, date, session, code, minutes_late (optional).")
+    file = forms.FileField(
+        label="CSV file", help_text="Columns: upn, date, session, code, minutes_late (optional)."
+    )
 
 
 class PeriodForm(forms.Form):

@@ -15,7 +15,6 @@ from school.models import Contact, Pupil, School, Session
 
 from . import codes
 
-
 CATEGORY_CSS = {
     codes.Category.PRESENT: "cat-present",
     codes.Category.APPROVED_ACTIVITY: "cat-approved",
@@ -139,7 +138,9 @@ class AbsenceCall(models.Model):
     caller_contact = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="absence_calls"
     )
-    caller_name = models.CharField(max_length=200, blank=True, help_text="If the caller is not a listed contact")
+    caller_name = models.CharField(
+        max_length=200, blank=True, help_text="If the caller is not a listed contact"
+    )
     method = models.CharField(max_length=20, choices=Method.choices, default=Method.PHONE)
     reason = models.TextField()
     code = models.CharField(max_length=3)
@@ -241,3 +242,6 @@ class LeaveRequestEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} -> {self.to_status}"

@@ -25,8 +25,9 @@ def register_rows(*, registration_class, day: date, session: str) -> list[tuple[
     )
     marks = {
         m.pupil_id: m
-        for m in RegisterMark.objects.filter(pupil__in=[p.pk for p in pupils], date=day, session=session)
-        .select_related("updated_by")
+        for m in RegisterMark.objects.filter(
+            pupil__in=[p.pk for p in pupils], date=day, session=session
+        ).select_related("updated_by")
     }
     return [(p, marks.get(p.pk)) for p in pupils]
 
@@ -44,7 +45,12 @@ class RegisterStatus:
     @property
     def cells(self):
         return [
-            {"session": s, "open": s in self.sessions, "taken": self.is_taken(s), "marked": self.marked.get(s, 0)}
+            {
+                "session": s,
+                "open": s in self.sessions,
+                "taken": self.is_taken(s),
+                "marked": self.marked.get(s, 0),
+            }
             for s in ("AM", "PM")
         ]
 
@@ -52,7 +58,7 @@ class RegisterStatus:
 def register_statuses(*, classes: QuerySet, day: date, calendar: SchoolCalendar) -> list[RegisterStatus]:
     """Each class's register state for a day in three queries. A register is taken when every pupil
     on roll has a mark for the session (pre-coded absences count, the rest must be entered)."""
-    class_list = list(classes.order_by("year_group", "name"))
+    class_list = list(classes.select_related("school").order_by("year_group", "name"))
     on_roll = dict(
         Pupil.objects.filter(registration_class__in=[c.pk for c in class_list])
         .on_roll(at=day)
@@ -63,7 +69,8 @@ def register_statuses(*, classes: QuerySet, day: date, calendar: SchoolCalendar)
     marked: dict = defaultdict(dict)
     rows = (
         RegisterMark.objects.filter(
-            date=day, pupil__registration_class__in=[c.pk for c in class_list],
+            date=day,
+            pupil__registration_class__in=[c.pk for c in class_list],
             pupil__admission_date__lte=day,
         )
         .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=day))
@@ -77,18 +84,29 @@ def register_statuses(*, classes: QuerySet, day: date, calendar: SchoolCalendar)
     return [RegisterStatus(c, on_roll.get(c.pk, 0), marked[c.pk], sessions) for c in class_list]
 
 
-def registers_not_taken(*, classes: QuerySet, day: date, calendar: SchoolCalendar) -> list[dict]:
-    """(class, session, pupils still without a mark) for every register of the day not yet complete."""
+def registers_not_taken(*, classes: QuerySet, day: date, calendar: SchoolCalendar, now=None) -> list[dict]:
+    """(class, session, pupils still without a mark) for every register of the day not yet complete.
+
+    With ``now`` (a local datetime on ``day``), a register that has not opened yet is not listed.
+    """
     result = []
-    for status in register_statuses(classes=classes, day=day, calendar=calendar):
+    statuses = register_statuses(classes=classes, day=day, calendar=calendar)
+    school = statuses[0].registration_class.school if statuses else None
+    for status in statuses:
         for session in status.sessions:
+            if now is not None and now.date() == day and school is not None:
+                opens = school.am_register_opens if session == "AM" else school.pm_register_opens
+                if now.time() < opens:
+                    continue
             if status.on_roll and not status.is_taken(session):
-                result.append({
-                    "registration_class": status.registration_class,
-                    "session": session,
-                    "missing": status.on_roll - status.marked.get(session, 0),
-                    "on_roll": status.on_roll,
-                })
+                result.append(
+                    {
+                        "registration_class": status.registration_class,
+                        "session": session,
+                        "missing": status.on_roll - status.marked.get(session, 0),
+                        "on_roll": status.on_roll,
+                    }
+                )
     return result
 
 
@@ -107,13 +125,17 @@ def with_ages(marks, *, calendar: SchoolCalendar, today: date) -> list[dict]:
     rows = []
     for mark in marks:
         age = calendar.school_days_since(mark.date, today=today)
-        rows.append({"mark": mark, "age": age, "overdue": age >= N_AGE_LIMIT, "due_soon": age == N_AGE_LIMIT - 1})
+        rows.append(
+            {"mark": mark, "age": age, "overdue": age >= N_AGE_LIMIT, "due_soon": age == N_AGE_LIMIT - 1}
+        )
     return rows
 
 
 def overdue_n_count(*, school, calendar: SchoolCalendar, today: date) -> int:
     """How many N marks are 5 or more school days old (one query)."""
-    dates = RegisterMark.objects.filter(school=school, code="N", date__lte=today).values_list("date", flat=True)
+    dates = RegisterMark.objects.filter(school=school, code="N", date__lte=today).values_list(
+        "date", flat=True
+    )
     return sum(1 for day in dates if calendar.school_days_since(day, today=today) >= N_AGE_LIMIT)
 
 
@@ -146,7 +168,9 @@ def first_day_calls(*, school, day: date, pupils: QuerySet | None = None) -> lis
             for other in link.contact.pupil_links.all():
                 if other.pupil_id != pupil.pk and other.pupil.on_roll_at(day):
                     siblings[other.pupil_id] = other.pupil
-        result.append({"pupil": pupil, "contacts": list(pupil.contact_links.all()), "siblings": list(siblings.values())})
+        result.append(
+            {"pupil": pupil, "contacts": list(pupil.contact_links.all()), "siblings": list(siblings.values())}
+        )
     return result
 
 
@@ -160,4 +184,6 @@ def leave_requests(*, school, status: str | None = None) -> QuerySet[LeaveReques
 def pupil_amendments(*, pupil):
     from .models import MarkAmendment
 
-    return MarkAmendment.objects.filter(mark__pupil=pupil).select_related("mark").order_by("-amended_at", "-id")
+    return (
+        MarkAmendment.objects.filter(mark__pupil=pupil).select_related("mark").order_by("-amended_at", "-id")
+    )

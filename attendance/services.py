@@ -119,8 +119,13 @@ def _changed_by(mark) -> str:
 
 
 def audit_entry_for_mark(mark, *, before=None, reason=""):
-    after = {"code": mark.code, "minutes_late": mark.minutes_late, "date": mark.date.isoformat(),
-             "session": mark.session, "version": mark.version}
+    after = {
+        "code": mark.code,
+        "minutes_late": mark.minutes_late,
+        "date": mark.date.isoformat(),
+        "session": mark.session,
+        "version": mark.version,
+    }
     return {
         "object_type": "attendance.registermark",
         "object_id": mark.pk,
@@ -186,8 +191,14 @@ def register_save(
     try:
         with transaction.atomic():
             return _register_save_locked(
-                actor=actor, school=school, date=date, session=session, entries=entries, pupils=pupils,
-                expected_versions=expected_versions, reason=reason,
+                actor=actor,
+                school=school,
+                date=date,
+                session=session,
+                entries=entries,
+                pupils=pupils,
+                expected_versions=expected_versions,
+                reason=reason,
             )
     except IntegrityError:
         # Another save inserted a mark for the same pupil and session between our read and our
@@ -196,7 +207,8 @@ def register_save(
             pupil_id__in=list(pupils), date=date, session=session
         ).select_related("recorded_by", "updated_by")
         changes = [
-            _changed(m, pupils[m.pupil_id]) for m in current
+            _changed(m, pupils[m.pupil_id])
+            for m in current
             if m.version != expected_versions.get(m.pupil_id, 0)
         ]
         raise RegisterConflict(changes) from None
@@ -204,8 +216,13 @@ def register_save(
 
 def _changed(mark, pupil) -> ChangedMark:
     return ChangedMark(
-        pupil_id=mark.pupil_id, pupil_name=str(pupil), code=mark.code, minutes_late=mark.minutes_late,
-        version=mark.version, changed_by=_changed_by(mark), changed_at=mark.updated_at,
+        pupil_id=mark.pupil_id,
+        pupil_name=str(pupil),
+        code=mark.code,
+        minutes_late=mark.minutes_late,
+        version=mark.version,
+        changed_by=_changed_by(mark),
+        changed_at=mark.updated_at,
     )
 
 
@@ -244,8 +261,17 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
             result.converted_to_u.append(str(pupil))
         if mark is None:
             new = RegisterMark(
-                school=school, pupil=pupil, date=date, session=session, code=code, minutes_late=minutes,
-                recorded_by=actor, recorded_at=now, updated_by=actor, updated_at=now, version=1,
+                school=school,
+                pupil=pupil,
+                date=date,
+                session=session,
+                code=code,
+                minutes_late=minutes,
+                recorded_by=actor,
+                recorded_at=now,
+                updated_by=actor,
+                updated_at=now,
+                version=1,
             )
             new.full_clean(exclude=_TRUSTED_FKS, validate_unique=False, validate_constraints=False)
             to_create.append(new)
@@ -272,7 +298,9 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
     if to_create:
         RegisterMark.objects.bulk_create(to_create)
         audit.record_bulk(
-            actor=actor, action="attendance.mark.recorded", school=school,
+            actor=actor,
+            action="attendance.mark.recorded",
+            school=school,
             entries=[audit_entry_for_mark(m) for m in to_create],
         )
     if changes:
@@ -284,21 +312,32 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
 # --- one mark ----------------------------------------------------------------------------------------
 @transaction.atomic
 def mark_amend(
-    *, actor, mark: RegisterMark, code: str, minutes_late: int | None, reason: str,
+    *,
+    actor,
+    mark: RegisterMark,
+    code: str,
+    minutes_late: int | None,
+    reason: str,
     expected_version: int | None = None,
 ) -> RegisterMark:
     """Change one saved mark, keeping the original in a MarkAmendment. A reason is required."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for changing this mark."})
-    locked = RegisterMark.objects.select_for_update(of=("self",)).select_related(
-        "school", "pupil", "updated_by", "recorded_by"
-    ).get(pk=mark.pk)
+    locked = (
+        RegisterMark.objects.select_for_update(of=("self",))
+        .select_related("school", "pupil", "updated_by", "recorded_by")
+        .get(pk=mark.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise RegisterConflict([_changed(locked, locked.pupil)])
     try:
         new_code, minutes, _ = _resolve_code(
-            school=locked.school, day=locked.date, session=locked.session, raw_code=code, minutes_late=minutes_late
+            school=locked.school,
+            day=locked.date,
+            session=locked.session,
+            raw_code=code,
+            minutes_late=minutes_late,
         )
     except ValidationError as exc:
         raise ValidationError({"code": exc.messages}) from None
@@ -320,8 +359,15 @@ def marks_amend(*, actor, marks, reason, school):
     for mark, code, minutes in marks:
         before = {"code": mark.code, "minutes_late": mark.minutes_late, "version": mark.version}
         amendment = MarkAmendment(
-            mark=mark, old_code=mark.code, new_code=code, old_minutes=mark.minutes_late, new_minutes=minutes,
-            reason=reason, amended_by=actor, amended_by_name=actor_name[:200], amended_by_role=actor_role[:200],
+            mark=mark,
+            old_code=mark.code,
+            new_code=code,
+            old_minutes=mark.minutes_late,
+            new_minutes=minutes,
+            reason=reason,
+            amended_by=actor,
+            amended_by_name=actor_name[:200],
+            amended_by_role=actor_role[:200],
             amended_at=now,
         )
         amendment.full_clean(exclude=["mark", "amended_by"], validate_constraints=False)
@@ -359,7 +405,8 @@ def sessions_in_range(calendar, first_date, first_session, last_date, last_sessi
     order = {Session.AM: 0, Session.PM: 1}
     start_key, end_key = (first_date, order[first_session]), (last_date, order[last_session])
     return [
-        (day, s) for day, s in calendar.sessions_between(first_date, last_date)
+        (day, s)
+        for day, s in calendar.sessions_between(first_date, last_date)
         if start_key <= (day, order[s]) <= end_key
     ]
 
@@ -386,8 +433,15 @@ def _precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset(
         mark = existing.get((day, session))
         if mark is None:
             new = RegisterMark(
-                school=school, pupil=pupil, date=day, session=session, code=code, recorded_by=actor,
-                recorded_at=now, updated_by=actor, updated_at=now,
+                school=school,
+                pupil=pupil,
+                date=day,
+                session=session,
+                code=code,
+                recorded_by=actor,
+                recorded_at=now,
+                updated_by=actor,
+                updated_at=now,
             )
             new.full_clean(exclude=_TRUSTED_FKS, validate_unique=False, validate_constraints=False)
             to_create.append(new)
@@ -398,7 +452,9 @@ def _precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset(
     if to_create:
         RegisterMark.objects.bulk_create(to_create)
         audit.record_bulk(
-            actor=actor, action="attendance.mark.recorded", school=school,
+            actor=actor,
+            action="attendance.mark.recorded",
+            school=school,
             entries=[audit_entry_for_mark(m, reason=reason) for m in to_create],
         )
     if changes:
@@ -416,9 +472,20 @@ CALL_CODES = sorted(
 
 @transaction.atomic
 def absence_call_record(
-    *, actor, school, pupil, reason: str, code: str, first_date: Date, last_date: Date,
-    first_session: str = Session.AM, last_session: str = Session.PM, method: str = AbsenceCall.Method.PHONE,
-    caller_contact=None, caller_name: str = "", expected_return: Date | None = None,
+    *,
+    actor,
+    school,
+    pupil,
+    reason: str,
+    code: str,
+    first_date: Date,
+    last_date: Date,
+    first_session: str = Session.AM,
+    last_session: str = Session.PM,
+    method: str = AbsenceCall.Method.PHONE,
+    caller_contact=None,
+    caller_name: str = "",
+    expected_return: Date | None = None,
     calendar: SchoolCalendar | None = None,
 ) -> tuple[AbsenceCall, PrecodeResult]:
     """Record a parent's explanation and code the sessions it covers (past N marks and future sessions)."""
@@ -428,17 +495,33 @@ def absence_call_record(
     if caller_contact is not None and not pupil.contact_links.filter(contact=caller_contact).exists():
         raise ValidationError({"caller_contact": "That person is not one of this pupil's contacts."})
     call = AbsenceCall(
-        school=school, pupil=pupil, caller_contact=caller_contact, caller_name=caller_name, method=method,
-        reason=reason, code=code, first_date=first_date, first_session=first_session, last_date=last_date,
-        last_session=last_session, expected_return=expected_return, recorded_by=actor,
+        school=school,
+        pupil=pupil,
+        caller_contact=caller_contact,
+        caller_name=caller_name,
+        method=method,
+        reason=reason,
+        code=code,
+        first_date=first_date,
+        first_session=first_session,
+        last_date=last_date,
+        last_session=last_session,
+        expected_return=expected_return,
+        recorded_by=actor,
     )
     call.full_clean()
     call.save()
-    audit.record(actor=actor, action="attendance.call.recorded", obj=call, after=audit.snapshot(call), reason=reason)
+    audit.record(
+        actor=actor, action="attendance.call.recorded", obj=call, after=audit.snapshot(call), reason=reason
+    )
     calendar = calendar or SchoolCalendar.for_school(school)
     sessions = sessions_in_range(calendar, first_date, first_session, last_date, last_session)
     result = _precode(
-        actor=actor, school=school, pupil=pupil, sessions=sessions, code=code,
+        actor=actor,
+        school=school,
+        pupil=pupil,
+        sessions=sessions,
+        code=code,
         reason=f"Absence call ({call.get_method_display().lower()}): {reason}"[:500],
     )
     return call, result
@@ -455,12 +538,29 @@ LEAVE_TRANSITIONS = {
 
 @transaction.atomic
 def leave_request_create(
-    *, actor, school, pupil, requested_by: str, start_date: Date, end_date: Date, reason: str,
-    code: str = "C", start_session: str = Session.AM, end_session: str = Session.PM,
+    *,
+    actor,
+    school,
+    pupil,
+    requested_by: str,
+    start_date: Date,
+    end_date: Date,
+    reason: str,
+    code: str = "C",
+    start_session: str = Session.AM,
+    end_session: str = Session.PM,
 ) -> LeaveRequest:
     leave = LeaveRequest(
-        school=school, pupil=pupil, requested_by=requested_by, start_date=start_date, end_date=end_date,
-        start_session=start_session, end_session=end_session, reason=reason, code=code, created_by=actor,
+        school=school,
+        pupil=pupil,
+        requested_by=requested_by,
+        start_date=start_date,
+        end_date=end_date,
+        start_session=start_session,
+        end_session=end_session,
+        reason=reason,
+        code=code,
+        created_by=actor,
     )
     leave.full_clean()
     leave.save()
@@ -474,27 +574,46 @@ def leave_request_decide(
     *, actor, leave_request: LeaveRequest, status: str, note: str = "", calendar: SchoolCalendar | None = None
 ) -> tuple[LeaveRequest, PrecodeResult | None]:
     """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions."""
-    leave = LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
+    leave = (
+        LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
+    )
     if status not in LEAVE_TRANSITIONS.get(leave.status, set()):
         raise ValidationError(
             f"A request that is {leave.get_status_display().lower()} cannot be marked {status}."
         )
     before = audit.snapshot(leave)
     old_status = leave.status
-    leave.status, leave.decided_by, leave.decided_at, leave.decision_note = status, actor, timezone.now(), note
+    leave.status, leave.decided_by, leave.decided_at, leave.decision_note = (
+        status,
+        actor,
+        timezone.now(),
+        note,
+    )
     leave.full_clean()
     leave.save()
-    LeaveRequestEvent.objects.create(leave_request=leave, from_status=old_status, to_status=status, by=actor, note=note)
+    LeaveRequestEvent.objects.create(
+        leave_request=leave, from_status=old_status, to_status=status, by=actor, note=note
+    )
     audit.record(
-        actor=actor, action=f"attendance.leave.{status}", obj=leave, before=before, after=audit.snapshot(leave),
+        actor=actor,
+        action=f"attendance.leave.{status}",
+        obj=leave,
+        before=before,
+        after=audit.snapshot(leave),
         reason=note,
     )
     result = None
     if status == LeaveRequest.Status.GRANTED:
         calendar = calendar or SchoolCalendar.for_school(leave.school)
-        sessions = sessions_in_range(calendar, leave.start_date, leave.start_session, leave.end_date, leave.end_session)
+        sessions = sessions_in_range(
+            calendar, leave.start_date, leave.start_session, leave.end_date, leave.end_session
+        )
         result = _precode(
-            actor=actor, school=leave.school, pupil=leave.pupil, sessions=sessions, code=leave.code,
+            actor=actor,
+            school=leave.school,
+            pupil=leave.pupil,
+            sessions=sessions,
+            code=leave.code,
             reason=f"Leave of absence granted: {leave.reason}"[:500],
         )
     return leave, result

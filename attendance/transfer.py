@@ -34,8 +34,18 @@ IMPORT_REASON = "import"
 MAX_ROWS = 200_000
 
 EXPORT_COLUMNS = (
-    "upn", "possible", "attendance", "present", "approved_activity", "authorised", "unauthorised",
-    "attendance_pct", "persistent_absence", "severe_absence", "late_l", "late_u",
+    "upn",
+    "possible",
+    "attendance",
+    "present",
+    "approved_activity",
+    "authorised",
+    "unauthorised",
+    "attendance_pct",
+    "persistent_absence",
+    "severe_absence",
+    "late_l",
+    "late_u",
     "unauthorised_last_10_school_weeks",
 )
 
@@ -79,7 +89,14 @@ def read_marks_csv(text: str, *, school, calendar: SchoolCalendar | None = None)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ImportRefused([(1, f"Missing column(s): {', '.join(missing)}. Expected upn, date, session, code, minutes_late.")])
+        raise ImportRefused(
+            [
+                (
+                    1,
+                    f"Missing column(s): {', '.join(missing)}. Expected upn, date, session, code, minutes_late.",
+                )
+            ]
+        )
     reader.fieldnames = header
     raw_rows = list(reader)
     if len(raw_rows) > MAX_ROWS:
@@ -154,19 +171,34 @@ def marks_import(*, actor, school, rows: list[ImportRow]) -> ImportResult:
     for row in rows:
         mark = existing.get((row.pupil.pk, row.date, row.session))
         if mark is None:
-            to_create.append(RegisterMark(
-                school=school, pupil=row.pupil, date=row.date, session=row.session, code=row.code,
-                minutes_late=row.minutes_late, recorded_by=actor, recorded_at=now, updated_by=actor, updated_at=now,
-            ))
+            to_create.append(
+                RegisterMark(
+                    school=school,
+                    pupil=row.pupil,
+                    date=row.date,
+                    session=row.session,
+                    code=row.code,
+                    minutes_late=row.minutes_late,
+                    recorded_by=actor,
+                    recorded_at=now,
+                    updated_by=actor,
+                    updated_at=now,
+                )
+            )
         elif (mark.code, mark.minutes_late) != (row.code, row.minutes_late):
             changes.append((mark, row.code, row.minutes_late))
         else:
             result.unchanged += 1
     for batch_start in range(0, len(to_create), 2000):
-        batch = to_create[batch_start:batch_start + 2000]
+        batch = to_create[batch_start : batch_start + 2000]
         RegisterMark.objects.bulk_create(batch)
-        audit.record_bulk(actor=actor, action="attendance.mark.recorded", school=school,
-                          entries=[audit_entry_for_mark(m, reason=IMPORT_REASON) for m in batch], reason=IMPORT_REASON)
+        audit.record_bulk(
+            actor=actor,
+            action="attendance.mark.recorded",
+            school=school,
+            entries=[audit_entry_for_mark(m, reason=IMPORT_REASON) for m in batch],
+            reason=IMPORT_REASON,
+        )
     if changes:
         marks_amend(actor=actor, marks=changes, reason=IMPORT_REASON, school=school)
     result.recorded, result.amended = len(to_create), len(changes)
@@ -193,11 +225,26 @@ def export_rows(pupils, start: date, end: date, *, calendar: SchoolCalendar) -> 
     out = [list(EXPORT_COLUMNS)]
     for row, f in sorted(rows, key=lambda item: item[0]["upn"]):
         pct = f.attendance_pct_1dp
-        out.append([csv_safe(v) for v in (
-            row["upn"], f.possible, f.attendance, f.present, f.approved_activity, f.authorised, f.unauthorised,
-            "" if pct is None else f"{pct:.1f}", _bool(f.is_persistent_absence), _bool(f.is_severe_absence),
-            f.late_l, f.late_u, f.unauthorised_last_10_weeks,
-        )])
+        out.append(
+            [
+                csv_safe(v)
+                for v in (
+                    row["upn"],
+                    f.possible,
+                    f.attendance,
+                    f.present,
+                    f.approved_activity,
+                    f.authorised,
+                    f.unauthorised,
+                    "" if pct is None else f"{pct:.1f}",
+                    _bool(f.is_persistent_absence),
+                    _bool(f.is_severe_absence),
+                    f.late_l,
+                    f.late_u,
+                    f.unauthorised_last_10_weeks,
+                )
+            ]
+        )
     return out
 
 

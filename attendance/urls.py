@@ -25,9 +25,13 @@ app_name = "attendance"
 urlpatterns = [
     # Registers
     path("registers/", registers.register_list, name="register_list"),
-    path("registers/<int:class_id>/<isodate:day>/<str:session>/", registers.register_take, name="register_take"),
+    path(
+        "registers/<int:class_id>/<isodate:day>/<str:session>/", registers.register_take, name="register_take"
+    ),
     path("panels/my-registers/", registers.panel_my_registers, name="panel_my_registers"),
-    path("panels/registers-not-taken/", registers.panel_registers_not_taken, name="panel_registers_not_taken"),
+    path(
+        "panels/registers-not-taken/", registers.panel_registers_not_taken, name="panel_registers_not_taken"
+    ),
     path("marks/<int:mark_id>/change/", office.mark_amend, name="mark_amend"),
     # The office
     path("office/", office.office_dashboard, name="office_dashboard"),

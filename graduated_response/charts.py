@@ -37,7 +37,9 @@ def tier_chart(changes, *, end: date) -> dict:
         if i:
             points.append(f"{x(change.changed_on)},{_y(changes[i - 1].to_tier)}")
         points.append(f"{x(change.changed_on)},{_y(change.to_tier)}")
-        marks.append({"x": x(change.changed_on), "y": _y(change.to_tier), "label": f"{change.changed_on:%-d %b}"})
+        marks.append(
+            {"x": x(change.changed_on), "y": _y(change.to_tier), "label": f"{change.changed_on:%-d %b}"}
+        )
     points.append(f"{x(end)},{_y(changes[-1].to_tier)}")
     rows = [{"y": _y(t), "label": "U" if t == 0 else f"T{t}"} for t in range(6)]
     return {

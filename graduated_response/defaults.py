@@ -124,7 +124,11 @@ DEFAULT_ACTIONS: dict[int, list[tuple[str, str, int]]] = {
     ],
     5: [
         ("Agree a joint approach with the local authority and the trust.", HEAD, 10),
-        ("Ask for consideration of an EHC needs assessment or alternative provision if not in place.", SENDCO, 15),
+        (
+            "Ask for consideration of an EHC needs assessment or alternative provision if not in place.",
+            SENDCO,
+            15,
+        ),
         ("Contact children's social care to consider educational neglect.", DSL, 5),
         (
             "Where absence is due to a medical need, make sure the child is receiving a suitable education.",

@@ -44,7 +44,10 @@ class TierBandsForm(forms.Form):
             for end in ("low", "high"):
                 self.fields[f"tier_{tier}_{end}"] = forms.DecimalField(
                     label=f"{label} {'from' if end == 'low' else 'to'} (%)",
-                    min_value=Decimal("0.0"), max_value=Decimal("100.0"), decimal_places=1, max_digits=4,
+                    min_value=Decimal("0.0"),
+                    max_value=Decimal("100.0"),
+                    decimal_places=1,
+                    max_digits=4,
                 )
 
     def tier_rows(self):
@@ -63,7 +66,10 @@ class TierBandsForm(forms.Form):
 class KeyAdultForm(forms.Form):
     cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
     key_adult = forms.ModelChoiceField(
-        queryset=None, label="Key adult", empty_label="Choose…", widget=forms.Select(attrs={"class": "form-select"})
+        queryset=None,
+        label="Key adult",
+        empty_label="Choose…",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, cases, school, **kwargs):
@@ -71,12 +77,20 @@ class KeyAdultForm(forms.Form):
         self.fields["cases"].queryset = cases
         from school.models import User
 
-        staff_ids = Membership.objects.filter(school=school, is_active=True).exclude(role="governor").values("user_id")
-        self.fields["key_adult"].queryset = User.objects.filter(pk__in=staff_ids).order_by("last_name", "first_name")
+        staff_ids = (
+            Membership.objects.filter(school=school, is_active=True)
+            .exclude(role="governor")
+            .values("user_id")
+        )
+        self.fields["key_adult"].queryset = User.objects.filter(pk__in=staff_ids).order_by(
+            "last_name", "first_name"
+        )
 
 
 class AlertsForm(forms.Form):
-    alerts = forms.ModelMultipleChoiceField(queryset=None, error_messages={"required": "Choose at least one alert."})
+    alerts = forms.ModelMultipleChoiceField(
+        queryset=None, error_messages={"required": "Choose at least one alert."}
+    )
 
     def __init__(self, *args, alerts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,7 +99,11 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     close_reason = models.TextField(blank=True)
     key_adult = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="key_adult_cases"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="key_adult_cases",
     )
     tier_changed_on = models.DateField(null=True, blank=True)
 
@@ -109,7 +113,9 @@ class Case(models.Model):
         ordering = ["-current_tier", "pupil__legal_last_name", "id"]
         constraints = [
             # One open case per pupil: two nightly runs racing cannot both open one.
-            models.UniqueConstraint(fields=["pupil"], condition=Q(status="open"), name="case_one_open_per_pupil"),
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(status="open"), name="case_one_open_per_pupil"
+            ),
         ]
         indexes = [models.Index(fields=["school", "status", "current_tier"], name="case_school_status_tier")]
 
@@ -125,11 +131,16 @@ class CaseStatusEvent(models.Model):
     to_status = models.CharField(max_length=10)
     on = models.DateField()
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} to {self.to_status} on {self.on}"
 
 
 class TierChange(models.Model):
@@ -149,6 +160,9 @@ class TierChange(models.Model):
             models.UniqueConstraint(fields=["case", "changed_on"], name="tierchange_one_per_night"),
         ]
 
+    def __str__(self):
+        return f"{self.from_tier} to {self.to_tier} on {self.changed_on}"
+
     @property
     def direction(self) -> str:
         if self.from_tier is None:
@@ -165,12 +179,16 @@ class CaseAction(models.Model):
         HEADTEACHER = 2, "Escalated to the headteacher"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
-    template = models.ForeignKey(TierAction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    template = models.ForeignKey(
+        TierAction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     tier = models.PositiveSmallIntegerField(choices=TIER_CHOICES)
     text = models.TextField()
     responsible_role = models.CharField(max_length=30, choices=Role.choices)
     due_on = models.DateField()
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     done_note = models.TextField(blank=True)
     escalation = models.PositiveSmallIntegerField(choices=Escalation.choices, default=Escalation.NONE)
@@ -222,7 +240,9 @@ class Alert(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="response_alerts")
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, null=True, blank=True, related_name="response_alerts")
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, null=True, blank=True, related_name="response_alerts"
+    )
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
     kind = models.CharField(max_length=40)
     period_key = models.CharField(max_length=60)
@@ -243,10 +263,14 @@ class Alert(models.Model):
         constraints = [
             # The nightly run inserts with ignore_conflicts: repeating a night adds no duplicates.
             models.UniqueConstraint(
-                fields=["pupil", "kind", "period_key"], condition=Q(pupil__isnull=False), name="alert_once_per_pupil"
+                fields=["pupil", "kind", "period_key"],
+                condition=Q(pupil__isnull=False),
+                name="alert_once_per_pupil",
             ),
             models.UniqueConstraint(
-                fields=["school", "kind", "period_key"], condition=Q(pupil__isnull=True), name="alert_once_per_school"
+                fields=["school", "kind", "period_key"],
+                condition=Q(pupil__isnull=True),
+                name="alert_once_per_school",
             ),
         ]
         indexes = [models.Index(fields=["school", "status", "created_on"], name="alert_school_status_on")]
@@ -291,7 +315,9 @@ class NightlyRun(models.Model):
 
     class Meta:
         ordering = ["-run_date", "school"]
-        constraints = [models.UniqueConstraint(fields=["school", "run_date"], name="nightlyrun_once_per_night")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "run_date"], name="nightlyrun_once_per_night")
+        ]
 
     def __str__(self):
         return f"Nightly checks for {self.school} on {self.run_date}: {self.get_status_display()}"
@@ -309,5 +335,10 @@ class PupilWeekBand(models.Model):
 
     class Meta:
         ordering = ["pupil", "week_start"]
-        constraints = [models.UniqueConstraint(fields=["pupil", "week_start"], name="pupilweekband_once_per_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "week_start"], name="pupilweekband_once_per_week")
+        ]
         indexes = [models.Index(fields=["school", "week_start"], name="pupilweekband_school_week")]
+
+    def __str__(self):
+        return f"Pupil {self.pupil_id}, week of {self.week_start}: Tier {self.worst_tier} at worst"

@@ -33,7 +33,16 @@ from school.calendar import SchoolCalendar, monday_of
 from school.models import Role, School
 
 from . import selectors, tiers, transitions, triggers
-from .models import Alert, Case, CaseAction, CaseStatusEvent, NightlyRun, PupilWeekBand, TierAction, TierChange
+from .models import (
+    Alert,
+    Case,
+    CaseAction,
+    CaseStatusEvent,
+    NightlyRun,
+    PupilWeekBand,
+    TierAction,
+    TierChange,
+)
 from .services import bands_of, tier_bands_ensure_defaults
 from .triggers import AlertDraft, Kind
 
@@ -87,7 +96,10 @@ def _plan(*, school, on, calendar, bands, response_settings, open_cases) -> Plan
     }
     cooling = set(
         Alert.objects.filter(
-            school=school, kind__in=list(triggers.COOLDOWN_WEEKS), created_on__gte=window_start, created_on__lt=on
+            school=school,
+            kind__in=list(triggers.COOLDOWN_WEEKS),
+            created_on__gte=window_start,
+            created_on__lt=on,
         ).values_list("pupil_id", "kind")
     )
     on_roll = set()
@@ -103,12 +115,27 @@ def _plan(*, school, on, calendar, bands, response_settings, open_cases) -> Plan
         )
         if tier is not None:
             plan.evaluated += 1
-            _plan_tier(plan, pf, tier, snapshot, open_cases.get(pf.pupil_id), week_rows, recent_mondays, response_settings)
+            _plan_tier(
+                plan,
+                pf,
+                tier,
+                snapshot,
+                open_cases.get(pf.pupil_id),
+                week_rows,
+                recent_mondays,
+                response_settings,
+            )
             if is_school_week:
                 existing = week_rows.get((pf.pupil_id, this_week))
                 worst = max(existing.worst_tier, tier) if existing else tier
                 plan.week_bands.append(
-                    PupilWeekBand(school=school, pupil_id=pf.pupil_id, week_start=this_week, worst_tier=worst, last_tier=tier)
+                    PupilWeekBand(
+                        school=school,
+                        pupil_id=pf.pupil_id,
+                        week_start=this_week,
+                        worst_tier=worst,
+                        last_tier=tier,
+                    )
                 )
         pupil_marks = marks.get(pf.pupil_id, {})
         drafts = [
@@ -125,9 +152,14 @@ def _plan(*, school, on, calendar, bands, response_settings, open_cases) -> Plan
         if pupil_marks:
             drafts += [
                 triggers.continuous_unauthorised(sessions=sessions, marks=pupil_marks),
-                triggers.no_contact(sessions=sessions, marks=pupil_marks, calls_since=calls.dates.get(pf.pupil_id, [])),
+                triggers.no_contact(
+                    sessions=sessions, marks=pupil_marks, calls_since=calls.dates.get(pf.pupil_id, [])
+                ),
                 triggers.separate_absences(sessions=sessions, marks=pupil_marks),
-                triggers.late_marks(week_marks={s: pupil_marks[s] for s in week_sessions if s in pupil_marks}, week_start=this_week),
+                triggers.late_marks(
+                    week_marks={s: pupil_marks[s] for s in week_sessions if s in pupil_marks},
+                    week_start=this_week,
+                ),
             ]
         for draft in drafts:
             if draft is not None and (pf.pupil_id, draft.kind) not in cooling:
@@ -151,7 +183,10 @@ def _plan_tier(plan, pf, tier, snapshot, case, week_rows, recent_mondays, respon
         return
     recent = [getattr(week_rows.get((pf.pupil_id, m)), "worst_tier", None) for m in recent_mondays]
     target = tiers.next_tier(
-        current=case.current_tier, today=tier, recent_weeks=recent, step_down_weeks=response_settings.step_down_weeks
+        current=case.current_tier,
+        today=tier,
+        recent_weeks=recent,
+        step_down_weeks=response_settings.step_down_weeks,
     )
     if target == case.current_tier:
         return
@@ -177,11 +212,17 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
 
     # New cases. The partial unique index (one open case per pupil) makes a racing insert a no-op.
     if plan.new_cases:
-        for pupil_id in plan.new_cases:
-            transitions.check("", Case.Status.OPEN)
+        transitions.check("", Case.Status.OPEN)
         Case.objects.bulk_create(
             [
-                Case(school=school, pupil_id=pid, current_tier=tier, opened_on=on, opened_at=now, tier_changed_on=on)
+                Case(
+                    school=school,
+                    pupil_id=pid,
+                    current_tier=tier,
+                    opened_on=on,
+                    opened_at=now,
+                    tier_changed_on=on,
+                )
                 for pid, (tier, _) in plan.new_cases.items()
             ],
             ignore_conflicts=True,
@@ -190,8 +231,12 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
         for case in created.select_related("pupil"):
             tier, figs = plan.new_cases[case.pupil_id]
             counts["cases_opened"] += 1
-            tier_changes.append(TierChange(case=case, from_tier=None, to_tier=tier, changed_on=on, figures=figs))
-            status_events.append(CaseStatusEvent(case=case, from_status="", to_status="open", on=on, reason="Nightly checks"))
+            tier_changes.append(
+                TierChange(case=case, from_tier=None, to_tier=tier, changed_on=on, figures=figs)
+            )
+            status_events.append(
+                CaseStatusEvent(case=case, from_status="", to_status="open", on=on, reason="Nightly checks")
+            )
             entered.append((case, None, tier, figs))
             audit_entries["opened"].append(_audit_entry(case, None, tier, figs))
 
@@ -202,7 +247,9 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
         moved.append(case)
         key = "escalated" if to_tier > from_tier else "stepped_down"
         counts[key] += 1
-        tier_changes.append(TierChange(case=case, from_tier=from_tier, to_tier=to_tier, changed_on=on, figures=figs))
+        tier_changes.append(
+            TierChange(case=case, from_tier=from_tier, to_tier=to_tier, changed_on=on, figures=figs)
+        )
         entered.append((case, from_tier, to_tier, figs))
         audit_entries[key].append(_audit_entry(case, from_tier, to_tier, figs))
     if moved:
@@ -216,11 +263,19 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
         case.current_tier, case.tier_changed_on = tiers.UNIVERSAL, on
         closed.append(case)
         counts["cases_closed"] += 1
-        tier_changes.append(TierChange(case=case, from_tier=from_tier, to_tier=tiers.UNIVERSAL, changed_on=on, figures=figs))
-        status_events.append(CaseStatusEvent(case=case, from_status="open", to_status="closed", on=on, reason=reason))
-        audit_entries["closed"].append({**_audit_entry(case, from_tier, tiers.UNIVERSAL, figs), "reason": reason})
+        tier_changes.append(
+            TierChange(case=case, from_tier=from_tier, to_tier=tiers.UNIVERSAL, changed_on=on, figures=figs)
+        )
+        status_events.append(
+            CaseStatusEvent(case=case, from_status="open", to_status="closed", on=on, reason=reason)
+        )
+        audit_entries["closed"].append(
+            {**_audit_entry(case, from_tier, tiers.UNIVERSAL, figs), "reason": reason}
+        )
     if closed:
-        Case.objects.bulk_update(closed, ["status", "closed_on", "close_reason", "current_tier", "tier_changed_on"])
+        Case.objects.bulk_update(
+            closed, ["status", "closed_on", "close_reason", "current_tier", "tier_changed_on"]
+        )
 
     TierChange.objects.bulk_create(tier_changes, ignore_conflicts=True)
     CaseStatusEvent.objects.bulk_create(status_events)
@@ -233,18 +288,27 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
             plan.alerts += [
                 (case.pupil_id, draft)
                 for draft in triggers.send_alerts(
-                    provision=plan.send_provision.get(case.pupil_id, "N"), from_tier=from_tier, to_tier=to_tier,
-                    case_key=f"case{case.pk}", figures=figs,
+                    provision=plan.send_provision.get(case.pupil_id, "N"),
+                    from_tier=from_tier,
+                    to_tier=to_tier,
+                    case_key=f"case{case.pk}",
+                    figures=figs,
                 )
             ]
-    plan.alerts += _escalate_overdue(school=school, on=on, calendar=calendar, response_settings=response_settings)
+    plan.alerts += _escalate_overdue(
+        school=school, on=on, calendar=calendar, response_settings=response_settings
+    )
 
     for key, entries in audit_entries.items():
         if entries:
-            audit.record_bulk(actor=None, action=f"graduated_response.case.{key}", entries=entries, school=school)
+            audit.record_bulk(
+                actor=None, action=f"graduated_response.case.{key}", entries=entries, school=school
+            )
     if plan.week_bands:
         PupilWeekBand.objects.bulk_create(
-            plan.week_bands, update_conflicts=True, unique_fields=["pupil", "week_start"],
+            plan.week_bands,
+            update_conflicts=True,
+            unique_fields=["pupil", "week_start"],
             update_fields=["worst_tier", "last_tier"],
         )
     counts["alerts"] = _insert_alerts(school=school, on=on, drafts=plan.alerts)
@@ -266,7 +330,9 @@ def _audit_entry(case, from_tier, to_tier, figs) -> dict:
 def _tier_alert(case, from_tier, to_tier, figs) -> AlertDraft:
     pct = figs.get("attendance_pct")
     if from_tier is None:
-        text = f"Attendance is {pct}% this year, which is in {tiers.tier_name(to_tier)}. A case has been opened"
+        text = (
+            f"Attendance is {pct}% this year, which is in {tiers.tier_name(to_tier)}. A case has been opened"
+        )
     else:
         text = f"Attendance has fallen to {pct}%: the case moves from {tiers.tier_name(from_tier)} to {tiers.tier_name(to_tier)}"
     return AlertDraft(
@@ -296,34 +362,46 @@ def _actions_for(entered, templates, calendar, on) -> list[CaseAction]:
     ]
 
 
-def _escalate_overdue(*, school, on, calendar, response_settings) -> list[tuple[int, AlertDraft]]:
+def _escalate_overdue(*, school, on, calendar, response_settings) -> list[tuple[None, AlertDraft]]:
     """Overdue actions go to the attendance officer; after more school days, to the headteacher.
-    Conditional updates (``escalation`` below the new level) so a repeat changes nothing."""
+    Conditional updates (``escalation`` below the new level) so a repeat changes nothing. The
+    escalated actions appear on that role's "My work"; one summary alert per level per night says so
+    (an alert per action would bury the ones that matter)."""
     head_cutoff = _school_day_offset(calendar, on, -response_settings.headteacher_after_days)
-    open_actions = CaseAction.objects.filter(case__school=school, case__status=Case.Status.OPEN, done_at__isnull=True)
+    open_actions = CaseAction.objects.filter(
+        case__school=school, case__status=Case.Status.OPEN, done_at__isnull=True
+    )
     steps = [
         (CaseAction.Escalation.HEADTEACHER, Role.HEADTEACHER, open_actions.filter(due_on__lt=head_cutoff)),
-        (CaseAction.Escalation.ATTENDANCE_OFFICER, Role.ATTENDANCE_OFFICER, open_actions.filter(due_on__lt=on)),
+        (
+            CaseAction.Escalation.ATTENDANCE_OFFICER,
+            Role.ATTENDANCE_OFFICER,
+            open_actions.filter(due_on__lt=on),
+        ),
     ]
     drafts = []
     for level, role, qs in steps:
-        rows = list(qs.filter(escalation__lt=level).values_list("pk", "case__pupil_id", "text", "due_on"))
-        if not rows:
+        ids = list(qs.filter(escalation__lt=level).values_list("pk", flat=True))
+        if not ids:
             continue
-        CaseAction.objects.filter(pk__in=[r[0] for r in rows], escalation__lt=level).update(escalation=level, escalated_to=role)
-        for pk, pupil_id, text, due_on in rows:
-            drafts.append(
-                (
-                    pupil_id,
-                    AlertDraft(
-                        kind=Kind.ACTION_OVERDUE,
-                        period_key=f"action{pk}-level{int(level)}",
-                        message=f"Overdue since {due_on:%-d %B %Y}: \u201c{text}\u201d. Escalated to the {role.label.lower()}.",
-                        figures={"due_on": due_on.isoformat(), "level": int(level)},
-                        for_roles=(role,),
+        n = CaseAction.objects.filter(pk__in=ids, escalation__lt=level).update(
+            escalation=level, escalated_to=role
+        )
+        drafts.append(
+            (
+                None,
+                AlertDraft(
+                    kind=Kind.ACTION_OVERDUE,
+                    period_key=f"{on.isoformat()}-level{int(level)}",
+                    message=(
+                        f"{n} checklist action{'s are' if n != 1 else ' is'} overdue and now with the "
+                        f"{role.label.lower()}: see My work."
                     ),
-                )
+                    figures={"actions": ids[:200], "level": int(level)},
+                    for_roles=(role,),
+                ),
             )
+        )
     return drafts
 
 
@@ -332,13 +410,21 @@ def _insert_alerts(*, school, on, drafts) -> int:
         return 0
     before = Alert.objects.filter(school=school, created_on=on).count()
     open_cases = dict(
-        Case.objects.open().filter(school=school, pupil_id__in={p for p, _ in drafts if p}).values_list("pupil_id", "pk")
+        Case.objects.open()
+        .filter(school=school, pupil_id__in={p for p, _ in drafts if p})
+        .values_list("pupil_id", "pk")
     )
     Alert.objects.bulk_create(
         [
             Alert(
-                school=school, pupil_id=pupil_id, case_id=open_cases.get(pupil_id), kind=d.kind,
-                period_key=d.period_key, message=d.message, figures=d.figures, for_roles=_roles(d.for_roles),
+                school=school,
+                pupil_id=pupil_id,
+                case_id=open_cases.get(pupil_id),
+                kind=d.kind,
+                period_key=d.period_key,
+                message=d.message,
+                figures=d.figures,
+                for_roles=_roles(d.for_roles),
                 created_on=on,
             )
             for pupil_id, d in drafts
@@ -355,10 +441,21 @@ def _run_locked(*, school, on) -> dict:
     templates = list(TierAction.objects.filter(school=school, is_active=True).order_by("tier", "order", "id"))
     open_cases = {c.pupil_id: c for c in Case.objects.open().filter(school=school)}
     plan = _plan(
-        school=school, on=on, calendar=calendar, bands=bands_of(band_rows), response_settings=response_settings,
+        school=school,
+        on=on,
+        calendar=calendar,
+        bands=bands_of(band_rows),
+        response_settings=response_settings,
         open_cases=open_cases,
     )
-    counts = _write(school=school, on=on, calendar=calendar, plan=plan, templates=templates, response_settings=response_settings)
+    counts = _write(
+        school=school,
+        on=on,
+        calendar=calendar,
+        plan=plan,
+        templates=templates,
+        response_settings=response_settings,
+    )
     return {"pupils_evaluated": plan.evaluated, **counts}
 
 
@@ -368,7 +465,9 @@ def nightly_checks_run(*, school: School, on: date, force: bool = False) -> Nigh
     A night already checked successfully is skipped unless ``force`` (a person re-running it from the
     command line); either way nothing is duplicated.
     """
-    run, _ = NightlyRun.objects.get_or_create(school=school, run_date=on, defaults={"started_at": timezone.now()})
+    run, _ = NightlyRun.objects.get_or_create(
+        school=school, run_date=on, defaults={"started_at": timezone.now()}
+    )
     if run.status == NightlyRun.Status.SUCCEEDED and not force:
         return run
     started = timezone.now()
@@ -381,14 +480,21 @@ def nightly_checks_run(*, school: School, on: date, force: bool = False) -> Nigh
                 return locked
             counts = _run_locked(school=school, on=on)
             NightlyRun.objects.filter(pk=run.pk).update(
-                status=NightlyRun.Status.SUCCEEDED, started_at=started, finished_at=timezone.now(),
-                attempts=F("attempts") + 1, errors="", **counts,
+                status=NightlyRun.Status.SUCCEEDED,
+                started_at=started,
+                finished_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                errors="",
+                **counts,
             )
     except Exception as exc:  # one school's failure must not stop the others: record it and go on
         logger.exception("Nightly checks failed for school %s on %s", school.pk, on)
         NightlyRun.objects.filter(pk=run.pk).update(
-            status=NightlyRun.Status.FAILED, started_at=started, finished_at=timezone.now(),
-            attempts=F("attempts") + 1, errors=f"{type(exc).__name__}: {exc}"[:4000],
+            status=NightlyRun.Status.FAILED,
+            started_at=started,
+            finished_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            errors=f"{type(exc).__name__}: {exc}"[:4000],
         )
     run.refresh_from_db()
     return run
@@ -404,7 +510,11 @@ def nightly_catch_up_dates(*, school: School, today: date, max_days: int = CATCH
             school=school, status=NightlyRun.Status.SUCCEEDED, run_date__gte=earliest, run_date__lte=yesterday
         ).values_list("run_date", flat=True)
     )
-    last = NightlyRun.objects.filter(school=school, status=NightlyRun.Status.SUCCEEDED).order_by("-run_date").first()
+    last = (
+        NightlyRun.objects.filter(school=school, status=NightlyRun.Status.SUCCEEDED)
+        .order_by("-run_date")
+        .first()
+    )
     start = max(last.run_date + timedelta(days=1), earliest) if last else yesterday
     days = []
     day = start
@@ -418,7 +528,9 @@ def nightly_catch_up_dates(*, school: School, today: date, max_days: int = CATCH
 def nightly_run_missing_check(*, school: School, now: datetime) -> Alert | None:
     """Raise an alert when the school's last successful run finished more than 26 hours ago."""
     last = (
-        NightlyRun.objects.filter(school=school, status=NightlyRun.Status.SUCCEEDED, finished_at__isnull=False)
+        NightlyRun.objects.filter(
+            school=school, status=NightlyRun.Status.SUCCEEDED, finished_at__isnull=False
+        )
         .order_by("-finished_at")
         .first()
     )
@@ -428,7 +540,9 @@ def nightly_run_missing_check(*, school: School, now: datetime) -> Alert | None:
     Alert.objects.bulk_create(
         [
             Alert(
-                school=school, kind=Kind.NIGHTLY_RUN_MISSING, period_key=f"after-{last.run_date.isoformat()}",
+                school=school,
+                kind=Kind.NIGHTLY_RUN_MISSING,
+                period_key=f"after-{last.run_date.isoformat()}",
                 message=(
                     f"The nightly attendance checks have not run for {hours} hours (last successful check: "
                     f"{last.run_date:%-d %B %Y}). Missed nights are being caught up now; if this alert comes "
@@ -441,4 +555,6 @@ def nightly_run_missing_check(*, school: School, now: datetime) -> Alert | None:
         ],
         ignore_conflicts=True,
     )
-    return Alert.objects.get(school=school, kind=Kind.NIGHTLY_RUN_MISSING, period_key=f"after-{last.run_date.isoformat()}")
+    return Alert.objects.get(
+        school=school, kind=Kind.NIGHTLY_RUN_MISSING, period_key=f"after-{last.run_date.isoformat()}"
+    )

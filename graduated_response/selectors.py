@@ -21,7 +21,7 @@ from attendance import codes, statistics
 from attendance.figures import Figures
 from attendance.models import AbsenceCall, RegisterMark
 from school import policy
-from school.calendar import SchoolCalendar, monday_of
+from school.calendar import SchoolCalendar
 from school.models import Pupil
 
 from .models import Alert, Case, CaseAction, NightlyRun, TierChange
@@ -35,7 +35,9 @@ PATTERN_CODES = sorted(codes.AUTHORISED_CODES | codes.UNAUTHORISED_CODES | codes
 def code_counts(pupils: QuerySet, start: date, end: date, wanted=EXTRA_CODES) -> dict[int, dict[str, int]]:
     """{pupil_id: {code: sessions}} for the codes in ``wanted`` between start and end (one query)."""
     rows = (
-        RegisterMark.objects.filter(pupil__in=pupils.values("pk"), date__gte=start, date__lte=end, code__in=wanted)
+        RegisterMark.objects.filter(
+            pupil__in=pupils.values("pk"), date__gte=start, date__lte=end, code__in=wanted
+        )
         .values("pupil_id", "code")
         .annotate(n=Count("id"))
         .order_by()
@@ -129,7 +131,10 @@ def pupil_case_figures(*, case, on: date, calendar: SchoolCalendar) -> PupilFigu
     """The case pupil's figures today (two queries), with C2 sessions kept apart."""
     year_start, _ = statistics.default_range(calendar, on)
     pupils = Pupil.objects.filter(pk=case.pupil_id)
-    figs = statistics.pupil_figures(pupils, year_start, on, calendar=calendar).get(case.pupil_id) or Figures.from_totals()
+    figs = (
+        statistics.pupil_figures(pupils, year_start, on, calendar=calendar).get(case.pupil_id)
+        or Figures.from_totals()
+    )
     extra = code_counts(pupils, year_start, on).get(case.pupil_id, {})
     return PupilFigures(case.pupil_id, case.pupil.sen_provision, figs, extra.get("C2", 0), extra.get("I", 0))
 
@@ -143,12 +148,16 @@ def case_list(*, user, school, data):
     """The dashboard's filter set and the matching open cases (django-filter inside the selector)."""
     from .filters import CaseFilter
 
-    cases = cases_in_scope(user=user, school=school).open().select_related(
-        "pupil", "pupil__registration_class", "key_adult"
+    cases = (
+        cases_in_scope(user=user, school=school)
+        .open()
+        .select_related("pupil", "pupil__registration_class", "key_adult")
     )
     filterset = CaseFilter(data or None, queryset=cases, user=user, school=school)
-    queryset = filterset.qs if filterset.is_valid() else cases.none()
-    return filterset, queryset.order_by("-current_tier", "pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    queryset = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else cases.none()
+    return filterset, queryset.order_by(
+        "-current_tier", "pupil__legal_last_name", "pupil__legal_first_name", "pk"
+    )
 
 
 def paginate(request, queryset, per_page=25):
@@ -229,7 +238,9 @@ def send_in_tiers(*, user, school) -> QuerySet[Case]:
 
     from .triggers import Kind
 
-    reviews = Alert.objects.filter(kind__in=[Kind.SEND_JOINT_REVIEW, Kind.EHCP_INFORM_LA]).order_by("-created_on")
+    reviews = Alert.objects.filter(kind__in=[Kind.SEND_JOINT_REVIEW, Kind.EHCP_INFORM_LA]).order_by(
+        "-created_on"
+    )
     return (
         cases_in_scope(user=user, school=school)
         .open()

@@ -48,7 +48,13 @@ def tier_bands_ensure_defaults(school: School) -> tuple[list[TierBand], Response
     with transaction.atomic():
         TierBand.objects.bulk_create(
             [
-                TierBand(school=school, tier=b.tier, low_pct=b.low, high_pct=b.high, description=TIER_DESCRIPTIONS[b.tier])
+                TierBand(
+                    school=school,
+                    tier=b.tier,
+                    low_pct=b.low,
+                    high_pct=b.high,
+                    description=TIER_DESCRIPTIONS[b.tier],
+                )
                 for b in tiers.DEFAULT_BANDS
             ],
             ignore_conflicts=True,
@@ -58,7 +64,12 @@ def tier_bands_ensure_defaults(school: School) -> tuple[list[TierBand], Response
             TierAction.objects.bulk_create(
                 [
                     TierAction(
-                        school=school, tier=tier, order=i, text=text, responsible_role=role, target_school_days=days
+                        school=school,
+                        tier=tier,
+                        order=i,
+                        text=text,
+                        responsible_role=role,
+                        target_school_days=days,
                     )
                     for tier, items in DEFAULT_ACTIONS.items()
                     for i, (text, role, days) in enumerate(items)
@@ -73,7 +84,12 @@ def bands_of(rows) -> tuple[tiers.Band, ...]:
 
 @transaction.atomic
 def tier_bands_update(
-    *, actor, school: School, ranges: dict[int, tuple[Decimal, Decimal]], min_possible_sessions: int, step_down_weeks: int,
+    *,
+    actor,
+    school: School,
+    ranges: dict[int, tuple[Decimal, Decimal]],
+    min_possible_sessions: int,
+    step_down_weeks: int,
     reason: str = "",
 ) -> list[TierBand]:
     """Replace the school's band ranges and settings. Bands must tile 0.0-100.0 with no gap or overlap;
@@ -106,8 +122,13 @@ def tier_bands_update(
         "step_down_weeks": step_down_weeks,
     }
     audit.record(
-        actor=actor, action="graduated_response.tier_bands.changed", obj=settings_row, school=school,
-        before=before, after=after, reason=reason,
+        actor=actor,
+        action="graduated_response.tier_bands.changed",
+        obj=settings_row,
+        school=school,
+        before=before,
+        after=after,
+        reason=reason,
     )
     return sorted(rows.values(), key=lambda r: r.tier)
 
@@ -123,8 +144,13 @@ def case_action_complete(*, actor, action: CaseAction, note: str = "") -> CaseAc
     action.refresh_from_db()
     if updated:
         audit.record(
-            actor=actor, action="graduated_response.action.done", obj=action, school=action.case.school,
-            pupil=action.case.pupil, before={"done_at": None}, after={"done_at": now.isoformat(), "note": action.done_note},
+            actor=actor,
+            action="graduated_response.action.done",
+            obj=action,
+            school=action.case.school,
+            pupil=action.case.pupil,
+            before={"done_at": None},
+            after={"done_at": now.isoformat(), "note": action.done_note},
         )
     return action
 
@@ -147,7 +173,9 @@ def case_key_adult_set(*, actor, school: School, cases, key_adult) -> int:
     ]
     Case.objects.filter(pk__in=[c.pk for c in changed]).update(key_adult=key_adult)
     if entries:
-        audit.record_bulk(actor=actor, action="graduated_response.case.key_adult_set", entries=entries, school=school)
+        audit.record_bulk(
+            actor=actor, action="graduated_response.case.key_adult_set", entries=entries, school=school
+        )
     return len(changed)
 
 
@@ -156,7 +184,11 @@ def communication_log_add(
     *, actor, case: Case, kind: str, happened_on: date, with_whom: str, summary: str
 ) -> CommunicationLog:
     entry = CommunicationLog(
-        case=case, kind=kind, happened_on=happened_on, with_whom=with_whom.strip(), summary=summary.strip(),
+        case=case,
+        kind=kind,
+        happened_on=happened_on,
+        with_whom=with_whom.strip(),
+        summary=summary.strip(),
         recorded_by=actor,
     )
     entry.full_clean()
@@ -164,7 +196,11 @@ def communication_log_add(
         raise ValidationError({"happened_on": "The date cannot be in the future."})
     entry.save()
     audit.record(
-        actor=actor, action="graduated_response.communication.added", obj=entry, school=case.school, pupil=case.pupil,
+        actor=actor,
+        action="graduated_response.communication.added",
+        obj=entry,
+        school=case.school,
+        pupil=case.pupil,
         after=audit.snapshot(entry),
     )
     return entry
@@ -210,10 +246,17 @@ def case_close(*, actor, case: Case, reason: str, on: date | None = None) -> Cas
     before = audit.snapshot(case)
     case.status, case.closed_on, case.close_reason = Case.Status.CLOSED, on, reason
     case.save(update_fields=["status", "closed_on", "close_reason"])
-    CaseStatusEvent.objects.create(case=case, from_status="open", to_status="closed", on=on, by=actor, reason=reason)
+    CaseStatusEvent.objects.create(
+        case=case, from_status="open", to_status="closed", on=on, by=actor, reason=reason
+    )
     audit.record(
-        actor=actor, action="graduated_response.case.closed", obj=case, school=case.school, pupil=case.pupil,
-        before=before, after=audit.snapshot(case), reason=reason,
+        actor=actor,
+        action="graduated_response.case.closed",
+        obj=case,
+        school=case.school,
+        pupil=case.pupil,
+        before=before,
+        after=audit.snapshot(case),
+        reason=reason,
     )
     return case
-

@@ -189,7 +189,9 @@ def band_problems(bands: Sequence[Band]) -> dict[int, str]:
     ordered = sorted(bands, key=lambda b: b.tier)
     for band in ordered:
         if band.low > band.high:
-            problems[band.tier] = f"{tier_name(band.tier)}: the lowest percentage must not be above the highest."
+            problems[band.tier] = (
+                f"{tier_name(band.tier)}: the lowest percentage must not be above the highest."
+            )
         elif band.low < 0 or band.high > 100:
             problems[band.tier] = f"{tier_name(band.tier)} must lie between 0.0 and 100.0."
         elif band.low != band.low.quantize(TENTH) or band.high != band.high.quantize(TENTH):

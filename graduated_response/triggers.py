@@ -149,7 +149,9 @@ def _day_runs(sessions, marks, allowed: frozenset[str]) -> list[list[date]]:
 
 
 # --- the triggers --------------------------------------------------------------------------------
-def penalty_threshold(*, unauthorised_in_window: int, window: tuple[date, date], on: date) -> AlertDraft | None:
+def penalty_threshold(
+    *, unauthorised_in_window: int, window: tuple[date, date], on: date
+) -> AlertDraft | None:
     """10 sessions of unauthorised absence (G, N, O, U) in the last 10 school weeks (national framework).
 
     >>> penalty_threshold(unauthorised_in_window=9, window=(date(2026, 9, 7), date(2026, 11, 20)),
@@ -178,6 +180,10 @@ def continuous_unauthorised(*, sessions, marks) -> AlertDraft | None:
 
     The latest such run in the window is reported, keyed by its first day (one alert per run).
     """
+    # Cheap pre-check (this runs for every pupil every night): fewer than 10 unauthorised sessions
+    # in the window cannot make 10 days.
+    if sum(1 for code in marks.values() if code in codes.UNAUTHORISED_CODES) < CONTINUOUS_UNAUTHORISED_DAYS:
+        return None
     runs = [run for run in _day_runs(sessions, marks, codes.UNAUTHORISED_CODES) if len(run) >= 10]
     if not runs:
         return None
@@ -229,6 +235,10 @@ def no_contact(*, sessions, marks, calls_since: Sequence[date]) -> AlertDraft | 
     and home visit (seed policy 5.6). ``calls_since`` are the dates of absence calls recorded for
     the pupil. Only a run reaching the latest school day in ``sessions`` is reported (it is still
     going on)."""
+    if (
+        not sessions or marks.get(sessions[-1]) != "N"
+    ):  # cheap pre-check: not absent (N) at the latest session
+        return None
     runs = _day_runs(sessions, marks, frozenset({"N"}))
     days = _days(sessions)
     if not runs or not days or runs[-1][-1] != days[-1][0] or len(runs[-1]) < NO_CONTACT_DAYS:
@@ -297,7 +307,9 @@ def late_marks(*, week_marks: Mapping[tuple[date, str], str], week_start: date) 
     )
 
 
-def send_alerts(*, provision: str, from_tier: int | None, to_tier: int, case_key: str, figures: dict) -> list[AlertDraft]:
+def send_alerts(
+    *, provision: str, from_tier: int | None, to_tier: int, case_key: str, figures: dict
+) -> list[AlertDraft]:
     """SEND-aware routing when a pupil on SEN support (K) or with an EHC plan (E) enters a tier or
     falls to a worse one: a joint review with the SENDCo before any letter that warns of sanctions;
     for an EHC plan, also tell the local authority and consider an early or emergency annual review.
@@ -310,7 +322,11 @@ def send_alerts(*, provision: str, from_tier: int | None, to_tier: int, case_key
     if provision not in ("K", "E") or (from_tier is not None and to_tier <= from_tier):
         return []
     label = "an EHC plan" if provision == "E" else "SEN support"
-    moved = f"entered Tier {to_tier}" if from_tier in (None, 0) else f"fell from Tier {from_tier} to Tier {to_tier}"
+    moved = (
+        f"entered Tier {to_tier}"
+        if from_tier in (None, 0)
+        else f"fell from Tier {from_tier} to Tier {to_tier}"
+    )
     drafts = [
         AlertDraft(
             kind=Kind.SEND_JOINT_REVIEW,

@@ -19,7 +19,9 @@ from .models import Case, CaseAction
 
 
 def _case(request, pk) -> Case:
-    qs = Case.objects.filter(school=request.school).select_related("pupil", "pupil__registration_class", "key_adult")
+    qs = Case.objects.filter(school=request.school).select_related(
+        "pupil", "pupil__registration_class", "key_adult"
+    )
     return policy.access_pupil_record(request.user, request.school, qs, pk)
 
 
@@ -58,7 +60,8 @@ def cases_set_key_adult(request):
     form = KeyAdultForm(request.POST, cases=cases, school=request.school)
     if form.is_valid():
         n = services.case_key_adult_set(
-            actor=request.user, school=request.school,
+            actor=request.user,
+            school=request.school,
             cases=cases.filter(pk__in=[c.pk for c in form.cleaned_data["cases"]]),
             key_adult=form.cleaned_data["key_adult"],
         )
@@ -80,7 +83,9 @@ def alerts_acknowledge(request):
     form = AlertsForm(request.POST, alerts=alerts)
     if form.is_valid():
         n = services.alerts_acknowledge(
-            actor=request.user, school=request.school, alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]])
+            actor=request.user,
+            school=request.school,
+            alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]]),
         )
         messages.success(request, f"{n} alert{'s' if n != 1 else ''} acknowledged.")
     else:
@@ -156,7 +161,9 @@ def action_done(request, pk):
     """The responsible role (or the role it was escalated to), or a case manager, marks it done."""
     school = request.school
     if policy.can(request.user, school, policy.MANAGE_CASES):
-        actions = CaseAction.objects.filter(case__in=selectors.cases_in_scope(user=request.user, school=school))
+        actions = CaseAction.objects.filter(
+            case__in=selectors.cases_in_scope(user=request.user, school=school)
+        )
     else:
         actions = selectors.actions_assigned(user=request.user, school=school)
     action = actions.filter(pk=pk).select_related("case", "case__school", "case__pupil").first()
@@ -200,14 +207,20 @@ def tier_bands(request):
         if form.is_valid():
             try:
                 services.tier_bands_update(
-                    actor=request.user, school=school, ranges=form.ranges(),
+                    actor=request.user,
+                    school=school,
+                    ranges=form.ranges(),
                     min_possible_sessions=form.cleaned_data["min_possible_sessions"],
                     step_down_weeks=form.cleaned_data["step_down_weeks"],
                 )
             except ValidationError as exc:
                 # The band problem shows beside that tier's "to" field.
                 for key, errors in exc.message_dict.items():
-                    field = f"{key}_high" if f"{key}_high" in form.fields else (key if key in form.fields else None)
+                    field = (
+                        f"{key}_high"
+                        if f"{key}_high" in form.fields
+                        else (key if key in form.fields else None)
+                    )
                     form.add_error(field, errors)
             else:
                 messages.success(request, "Tier bands saved.")
@@ -230,7 +243,9 @@ def tier_bands(request):
 @capability_required(policy.VIEW_CASES)
 def send_in_tiers(request):
     cases = selectors.send_in_tiers(user=request.user, school=request.school)
-    return render(request, "graduated_response/send_in_tiers.html", {"page": selectors.paginate(request, cases)})
+    return render(
+        request, "graduated_response/send_in_tiers.html", {"page": selectors.paginate(request, cases)}
+    )
 
 
 @require_safe
@@ -240,7 +255,9 @@ def panel_home(request):
     context = {
         "tier_counts": selectors.tier_counts(user=request.user, school=school, today=timezone.localdate()),
         "alert_count": selectors.alerts_for(user=request.user, school=school).count(),
-        "overdue_count": selectors.overdue_actions(user=request.user, school=school, today=timezone.localdate()).count(),
+        "overdue_count": selectors.overdue_actions(
+            user=request.user, school=school, today=timezone.localdate()
+        ).count(),
     }
     return render(request, "graduated_response/panel_home.html", context)
 

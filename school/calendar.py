@@ -63,7 +63,9 @@ class SchoolCalendar:
     def for_school(cls, school) -> SchoolCalendar:
         from .models import ClosureDay, TermPeriod
 
-        periods = TermPeriod.objects.filter(academic_year__school=school).values_list("start_date", "end_date")
+        periods = TermPeriod.objects.filter(academic_year__school=school).values_list(
+            "start_date", "end_date"
+        )
         closures = {}
         for day, sessions in ClosureDay.objects.filter(school=school).values_list("date", "sessions"):
             closures[day] = BOTH if sessions == ClosureDay.Sessions.BOTH else (sessions,)

@@ -80,14 +80,52 @@ SURNAMES = (
     "Ionescu Okafor Mensah Adeyemi Osei Silva Santos Costa Ali Rahman Mahmood Chowdhury Novak Horvath"
 ).split()
 STREETS = (
-    "Meadow Lane", "Orchard Close", "Station Road", "Church Street", "Mill Way", "Larkfield Road", "Brook Avenue",
-    "Hawthorn Drive", "Willow Walk", "Victoria Terrace", "Chapel Row", "Elm Grove", "Kingfisher Court",
-    "Barley Close", "Canal Street", "Beech Crescent", "Park View", "Foxglove Road",
+    "Meadow Lane",
+    "Orchard Close",
+    "Station Road",
+    "Church Street",
+    "Mill Way",
+    "Larkfield Road",
+    "Brook Avenue",
+    "Hawthorn Drive",
+    "Willow Walk",
+    "Victoria Terrace",
+    "Chapel Row",
+    "Elm Grove",
+    "Kingfisher Court",
+    "Barley Close",
+    "Canal Street",
+    "Beech Crescent",
+    "Park View",
+    "Foxglove Road",
 )
-HOME_LANGUAGES = ("Polish", "Urdu", "Romanian", "Punjabi", "Bengali", "Arabic", "Portuguese", "Somali", "Gujarati")
-PREFERRED = {"Alexander": "Alex", "Thomas": "Tom", "William": "Will", "Isabella": "Bella", "Elizabeth": "Lizzie",
-             "Samuel": "Sam", "Benjamin": "Ben", "Joseph": "Joe", "Charlotte": "Lottie", "Matilda": "Tilly",
-             "Florence": "Flo", "Theodore": "Teddy", "Harriet": "Hattie", "Zachary": "Zac"}
+HOME_LANGUAGES = (
+    "Polish",
+    "Urdu",
+    "Romanian",
+    "Punjabi",
+    "Bengali",
+    "Arabic",
+    "Portuguese",
+    "Somali",
+    "Gujarati",
+)
+PREFERRED = {
+    "Alexander": "Alex",
+    "Thomas": "Tom",
+    "William": "Will",
+    "Isabella": "Bella",
+    "Elizabeth": "Lizzie",
+    "Samuel": "Sam",
+    "Benjamin": "Ben",
+    "Joseph": "Joe",
+    "Charlotte": "Lottie",
+    "Matilda": "Tilly",
+    "Florence": "Flo",
+    "Theodore": "Teddy",
+    "Harriet": "Hattie",
+    "Zachary": "Zac",
+}
 
 # Staff: (username, first name, last name, role, job title). Class staff are added per class below.
 LEAD_STAFF = (
@@ -100,9 +138,20 @@ LEAD_STAFF = (
     ("trustlead", "Amanda", "Fairweather", Role.TRUST_LEAD, "Director of education"),
 )
 TEACHER_NAMES = (
-    ("Lucy", "Harper"), ("Tom", "Bennett"), ("Aisha", "Rahman"), ("Kate", "Morley"), ("Daniel", "Okoro"),
-    ("Sophie", "Grant"), ("Mark", "Ellison"), ("Rachel", "Whitfield"), ("Imran", "Hussain"), ("Emma", "Doyle"),
-    ("James", "Calloway"), ("Nicola", "Fraser"), ("Ben", "Ashcroft"), ("Hannah", "Pryce"),
+    ("Lucy", "Harper"),
+    ("Tom", "Bennett"),
+    ("Aisha", "Rahman"),
+    ("Kate", "Morley"),
+    ("Daniel", "Okoro"),
+    ("Sophie", "Grant"),
+    ("Mark", "Ellison"),
+    ("Rachel", "Whitfield"),
+    ("Imran", "Hussain"),
+    ("Emma", "Doyle"),
+    ("James", "Calloway"),
+    ("Nicola", "Fraser"),
+    ("Ben", "Ashcroft"),
+    ("Hannah", "Pryce"),
 )
 TA_NAMES = (("Sandra", "Holt"), ("Leanne", "Cartwright"), ("Michelle", "Oduya"), ("Paul", "Renshaw"))
 # The class teacher and TA of Heron (Year 3) get the short usernames "teacher" and "ta".
@@ -153,8 +202,9 @@ def academic_year_plan(year_start: int) -> dict:
     y1, y2 = year_start, year_start + 1
     october = _last_monday(y1, 10)
     february = date(y2, 2, 1) + timedelta(days=(7 - date(y2, 2, 1).weekday()) % 7 + 14)
-    easter_monday = next(d for d, n in holidays.country_holidays("GB", subdiv="ENG", years=y2).items()
-                         if n == "Easter Monday")
+    easter_monday = next(
+        d for d, n in holidays.country_holidays("GB", subdiv="ENG", years=y2).items() if n == "Easter Monday"
+    )
     # An early Easter: school runs to Good Friday and breaks for a fortnight; otherwise the fortnight
     # starts on the Monday of Holy Week.
     easter_break = easter_monday if easter_monday < date(y2, 4, 1) else easter_monday - timedelta(days=7)
@@ -193,20 +243,48 @@ def _random_date(rng: random.Random, start: date, end: date) -> date:
 
 def _staff_plan(plan: Plan) -> None:
     for username, first, last, role, title in LEAD_STAFF:
-        plan.staff.append({"username": username, "first_name": first, "last_name": last, "role": role,
-                           "job_title": title, "classes": []})
+        plan.staff.append(
+            {
+                "username": username,
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "job_title": title,
+                "classes": [],
+            }
+        )
     teachers = iter(TEACHER_NAMES)
     for names in CLASS_NAMES.values():
         for name in names:
             first, last = next(teachers)
             username = "teacher" if name == MAIN_CLASS else f"teacher.{name.lower()}"
-            plan.staff.append({"username": username, "first_name": first, "last_name": last,
-                               "role": Role.CLASS_TEACHER, "job_title": f"Class teacher, {name}", "classes": [name]})
-    ta_classes = (("ta", ["Heron", "Kingfisher"]), ("ta.reception", ["Robin", "Wren"]),
-                  ("ta.year1", ["Finch", "Sparrow"]), ("ta.year6", ["Eagle", "Merlin"]))
+            plan.staff.append(
+                {
+                    "username": username,
+                    "first_name": first,
+                    "last_name": last,
+                    "role": Role.CLASS_TEACHER,
+                    "job_title": f"Class teacher, {name}",
+                    "classes": [name],
+                }
+            )
+    ta_classes = (
+        ("ta", ["Heron", "Kingfisher"]),
+        ("ta.reception", ["Robin", "Wren"]),
+        ("ta.year1", ["Finch", "Sparrow"]),
+        ("ta.year6", ["Eagle", "Merlin"]),
+    )
     for (username, classes), (first, last) in zip(ta_classes, TA_NAMES, strict=True):
-        plan.staff.append({"username": username, "first_name": first, "last_name": last,
-                           "role": Role.TEACHING_ASSISTANT, "job_title": "Teaching assistant", "classes": classes})
+        plan.staff.append(
+            {
+                "username": username,
+                "first_name": first,
+                "last_name": last,
+                "role": Role.TEACHING_ASSISTANT,
+                "job_title": "Teaching assistant",
+                "classes": classes,
+            }
+        )
 
 
 def _family(rng: random.Random, index: int, counters: dict) -> dict:
@@ -218,29 +296,47 @@ def _family(rng: random.Random, index: int, counters: dict) -> dict:
     postcode = f"LF{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
     contacts = []
     shape = rng.random()
-    kinds = [("Mother", ADULT_WOMEN), ("Father", ADULT_MEN)] if shape < 0.75 else (
-        [("Mother", ADULT_WOMEN)] if shape < 0.9 else [("Father", ADULT_MEN)] if shape < 0.95
-        else [("Grandmother", ADULT_WOMEN)])
+    kinds = (
+        [("Mother", ADULT_WOMEN), ("Father", ADULT_MEN)]
+        if shape < 0.75
+        else (
+            [("Mother", ADULT_WOMEN)]
+            if shape < 0.9
+            else [("Father", ADULT_MEN)]
+            if shape < 0.95
+            else [("Grandmother", ADULT_WOMEN)]
+        )
+    )
     for relationship, names in kinds:
         first = rng.choice(names)
         counters["phone"] += 1
-        contacts.append({
-            "key": f"family{index}-{relationship}",
-            "first_name": first,
-            "last_name": surname,
-            "relationship": relationship,
-            "parental_responsibility": relationship in ("Mother", "Father"),
-            "phone": f"07700 900{counters['phone'] % 1000:03d}",
-            "email": f"{first.lower()}.{surname.lower()}{counters['phone']}@example.com",
-            "address": address,
-            "postcode": postcode,
-            "preferred_language": language,
-        })
+        contacts.append(
+            {
+                "key": f"family{index}-{relationship}",
+                "first_name": first,
+                "last_name": surname,
+                "relationship": relationship,
+                "parental_responsibility": relationship in ("Mother", "Father"),
+                "phone": f"07700 900{counters['phone'] % 1000:03d}",
+                "email": f"{first.lower()}.{surname.lower()}{counters['phone']}@example.com",
+                "address": address,
+                "postcode": postcode,
+                "preferred_language": language,
+            }
+        )
     return {"surname": surname, "eal": eal, "contacts": contacts}
 
 
-def _pupil(rng: random.Random, *, plan: Plan, year: int, class_name: str, family: dict, family_index: int,
-           serial: int) -> dict:
+def _pupil(
+    rng: random.Random,
+    *,
+    plan: Plan,
+    year: int,
+    class_name: str,
+    family: dict,
+    family_index: int,
+    serial: int,
+) -> dict:
     start = plan.year_start
     sex = rng.choice("FM")
     first = rng.choice(GIRLS if sex == "F" else BOYS)
@@ -307,8 +403,17 @@ def demo_plan(*, seed: int, year_start: int) -> Plan:
             used_years.add(year_of[name])
             free[name] -= 1
             serial += 1
-            plan.pupils.append(_pupil(rng, plan=plan, year=year_of[name], class_name=name, family=family,
-                                      family_index=family_index, serial=serial))
+            plan.pupils.append(
+                _pupil(
+                    rng,
+                    plan=plan,
+                    year=year_of[name],
+                    class_name=name,
+                    family=family,
+                    family_index=family_index,
+                    serial=serial,
+                )
+            )
     # A few pupils who left last year, so "include leavers" has something to show.
     last_summer = plan.years[0]["periods"][-1]
     for _ in range(6):
@@ -316,8 +421,15 @@ def demo_plan(*, seed: int, year_start: int) -> Plan:
         family = _family(rng, family_index, counters)
         plan.families.append(family)
         serial += 1
-        pupil = _pupil(rng, plan=plan, year=rng.randint(1, 5), class_name="", family=family,
-                       family_index=family_index, serial=serial)
+        pupil = _pupil(
+            rng,
+            plan=plan,
+            year=rng.randint(1, 5),
+            class_name="",
+            family=family,
+            family_index=family_index,
+            serial=serial,
+        )
         pupil["leaving_date"] = _random_date(rng, last_summer[1], last_summer[2])
         pupil["admission_date"] = min(pupil["admission_date"], pupil["leaving_date"] - timedelta(days=200))
         plan.pupils.append(pupil)
@@ -353,7 +465,7 @@ def _write_calendar(school: School, plan: Plan) -> None:
             for name, start, end in year["periods"]
         )
         ClosureDay.objects.bulk_create(
-            ClosureDay(school=school, date=day, kind=ClosureDay.Kind.INSET, reason="INSET (staff training) day")
+            ClosureDay(school=school, date=day, kind=ClosureDay.Kind.INSET, reason="Staff training")
             for day in year["inset"]
         )
 
@@ -365,9 +477,14 @@ def _write_staff(school: School, plan: Plan, classes: dict) -> None:
     new_users = []
     for person in plan.staff:
         if person["username"] not in existing:
-            user = User(username=person["username"], first_name=person["first_name"], last_name=person["last_name"],
-                        job_title=person["job_title"], email=f"{person['username']}@larkfield.example.com",
-                        password=password)
+            user = User(
+                username=person["username"],
+                first_name=person["first_name"],
+                last_name=person["last_name"],
+                job_title=person["job_title"],
+                email=f"{person['username']}@larkfield.example.com",
+                password=password,
+            )
             new_users.append(user)
             existing[user.username] = user
     User.objects.bulk_create(new_users)
@@ -379,7 +496,8 @@ def _write_staff(school: School, plan: Plan, classes: dict) -> None:
     through = RegistrationClass.staff.through
     through.objects.bulk_create(
         through(registrationclass_id=classes[name].pk, user_id=existing[p["username"]].pk)
-        for p in plan.staff for name in p["classes"]
+        for p in plan.staff
+        for name in p["classes"]
     )
 
 
@@ -394,19 +512,39 @@ def _write_pupils(school: School, plan: Plan, classes: dict) -> None:
         for number, person in enumerate(plan.families[row["family"]]["contacts"], start=1):
             contact = contacts.get(person["key"])
             if contact is None:
-                fields = {k: v for k, v in person.items() if k not in ("key", "relationship", "parental_responsibility")}
+                fields = {
+                    k: v
+                    for k, v in person.items()
+                    if k not in ("key", "relationship", "parental_responsibility")
+                }
                 contact = contacts[person["key"]] = Contact(school=school, **fields)
             links.append((pupil, contact, person, number))
     Contact.objects.bulk_create(list(contacts.values()))
     PupilContact.objects.bulk_create(
-        PupilContact(pupil=pupil, contact=contact, relationship=person["relationship"],
-                     parental_responsibility=person["parental_responsibility"], priority=number)
+        PupilContact(
+            pupil=pupil,
+            contact=contact,
+            relationship=person["relationship"],
+            parental_responsibility=person["parental_responsibility"],
+            priority=number,
+        )
         for pupil, contact, person, number in links
     )
     record_bulk(
-        actor=None, action="school.pupil.created", school=school, reason="demo data",
-        entries=[{"object_type": "school.pupil", "object_id": p.pk, "object_repr": str(p), "pupil_id": p.pk,
-                  "after": {"upn": p.upn}} for p in pupils],
+        actor=None,
+        action="school.pupil.created",
+        school=school,
+        reason="demo data",
+        entries=[
+            {
+                "object_type": "school.pupil",
+                "object_id": p.pk,
+                "object_repr": str(p),
+                "pupil_id": p.pk,
+                "after": {"upn": p.upn},
+            }
+            for p in pupils
+        ],
     )
 
 

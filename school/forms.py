@@ -77,7 +77,16 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = ["title", "first_name", "last_name", "phone", "email", "address", "postcode", "preferred_language"]
+        fields = [
+            "title",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "preferred_language",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, link=None, **kwargs):
@@ -96,7 +105,9 @@ class ContactForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def link_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("relationship", "parental_responsibility", "priority")}
+        return {
+            name: self.cleaned_data[name] for name in ("relationship", "parental_responsibility", "priority")
+        }
 
 
 def school_staff(school: School):
@@ -115,7 +126,10 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
 
 class ClassForm(forms.ModelForm):
     staff = StaffChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Class teachers and assistants"
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Class teachers and assistants",
     )
 
     class Meta:
@@ -149,7 +163,9 @@ class TermPeriodForm(forms.ModelForm):
 
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["academic_year"].queryset = AcademicYear.objects.filter(school=school).order_by("-start_date")
+        self.fields["academic_year"].queryset = AcademicYear.objects.filter(school=school).order_by(
+            "-start_date"
+        )
 
     def _post_clean(self):
         pass
@@ -164,7 +180,9 @@ class ClosureDayForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Bank holidays come from the `holidays` package; nobody needs to type them in.
-        self.fields["kind"].choices = [c for c in ClosureDay.Kind.choices if c[0] != ClosureDay.Kind.BANK_HOLIDAY]
+        self.fields["kind"].choices = [
+            c for c in ClosureDay.Kind.choices if c[0] != ClosureDay.Kind.BANK_HOLIDAY
+        ]
 
     def _post_clean(self):
         pass
@@ -202,9 +220,12 @@ class MembershipRoleForm(forms.Form):
 
 
 class PupilImportForm(forms.Form):
-    file = forms.FileField(label="CSV file from your MIS", help_text="Columns are listed below.")
+    file = forms.FileField(
+        label="CSV file from your MIS", help_text="The columns are described beside this form."
+    )
     create_classes = forms.BooleanField(
-        required=False, label="Create classes that do not exist yet",
+        required=False,
+        label="Create classes that do not exist yet",
         help_text="Otherwise an unknown class name is reported as an error.",
     )
     dry_run = forms.BooleanField(required=False, label="Check the file only; do not import anything")
@@ -216,7 +237,9 @@ class PupilImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.max_bytes:
-            raise ValidationError(f"The file is too large (the limit is {self.max_bytes // (1024 * 1024)} MB).")
+            raise ValidationError(
+                f"The file is too large (the limit is {self.max_bytes // (1024 * 1024)} MB)."
+            )
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise ValidationError("Upload a CSV file (ending .csv).")
         return upload

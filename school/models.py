@@ -50,7 +50,9 @@ class AcademicYear(models.Model):
         ordering = ["start_date"]
         constraints = [
             models.UniqueConstraint(fields=["school", "start_date"], name="academicyear_unique_start"),
-            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="academicyear_order"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="academicyear_order"
+            ),
         ]
 
     def __str__(self):
@@ -72,7 +74,9 @@ class TermPeriod(models.Model):
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="termperiod_order"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="termperiod_order"
+            ),
         ]
 
     def __str__(self):
@@ -211,7 +215,9 @@ class RegistrationClass(models.Model):
 class PupilQuerySet(models.QuerySet):
     def on_roll(self, *, at: date):
         """Pupils admitted on or before `at` whose leaving date (last day on roll) is not before it."""
-        return self.filter(admission_date__lte=at).filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=at))
+        return self.filter(admission_date__lte=at).filter(
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=at)
+        )
 
     def for_school(self, school):
         return self.filter(school=school)
@@ -265,7 +271,9 @@ class Pupil(models.Model):
     # Census SEN provision (N / K / E). Kept here so every app can group by it; only the send app's
     # register services change it, through their transition table, which audits the change.
     sen_provision = models.CharField(
-        "SEN provision", max_length=1, choices=[("N", "No SEN"), ("K", "SEN support"), ("E", "EHC plan")],
+        "SEN provision",
+        max_length=1,
+        choices=[("N", "No SEN"), ("K", "SEN support"), ("E", "EHC plan")],
         default="N",
     )
     # Visible only to the DSL and headteacher (school.policy.can_see_safeguarding).
@@ -302,7 +310,11 @@ class Pupil(models.Model):
                 errors["upn"] = problem
         if self.leaving_date and self.admission_date and self.leaving_date < self.admission_date:
             errors["leaving_date"] = "The leaving date cannot be before the admission date."
-        if self.registration_class_id and self.school_id and self.registration_class.school_id != self.school_id:
+        if (
+            self.registration_class_id
+            and self.school_id
+            and self.registration_class.school_id != self.school_id
+        ):
             errors["registration_class"] = "That class belongs to another school."
         if errors:
             raise ValidationError(errors)
@@ -353,7 +365,9 @@ class AuditEntry(models.Model):
     actor_role = models.CharField(max_length=200, blank=True)
     school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True)
     pupil = models.ForeignKey(Pupil, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False)
-    action = models.CharField(max_length=100, db_index=True, help_text="Namespaced, e.g. school.pupil.changed")
+    action = models.CharField(
+        max_length=100, db_index=True, help_text="Namespaced, e.g. school.pupil.changed"
+    )
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=300, blank=True)

@@ -43,7 +43,13 @@ FLAG_COLUMNS = (
     "service_child",
     "medical_condition",
 )
-OPTIONAL_PUPIL_COLUMNS = ("preferred_first_name", "preferred_last_name", "class", "leaving_date", *FLAG_COLUMNS)
+OPTIONAL_PUPIL_COLUMNS = (
+    "preferred_first_name",
+    "preferred_last_name",
+    "class",
+    "leaving_date",
+    *FLAG_COLUMNS,
+)
 CONTACT_SUFFIXES = (
     "first_name",
     "last_name",
@@ -69,8 +75,16 @@ SEX_WORDS = {"f": "F", "female": "F", "g": "F", "girl": "F", "m": "M", "male": "
 YEAR_WORDS = {"n": -1, "nursery": -1, "r": 0, "reception": 0, "rec": 0}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 MAX_LENGTHS = {
-    "upn": 13, "first_name": 100, "last_name": 100, "preferred_first_name": 100, "preferred_last_name": 100,
-    "class": 50, "relationship": 50, "phone": 30, "postcode": 10, "language": 50,
+    "upn": 13,
+    "first_name": 100,
+    "last_name": 100,
+    "preferred_first_name": 100,
+    "preferred_last_name": 100,
+    "class": 50,
+    "relationship": 50,
+    "phone": 30,
+    "postcode": 10,
+    "language": 50,
 }
 
 
@@ -216,7 +230,10 @@ def _read_contact(reader: _RowReader, slot: int, columns: set[str]) -> ContactRo
     relationship = reader.text(prefix + "relationship", required=True)
     fields = {}
     for suffix, model_field in (
-        ("phone", "phone"), ("email", "email"), ("address", "address"), ("postcode", "postcode"),
+        ("phone", "phone"),
+        ("email", "email"),
+        ("address", "address"),
+        ("postcode", "postcode"),
         ("language", "preferred_language"),
     ):
         if prefix + suffix in columns:
@@ -310,8 +327,12 @@ def parse_pupil_csv(text: str, *, class_names, create_classes: bool = False) -> 
                     new_classes[row.class_name] = year if previous is None else min(previous, year)
             else:
                 errors.append(
-                    RowError(number, "class", f'There is no class called "{row.class_name}". Create it first, '
-                             "or choose to create missing classes.")
+                    RowError(
+                        number,
+                        "class",
+                        f'There is no class called "{row.class_name}". Create it first, '
+                        "or choose to create missing classes.",
+                    )
                 )
         rows.append(row)
     if not rows and not errors:

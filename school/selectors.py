@@ -67,9 +67,13 @@ def calendar_listing(*, school) -> tuple[list[dict], list]:
     from .calendar import england_bank_holiday_names
     from .models import AcademicYear, ClosureDay
 
-    years = list(AcademicYear.objects.filter(school=school).prefetch_related("periods").order_by("-start_date"))
+    years = list(
+        AcademicYear.objects.filter(school=school).prefetch_related("periods").order_by("-start_date")
+    )
     closures = list(ClosureDay.objects.filter(school=school).order_by("date"))
-    bank = england_bank_holiday_names({y for year in years for y in (year.start_date.year, year.end_date.year)})
+    bank = england_bank_holiday_names(
+        {y for year in years for y in (year.start_date.year, year.end_date.year)}
+    )
     result = []
     for year in years:
         result.append(

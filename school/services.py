@@ -104,21 +104,29 @@ def pupil_update(*, actor, pupil: Pupil, reason: str = "", **changes) -> bool:
 
 # --- contacts -------------------------------------------------------------------------------------
 @transaction.atomic
-def contact_create(*, actor, school: School, reason: str = "", pupil: Pupil | None = None, **fields) -> Contact:
+def contact_create(
+    *, actor, school: School, reason: str = "", pupil: Pupil | None = None, **fields
+) -> Contact:
     """Create a contact. `pupil` only tags the audit row (the link is made by pupil_contact_link)."""
     _check_fields(fields, CONTACT_FIELDS)
     contact = Contact(school=school, **fields)
     contact.full_clean()
     contact.save()
     record(
-        actor=actor, action="school.contact.created", obj=contact, after=snapshot(contact), reason=reason,
+        actor=actor,
+        action="school.contact.created",
+        obj=contact,
+        after=snapshot(contact),
+        reason=reason,
         pupil=pupil,
     )
     return contact
 
 
 @transaction.atomic
-def contact_update(*, actor, contact: Contact, reason: str = "", pupil: Pupil | None = None, **changes) -> bool:
+def contact_update(
+    *, actor, contact: Contact, reason: str = "", pupil: Pupil | None = None, **changes
+) -> bool:
     _check_fields(changes, CONTACT_FIELDS)
     return _apply_changes(
         contact, changes, actor=actor, action="school.contact.changed", reason=reason, pupil=pupil
@@ -150,7 +158,11 @@ def pupil_contact_link(
     link.full_clean()
     link.save()
     record(
-        actor=actor, action="school.contact.linked", obj=link, after=snapshot(link), reason=reason,
+        actor=actor,
+        action="school.contact.linked",
+        obj=link,
+        after=snapshot(link),
+        reason=reason,
         school=pupil.school,
     )
     return link
@@ -160,7 +172,12 @@ def pupil_contact_link(
 def pupil_contact_update(*, actor, link: PupilContact, reason: str = "", **changes) -> bool:
     _check_fields(changes, LINK_FIELDS)
     return _apply_changes(
-        link, changes, actor=actor, action="school.contact.link_changed", reason=reason, school=link.pupil.school
+        link,
+        changes,
+        actor=actor,
+        action="school.contact.link_changed",
+        reason=reason,
+        school=link.pupil.school,
     )
 
 
@@ -169,7 +186,11 @@ def pupil_contact_unlink(*, actor, link: PupilContact, reason: str = "") -> None
     """Remove a contact from a pupil. The contact itself stays (siblings may share it)."""
     before = snapshot(link)
     record(
-        actor=actor, action="school.contact.unlinked", obj=link, before=before, reason=reason,
+        actor=actor,
+        action="school.contact.unlinked",
+        obj=link,
+        before=before,
+        reason=reason,
         school=link.pupil.school,
     )
     link.delete()
@@ -192,28 +213,44 @@ def membership_create(*, actor, school: School, user, role: str, reason: str = "
         existing.is_active = True
         existing.save(update_fields=["is_active"])
         record(
-            actor=actor, action="school.membership.reactivated", obj=existing,
-            before={"is_active": False}, after={"is_active": True}, reason=reason,
+            actor=actor,
+            action="school.membership.reactivated",
+            obj=existing,
+            before={"is_active": False},
+            after={"is_active": True},
+            reason=reason,
         )
         return existing
     membership = Membership(user=user, school=school, role=role)
     membership.full_clean()
     membership.save()
     record(
-        actor=actor, action="school.membership.created", obj=membership,
-        after=_membership_snapshot(membership), reason=reason,
+        actor=actor,
+        action="school.membership.created",
+        obj=membership,
+        after=_membership_snapshot(membership),
+        reason=reason,
     )
     return membership
 
 
 @transaction.atomic
 def staff_user_create(
-    *, actor, school: School, username: str, first_name: str, last_name: str, email: str = "", role: str,
+    *,
+    actor,
+    school: School,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    role: str,
     job_title: str = "",
 ):
     """A new staff account with no usable password (they set their own through a one-time link) and a role."""
     User = get_user_model()
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email, job_title=job_title)
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, job_title=job_title
+    )
     user.set_unusable_password()
     try:
         user.full_clean()
@@ -229,9 +266,10 @@ def staff_user_create(
 
 @transaction.atomic
 def membership_update(*, actor, membership: Membership, role: str, reason: str = "") -> bool:
-    if role != membership.role and Membership.objects.filter(
-        user=membership.user, school=membership.school, role=role
-    ).exists():
+    if (
+        role != membership.role
+        and Membership.objects.filter(user=membership.user, school=membership.school, role=role).exists()
+    ):
         raise ValidationError({"role": "This person already has that role here."})
     return _apply_changes(
         membership, {"role": role}, actor=actor, action="school.membership.changed", reason=reason
@@ -249,17 +287,19 @@ def membership_deactivate(*, actor, membership: Membership, reason: str = "") ->
     # Someone who no longer works here should not stay attached to classes.
     membership.user.registration_classes.remove(*membership.school.classes.all())
     record(
-        actor=actor, action="school.membership.deactivated", obj=membership,
-        before={"is_active": True}, after={"is_active": False}, reason=reason,
+        actor=actor,
+        action="school.membership.deactivated",
+        obj=membership,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
     )
 
 
 # --- classes --------------------------------------------------------------------------------------
 def _check_class_staff(school: School, staff) -> list:
     staff = list(staff or [])
-    allowed = set(
-        Membership.objects.filter(school=school, is_active=True).values_list("user_id", flat=True)
-    )
+    allowed = set(Membership.objects.filter(school=school, is_active=True).values_list("user_id", flat=True))
     if any(user.pk not in allowed for user in staff):
         raise ValidationError({"staff": "Class staff must work at this school."})
     return staff
@@ -312,7 +352,11 @@ def academic_year_create(*, actor, school: School, name: str, start_date, end_da
 def academic_year_update(*, actor, academic_year: AcademicYear, **changes) -> bool:
     _check_fields(changes, frozenset({"name", "start_date", "end_date"}))
     return _apply_changes(
-        academic_year, changes, actor=actor, action="school.calendar.year_changed", reason="",
+        academic_year,
+        changes,
+        actor=actor,
+        action="school.calendar.year_changed",
+        reason="",
         school=academic_year.school,
     )
 
@@ -335,7 +379,10 @@ def term_period_create(*, actor, academic_year: AcademicYear, name: str, start_d
     _check_period_overlap(period)
     period.save()
     record(
-        actor=actor, action="school.calendar.half_term_created", obj=period, after=snapshot(period),
+        actor=actor,
+        action="school.calendar.half_term_created",
+        obj=period,
+        after=snapshot(period),
         school=academic_year.school,
     )
     return period
@@ -354,14 +401,20 @@ def term_period_update(*, actor, term_period: TermPeriod, **changes) -> bool:
         return False
     term_period.save()
     record(
-        actor=actor, action="school.calendar.half_term_changed", obj=term_period, before=old, after=new,
+        actor=actor,
+        action="school.calendar.half_term_changed",
+        obj=term_period,
+        before=old,
+        after=new,
         school=term_period.academic_year.school,
     )
     return True
 
 
 @transaction.atomic
-def closure_day_create(*, actor, school: School, date, kind: str, sessions: str = "both", reason: str = "") -> ClosureDay:
+def closure_day_create(
+    *, actor, school: School, date, kind: str, sessions: str = "both", reason: str = ""
+) -> ClosureDay:
     closure = ClosureDay(school=school, date=date, kind=kind, sessions=sessions, reason=reason)
     try:
         closure.full_clean()
@@ -407,8 +460,9 @@ def school_update_register_times(*, actor, school: School, **changes) -> bool:
         errors["pm_register_opens"] = "The afternoon register must open after the morning register closes."
     if errors:
         raise ValidationError(errors)
-    return _apply_changes(school, changes, actor=actor, action="school.school.register_times_changed", reason="",
-                          school=school)
+    return _apply_changes(
+        school, changes, actor=actor, action="school.school.register_times_changed", reason="", school=school
+    )
 
 
 # --- import from the MIS --------------------------------------------------------------------------
@@ -471,7 +525,9 @@ class _ImportWriter:
             return
         self._contacts(pupils)
         for action, entries in self.audit.items():
-            record_bulk(actor=self.actor, action=action, entries=entries, school=self.school, reason=IMPORT_REASON)
+            record_bulk(
+                actor=self.actor, action=action, entries=entries, school=self.school, reason=IMPORT_REASON
+            )
 
     def _audit(self, action: str, obj, *, before=None, after=None, pupil_id=None) -> None:
         self.audit.setdefault(action, []).append(
@@ -494,7 +550,9 @@ class _ImportWriter:
 
     def _pupils(self, classes) -> dict[int, Pupil]:
         """Create and update pupils; returns row number -> saved pupil."""
-        existing = {p.upn: p for p in Pupil.objects.filter(school=self.school).select_related("registration_class")}
+        existing = {
+            p.upn: p for p in Pupil.objects.filter(school=self.school).select_related("registration_class")
+        }
         to_create, to_update, changed_fields = [], [], set()
         by_row = {}
         for row in self.parsed.rows:
@@ -508,8 +566,11 @@ class _ImportWriter:
             for name, value in values.items():
                 setattr(pupil, name, value)
             try:
-                pupil.full_clean(exclude=["school", "registration_class"], validate_unique=False,
-                                 validate_constraints=False)
+                pupil.full_clean(
+                    exclude=["school", "registration_class"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     column = COLUMN_FOR_FIELD.get(name, name if name != "__all__" else "")
@@ -533,7 +594,9 @@ class _ImportWriter:
             self._audit("school.pupil.created", pupil, after=snapshot(pupil), pupil_id=pupil.pk)
         if to_update:
             # Snapshots use attnames (registration_class_id); get_field accepts those too.
-            Pupil.objects.bulk_update(to_update, sorted({Pupil._meta.get_field(a).name for a in changed_fields}))
+            Pupil.objects.bulk_update(
+                to_update, sorted({Pupil._meta.get_field(a).name for a in changed_fields})
+            )
         self.result.pupils_created, self.result.pupils_changed = len(to_create), len(to_update)
         return by_row
 
@@ -564,7 +627,9 @@ class _ImportWriter:
             for item in row.contacts:
                 contact = self._match(item, pupil, linked_by_pupil, seen_in_file, index)
                 if contact is None:
-                    contact = Contact(school=self.school, first_name=item.first_name, last_name=item.last_name)
+                    contact = Contact(
+                        school=self.school, first_name=item.first_name, last_name=item.last_name
+                    )
                     contacts.append(contact)
                 seen_in_file[item.key()] = contact
                 wanted.setdefault(id(contact), {}).update(
@@ -582,7 +647,10 @@ class _ImportWriter:
                 return contact
         if item.key() in seen_in_file:
             return seen_in_file[item.key()]
-        for detail in (item.fields.get("phone", "").replace(" ", ""), item.fields.get("email", "").casefold()):
+        for detail in (
+            item.fields.get("phone", "").replace(" ", ""),
+            item.fields.get("email", "").casefold(),
+        ):
             if detail and names + (detail,) in index:
                 return index[names + (detail,)]
         return None

@@ -31,8 +31,12 @@ urlpatterns = [
     path("manage/staff/", views_manage.staff_list, name="staff_list"),
     path("manage/staff/new/", views_manage.staff_add, name="staff_add"),
     path("manage/staff/<int:pk>/role/", views_manage.membership_edit, name="membership_edit"),
-    path("manage/staff/<int:pk>/deactivate/", views_manage.membership_deactivate, name="membership_deactivate"),
-    path("manage/staff/<int:pk>/password-link/", views_manage.staff_password_link, name="staff_password_link"),
+    path(
+        "manage/staff/<int:pk>/deactivate/", views_manage.membership_deactivate, name="membership_deactivate"
+    ),
+    path(
+        "manage/staff/<int:pk>/password-link/", views_manage.staff_password_link, name="staff_password_link"
+    ),
     path("set-password/<uidb64>/<token>/", views_manage.SetPasswordView.as_view(), name="set_password"),
     # audit
     path("audit/", views_manage.audit_log, name="audit_log"),

@@ -43,7 +43,9 @@ def switch_school(request):
 @policy.capability_required(policy.VIEW_PUPILS)
 def pupil_list(request):
     today = timezone.localdate()
-    filterset, pupils = selectors.pupil_list(user=request.user, school=request.school, data=request.GET, today=today)
+    filterset, pupils = selectors.pupil_list(
+        user=request.user, school=request.school, data=request.GET, today=today
+    )
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,7 +65,11 @@ def pupil_list(request):
 
 
 def _flags(pupil) -> list[str]:
-    return [Pupil._meta.get_field(name).verbose_name.capitalize() for name in Pupil.FLAG_FIELDS if getattr(pupil, name)]
+    return [
+        Pupil._meta.get_field(name).verbose_name.capitalize()
+        for name in Pupil.FLAG_FIELDS
+        if getattr(pupil, name)
+    ]
 
 
 @require_safe
@@ -143,7 +149,10 @@ def contact_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.pupil_contact_add(
-                actor=request.user, pupil=pupil, contact_fields=form.contact_data(), link_fields=form.link_data()
+                actor=request.user,
+                pupil=pupil,
+                contact_fields=form.contact_data(),
+                link_fields=form.link_data(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -160,7 +169,10 @@ def contact_edit(request, pk, link_pk):
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.pupil_contact_edit(
-                actor=request.user, link=link, contact_fields=form.contact_data(), link_fields=form.link_data()
+                actor=request.user,
+                link=link,
+                contact_fields=form.contact_data(),
+                link_fields=form.link_data(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -169,7 +181,9 @@ def contact_edit(request, pk, link_pk):
             return redirect("school:pupil_detail", pk=pupil.pk)
     shared_with = link.contact.pupil_links.exclude(pupil=pupil).count()
     return render(
-        request, "school/contact_form.html", {"form": form, "pupil": pupil, "link": link, "shared_with": shared_with}
+        request,
+        "school/contact_form.html",
+        {"form": form, "pupil": pupil, "link": link, "shared_with": shared_with},
     )
 
 

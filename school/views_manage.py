@@ -58,7 +58,10 @@ def manage(request):
         "school/manage/index.html",
         {
             "class_count": RegistrationClass.objects.filter(school=school).count(),
-            "staff_count": Membership.objects.filter(school=school, is_active=True).values("user").distinct().count(),
+            "staff_count": Membership.objects.filter(school=school, is_active=True)
+            .values("user")
+            .distinct()
+            .count(),
             "years": AcademicYear.objects.filter(school=school).order_by("-start_date")[:3],
             "can_import": policy.can(request.user, school, policy.IMPORT_PUPILS),
             "can_view_audit": policy.can(request.user, school, policy.VIEW_AUDIT),
@@ -89,12 +92,17 @@ def class_list(request):
 def class_create(request):
     form = ClassForm(request.POST or None, school=request.school)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.class_create(actor=request.user, school=request.school, **data),
-        success="Class created.", redirect_to="school:class_list",
+        success="Class created.",
+        redirect_to="school:class_list",
     )
-    return response or render(request, "school/manage/form.html", {"form": form, "title": "New class",
-                                                                     "back": reverse("school:class_list")})
+    return response or render(
+        request,
+        "school/manage/form.html",
+        {"form": form, "title": "New class", "back": reverse("school:class_list")},
+    )
 
 
 @manage_required
@@ -102,12 +110,17 @@ def class_edit(request, pk):
     cls = policy.access_school_record(request.school, RegistrationClass.objects, pk)
     form = ClassForm(request.POST or None, instance=cls, school=request.school)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.class_update(actor=request.user, registration_class=cls, **data),
-        success="Class saved.", redirect_to="school:class_list",
+        success="Class saved.",
+        redirect_to="school:class_list",
     )
-    return response or render(request, "school/manage/form.html", {"form": form, "title": f"Edit class {cls}",
-                                                                     "back": reverse("school:class_list")})
+    return response or render(
+        request,
+        "school/manage/form.html",
+        {"form": form, "title": f"Edit class {cls}", "back": reverse("school:class_list")},
+    )
 
 
 # --- calendar -------------------------------------------------------------------------------------
@@ -117,7 +130,9 @@ def calendar_view(request):
     years, orphans = selectors.calendar_listing(school=request.school)
     calendar = SchoolCalendar.for_school(request.school)
     for entry in years:
-        entry["school_days"] = calendar.count_school_days_between(entry["year"].start_date, entry["year"].end_date)
+        entry["school_days"] = calendar.count_school_days_between(
+            entry["year"].start_date, entry["year"].end_date
+        )
     return render(request, "school/manage/calendar.html", {"years": years, "orphans": orphans})
 
 
@@ -129,9 +144,11 @@ def _form_page(request, form, title, back="school:calendar"):
 def academic_year_create(request):
     form = AcademicYearForm(request.POST or None)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.academic_year_create(actor=request.user, school=request.school, **data),
-        success="Academic year added. Now add its half-terms.", redirect_to="school:calendar",
+        success="Academic year added. Now add its half-terms.",
+        redirect_to="school:calendar",
     )
     return response or _form_page(request, form, "New academic year")
 
@@ -141,9 +158,11 @@ def academic_year_edit(request, pk):
     year = policy.access_school_record(request.school, AcademicYear.objects, pk)
     form = AcademicYearForm(request.POST or None, instance=year)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.academic_year_update(actor=request.user, academic_year=year, **data),
-        success="Academic year saved.", redirect_to="school:calendar",
+        success="Academic year saved.",
+        redirect_to="school:calendar",
     )
     return response or _form_page(request, form, f"Edit academic year {year}")
 
@@ -156,9 +175,11 @@ def term_period_create(request):
         initial["academic_year"] = AcademicYear.objects.filter(school=request.school, pk=year_id).first()
     form = TermPeriodForm(request.POST or None, school=request.school, initial=initial)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.term_period_create(actor=request.user, **data),
-        success="Half-term added.", redirect_to="school:calendar",
+        success="Half-term added.",
+        redirect_to="school:calendar",
     )
     return response or _form_page(request, form, "New half-term")
 
@@ -166,15 +187,19 @@ def term_period_create(request):
 @manage_required
 def term_period_edit(request, pk):
     period = policy.access_school_record(
-        request.school, TermPeriod.objects.select_related("academic_year__school"), pk,
+        request.school,
+        TermPeriod.objects.select_related("academic_year__school"),
+        pk,
         school_field="academic_year__school",
     )
     form = TermPeriodForm(request.POST or None, instance=period, school=request.school)
     del form.fields["academic_year"]
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.term_period_update(actor=request.user, term_period=period, **data),
-        success="Half-term saved.", redirect_to="school:calendar",
+        success="Half-term saved.",
+        redirect_to="school:calendar",
     )
     return response or _form_page(request, form, f"Edit half-term {period.name}")
 
@@ -183,9 +208,11 @@ def term_period_edit(request, pk):
 def closure_create(request):
     form = ClosureDayForm(request.POST or None)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.closure_day_create(actor=request.user, school=request.school, **data),
-        success="Closure added.", redirect_to="school:calendar",
+        success="Closure added.",
+        redirect_to="school:calendar",
     )
     return response or _form_page(request, form, "New closure day")
 
@@ -205,15 +232,22 @@ def register_times(request):
     school = request.school
     form = RegisterTimesForm(request.POST or None, instance=school)
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.school_update_register_times(actor=request.user, school=school, **data),
-        success="Register times saved.", redirect_to="school:manage",
+        success="Register times saved.",
+        redirect_to="school:manage",
     )
     return response or render(
-        request, "school/manage/form.html",
-        {"form": form, "title": "Register times", "back": reverse("school:manage"),
-         "intro": "Each register may stay open for at most 30 minutes. Arrivals before it closes are late (L); "
-                  "after it closes, unauthorised (U)."},
+        request,
+        "school/manage/form.html",
+        {
+            "form": form,
+            "title": "Register times",
+            "back": reverse("school:manage"),
+            "intro": "Each register may stay open for at most 30 minutes. Arrivals before it closes are late (L); "
+            "after it closes, unauthorised (U).",
+        },
     )
 
 
@@ -234,12 +268,20 @@ def _add_staff(request, data):
     school = request.school
     user = User.objects.filter(username__iexact=data["username"]).first()
     if user is None:
-        errors = {k: "Enter a name for a new member of staff." for k in ("first_name", "last_name") if not data[k]}
+        errors = {
+            k: "Enter a name for a new member of staff." for k in ("first_name", "last_name") if not data[k]
+        }
         if errors:
             raise ValidationError(errors)
         user, membership = services.staff_user_create(
-            actor=request.user, school=school, username=data["username"], first_name=data["first_name"],
-            last_name=data["last_name"], email=data["email"], job_title=data["job_title"], role=data["role"],
+            actor=request.user,
+            school=school,
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            role=data["role"],
         )
         return membership
     if not Membership.objects.filter(user=user, school=school).exists():
@@ -262,10 +304,15 @@ def staff_add(request):
                 return redirect("school:staff_password_link", pk=membership.pk)
             return redirect("school:staff_list")
     return render(
-        request, "school/manage/form.html",
-        {"form": form, "title": "Add a member of staff", "back": reverse("school:staff_list"),
-         "intro": "A new person gets a one-time link to set their own password. To give someone who already "
-                  "works here another role, enter their username."},
+        request,
+        "school/manage/form.html",
+        {
+            "form": form,
+            "title": "Add a member of staff",
+            "back": reverse("school:staff_list"),
+            "intro": "A new person gets a one-time link to set their own password. To give someone who already "
+            "works here another role, enter their username.",
+        },
     )
 
 
@@ -274,9 +321,11 @@ def membership_edit(request, pk):
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
     response = _save_form(
-        request, form,
+        request,
+        form,
         lambda data: services.membership_update(actor=request.user, membership=membership, role=data["role"]),
-        success="Role changed.", redirect_to="school:staff_list",
+        success="Role changed.",
+        redirect_to="school:staff_list",
     )
     return response or _form_page(request, form, f"Change role: {membership.user}", back="school:staff_list")
 
@@ -291,9 +340,13 @@ def membership_deactivate(request, pk):
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            messages.success(request, f"{membership.user} no longer has the role {membership.get_role_display()}.")
+            messages.success(
+                request, f"{membership.user} no longer has the role {membership.get_role_display()}."
+            )
             return redirect("school:staff_list")
-    return render(request, "school/manage/membership_deactivate.html", {"membership": membership, "error": error})
+    return render(
+        request, "school/manage/membership_deactivate.html", {"membership": membership, "error": error}
+    )
 
 
 @require_safe
@@ -307,11 +360,16 @@ def staff_password_link(request, pk):
     link = request.build_absolute_uri(
         reverse(
             "school:set_password",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
     )
     days = settings.PASSWORD_RESET_TIMEOUT // 86400
-    return render(request, "school/manage/password_link.html", {"membership": membership, "link": link, "days": days})
+    return render(
+        request, "school/manage/password_link.html", {"membership": membership, "link": link, "days": days}
+    )
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
@@ -336,11 +394,14 @@ def audit_log(request):
     query.pop("page", None)
     pupil = None
     if filterset.is_valid() and filterset.form.cleaned_data.get("pupil"):
-        pupil = policy.pupils_in_scope(request.user, request.school).filter(
-            pk=filterset.form.cleaned_data["pupil"]
-        ).first()
+        pupil = (
+            policy.pupils_in_scope(request.user, request.school)
+            .filter(pk=filterset.form.cleaned_data["pupil"])
+            .first()
+        )
     return render(
-        request, "school/audit_log.html",
+        request,
+        "school/audit_log.html",
         {"filter": filterset, "page": page, "query": query.urlencode(), "pupil": pupil},
     )
 

@@ -47,4 +47,6 @@ def check_stage_move(from_stage: str, to_stage: str) -> None:
     if from_stage == CLOSED:
         raise IllegalStageMove("This cycle is closed. Start a new cycle from its review instead.")
     options = " or ".join(LABELS[s] for s in TRANSITIONS[from_stage])
-    raise IllegalStageMove(f"A cycle moves from {LABELS[from_stage]} to {options}, not to {LABELS[to_stage]}.")
+    raise IllegalStageMove(
+        f"A cycle moves from {LABELS[from_stage]} to {options}, not to {LABELS[to_stage]}."
+    )

@@ -27,24 +27,33 @@ class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
         fields = ["area_of_need", "what_we_see", "evidence", "adjustments_in_place"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ("what_we_see", "evidence", "adjustments_in_place")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("what_we_see", "evidence", "adjustments_in_place")
+        }
 
 
 class TriageForm(forms.Form):
     observe = forms.BooleanField(label="Observe the pupil", required=False)
     observe_on = forms.DateField(label="Observation date", required=False, widget=DATE)
-    discuss_at_progress_meeting = forms.BooleanField(label="Discuss at a pupil progress meeting", required=False)
+    discuss_at_progress_meeting = forms.BooleanField(
+        label="Discuss at a pupil progress meeting", required=False
+    )
     progress_meeting_on = forms.DateField(label="Pupil progress meeting date", required=False, widget=DATE)
     meet_parents = forms.BooleanField(label="Meet the parents", required=False)
     parents_meeting_on = forms.DateField(label="Parents' meeting date", required=False, widget=DATE)
     outcome = forms.ChoiceField(choices=Concern.Outcome.choices, widget=forms.RadioSelect)
     parents_agreed_by = forms.CharField(
-        label="Parent who agreed", required=False, max_length=200,
+        label="Parent who agreed",
+        required=False,
+        max_length=200,
         help_text="Needed when adding the pupil to the SEN register.",
     )
     parents_agreed_on = forms.DateField(label="Date the parent agreed", required=False, widget=DATE)
     primary_need = forms.ChoiceField(
-        label="Primary need (optional)", required=False, choices=[("", "Not yet known"), *needs.need_choices()]
+        label="Primary need (optional)",
+        required=False,
+        choices=[("", "Not yet known"), *needs.need_choices()],
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -53,7 +62,9 @@ class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label="New status", choices=register_status.STATUS_CHOICES)
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
     parents_agreed_by = forms.CharField(
-        label="Parent who agreed", required=False, max_length=200,
+        label="Parent who agreed",
+        required=False,
+        max_length=200,
         help_text="Needed when the pupil joins the SEN register.",
     )
     parents_agreed_on = forms.DateField(label="Date the parent agreed", required=False, widget=DATE)
@@ -65,10 +76,12 @@ class StatusChangeForm(forms.Form):
 
 
 class NeedsForm(forms.Form):
-    primary_need = forms.ChoiceField(label="Primary need", required=False,
-                                     choices=[("", "Not yet known"), *needs.need_choices()])
-    secondary_need = forms.ChoiceField(label="Secondary need (optional)", required=False,
-                                       choices=[("", "None"), *needs.need_choices()])
+    primary_need = forms.ChoiceField(
+        label="Primary need", required=False, choices=[("", "Not yet known"), *needs.need_choices()]
+    )
+    secondary_need = forms.ChoiceField(
+        label="Secondary need (optional)", required=False, choices=[("", "None"), *needs.need_choices()]
+    )
     reason = forms.CharField(label="Why", required=False, max_length=500)
 
 
@@ -76,14 +89,19 @@ class PassportForm(forms.ModelForm):
     class Meta:
         model = PupilPassport
         fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
-        widgets = {n: forms.Textarea(attrs={"rows": 5}) for n in ("liked_and_admired", "important_to_me", "how_to_support_me")}
+        widgets = {
+            n: forms.Textarea(attrs={"rows": 5})
+            for n in ("liked_and_admired", "important_to_me", "how_to_support_me")
+        }
 
 
 class CycleStartForm(forms.Form):
     start_date = forms.DateField(widget=DATE)
     plan_type = forms.ChoiceField(label="Plan", choices=SupportCycle.PlanType.choices)
     review_due = forms.DateField(
-        label="Review due (optional)", required=False, widget=DATE,
+        label="Review due (optional)",
+        required=False,
+        widget=DATE,
         help_text="Left blank, the school's cycle length decides it.",
     )
 
@@ -91,12 +109,26 @@ class CycleStartForm(forms.Form):
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = SupportCycle
-        fields = ["plan_type", "review_due", "assessment_evidence", "teacher_views", "parent_views",
-                  "pupil_views", "agency_views", "provision_notes"]
+        fields = [
+            "plan_type",
+            "review_due",
+            "assessment_evidence",
+            "teacher_views",
+            "parent_views",
+            "pupil_views",
+            "agency_views",
+            "provision_notes",
+        ]
         widgets = {"review_due": DATE} | {
             n: forms.Textarea(attrs={"rows": 3})
-            for n in ("assessment_evidence", "teacher_views", "parent_views", "pupil_views", "agency_views",
-                      "provision_notes")
+            for n in (
+                "assessment_evidence",
+                "teacher_views",
+                "parent_views",
+                "pupil_views",
+                "agency_views",
+                "provision_notes",
+            )
         }
 
 
@@ -107,16 +139,29 @@ class StageForm(forms.Form):
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["area_of_need", "target", "success_criteria", "strategies", "provision", "responsible", "review_date"]
+        fields = [
+            "area_of_need",
+            "target",
+            "success_criteria",
+            "strategies",
+            "provision",
+            "responsible",
+            "review_date",
+        ]
         widgets = {"review_date": DATE} | {
-            n: forms.Textarea(attrs={"rows": 2}) for n in ("target", "success_criteria", "strategies", "provision")
+            n: forms.Textarea(attrs={"rows": 2})
+            for n in ("target", "success_criteria", "strategies", "provision")
         }
 
 
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(label="Review date", widget=DATE)
-    pupil_views = forms.CharField(label="Pupil's views", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    parent_views = forms.CharField(label="Parents' views", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    pupil_views = forms.CharField(
+        label="Pupil's views", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parent_views = forms.CharField(
+        label="Parents' views", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     next_steps = forms.CharField(label="Next steps", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, targets, **kwargs):
@@ -127,7 +172,9 @@ class ReviewForm(forms.Form):
                 label="Outcome", choices=[("", "Choose…"), *Target.Outcome.choices], initial=target.outcome
             )
             self.fields[f"evidence_{target.pk}"] = forms.CharField(
-                label="Evidence", required=False, initial=target.outcome_evidence,
+                label="Evidence",
+                required=False,
+                initial=target.outcome_evidence,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -135,7 +182,10 @@ class ReviewForm(forms.Form):
         return [(t, self[f"outcome_{t.pk}"], self[f"evidence_{t.pk}"]) for t in self.targets]
 
     def outcomes(self):
-        return {t.pk: (self.cleaned_data[f"outcome_{t.pk}"], self.cleaned_data[f"evidence_{t.pk}"]) for t in self.targets}
+        return {
+            t.pk: (self.cleaned_data[f"outcome_{t.pk}"], self.cleaned_data[f"evidence_{t.pk}"])
+            for t in self.targets
+        }
 
 
 class ViewsRequestForm(forms.Form):
@@ -151,8 +201,20 @@ class ViewsRecordForm(forms.Form):
 class InterventionForm(forms.ModelForm):
     class Meta:
         model = Intervention
-        fields = ["name", "area_of_need", "wave", "delivery", "group_size", "staff", "sessions_per_week",
-                  "minutes_per_session", "cost_basis", "cost", "resources", "is_active"]
+        fields = [
+            "name",
+            "area_of_need",
+            "wave",
+            "delivery",
+            "group_size",
+            "staff",
+            "sessions_per_week",
+            "minutes_per_session",
+            "cost_basis",
+            "cost",
+            "resources",
+            "is_active",
+        ]
         widgets = {"resources": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -178,7 +240,11 @@ class AgencyForm(forms.ModelForm):
     class Meta:
         model = AgencyInvolvement
         fields = ["agency", "agency_detail", "referral_date", "status", "last_report_received_on", "notes"]
-        widgets = {"referral_date": DATE, "last_report_received_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "referral_date": DATE,
+            "last_report_received_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class DocumentForm(forms.Form):
@@ -187,8 +253,9 @@ class DocumentForm(forms.Form):
     confidential = forms.BooleanField(
         required=False, help_text="Only the SENDCo and headteacher can open confidential documents."
     )
-    agency = forms.ModelChoiceField(queryset=AgencyInvolvement.objects.none(), required=False,
-                                    label="From an outside agency (optional)")
+    agency = forms.ModelChoiceField(
+        queryset=AgencyInvolvement.objects.none(), required=False, label="From an outside agency (optional)"
+    )
     file = forms.FileField(help_text="PDF, Word (.docx), JPEG or PNG.")
 
     def __init__(self, *args, pupil, **kwargs):

@@ -29,11 +29,14 @@ class SendSettings(models.Model):
 
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="send_settings")
     notional_threshold = models.DecimalField(
-        "Notional SEN budget per pupil a year (£)", max_digits=9, decimal_places=2,
+        "Notional SEN budget per pupil a year (£)",
+        max_digits=9,
+        decimal_places=2,
         default=DEFAULT_NOTIONAL_THRESHOLD,
     )
     cycle_school_weeks = models.PositiveSmallIntegerField(
-        "School weeks from the start of a cycle to its review", default=12,
+        "School weeks from the start of a cycle to its review",
+        default=12,
         validators=[MinValueValidator(1), MaxValueValidator(15)],
         help_text="Reviews at least termly: at most 15 school weeks.",
     )
@@ -226,7 +229,9 @@ class SupportCycle(models.Model):
             models.UniqueConstraint(
                 fields=["pupil"], condition=~Q(stage="closed"), name="supportcycle_one_open_per_pupil"
             ),
-            models.CheckConstraint(condition=Q(review_due__gte=models.F("start_date")), name="supportcycle_order"),
+            models.CheckConstraint(
+                condition=Q(review_due__gte=models.F("start_date")), name="supportcycle_order"
+            ),
         ]
         indexes = [models.Index(fields=["school", "stage", "review_due"])]
 
@@ -330,16 +335,21 @@ class Intervention(models.Model):
     wave = models.PositiveSmallIntegerField(choices=Wave.choices, default=Wave.TWO)
     delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.GROUP)
     group_size = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(40)],
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
         help_text="Places in the group; a session's cost is split between them. 1 for 1:1.",
     )
     staff = models.CharField(max_length=200, help_text="Who delivers it, e.g. a TA or an outside specialist.")
-    sessions_per_week = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(25)])
+    sessions_per_week = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(25)]
+    )
     minutes_per_session = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(5), MaxValueValidator(300)]
     )
     cost_basis = models.CharField(max_length=12, choices=CostBasis.choices, default=PER_HOUR)
-    cost = models.DecimalField("Cost (£)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
+    cost = models.DecimalField(
+        "Cost (£)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
     resources = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -362,7 +372,10 @@ class ProvisionEnrolment(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     measure_unit = models.CharField(
-        "Measure", max_length=100, blank=True, help_text="For example: reading age in months, standardised score."
+        "Measure",
+        max_length=100,
+        blank=True,
+        help_text="For example: reading age in months, standardised score.",
     )
     entry_measure = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     exit_measure = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
@@ -406,7 +419,9 @@ class FundingApplication(models.Model):
     submitted_on = models.DateField()
     amount_asked = models.DecimalField("Amount asked (£)", max_digits=9, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    amount_awarded = models.DecimalField("Amount awarded (£)", max_digits=9, decimal_places=2, null=True, blank=True)
+    amount_awarded = models.DecimalField(
+        "Amount awarded (£)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
     review_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

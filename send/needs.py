@@ -57,7 +57,9 @@ def need_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Need types grouped by broad area, as Django grouped choices (optgroups in a select)."""
     groups = []
     for area, area_label in [*BROAD_AREAS, (OTHER, "Other")]:
-        groups.append((area_label, [(code, f"{code} – {label}") for code, label, a in NEED_TYPES if a == area]))
+        groups.append(
+            (area_label, [(code, f"{code} – {label}") for code, label, a in NEED_TYPES if a == area])
+        )
     return groups
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 
 from attendance import statistics
+from attendance.figures import combine
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Pupil
@@ -41,10 +42,17 @@ def register_counts(*, school) -> list[dict]:
     """Pupils by register status (one query), in the table's order, with census codes."""
     counts = dict(
         SendRecord.objects.filter(school=school, pupil__leaving_date__isnull=True)
-        .values_list("status").annotate(n=Count("id")).order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     return [
-        {"status": status, "label": label, "census": register_status.census_code(status), "count": counts.get(status, 0)}
+        {
+            "status": status,
+            "label": label,
+            "census": register_status.census_code(status),
+            "count": counts.get(status, 0),
+        }
         for status, label in register_status.STATUS_CHOICES
     ]
 
@@ -53,15 +61,20 @@ def need_counts(*, school) -> list[dict]:
     """Pupils on the register by primary need, grouped by broad area (one query)."""
     counts = dict(
         SendRecord.objects.filter(school=school, status__in=ON_REGISTER, pupil__leaving_date__isnull=True)
-        .values_list("primary_need").annotate(n=Count("id")).order_by()
+        .values_list("primary_need")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     areas = []
     for area, area_label in [*needs.BROAD_AREAS, (needs.OTHER, "Other")]:
         rows = [
             {"code": code, "label": label, "count": counts.get(code, 0)}
-            for code, label, a in needs.NEED_TYPES if a == area
+            for code, label, a in needs.NEED_TYPES
+            if a == area
         ]
-        areas.append({"area": area, "label": area_label, "rows": rows, "total": sum(r["count"] for r in rows)})
+        areas.append(
+            {"area": area, "label": area_label, "rows": rows, "total": sum(r["count"] for r in rows)}
+        )
     unrecorded = counts.get("", 0)
     return areas, unrecorded
 
@@ -97,26 +110,40 @@ def cycles_in_scope(*, user, school):
 
 def reviews_due(*, user, school, today: date, days: int = DUE_SOON_DAYS) -> dict:
     """Open cycles whose review is overdue, or due within `days` days, for pupils in the user's scope."""
-    base = cycles_in_scope(user=user, school=school).select_related("pupil__registration_class").annotate(
-        n_views_in=Count("views_requests", filter=Q(views_requests__received_on__isnull=False)),
-        n_views_asked=Count("views_requests", filter=Q(views_requests__sent_at__isnull=False)),
+    base = (
+        cycles_in_scope(user=user, school=school)
+        .select_related("pupil__registration_class")
+        .annotate(
+            n_views_in=Count("views_requests", filter=Q(views_requests__received_on__isnull=False)),
+            n_views_asked=Count("views_requests", filter=Q(views_requests__sent_at__isnull=False)),
+        )
     )
     return {
         "overdue": list(base.review_overdue(at=today).order_by("review_due", "pupil__legal_last_name")),
-        "due_soon": list(base.review_due_within(at=today, days=days).order_by("review_due", "pupil__legal_last_name")),
+        "due_soon": list(
+            base.review_due_within(at=today, days=days).order_by("review_due", "pupil__legal_last_name")
+        ),
     }
 
 
 def views_completion(*, school, today: date, days: int = DUE_SOON_DAYS) -> dict:
     """For open cycles with a review overdue or due within `days`: how many have parents' and pupil's
     views in (one query)."""
-    cycles = SupportCycle.objects.filter(school=school).open().filter(review_due__lte=today + timedelta(days=days))
+    cycles = (
+        SupportCycle.objects.filter(school=school).open().filter(review_due__lte=today + timedelta(days=days))
+    )
     row = cycles.aggregate(
         cycles=Count("id", distinct=True),
-        parent_in=Count("views_requests", filter=Q(views_requests__respondent="parent",
-                                                   views_requests__received_on__isnull=False), distinct=True),
-        pupil_in=Count("views_requests", filter=Q(views_requests__respondent="pupil",
-                                                  views_requests__received_on__isnull=False), distinct=True),
+        parent_in=Count(
+            "views_requests",
+            filter=Q(views_requests__respondent="parent", views_requests__received_on__isnull=False),
+            distinct=True,
+        ),
+        pupil_in=Count(
+            "views_requests",
+            filter=Q(views_requests__respondent="pupil", views_requests__received_on__isnull=False),
+            distinct=True,
+        ),
         asked=Count("views_requests", filter=Q(views_requests__sent_at__isnull=False), distinct=True),
     )
     return row
@@ -166,22 +193,28 @@ def class_send_pupils(*, user, school, registration_class, today: date) -> list[
 def _enrolment_cost(enrolment, *, calendar: SchoolCalendar, year: tuple[date, date], today: date) -> dict:
     intervention = enrolment.intervention
     share = provision_costs.pupil_share_per_session(
-        cost=intervention.cost, basis=intervention.cost_basis, minutes=intervention.minutes_per_session,
+        cost=intervention.cost,
+        basis=intervention.cost_basis,
+        minutes=intervention.minutes_per_session,
         group_size=intervention.group_size,
     )
 
     def weeks(window_end):
-        span = provision_costs.clip_period(enrolment.start_date, enrolment.end_date,
-                                           window_start=year[0], window_end=window_end)
+        span = provision_costs.clip_period(
+            enrolment.start_date, enrolment.end_date, window_start=year[0], window_end=window_end
+        )
         return len(calendar.school_weeks_between(*span)) if span else 0
 
     return {
         "share_per_session": share,
         "to_date": provision_costs.cost_over_weeks(
-            share_per_session=share, sessions_per_week=intervention.sessions_per_week,
-            weeks=weeks(min(today, year[1]))),
+            share_per_session=share,
+            sessions_per_week=intervention.sessions_per_week,
+            weeks=weeks(min(today, year[1])),
+        ),
         "projected": provision_costs.cost_over_weeks(
-            share_per_session=share, sessions_per_week=intervention.sessions_per_week, weeks=weeks(year[1])),
+            share_per_session=share, sessions_per_week=intervention.sessions_per_week, weeks=weeks(year[1])
+        ),
     }
 
 
@@ -212,7 +245,12 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
         pupil_totals["projected"] += costs["projected"]
         i_totals = per_intervention.setdefault(
             enrolment.intervention_id,
-            {"intervention": enrolment.intervention, "pupils": 0, "to_date": Decimal("0"), "projected": Decimal("0")},
+            {
+                "intervention": enrolment.intervention,
+                "pupils": 0,
+                "to_date": Decimal("0"),
+                "projected": Decimal("0"),
+            },
         )
         i_totals["pupils"] += 1
         i_totals["to_date"] += costs["to_date"]
@@ -236,7 +274,9 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
 WEEKS_BEFORE = 6
 
 
-def attendance_before_after(enrolments, *, calendar: SchoolCalendar, today: date, weeks_before: int = WEEKS_BEFORE):
+def attendance_before_after(
+    enrolments, *, calendar: SchoolCalendar, today: date, weeks_before: int = WEEKS_BEFORE
+):
     """Each enrolment's attendance in the `weeks_before` school weeks before it started and from its
     start to its end (or today), from the statistics engine.
 
@@ -252,7 +292,11 @@ def attendance_before_after(enrolments, *, calendar: SchoolCalendar, today: date
         pupils = Pupil.objects.filter(pk__in=[e.pupil_id for e in members])
         window = calendar.last_school_weeks(weeks_before, ending=start - timedelta(days=1))
         before = statistics.pupil_figures(pupils, window[0], window[1], calendar=calendar) if window else {}
-        after = statistics.pupil_figures(pupils, start, after_end, calendar=calendar) if after_end >= start else {}
+        after = (
+            statistics.pupil_figures(pupils, start, after_end, calendar=calendar)
+            if after_end >= start
+            else {}
+        )
         for enrolment in members:
             result[enrolment.pk] = (before.get(enrolment.pupil_id), after.get(enrolment.pupil_id))
     return result
@@ -260,18 +304,20 @@ def attendance_before_after(enrolments, *, calendar: SchoolCalendar, today: date
 
 def send_attendance(*, school, today: date, calendar: SchoolCalendar | None = None) -> dict:
     """Attendance this academic year of pupils on the SEN register (K and E), and persistent absence
-    among them, beside the whole school's (three queries plus the calendar)."""
+    among them, beside the whole school's (a handful of queries, however many pupils)."""
     calendar = calendar or SchoolCalendar.for_school(school)
     start, end = statistics.default_range(calendar, today)
     on_roll = Pupil.objects.filter(school=school).on_roll(at=today)
-    send_pupils = on_roll.filter(sen_provision__in=["K", "E"])
-    n_send = send_pupils.count()
+    per_pupil = statistics.pupil_figures(
+        on_roll.filter(sen_provision__in=["K", "E"]), start, end, calendar=calendar
+    )
     return {
         "start": start,
         "end": end,
-        "pupils": n_send,
-        "send": statistics.group_figures(send_pupils, start, end, calendar=calendar) if n_send else None,
-        "persistent": statistics.absence_list(send_pupils, start, end).count() if n_send else 0,
+        "pupils": len(per_pupil),
+        # A group's figure is a ratio of sums (combine), never a mean of the pupils' percentages.
+        "send": combine(per_pupil.values()) if per_pupil else None,
+        "persistent": sum(1 for figures in per_pupil.values() if figures.is_persistent_absence),
         "school": statistics.group_figures(on_roll, start, end, calendar=calendar),
     }
 
@@ -280,9 +326,9 @@ def pupil_send_page(*, pupil) -> dict:
     """Everything on a pupil's SEND page (a fixed number of queries)."""
     record = SendRecord.objects.filter(pupil=pupil).first()
     cycles = list(
-        SupportCycle.objects.filter(pupil=pupil).order_by("-number").prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("id")), "views_requests"
-        )
+        SupportCycle.objects.filter(pupil=pupil)
+        .order_by("-number")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("id")), "views_requests")
     )
     return {
         "record": record,

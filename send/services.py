@@ -46,8 +46,14 @@ def _save_audited(*, actor, instance, action: str, reason: str = "", before=None
     instance.full_clean()
     instance.save()
     audit.record(
-        actor=actor, action=action, obj=instance, before=before, after=audit.snapshot(instance),
-        reason=reason, school=school or getattr(instance, "school", None), pupil=pupil,
+        actor=actor,
+        action=action,
+        obj=instance,
+        before=before,
+        after=audit.snapshot(instance),
+        reason=reason,
+        school=school or getattr(instance, "school", None),
+        pupil=pupil,
     )
     return instance
 
@@ -68,10 +74,18 @@ def send_settings_save(*, actor, school, notional_threshold, cycle_school_weeks)
 
 # --- concerns -------------------------------------------------------------------------------------------
 @transaction.atomic
-def concern_raise(*, actor, pupil: Pupil, area_of_need, what_we_see, evidence, adjustments_in_place) -> Concern:
+def concern_raise(
+    *, actor, pupil: Pupil, area_of_need, what_we_see, evidence, adjustments_in_place
+) -> Concern:
     concern = Concern(
-        school=pupil.school, pupil=pupil, raised_by=actor, raised_at=timezone.now(), area_of_need=area_of_need,
-        what_we_see=what_we_see, evidence=evidence, adjustments_in_place=adjustments_in_place,
+        school=pupil.school,
+        pupil=pupil,
+        raised_by=actor,
+        raised_at=timezone.now(),
+        area_of_need=area_of_need,
+        what_we_see=what_we_see,
+        evidence=evidence,
+        adjustments_in_place=adjustments_in_place,
     )
     return _save_audited(actor=actor, instance=concern, action="send.concern.raised")
 
@@ -119,8 +133,15 @@ def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
         raise ValidationError(errors)
     before = audit.snapshot(concern)
     for name in (
-        "outcome", "observe", "observe_on", "discuss_at_progress_meeting", "progress_meeting_on",
-        "meet_parents", "parents_meeting_on", "parents_agreed_by", "parents_agreed_on",
+        "outcome",
+        "observe",
+        "observe_on",
+        "discuss_at_progress_meeting",
+        "progress_meeting_on",
+        "meet_parents",
+        "parents_meeting_on",
+        "parents_agreed_by",
+        "parents_agreed_on",
     ):
         setattr(concern, name, getattr(triage, name))
     concern.triage_notes = triage.notes
@@ -130,21 +151,32 @@ def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
     _save_audited(actor=actor, instance=concern, action="send.concern.triaged", before=before)
 
     current = current_status(concern.pupil)
-    if triage.outcome == Concern.Outcome.MONITOR and current in (register_status.NONE, register_status.REMOVED):
+    if triage.outcome == Concern.Outcome.MONITOR and current in (
+        register_status.NONE,
+        register_status.REMOVED,
+    ):
         send_status_change(
-            actor=actor, pupil=concern.pupil, to_status=register_status.MONITORING,
-            reason=f"Concern triaged: monitor. {triage.notes}".strip(), concern=concern,
+            actor=actor,
+            pupil=concern.pupil,
+            to_status=register_status.MONITORING,
+            reason=f"Concern triaged: monitor. {triage.notes}".strip(),
+            concern=concern,
         )
     elif triage.outcome == Concern.Outcome.ADD_TO_REGISTER and not register_status.is_on_register(current):
         send_status_change(
-            actor=actor, pupil=concern.pupil, to_status=register_status.SEN_SUPPORT,
+            actor=actor,
+            pupil=concern.pupil,
+            to_status=register_status.SEN_SUPPORT,
             reason=f"Concern triaged: added to the SEN register. {triage.notes}".strip(),
-            parents_agreed_by=triage.parents_agreed_by, parents_agreed_on=triage.parents_agreed_on,
+            parents_agreed_by=triage.parents_agreed_by,
+            parents_agreed_on=triage.parents_agreed_on,
             concern=concern,
         )
     if triage.primary_need:
         send_needs_set(
-            actor=actor, pupil=concern.pupil, primary_need=triage.primary_need,
+            actor=actor,
+            pupil=concern.pupil,
+            primary_need=triage.primary_need,
             secondary_need=getattr(getattr(concern.pupil, "send_record", None), "secondary_need", ""),
             reason="Need recorded at triage",
         )
@@ -159,8 +191,15 @@ def current_status(pupil: Pupil) -> str:
 
 @transaction.atomic
 def send_status_change(
-    *, actor, pupil: Pupil, to_status: str, reason: str, parents_agreed_by: str = "",
-    parents_agreed_on: date | None = None, concern: Concern | None = None, on: date | None = None,
+    *,
+    actor,
+    pupil: Pupil,
+    to_status: str,
+    reason: str,
+    parents_agreed_by: str = "",
+    parents_agreed_on: date | None = None,
+    concern: Concern | None = None,
+    on: date | None = None,
 ) -> SendStatusChange:
     """Move a pupil's register status through the one transition table, with history and audit.
 
@@ -188,12 +227,20 @@ def send_status_change(
         record = SendRecord(school=pupil.school, pupil=pupil)
     record.status = to_status
     record.status_since = today
-    _save_audited(actor=actor, instance=record, action="send.register.status_changed", before=before,
-                  reason=reason)
+    _save_audited(
+        actor=actor, instance=record, action="send.register.status_changed", before=before, reason=reason
+    )
     change = SendStatusChange.objects.create(
-        record=record, pupil=pupil, from_status=from_status, to_status=to_status, reason=reason.strip(),
-        changed_by=actor, changed_at=timezone.now(), parents_agreed_by=parents_agreed_by.strip(),
-        parents_agreed_on=parents_agreed_on, concern=concern,
+        record=record,
+        pupil=pupil,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason.strip(),
+        changed_by=actor,
+        changed_at=timezone.now(),
+        parents_agreed_by=parents_agreed_by.strip(),
+        parents_agreed_on=parents_agreed_on,
+        concern=concern,
     )
     _sync_census_code(actor=actor, pupil=pupil, reason=reason)
     return change
@@ -209,26 +256,37 @@ def _sync_census_code(*, actor, pupil: Pupil, reason: str) -> None:
     Pupil.objects.filter(pk=pupil.pk).update(sen_provision=code)
     pupil.sen_provision = code
     audit.record(
-        actor=actor, action="school.pupil.sen_provision_changed", obj=pupil, before={"sen_provision": old},
-        after={"sen_provision": code}, reason=reason,
+        actor=actor,
+        action="school.pupil.sen_provision_changed",
+        obj=pupil,
+        before={"sen_provision": old},
+        after={"sen_provision": code},
+        reason=reason,
     )
 
 
 @transaction.atomic
-def send_needs_set(*, actor, pupil: Pupil, primary_need: str, secondary_need: str = "", reason: str = "") -> SendRecord:
+def send_needs_set(
+    *, actor, pupil: Pupil, primary_need: str, secondary_need: str = "", reason: str = ""
+) -> SendRecord:
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     if record is None:
-        raise ValidationError("Record the pupil's register status (for example Monitoring) before their needs.")
+        raise ValidationError(
+            "Record the pupil's register status (for example Monitoring) before their needs."
+        )
     before = audit.snapshot(record)
     record.primary_need = primary_need or ""
     record.secondary_need = secondary_need or ""
-    return _save_audited(actor=actor, instance=record, action="send.needs.changed", before=before, reason=reason)
+    return _save_audited(
+        actor=actor, instance=record, action="send.needs.changed", before=before, reason=reason
+    )
 
 
 # --- passport -------------------------------------------------------------------------------------------
 @transaction.atomic
-def passport_save(*, actor, pupil: Pupil, liked_and_admired, important_to_me, how_to_support_me,
-                  in_pupils_words=True) -> PupilPassport:
+def passport_save(
+    *, actor, pupil: Pupil, liked_and_admired, important_to_me, how_to_support_me, in_pupils_words=True
+) -> PupilPassport:
     passport = PupilPassport.objects.select_for_update().filter(pupil=pupil).first()
     before = audit.snapshot(passport) if passport else None
     passport = passport or PupilPassport(school=pupil.school, pupil=pupil)
@@ -257,7 +315,9 @@ CARRIED_FIELDS = ("area_of_need", "target", "success_criteria", "strategies", "p
 
 
 @transaction.atomic
-def cycle_start(*, actor, pupil: Pupil, start_date: date, plan_type: str, review_due: date | None = None) -> SupportCycle:
+def cycle_start(
+    *, actor, pupil: Pupil, start_date: date, plan_type: str, review_due: date | None = None
+) -> SupportCycle:
     """Start the pupil's next cycle. Unmet targets of the last reviewed cycle are carried forward."""
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()  # serialise cycle numbering per pupil
     cycles = SupportCycle.objects.filter(pupil=pupil)
@@ -265,25 +325,41 @@ def cycle_start(*, actor, pupil: Pupil, start_date: date, plan_type: str, review
         raise ValidationError("Close the current cycle (record its review) before starting a new one.")
     previous = cycles.order_by("-number").first()
     cycle = SupportCycle(
-        school=pupil.school, pupil=pupil, number=(previous.number + 1) if previous else 1, previous=previous,
-        start_date=start_date, review_due=review_due or default_review_due(pupil.school, start_date),
-        plan_type=plan_type, created_by=actor,
+        school=pupil.school,
+        pupil=pupil,
+        number=(previous.number + 1) if previous else 1,
+        previous=previous,
+        start_date=start_date,
+        review_due=review_due or default_review_due(pupil.school, start_date),
+        plan_type=plan_type,
+        created_by=actor,
     )
     _save_audited(actor=actor, instance=cycle, action="send.cycle.started")
     if previous is not None:
         carried = [
-            Target(cycle=cycle, carried_from=old, review_date=cycle.review_due,
-                   **{name: getattr(old, name) for name in CARRIED_FIELDS})
+            Target(
+                cycle=cycle,
+                carried_from=old,
+                review_date=cycle.review_due,
+                **{name: getattr(old, name) for name in CARRIED_FIELDS},
+            )
             for old in previous.targets.filter(outcome__in=Target.UNMET).order_by("id")
         ]
         Target.objects.bulk_create(carried)
         if carried:
             audit.record_bulk(
-                actor=actor, action="send.target.carried_forward", school=pupil.school,
+                actor=actor,
+                action="send.target.carried_forward",
+                school=pupil.school,
                 reason=f"Not yet achieved in cycle {previous.number}",
                 entries=[
-                    {"object_type": "send.target", "object_id": t.pk, "object_repr": str(t), "pupil_id": pupil.pk,
-                     "after": audit.snapshot(t)}
+                    {
+                        "object_type": "send.target",
+                        "object_id": t.pk,
+                        "object_repr": str(t),
+                        "pupil_id": pupil.pk,
+                        "after": audit.snapshot(t),
+                    }
                     for t in carried
                 ],
             )
@@ -292,8 +368,16 @@ def cycle_start(*, actor, pupil: Pupil, start_date: date, plan_type: str, review
 
 @transaction.atomic
 def cycle_assessment_save(*, actor, cycle: SupportCycle, **fields) -> SupportCycle:
-    allowed = {"assessment_evidence", "teacher_views", "parent_views", "pupil_views", "agency_views",
-               "plan_type", "review_due", "provision_notes"}
+    allowed = {
+        "assessment_evidence",
+        "teacher_views",
+        "parent_views",
+        "pupil_views",
+        "agency_views",
+        "plan_type",
+        "review_due",
+        "provision_notes",
+    }
     if cycle.stage == cycle_stages.CLOSED:
         raise ValidationError("This cycle is closed.")
     before = audit.snapshot(cycle)
@@ -318,8 +402,13 @@ def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCyc
             raise ValidationError("Record the review (an outcome for every target) before closing the cycle.")
     before = audit.snapshot(cycle)
     cycle.stage = to_stage
-    return _save_audited(actor=actor, instance=cycle, action="send.cycle.stage_changed", before=before,
-                         reason=f"{cycle_stages.LABELS[before['stage']]} to {cycle_stages.LABELS[to_stage]}")
+    return _save_audited(
+        actor=actor,
+        instance=cycle,
+        action="send.cycle.stage_changed",
+        before=before,
+        reason=f"{cycle_stages.LABELS[before['stage']]} to {cycle_stages.LABELS[to_stage]}",
+    )
 
 
 @transaction.atomic
@@ -334,15 +423,25 @@ def target_save(*, actor, cycle: SupportCycle, instance: Target | None = None, *
     for name, value in fields.items():
         setattr(target, name, value)
     return _save_audited(
-        actor=actor, instance=target, action="send.target.changed" if before else "send.target.added",
-        before=before, school=cycle.school, pupil=cycle.pupil,
+        actor=actor,
+        instance=target,
+        action="send.target.changed" if before else "send.target.added",
+        before=before,
+        school=cycle.school,
+        pupil=cycle.pupil,
     )
 
 
 @transaction.atomic
 def cycle_review_record(
-    *, actor, cycle: SupportCycle, outcomes: dict[int, tuple[str, str]], reviewed_on: date,
-    pupil_views: str, parent_views: str, next_steps: str,
+    *,
+    actor,
+    cycle: SupportCycle,
+    outcomes: dict[int, tuple[str, str]],
+    reviewed_on: date,
+    pupil_views: str,
+    parent_views: str,
+    next_steps: str,
 ) -> SupportCycle:
     """Record the review: each target's outcome and evidence, the pupil's and parents' views, next steps."""
     cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -361,12 +460,24 @@ def cycle_review_record(
         target.outcome, target.outcome_evidence = outcome, evidence
         target.full_clean()
         target.save(update_fields=["outcome", "outcome_evidence"])
-        entries.append({"object_type": "send.target", "object_id": pk, "object_repr": str(target),
-                        "pupil_id": cycle.pupil_id, "before": before, "after": audit.snapshot(target)})
+        entries.append(
+            {
+                "object_type": "send.target",
+                "object_id": pk,
+                "object_repr": str(target),
+                "pupil_id": cycle.pupil_id,
+                "before": before,
+                "after": audit.snapshot(target),
+            }
+        )
     audit.record_bulk(actor=actor, action="send.target.reviewed", entries=entries, school=cycle.school)
     before = audit.snapshot(cycle)
     cycle.reviewed_on, cycle.reviewed_by = reviewed_on, actor
-    cycle.review_pupil_views, cycle.review_parent_views, cycle.next_steps = pupil_views, parent_views, next_steps
+    cycle.review_pupil_views, cycle.review_parent_views, cycle.next_steps = (
+        pupil_views,
+        parent_views,
+        next_steps,
+    )
     return _save_audited(actor=actor, instance=cycle, action="send.cycle.reviewed", before=before)
 
 
@@ -375,7 +486,9 @@ def parent_contact_for(pupil: Pupil):
     """The priority-1 contact with parental responsibility (the first by priority if none is 1)."""
     link = (
         PupilContact.objects.filter(pupil=pupil, parental_responsibility=True)
-        .select_related("contact").order_by("priority", "id").first()
+        .select_related("contact")
+        .order_by("priority", "id")
+        .first()
     )
     return link.contact if link else None
 
@@ -400,12 +513,22 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
     if method == ViewsRequest.Method.EMAIL:
         contact = request.contact
         if contact is None or not contact.email:
-            raise ValidationError({"method": "There is no e-mail address for a parent with parental "
-                                             "responsibility. Use the printed form."})
+            raise ValidationError(
+                {
+                    "method": "There is no e-mail address for a parent with parental "
+                    "responsibility. Use the printed form."
+                }
+            )
         request.sent_to = contact.email
     request.sent_at = timezone.now()
-    _save_audited(actor=actor, instance=request, action="send.views.requested", before=before,
-                  school=cycle.school, pupil=cycle.pupil)
+    _save_audited(
+        actor=actor,
+        instance=request,
+        action="send.views.requested",
+        before=before,
+        school=cycle.school,
+        pupil=cycle.pupil,
+    )
     if method == ViewsRequest.Method.EMAIL:
         context = {"cycle": cycle, "pupil": cycle.pupil, "school": cycle.school, "contact": request.contact}
         message = EmailMessage(
@@ -425,8 +548,14 @@ def views_record(*, actor, request: ViewsRequest, views: str, received_on: date)
     before = audit.snapshot(request)
     request.views, request.received_on = views, received_on
     cycle = request.cycle
-    return _save_audited(actor=actor, instance=request, action="send.views.received", before=before,
-                         school=cycle.school, pupil=cycle.pupil)
+    return _save_audited(
+        actor=actor,
+        instance=request,
+        action="send.views.received",
+        before=before,
+        school=cycle.school,
+        pupil=cycle.pupil,
+    )
 
 
 # --- provision ------------------------------------------------------------------------------------------
@@ -441,7 +570,9 @@ def intervention_save(*, actor, school, intervention: Intervention | None = None
 
 
 @transaction.atomic
-def enrolment_save(*, actor, pupil: Pupil, enrolment: ProvisionEnrolment | None = None, **fields) -> ProvisionEnrolment:
+def enrolment_save(
+    *, actor, pupil: Pupil, enrolment: ProvisionEnrolment | None = None, **fields
+) -> ProvisionEnrolment:
     before = audit.snapshot(enrolment) if enrolment and enrolment.pk else None
     enrolment = enrolment or ProvisionEnrolment(school=pupil.school, pupil=pupil)
     for name, value in fields.items():
@@ -453,8 +584,9 @@ def enrolment_save(*, actor, pupil: Pupil, enrolment: ProvisionEnrolment | None 
 
 
 @transaction.atomic
-def funding_application_save(*, actor, pupil: Pupil, application: FundingApplication | None = None,
-                             **fields) -> FundingApplication:
+def funding_application_save(
+    *, actor, pupil: Pupil, application: FundingApplication | None = None, **fields
+) -> FundingApplication:
     before = audit.snapshot(application) if application and application.pk else None
     application = application or FundingApplication(school=pupil.school, pupil=pupil, created_by=actor)
     for name, value in fields.items():
@@ -465,7 +597,9 @@ def funding_application_save(*, actor, pupil: Pupil, application: FundingApplica
 
 # --- agencies and documents -----------------------------------------------------------------------------
 @transaction.atomic
-def agency_save(*, actor, pupil: Pupil, involvement: AgencyInvolvement | None = None, **fields) -> AgencyInvolvement:
+def agency_save(
+    *, actor, pupil: Pupil, involvement: AgencyInvolvement | None = None, **fields
+) -> AgencyInvolvement:
     before = audit.snapshot(involvement) if involvement and involvement.pk else None
     involvement = involvement or AgencyInvolvement(school=pupil.school, pupil=pupil)
     for name, value in fields.items():
@@ -479,14 +613,24 @@ def document_path(document: SendDocument) -> Path:
 
 
 def document_upload(
-    *, actor, pupil: Pupil, uploaded_file, kind: str, title: str, confidential: bool,
+    *,
+    actor,
+    pupil: Pupil,
+    uploaded_file,
+    kind: str,
+    title: str,
+    confidential: bool,
     agency: AgencyInvolvement | None = None,
 ) -> SendDocument:
     """Check the file by content and size, store it under PRIVATE_MEDIA_ROOT with a name we choose,
     then record it. If the database write fails the file is removed, so nothing is half-saved."""
     if uploaded_file.size is not None and uploaded_file.size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": f"The file is too large: the limit is "
-                                       f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024) or 1} MB."})
+        raise ValidationError(
+            {
+                "file": f"The file is too large: the limit is "
+                f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024) or 1} MB."
+            }
+        )
     data = uploaded_file.read(settings.MAX_UPLOAD_BYTES + 1)
     try:
         checked = uploads.check_upload(uploaded_file.name, data, max_bytes=settings.MAX_UPLOAD_BYTES)
@@ -495,9 +639,18 @@ def document_upload(
     if agency is not None and agency.pupil_id != pupil.pk:
         raise ValidationError({"agency": "That involvement is for another pupil."})
     document = SendDocument(
-        school=pupil.school, pupil=pupil, kind=kind, title=title, confidential=confidential, agency=agency,
-        stored_name=f"{uuid.uuid4().hex}{checked.extension}", original_name=Path(uploaded_file.name).name[:255],
-        content_type=checked.content_type, size=len(data), uploaded_by=actor, uploaded_at=timezone.now(),
+        school=pupil.school,
+        pupil=pupil,
+        kind=kind,
+        title=title,
+        confidential=confidential,
+        agency=agency,
+        stored_name=f"{uuid.uuid4().hex}{checked.extension}",
+        original_name=Path(uploaded_file.name).name[:255],
+        content_type=checked.content_type,
+        size=len(data),
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
     )
     document.full_clean()
     path = document_path(document)
@@ -506,8 +659,9 @@ def document_upload(
     try:
         with transaction.atomic():
             document.save()
-            audit.record(actor=actor, action="send.document.uploaded", obj=document,
-                         after=audit.snapshot(document))
+            audit.record(
+                actor=actor, action="send.document.uploaded", obj=document, after=audit.snapshot(document)
+            )
     except Exception:
         path.unlink(missing_ok=True)
         raise

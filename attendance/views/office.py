@@ -26,19 +26,30 @@ def office_dashboard(request):
     calendar = SchoolCalendar.for_school(school)
     today = timezone.localdate()
     queue = selectors.n_queue(school=school)
-    return render(request, "attendance/office_dashboard.html", {
-        "today": today,
-        "is_school_day": calendar.is_school_day(today),
-        "calls_to_make": selectors.first_day_calls(school=school, day=today),
-        "n_total": queue.count(),
-        "n_overdue": selectors.overdue_n_count(school=school, calendar=calendar, today=today),
-        "oldest": selectors.with_ages(queue[:10], calendar=calendar, today=today),
-        "not_taken": selectors.registers_not_taken(
-            classes=register_classes(request.user, school), day=today, calendar=calendar
-        ),
-        "pending_leave": selectors.leave_requests(school=school, status=LeaveRequest.Status.REQUESTED)[:10],
-        "recent_calls": AbsenceCall.objects.filter(school=school).select_related("pupil", "caller_contact")[:10],
-    })
+    return render(
+        request,
+        "attendance/office_dashboard.html",
+        {
+            "today": today,
+            "is_school_day": calendar.is_school_day(today),
+            "calls_to_make": selectors.first_day_calls(school=school, day=today),
+            "n_total": queue.count(),
+            "n_overdue": selectors.overdue_n_count(school=school, calendar=calendar, today=today),
+            "oldest": selectors.with_ages(queue[:10], calendar=calendar, today=today),
+            "not_taken": selectors.registers_not_taken(
+                classes=register_classes(request.user, school),
+                day=today,
+                calendar=calendar,
+                now=timezone.localtime(),
+            ),
+            "pending_leave": selectors.leave_requests(school=school, status=LeaveRequest.Status.REQUESTED)[
+                :10
+            ],
+            "recent_calls": AbsenceCall.objects.filter(school=school).select_related(
+                "pupil", "caller_contact"
+            )[:10],
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
@@ -49,10 +60,16 @@ def n_queue(request):
     today = timezone.localdate()
     filters = NQueueFilter(request.GET or None, queryset=selectors.n_queue(school=school), school=school)
     page = paginate(request, filters.qs)
-    return render(request, "attendance/n_queue.html", {
-        "filter": filters, "page": page, "rows": selectors.with_ages(page.object_list, calendar=calendar, today=today),
-        "limit": services.N_AGE_LIMIT,
-    })
+    return render(
+        request,
+        "attendance/n_queue.html",
+        {
+            "filter": filters,
+            "page": page,
+            "rows": selectors.with_ages(page.object_list, calendar=calendar, today=today),
+            "limit": services.N_AGE_LIMIT,
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
@@ -79,30 +96,45 @@ def absence_call_new(request, pupil_id):
     school = request.school
     pupil = policy.access_pupil(request.user, school, pupil_id)
     today = timezone.localdate()
-    form = AbsenceCallForm(request.POST or None, pupil=pupil,
-                           initial={"first_date": today, "last_date": today, "code": "I"})
+    form = AbsenceCallForm(
+        request.POST or None, pupil=pupil, initial={"first_date": today, "last_date": today, "code": "I"}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             call, result = services.absence_call_record(
-                actor=request.user, school=school, pupil=pupil,
+                actor=request.user,
+                school=school,
+                pupil=pupil,
                 caller_contact=data["caller_contact"].contact if data["caller_contact"] else None,
-                caller_name=data["caller_name"], method=data["method"], reason=data["reason"], code=data["code"],
-                first_date=data["first_date"], first_session=data["first_session"], last_date=data["last_date"],
-                last_session=data["last_session"], expected_return=data["expected_return"],
+                caller_name=data["caller_name"],
+                method=data["method"],
+                reason=data["reason"],
+                code=data["code"],
+                first_date=data["first_date"],
+                first_session=data["first_session"],
+                last_date=data["last_date"],
+                last_session=data["last_session"],
+                expected_return=data["expected_return"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             text = f"Call recorded for {pupil}: {result.recorded} session(s) coded {call.code}, {result.amended} N changed."
             if result.kept:
-                text += " Kept as they were: " + ", ".join(
-                    f"{m.date:%-d %b} {m.session} ({m.code})" for m in result.kept
-                ) + "."
+                text += (
+                    " Kept as they were: "
+                    + ", ".join(f"{m.date:%-d %b} {m.session} ({m.code})" for m in result.kept)
+                    + "."
+                )
             messages.success(request, text)
             return redirect("attendance:office_dashboard")
-    return render(request, "attendance/absence_call_form.html", {"form": form, "pupil": pupil},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "attendance/absence_call_form.html",
+        {"form": form, "pupil": pupil},
+        status=400 if form.errors else 200,
+    )
 
 
 def _add_errors(form, exc: ValidationError):
@@ -118,11 +150,16 @@ def _add_errors(form, exc: ValidationError):
 def leave_list(request):
     school = request.school
     filters = LeaveFilter(request.GET or None, queryset=selectors.leave_requests(school=school))
-    return render(request, "attendance/leave_list.html", {
-        "filter": filters, "page": paginate(request, filters.qs),
-        "can_decide": policy.can(request.user, school, policy.DECIDE_LEAVE),
-        "decision_form": LeaveDecisionForm(),
-    })
+    return render(
+        request,
+        "attendance/leave_list.html",
+        {
+            "filter": filters,
+            "page": paginate(request, filters.qs),
+            "can_decide": policy.can(request.user, school, policy.DECIDE_LEAVE),
+            "decision_form": LeaveDecisionForm(),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
@@ -140,8 +177,12 @@ def leave_new(request, pupil_id):
         else:
             messages.success(request, f"Leave request for {pupil} recorded; the headteacher decides.")
             return redirect("attendance:leave_list")
-    return render(request, "attendance/leave_form.html", {"form": form, "pupil": pupil},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "attendance/leave_form.html",
+        {"form": form, "pupil": pupil},
+        status=400 if form.errors else 200,
+    )
 
 
 def _decide(request, leave_id, status):
@@ -151,7 +192,10 @@ def _decide(request, leave_id, status):
     form.is_valid()
     try:
         leave, result = services.leave_request_decide(
-            actor=request.user, leave_request=leave, status=status, note=form.cleaned_data.get("note", ""),
+            actor=request.user,
+            leave_request=leave,
+            status=status,
+            note=form.cleaned_data.get("note", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -184,21 +228,33 @@ def mark_amend(request, mark_id):
     )
     if not register_classes(request.user, school).filter(pk=mark.pupil.registration_class_id).exists():
         raise PermissionDenied
-    form = AmendMarkForm(request.POST or None, initial={
-        "code": mark.code, "minutes_late": mark.minutes_late, "version": mark.version,
-    })
+    form = AmendMarkForm(
+        request.POST or None,
+        initial={
+            "code": mark.code,
+            "minutes_late": mark.minutes_late,
+            "version": mark.version,
+        },
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.mark_amend(
-                actor=request.user, mark=mark, code=data["code"], minutes_late=data["minutes_late"],
-                reason=data["reason"], expected_version=data["version"],
+                actor=request.user,
+                mark=mark,
+                code=data["code"],
+                minutes_late=data["minutes_late"],
+                reason=data["reason"],
+                expected_version=data["version"],
             )
         except services.RegisterConflict as exc:
             change = exc.changes[0]
-            form.add_error(None, f"{change.changed_by} changed this mark to {change.code} while you were "
-                                 "editing. Check it and try again.")
+            form.add_error(
+                None,
+                f"{change.changed_by} changed this mark to {change.code} while you were "
+                "editing. Check it and try again.",
+            )
             status = 409
             form.data = form.data.copy()
             form.data["version"] = change.version
@@ -210,5 +266,6 @@ def mark_amend(request, mark_id):
     if form.errors and status == 200:
         status = 400
     history = mark.amendments.all()
-    return render(request, "attendance/mark_amend.html", {"form": form, "mark": mark, "history": history},
-                  status=status)
+    return render(
+        request, "attendance/mark_amend.html", {"form": form, "mark": mark, "history": history}, status=status
+    )

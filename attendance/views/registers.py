@@ -39,10 +39,16 @@ def register_list(request):
     statuses = selectors.register_statuses(
         classes=register_classes(request.user, school), day=day, calendar=calendar
     )
-    return render(request, "attendance/register_list.html", {
-        "day": day, "statuses": statuses, "sessions": calendar.sessions_on(day),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "attendance/register_list.html",
+        {
+            "day": day,
+            "statuses": statuses,
+            "sessions": calendar.sessions_on(day),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _rows_context(rows, *, session, posted=None, errors=None, conflicts=None):
@@ -60,11 +66,18 @@ def _rows_context(rows, *, session, posted=None, errors=None, conflicts=None):
             minutes = mark.minutes_late if mark and mark.minutes_late is not None else ""
         else:
             value, minutes = typed
-        result.append({
-            "pupil": pupil, "mark": mark, "value": value, "minutes": minutes,
-            "version": mark.version if mark else 0, "errors": errors.get(pupil.pk, []),
-            "conflict": conflict, "typed": typed[0] if (conflict is not None and typed) else None,
-        })
+        result.append(
+            {
+                "pupil": pupil,
+                "mark": mark,
+                "value": value,
+                "minutes": minutes,
+                "version": mark.version if mark else 0,
+                "errors": errors.get(pupil.pk, []),
+                "conflict": conflict,
+                "typed": typed[0] if (conflict is not None and typed) else None,
+            }
+        )
     return result
 
 
@@ -79,14 +92,19 @@ def register_take(request, class_id, day, session):
     is_session = calendar.is_session(day, session)
     today = timezone.localdate()
     context = {
-        "registration_class": registration_class, "day": day, "session": session,
+        "registration_class": registration_class,
+        "day": day,
+        "session": session,
         "session_label": "Morning" if session == "AM" else "Afternoon",
         "present_code": "/" if session == "AM" else "\\",
-        "is_session": is_session, "is_future": day > today,
+        "is_session": is_session,
+        "is_future": day > today,
         "opens": school.am_register_opens if session == "AM" else school.pm_register_opens,
         "closes": school.am_register_closes if session == "AM" else school.pm_register_closes,
         "code_list": codes.choices(),
-        "general_errors": [], "conflicts": [], "reason": "",
+        "general_errors": [],
+        "conflicts": [],
+        "reason": "",
     }
     rows = selectors.register_rows(registration_class=registration_class, day=day, session=session)
     if request.method == "POST":
@@ -95,8 +113,10 @@ def register_take(request, class_id, day, session):
         pupil_ids = [p.pk for p, _ in rows]
         entries, versions, form_errors, reason = parse_register(request.POST, pupil_ids)
         posted = {
-            e.pupil_id: (request.POST.get(f"code-{e.pupil_id}", "").strip(),
-                         request.POST.get(f"minutes-{e.pupil_id}", "").strip())
+            e.pupil_id: (
+                request.POST.get(f"code-{e.pupil_id}", "").strip(),
+                request.POST.get(f"minutes-{e.pupil_id}", "").strip(),
+            )
             for e in entries
         }
         context["reason"] = reason
@@ -106,8 +126,15 @@ def register_take(request, class_id, day, session):
             return render(request, "attendance/register_take.html", context, status=400)
         try:
             result = services.register_save(
-                actor=request.user, school=school, registration_class=registration_class, date=day,
-                session=session, entries=entries, expected_versions=versions, reason=reason, today=today,
+                actor=request.user,
+                school=school,
+                registration_class=registration_class,
+                date=day,
+                session=session,
+                entries=entries,
+                expected_versions=versions,
+                reason=reason,
+                today=today,
                 calendar=calendar,
             )
         except services.RegisterRefused as exc:
@@ -120,13 +147,18 @@ def register_take(request, class_id, day, session):
             context["rows"] = _rows_context(rows, session=session, posted=posted, conflicts=exc.changes)
             return render(request, "attendance/register_take.html", context, status=409)
         parts = [f"{result.recorded} mark(s) recorded", f"{result.amended} changed"]
-        messages.success(request, f"{registration_class} {context['session_label'].lower()} register saved: "
-                         + ", ".join(parts) + ".")
+        messages.success(
+            request,
+            f"{registration_class} {context['session_label'].lower()} register saved: "
+            + ", ".join(parts)
+            + ".",
+        )
         if result.converted_to_u:
             messages.warning(
                 request,
                 "Arrived after the register closed, so recorded as U (unauthorised) instead of L: "
-                + ", ".join(result.converted_to_u) + ".",
+                + ", ".join(result.converted_to_u)
+                + ".",
             )
         return redirect(f"{reverse('attendance:register_list')}?date={day.isoformat()}")
     context["rows"] = _rows_context(rows, session=session)
@@ -143,11 +175,18 @@ def panel_my_registers(request):
         classes=policy.classes_in_scope(request.user, school).filter(
             pk__in=register_classes(request.user, school).values("pk")
         ),
-        day=day, calendar=calendar,
+        day=day,
+        calendar=calendar,
     )
-    return render(request, "attendance/partials/panel_my_registers.html", {
-        "statuses": statuses, "day": day, "sessions": calendar.sessions_on(day),
-    })
+    return render(
+        request,
+        "attendance/partials/panel_my_registers.html",
+        {
+            "statuses": statuses,
+            "day": day,
+            "sessions": calendar.sessions_on(day),
+        },
+    )
 
 
 @register_taker_required
@@ -157,8 +196,14 @@ def panel_registers_not_taken(request):
     calendar = SchoolCalendar.for_school(school)
     day = timezone.localdate()
     missing = selectors.registers_not_taken(
-        classes=register_classes(request.user, school), day=day, calendar=calendar
+        classes=register_classes(request.user, school), day=day, calendar=calendar, now=timezone.localtime()
     )
-    return render(request, "attendance/partials/panel_registers_not_taken.html", {
-        "missing": missing, "day": day, "sessions": calendar.sessions_on(day),
-    })
+    return render(
+        request,
+        "attendance/partials/panel_registers_not_taken.html",
+        {
+            "missing": missing,
+            "day": day,
+            "sessions": calendar.sessions_on(day),
+        },
+    )

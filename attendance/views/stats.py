@@ -31,7 +31,11 @@ def _pupil_context(request, pupil, *, full: bool):
     one = Pupil.objects.filter(pk=pupil.pk)
     figures = statistics.pupil_figures(one, start, end, calendar=calendar)[pupil.pk]
     context = {
-        "pupil": pupil, "figures": figures, "start": start, "end": end, "period_form": form,
+        "pupil": pupil,
+        "figures": figures,
+        "start": start,
+        "end": end,
+        "period_form": form,
         "hours_lost": figures.hours_lost(school.hours_per_session),
     }
     if full:
@@ -42,7 +46,9 @@ def _pupil_context(request, pupil, *, full: bool):
             trend=trend,
             weekdays=statistics.weekday_pattern(one, start, end),
             amendments=selectors.pupil_amendments(pupil=pupil)[:50],
-            calls=AbsenceCall.objects.filter(pupil=pupil).select_related("caller_contact", "recorded_by")[:20],
+            calls=AbsenceCall.objects.filter(pupil=pupil).select_related("caller_contact", "recorded_by")[
+                :20
+            ],
             can_amend=register_classes(request.user, school).filter(pk=pupil.registration_class_id).exists(),
             can_record_calls=policy.can(request.user, school, policy.MANAGE_ATTENDANCE),
         )
@@ -64,7 +70,9 @@ def panel_pupil(request, pupil_id):
 
 
 def _on_roll_during(pupils, start, end):
-    return pupils.filter(admission_date__lte=end).filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+    return pupils.filter(admission_date__lte=end).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=start)
+    )
 
 
 def _group_page(request, *, title, pupils, calendar, extra=None, weekly=False):
@@ -73,14 +81,27 @@ def _group_page(request, *, title, pupils, calendar, extra=None, weekly=False):
     form, start, end = period(request, calendar, today)
     pupils = _on_roll_during(pupils, start, end)
     rows = statistics.pupil_rows(
-        pupils, start, end, fields=("legal_first_name", "legal_last_name", "preferred_first_name",
-                                    "preferred_last_name", "upn", "registration_class__name"),
+        pupils,
+        start,
+        end,
+        fields=(
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_first_name",
+            "preferred_last_name",
+            "upn",
+            "registration_class__name",
+        ),
         calendar=calendar,
     )
     rows.sort(key=lambda item: (item[0]["legal_last_name"], item[0]["legal_first_name"]))
     group = combine(f for _, f in rows)
     context = {
-        "title": title, "period_form": form, "start": start, "end": end, "figures": group,
+        "title": title,
+        "period_form": form,
+        "start": start,
+        "end": end,
+        "figures": group,
         "pupil_count": sum(1 for _, f in rows if f.has_sessions),
         "persistent": sum(1 for _, f in rows if f.is_persistent_absence),
         "severe": sum(1 for _, f in rows if f.is_severe_absence),
@@ -102,7 +123,10 @@ def class_attendance(request, class_id):
     registration_class = policy.access_class(request.user, school, class_id)
     calendar = SchoolCalendar.for_school(school)
     return _group_page(
-        request, title=f"Class {registration_class.name}", calendar=calendar, weekly=True,
+        request,
+        title=f"Class {registration_class.name}",
+        calendar=calendar,
+        weekly=True,
         pupils=policy.pupils_in_scope(request.user, school).filter(registration_class=registration_class),
     )
 
@@ -119,7 +143,9 @@ def year_attendance(request, year):
     school = request.school
     calendar = SchoolCalendar.for_school(school)
     return _group_page(
-        request, title=YearGroup(year).label, calendar=calendar,
+        request,
+        title=YearGroup(year).label,
+        calendar=calendar,
         pupils=policy.pupils_in_scope(request.user, school).filter(year_group=year),
     )
 
@@ -132,7 +158,9 @@ def school_overview(request):
     today = timezone.localdate()
     form, start, end = period(request, calendar, today)
     pupils = _on_roll_during(policy.pupils_in_scope(request.user, school), start, end)
-    rows = statistics.pupil_rows(pupils, start, end, fields=("year_group", "registration_class"), calendar=calendar)
+    rows = statistics.pupil_rows(
+        pupils, start, end, fields=("year_group", "registration_class"), calendar=calendar
+    )
     by_year, by_class = defaultdict(list), defaultdict(list)
     for row, figures in rows:
         by_year[row["year_group"]].append(figures)
@@ -148,16 +176,29 @@ def school_overview(request):
         }
 
     whole = summary([f for _, f in rows])
-    return render(request, "attendance/school_overview.html", {
-        "period_form": form, "start": start, "end": end, **whole,
-        "hours_lost": whole["figures"].hours_lost(school.hours_per_session),
-        "years": [{"year": y, "label": YearGroup(y).label, **summary(m)} for y, m in sorted(by_year.items())],
-        "classes": [
-            {"class": classes.get(cid), **summary(m)}
-            for cid, m in sorted(by_class.items(), key=lambda i: (classes[i[0]].year_group, classes[i[0]].name)
-                                 if i[0] in classes else (99, ""))
-        ],
-    })
+    return render(
+        request,
+        "attendance/school_overview.html",
+        {
+            "period_form": form,
+            "start": start,
+            "end": end,
+            **whole,
+            "hours_lost": whole["figures"].hours_lost(school.hours_per_session),
+            "years": [
+                {"year": y, "label": YearGroup(y).label, **summary(m)} for y, m in sorted(by_year.items())
+            ],
+            "classes": [
+                {"class": classes.get(cid), **summary(m)}
+                for cid, m in sorted(
+                    by_class.items(),
+                    key=lambda i: (
+                        (classes[i[0]].year_group, classes[i[0]].name) if i[0] in classes else (99, "")
+                    ),
+                )
+            ],
+        },
+    )
 
 
 @policy.capability_required(policy.VIEW_ATTENDANCE_STATS)
@@ -167,10 +208,16 @@ def cohorts(request):
     calendar = SchoolCalendar.for_school(school)
     form, start, end = period(request, calendar, timezone.localdate())
     pupils = _on_roll_during(policy.pupils_in_scope(request.user, school), start, end)
-    return render(request, "attendance/cohorts.html", {
-        "period_form": form, "start": start, "end": end,
-        "dimensions": statistics.cohort_comparison(pupils, start, end, calendar=calendar),
-    })
+    return render(
+        request,
+        "attendance/cohorts.html",
+        {
+            "period_form": form,
+            "start": start,
+            "end": end,
+            "dimensions": statistics.cohort_comparison(pupils, start, end, calendar=calendar),
+        },
+    )
 
 
 @policy.capability_required(policy.VIEW_ATTENDANCE_STATS)
@@ -179,13 +226,23 @@ def absence_list(request):
     school = request.school
     calendar = SchoolCalendar.for_school(school)
     form, start, end = period(request, calendar, timezone.localdate())
-    filters = AbsenceListFilter(request.GET or None, queryset=policy.pupils_in_scope(request.user, school),
-                                school=school)
+    filters = AbsenceListFilter(
+        request.GET or None, queryset=policy.pupils_in_scope(request.user, school), school=school
+    )
     severe = filters.form.is_valid() and filters.form.cleaned_data.get("severe") == "severe"
     pupils = filters.qs if filters.is_bound else filters.queryset
-    page = paginate(request, statistics.absence_list(pupils, start, end, severe=severe))
-    rows = [(p, statistics.figures_of(p)) for p in page.object_list]
-    return render(request, "attendance/absence_list.html", {
-        "period_form": form, "start": start, "end": end, "filter": filters, "page": page, "rows": rows,
-        "severe": severe,
-    })
+    page = paginate(request, statistics.absence_list(pupils, start, end, severe=severe, calendar=calendar))
+    rows = page.object_list
+    return render(
+        request,
+        "attendance/absence_list.html",
+        {
+            "period_form": form,
+            "start": start,
+            "end": end,
+            "filter": filters,
+            "page": page,
+            "rows": rows,
+            "severe": severe,
+        },
+    )

@@ -40,7 +40,7 @@ def import_marks(request):
                 messages.success(
                     request,
                     f"Imported {len(rows)} row(s): {result.recorded} new mark(s), {result.amended} changed "
-                    f"(reason \"import\"), {result.unchanged} already the same.",
+                    f'(reason "import"), {result.unchanged} already the same.',
                 )
                 return redirect("attendance:import_marks")
     status = 400 if (errors or form.errors) else 200
@@ -53,14 +53,20 @@ def export(request):
     school = request.school
     calendar = SchoolCalendar.for_school(school)
     _, start, end = period(request, calendar, timezone.localdate())
-    filters = AbsenceListFilter(request.GET or None, queryset=policy.pupils_in_scope(request.user, school),
-                                school=school)
-    pupils = (filters.qs if filters.is_bound else filters.queryset).filter(admission_date__lte=end).filter(
-        Q(leaving_date__isnull=True) | Q(leaving_date__gte=start)
+    filters = AbsenceListFilter(
+        request.GET or None, queryset=policy.pupils_in_scope(request.user, school), school=school
+    )
+    pupils = (
+        (filters.qs if filters.is_bound else filters.queryset)
+        .filter(admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
     )
     rows = transfer.export_rows(pupils, start, end, calendar=calendar)
     audit.record(
-        actor=request.user, action="attendance.export.downloaded", object_type="attendance.export", school=school,
+        actor=request.user,
+        action="attendance.export.downloaded",
+        object_type="attendance.export",
+        school=school,
         after={"start": start.isoformat(), "end": end.isoformat(), "pupils": len(rows) - 1},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -41,8 +41,11 @@ def form_copy(instance):
 
 def access_cycle(request, pk) -> SupportCycle:
     return policy.access_pupil_record(
-        request.user, request.school,
-        SupportCycle.objects.filter(school=request.school).select_related("pupil__registration_class", "school"),
+        request.user,
+        request.school,
+        SupportCycle.objects.filter(school=request.school).select_related(
+            "pupil__registration_class", "school"
+        ),
         pk,
     )
 

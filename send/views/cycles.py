@@ -10,7 +10,15 @@ from letters.rendering import pdf_response, render_pdf
 from school import policy
 
 from .. import cycle_stages, selectors, services
-from ..forms import AssessmentForm, CycleStartForm, ReviewForm, StageForm, TargetForm, ViewsRecordForm, ViewsRequestForm
+from ..forms import (
+    AssessmentForm,
+    CycleStartForm,
+    ReviewForm,
+    StageForm,
+    TargetForm,
+    ViewsRecordForm,
+    ViewsRequestForm,
+)
 from ..models import Target, ViewsRequest
 from .common import access_cycle, apply_service, can_manage, form_copy, today
 
@@ -20,32 +28,44 @@ def cycle_start(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     form = CycleStartForm(request.POST or None, initial={"start_date": today()})
     if request.method == "POST" and form.is_valid():
-        cycle = apply_service(form, lambda: services.cycle_start(actor=request.user, pupil=pupil, **form.cleaned_data))
+        cycle = apply_service(
+            form, lambda: services.cycle_start(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if cycle:
             carried = cycle.targets.count()
             note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
             messages.success(request, f"Cycle {cycle.number} started.{note}")
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(request, "send/form.html", {
-        "form": form, "title": f"Start a new cycle for {pupil}", "pupil": pupil,
-        "lead": "Targets not achieved, or partly achieved, at the last review are carried forward.",
-        "back": (str(pupil), "send:pupil_send", pupil.pk),
-    })
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Start a new cycle for {pupil}",
+            "pupil": pupil,
+            "lead": "Targets not achieved, or partly achieved, at the last review are carried forward.",
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @require_GET
 @policy.capability_required(policy.VIEW_SEND)
 def cycle_detail(request, pk):
     cycle = access_cycle(request, pk)
-    return render(request, "send/cycle_detail.html", {
-        "cycle": cycle,
-        "pupil": cycle.pupil,
-        "targets": cycle.targets.select_related("carried_from__cycle"),
-        "views": selectors.views_status(cycle),
-        "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
-        "can_manage": can_manage(request),
-        "today": today(),
-    })
+    return render(
+        request,
+        "send/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "pupil": cycle.pupil,
+            "targets": cycle.targets.select_related("carried_from__cycle"),
+            "views": selectors.views_status(cycle),
+            "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
+            "can_manage": can_manage(request),
+            "today": today(),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -53,12 +73,22 @@ def cycle_assess(request, pk):
     cycle = access_cycle(request, pk)
     form = AssessmentForm(request.POST or None, instance=form_copy(cycle))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.cycle_assessment_save(actor=request.user, cycle=cycle, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.cycle_assessment_save(actor=request.user, cycle=cycle, **form.cleaned_data)
+        )
         if done:
             messages.success(request, "Saved.")
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Assess: cycle {cycle.number} for {cycle.pupil}",
-                                              "pupil": cycle.pupil, "back": ("Cycle", "send:cycle_detail", cycle.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Assess: cycle {cycle.number} for {cycle.pupil}",
+            "pupil": cycle.pupil,
+            "back": ("Cycle", "send:cycle_detail", cycle.pk),
+        },
+    )
 
 
 @require_POST
@@ -67,8 +97,12 @@ def cycle_stage(request, pk):
     cycle = access_cycle(request, pk)
     form = StageForm(request.POST)
     if form.is_valid():
-        done = apply_service(form, lambda: services.cycle_stage_move(actor=request.user, cycle=cycle,
-                                                                     to_stage=form.cleaned_data["to_stage"]))
+        done = apply_service(
+            form,
+            lambda: services.cycle_stage_move(
+                actor=request.user, cycle=cycle, to_stage=form.cleaned_data["to_stage"]
+            ),
+        )
         if done:
             messages.success(request, f"The cycle is now at {done.get_stage_display()}.")
             return redirect("send:cycle_detail", pk=cycle.pk)
@@ -82,30 +116,55 @@ def target_add(request, pk):
     cycle = access_cycle(request, pk)
     form = TargetForm(request.POST or None, initial={"review_date": cycle.review_due})
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.target_save(actor=request.user, cycle=cycle, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.target_save(actor=request.user, cycle=cycle, **form.cleaned_data)
+        )
         if done:
             messages.success(request, "Target added.")
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Add a SMART target for {cycle.pupil}",
-                                              "pupil": cycle.pupil, "back": ("Cycle", "send:cycle_detail", cycle.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Add a SMART target for {cycle.pupil}",
+            "pupil": cycle.pupil,
+            "back": ("Cycle", "send:cycle_detail", cycle.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def target_edit(request, pk):
     target = policy.access_pupil_record(
-        request.user, request.school, Target.objects.filter(cycle__school=request.school).select_related("cycle__pupil"),
-        pk, pupil_field="cycle__pupil",
+        request.user,
+        request.school,
+        Target.objects.filter(cycle__school=request.school).select_related("cycle__pupil"),
+        pk,
+        pupil_field="cycle__pupil",
     )
     cycle = target.cycle
     form = TargetForm(request.POST or None, instance=form_copy(target))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.target_save(actor=request.user, cycle=cycle, instance=target,
-                                                                **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.target_save(
+                actor=request.user, cycle=cycle, instance=target, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, "Target saved.")
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Edit a target for {cycle.pupil}",
-                                              "pupil": cycle.pupil, "back": ("Cycle", "send:cycle_detail", cycle.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Edit a target for {cycle.pupil}",
+            "pupil": cycle.pupil,
+            "back": ("Cycle", "send:cycle_detail", cycle.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -121,54 +180,95 @@ def cycle_review(request, pk):
     form = ReviewForm(request.POST or None, initial=initial, targets=cycle.targets.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = apply_service(form, lambda: services.cycle_review_record(
-            actor=request.user, cycle=cycle, outcomes=form.outcomes(), reviewed_on=data["reviewed_on"],
-            pupil_views=data["pupil_views"], parent_views=data["parent_views"], next_steps=data["next_steps"]))
+        done = apply_service(
+            form,
+            lambda: services.cycle_review_record(
+                actor=request.user,
+                cycle=cycle,
+                outcomes=form.outcomes(),
+                reviewed_on=data["reviewed_on"],
+                pupil_views=data["pupil_views"],
+                parent_views=data["parent_views"],
+                next_steps=data["next_steps"],
+            ),
+        )
         if done:
             messages.success(request, "Review recorded.")
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(request, "send/cycle_review.html", {"form": form, "cycle": cycle, "pupil": cycle.pupil,
-                                                      "views": selectors.views_status(cycle)})
+    return render(
+        request,
+        "send/cycle_review.html",
+        {"form": form, "cycle": cycle, "pupil": cycle.pupil, "views": selectors.views_status(cycle)},
+    )
 
 
 # --- views requests -------------------------------------------------------------------------------------
 @policy.capability_required(policy.MANAGE_SEND)
 def views_request(request, pk):
     cycle = access_cycle(request, pk)
-    form = ViewsRequestForm(request.POST or None, initial={"respondent": request.GET.get("respondent", "parent")})
+    form = ViewsRequestForm(
+        request.POST or None, initial={"respondent": request.GET.get("respondent", "parent")}
+    )
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.views_request_send(actor=request.user, cycle=cycle, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.views_request_send(actor=request.user, cycle=cycle, **form.cleaned_data)
+        )
         if done:
             if done.method == ViewsRequest.Method.EMAIL:
                 messages.success(request, f"Request e-mailed to {done.sent_to}.")
             else:
-                messages.success(request, "Request recorded: print the form below and send it home or use it with the pupil.")
+                messages.success(
+                    request,
+                    "Request recorded: print the form below and send it home or use it with the pupil.",
+                )
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Ask for views before {cycle.pupil}'s review",
-                                              "pupil": cycle.pupil, "back": ("Cycle", "send:cycle_detail", cycle.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Ask for views before {cycle.pupil}'s review",
+            "pupil": cycle.pupil,
+            "back": ("Cycle", "send:cycle_detail", cycle.pk),
+        },
+    )
 
 
 def _access_views_request(request, pk) -> ViewsRequest:
     return policy.access_pupil_record(
-        request.user, request.school,
+        request.user,
+        request.school,
         ViewsRequest.objects.filter(cycle__school=request.school).select_related("cycle__pupil", "contact"),
-        pk, pupil_field="cycle__pupil",
+        pk,
+        pupil_field="cycle__pupil",
     )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def views_record(request, pk):
     views_request_ = _access_views_request(request, pk)
-    form = ViewsRecordForm(request.POST or None, initial={"views": views_request_.views,
-                                                          "received_on": views_request_.received_on or today()})
+    form = ViewsRecordForm(
+        request.POST or None,
+        initial={"views": views_request_.views, "received_on": views_request_.received_on or today()},
+    )
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.views_record(actor=request.user, request=views_request_, **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.views_record(actor=request.user, request=views_request_, **form.cleaned_data),
+        )
         if done:
             messages.success(request, f"{done.get_respondent_display()}' views recorded.")
             return redirect("send:cycle_detail", pk=views_request_.cycle_id)
-    return render(request, "send/form.html", {
-        "form": form, "title": f"{views_request_.get_respondent_display()}' views for {views_request_.cycle.pupil}",
-        "pupil": views_request_.cycle.pupil, "back": ("Cycle", "send:cycle_detail", views_request_.cycle_id)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"{views_request_.get_respondent_display()}' views for {views_request_.cycle.pupil}",
+            "pupil": views_request_.cycle.pupil,
+            "back": ("Cycle", "send:cycle_detail", views_request_.cycle_id),
+        },
+    )
 
 
 @require_GET
@@ -176,8 +276,10 @@ def views_record(request, pk):
 def views_request_pdf(request, pk):
     views_request_ = _access_views_request(request, pk)
     cycle = views_request_.cycle
-    pdf = render_pdf("send/pdf/views_request.html", {"request_": views_request_, "cycle": cycle, "pupil": cycle.pupil,
-                                                     "school": request.school})
+    pdf = render_pdf(
+        "send/pdf/views_request.html",
+        {"request_": views_request_, "cycle": cycle, "pupil": cycle.pupil, "school": request.school},
+    )
     return pdf_response(pdf, f"views-request-{views_request_.respondent}-{cycle.pupil_id}.pdf")
 
 
@@ -187,8 +289,16 @@ def views_request_pdf(request, pk):
 def plan_pdf(request, pk):
     cycle = access_cycle(request, pk)
     record = getattr(cycle.pupil, "send_record", None) if hasattr(cycle.pupil, "send_record") else None
-    pdf = render_pdf("send/pdf/plan.html", {"cycle": cycle, "pupil": cycle.pupil, "school": request.school,
-                                            "record": record, "targets": list(cycle.targets.all())})
+    pdf = render_pdf(
+        "send/pdf/plan.html",
+        {
+            "cycle": cycle,
+            "pupil": cycle.pupil,
+            "school": request.school,
+            "record": record,
+            "targets": list(cycle.targets.all()),
+        },
+    )
     return pdf_response(pdf, f"{cycle.plan_type.lower()}-{cycle.pupil_id}-cycle-{cycle.number}.pdf")
 
 
@@ -196,7 +306,14 @@ def plan_pdf(request, pk):
 @policy.capability_required(policy.VIEW_SEND)
 def review_pdf(request, pk):
     cycle = access_cycle(request, pk)
-    pdf = render_pdf("send/pdf/review.html", {"cycle": cycle, "pupil": cycle.pupil, "school": request.school,
-                                              "targets": list(cycle.targets.all()),
-                                              "views": selectors.views_status(cycle)})
+    pdf = render_pdf(
+        "send/pdf/review.html",
+        {
+            "cycle": cycle,
+            "pupil": cycle.pupil,
+            "school": request.school,
+            "targets": list(cycle.targets.all()),
+            "views": selectors.views_status(cycle),
+        },
+    )
     return pdf_response(pdf, f"review-{cycle.pupil_id}-cycle-{cycle.number}.pdf")

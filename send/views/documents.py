@@ -18,32 +18,60 @@ from .common import apply_service, form_copy, today
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
-    form = AgencyForm(request.POST or None, instance=AgencyInvolvement(school=request.school, pupil=pupil),
-                      initial={"referral_date": today()})
+    form = AgencyForm(
+        request.POST or None,
+        instance=AgencyInvolvement(school=request.school, pupil=pupil),
+        initial={"referral_date": today()},
+    )
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.agency_save(actor=request.user, pupil=pupil, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.agency_save(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if done:
             messages.success(request, f"{done.get_agency_display()} involvement recorded.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Outside agency involvement for {pupil}",
-                                              "pupil": pupil, "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Outside agency involvement for {pupil}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_edit(request, pk):
     involvement = policy.access_pupil_record(
-        request.user, request.school, AgencyInvolvement.objects.filter(school=request.school).select_related("pupil"), pk
+        request.user,
+        request.school,
+        AgencyInvolvement.objects.filter(school=request.school).select_related("pupil"),
+        pk,
     )
     pupil = involvement.pupil
     form = AgencyForm(request.POST or None, instance=form_copy(involvement))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.agency_save(actor=request.user, pupil=pupil,
-                                                                involvement=involvement, **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.agency_save(
+                actor=request.user, pupil=pupil, involvement=involvement, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, "Saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Edit {involvement}", "pupil": pupil,
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Edit {involvement}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -52,14 +80,32 @@ def document_upload(request, pk):
     form = DocumentForm(request.POST or None, request.FILES or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = apply_service(form, lambda: services.document_upload(
-            actor=request.user, pupil=pupil, uploaded_file=data["file"], kind=data["kind"], title=data["title"],
-            confidential=data["confidential"], agency=data["agency"]))
+        done = apply_service(
+            form,
+            lambda: services.document_upload(
+                actor=request.user,
+                pupil=pupil,
+                uploaded_file=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                confidential=data["confidential"],
+                agency=data["agency"],
+            ),
+        )
         if done:
             messages.success(request, f"{done} uploaded.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Upload a document for {pupil}", "pupil": pupil,
-                                              "multipart": True, "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Upload a document for {pupil}",
+            "pupil": pupil,
+            "multipart": True,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @require_GET
@@ -76,8 +122,12 @@ def document_download(request, pk):
         raise Http404("The file is missing.")
     if document.view_is_audited:
         audit.record_view(actor=request.user, obj=document, action="send.document.viewed")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -30,23 +30,36 @@ def provision_map(request):
     attendance = selectors.attendance_before_after(data["rows"], calendar=calendar, today=day)
     for row in data["rows"]:
         row.attendance_before, row.attendance_after = attendance.get(row.pk, (None, None))
-    return render(request, "send/provision_map.html", {
-        "map": data, "classes": classes, "chosen": chosen,
-        "interventions": Intervention.objects.filter(school=school),
-    })
+    return render(
+        request,
+        "send/provision_map.html",
+        {
+            "map": data,
+            "classes": classes,
+            "chosen": chosen,
+            "interventions": Intervention.objects.filter(school=school),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def intervention_create(request):
     form = InterventionForm(request.POST or None, instance=Intervention(school=request.school))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.intervention_save(actor=request.user, school=request.school,
-                                                                      **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.intervention_save(
+                actor=request.user, school=request.school, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, f"{done} added to the catalogue.")
             return redirect("send:provision_map")
-    return render(request, "send/form.html", {"form": form, "title": "Add an intervention",
-                                              "back": ("Provision map", "send:provision_map", None)})
+    return render(
+        request,
+        "send/form.html",
+        {"form": form, "title": "Add an intervention", "back": ("Provision map", "send:provision_map", None)},
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -54,73 +67,141 @@ def intervention_edit(request, pk):
     intervention = policy.access_school_record(request.school, Intervention.objects.all(), pk)
     form = InterventionForm(request.POST or None, instance=form_copy(intervention))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.intervention_save(
-            actor=request.user, school=request.school, intervention=intervention, **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.intervention_save(
+                actor=request.user, school=request.school, intervention=intervention, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, "Intervention saved.")
             return redirect("send:provision_map")
-    return render(request, "send/form.html", {"form": form, "title": f"Edit {intervention}",
-                                              "back": ("Provision map", "send:provision_map", None)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Edit {intervention}",
+            "back": ("Provision map", "send:provision_map", None),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
-    form = EnrolmentForm(request.POST or None, school=request.school,
-                         instance=ProvisionEnrolment(school=request.school, pupil=pupil), initial={"start_date": today()})
+    form = EnrolmentForm(
+        request.POST or None,
+        school=request.school,
+        instance=ProvisionEnrolment(school=request.school, pupil=pupil),
+        initial={"start_date": today()},
+    )
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.enrolment_save(actor=request.user, pupil=pupil, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.enrolment_save(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if done:
             messages.success(request, f"{pupil} added to {done.intervention}.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Add provision for {pupil}", "pupil": pupil,
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Add provision for {pupil}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_edit(request, pk):
     enrolment = policy.access_pupil_record(
-        request.user, request.school, ProvisionEnrolment.objects.filter(school=request.school).select_related("pupil"), pk
+        request.user,
+        request.school,
+        ProvisionEnrolment.objects.filter(school=request.school).select_related("pupil"),
+        pk,
     )
     pupil = enrolment.pupil
     form = EnrolmentForm(request.POST or None, school=request.school, instance=form_copy(enrolment))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.enrolment_save(actor=request.user, pupil=pupil,
-                                                                   enrolment=enrolment, **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.enrolment_save(
+                actor=request.user, pupil=pupil, enrolment=enrolment, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, "Provision saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Edit {enrolment}", "pupil": pupil,
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Edit {enrolment}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
-    form = FundingForm(request.POST or None, initial={"submitted_on": today()},
-                       instance=FundingApplication(school=request.school, pupil=pupil, created_by=request.user))
+    form = FundingForm(
+        request.POST or None,
+        initial={"submitted_on": today()},
+        instance=FundingApplication(school=request.school, pupil=pupil, created_by=request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.funding_application_save(actor=request.user, pupil=pupil,
-                                                                             **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.funding_application_save(actor=request.user, pupil=pupil, **form.cleaned_data),
+        )
         if done:
             messages.success(request, "Funding application recorded.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Funding application for {pupil}", "pupil": pupil,
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Funding application for {pupil}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_edit(request, pk):
     application = policy.access_pupil_record(
-        request.user, request.school, FundingApplication.objects.filter(school=request.school).select_related("pupil"), pk
+        request.user,
+        request.school,
+        FundingApplication.objects.filter(school=request.school).select_related("pupil"),
+        pk,
     )
     pupil = application.pupil
     form = FundingForm(request.POST or None, instance=form_copy(application))
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.funding_application_save(
-            actor=request.user, pupil=pupil, application=application, **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.funding_application_save(
+                actor=request.user, pupil=pupil, application=application, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, "Funding application saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Funding application for {pupil}", "pupil": pupil,
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Funding application for {pupil}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )

@@ -23,16 +23,20 @@ def dashboard(request):
     school, day = request.school, today()
     areas, unrecorded = selectors.need_counts(school=school)
     provision = selectors.provision_map(school=school, today=day)
-    return render(request, "send/dashboard.html", {
-        "register": selectors.register_counts(school=school),
-        "need_areas": areas,
-        "need_unrecorded": unrecorded,
-        "concerns": selectors.concerns_awaiting_triage(school=school)[:50],
-        "reviews": selectors.reviews_due(user=request.user, school=school, today=day),
-        "views_completion": selectors.views_completion(school=school, today=day),
-        "provision": provision,
-        "attendance": selectors.send_attendance(school=school, today=day),
-    })
+    return render(
+        request,
+        "send/dashboard.html",
+        {
+            "register": selectors.register_counts(school=school),
+            "need_areas": areas,
+            "need_unrecorded": unrecorded,
+            "concerns": selectors.concerns_awaiting_triage(school=school)[:50],
+            "reviews": selectors.reviews_due(user=request.user, school=school, today=day),
+            "views_completion": selectors.views_completion(school=school, today=day),
+            "provision": provision,
+            "attendance": selectors.send_attendance(school=school, today=day),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -40,13 +44,20 @@ def settings_edit(request):
     current = services.settings_for(request.school)
     form = SendSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.send_settings_save(
-            actor=request.user, school=request.school, **form.cleaned_data))
+        done = apply_service(
+            form,
+            lambda: services.send_settings_save(
+                actor=request.user, school=request.school, **form.cleaned_data
+            ),
+        )
         if done:
             messages.success(request, "SEND settings saved.")
             return redirect("send:dashboard")
-    return render(request, "send/form.html", {"form": form, "title": "SEND settings",
-                                              "back": ("SEND", "send:dashboard", None)})
+    return render(
+        request,
+        "send/form.html",
+        {"form": form, "title": "SEND settings", "back": ("SEND", "send:dashboard", None)},
+    )
 
 
 @require_GET
@@ -55,28 +66,46 @@ def class_view(request):
     """What a class teacher needs to teach well tomorrow: their pupils' needs, targets, strategies, passports."""
     school, day = request.school, today()
     classes = list(policy.classes_in_scope(request.user, school))
-    chosen = next((c for c in classes if str(c.pk) == request.GET.get("class")), classes[0] if classes else None)
-    pupils = selectors.class_send_pupils(user=request.user, school=school, registration_class=chosen, today=day) if chosen else []
-    return render(request, "send/class_view.html", {
-        "classes": classes, "chosen": chosen, "pupils": pupils,
-        "reviews": selectors.reviews_due(user=request.user, school=school, today=day),
-    })
+    chosen = next(
+        (c for c in classes if str(c.pk) == request.GET.get("class")), classes[0] if classes else None
+    )
+    pupils = (
+        selectors.class_send_pupils(user=request.user, school=school, registration_class=chosen, today=day)
+        if chosen
+        else []
+    )
+    return render(
+        request,
+        "send/class_view.html",
+        {
+            "classes": classes,
+            "chosen": chosen,
+            "pupils": pupils,
+            "reviews": selectors.reviews_due(user=request.user, school=school, today=day),
+        },
+    )
 
 
 @require_GET
 @policy.capability_required(policy.VIEW_SEND)
 def reviews_due(request):
-    return render(request, "send/reviews_due.html", {
-        "reviews": selectors.reviews_due(user=request.user, school=request.school, today=today()),
-    })
+    return render(
+        request,
+        "send/reviews_due.html",
+        {
+            "reviews": selectors.reviews_due(user=request.user, school=request.school, today=today()),
+        },
+    )
 
 
 @require_GET
 @policy.capability_required(policy.VIEW_SEND)
 def panel_home(request):
     school, day = request.school, today()
-    context = {"reviews": selectors.reviews_due(user=request.user, school=school, today=day),
-               "can_manage": can_manage(request)}
+    context = {
+        "reviews": selectors.reviews_due(user=request.user, school=school, today=day),
+        "can_manage": can_manage(request),
+    }
     if context["can_manage"]:
         context["awaiting_triage"] = selectors.concerns_awaiting_triage(school=school).count()
     return render(request, "send/partials/panel_home.html", context)
@@ -88,7 +117,9 @@ def panel_pupil(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     record = SendRecord.objects.filter(pupil=pupil).first()
     targets = selectors.open_cycle_targets([pupil.pk]).get(pupil.pk, [])
-    return render(request, "send/partials/panel_pupil.html", {"pupil": pupil, "record": record, "targets": targets})
+    return render(
+        request, "send/partials/panel_pupil.html", {"pupil": pupil, "record": record, "targets": targets}
+    )
 
 
 @require_GET
@@ -101,10 +132,15 @@ def pupil_send(request, pk):
     if not can_confidential:
         documents = documents.filter(confidential=False)
     provision = selectors.provision_map(school=request.school, today=today(), pupils=[pupil])
-    context.update({
-        "pupil": pupil, "documents": documents, "can_manage": can_manage(request), "provision": provision,
-        "can_confidential": can_confidential,
-    })
+    context.update(
+        {
+            "pupil": pupil,
+            "documents": documents,
+            "can_manage": can_manage(request),
+            "provision": provision,
+            "can_confidential": can_confidential,
+        }
+    )
     return render(request, "send/pupil.html", context)
 
 
@@ -114,7 +150,9 @@ def concern_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        concern = apply_service(form, lambda: services.concern_raise(actor=request.user, pupil=pupil, **form.cleaned_data))
+        concern = apply_service(
+            form, lambda: services.concern_raise(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if concern:
             messages.success(request, f"Your concern about {pupil} has been sent to the SENDCo.")
             return redirect("send:concern_detail", pk=concern.pk)
@@ -123,8 +161,11 @@ def concern_create(request, pk):
 
 def _access_concern(request, pk) -> Concern:
     return policy.access_pupil_record(
-        request.user, request.school,
-        Concern.objects.filter(school=request.school).select_related("pupil__registration_class", "raised_by", "triaged_by"),
+        request.user,
+        request.school,
+        Concern.objects.filter(school=request.school).select_related(
+            "pupil__registration_class", "raised_by", "triaged_by"
+        ),
         pk,
     )
 
@@ -133,7 +174,9 @@ def _access_concern(request, pk) -> Concern:
 @policy.capability_required(policy.VIEW_SEND)
 def concern_detail(request, pk):
     concern = _access_concern(request, pk)
-    return render(request, "send/concern_detail.html", {"concern": concern, "can_manage": can_manage(request)})
+    return render(
+        request, "send/concern_detail.html", {"concern": concern, "can_manage": can_manage(request)}
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -146,7 +189,9 @@ def concern_triage(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         triage = services.Triage(**data)
-        done = apply_service(form, lambda: services.concern_triage(actor=request.user, concern=concern, triage=triage))
+        done = apply_service(
+            form, lambda: services.concern_triage(actor=request.user, concern=concern, triage=triage)
+        )
         if done:
             messages.success(request, f"Concern triaged: {done.get_outcome_display()}.")
             return redirect("send:pupil_send", pk=concern.pupil_id)
@@ -160,15 +205,23 @@ def status_change(request, pk):
     current = services.current_status(pupil)
     form = StatusChangeForm(request.POST or None, current_status=current)
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.send_status_change(actor=request.user, pupil=pupil, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.send_status_change(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if done:
             messages.success(request, f"{pupil} is now recorded as {done.to_label}.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {
-        "form": form, "title": f"Change register status for {pupil}", "pupil": pupil,
-        "lead": f"Current status: {register_status.LABELS[current]}.",
-        "back": (str(pupil), "send:pupil_send", pupil.pk),
-    })
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Change register status for {pupil}",
+            "pupil": pupil,
+            "lead": f"Current status: {register_status.LABELS[current]}.",
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -178,12 +231,22 @@ def needs_edit(request, pk):
     initial = {"primary_need": record.primary_need, "secondary_need": record.secondary_need} if record else {}
     form = NeedsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.send_needs_set(actor=request.user, pupil=pupil, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.send_needs_set(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if done:
             messages.success(request, "Needs saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Needs for {pupil}", "pupil": pupil,
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Needs for {pupil}",
+            "pupil": pupil,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 # --- passport -------------------------------------------------------------------------------------------
@@ -194,13 +257,23 @@ def passport_edit(request, pk):
     passport = PupilPassport.objects.filter(pupil=pupil).first()
     form = PassportForm(request.POST or None, instance=passport)
     if request.method == "POST" and form.is_valid():
-        done = apply_service(form, lambda: services.passport_save(actor=request.user, pupil=pupil, **form.cleaned_data))
+        done = apply_service(
+            form, lambda: services.passport_save(actor=request.user, pupil=pupil, **form.cleaned_data)
+        )
         if done:
             messages.success(request, "Pupil passport saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(request, "send/form.html", {"form": form, "title": f"Pupil passport for {pupil}", "pupil": pupil,
-                                              "lead": "Use the pupil's own words where you can.",
-                                              "back": (str(pupil), "send:pupil_send", pupil.pk)})
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": f"Pupil passport for {pupil}",
+            "pupil": pupil,
+            "lead": "Use the pupil's own words where you can.",
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
 
 
 @require_GET
@@ -210,7 +283,9 @@ def passport_pdf(request, pk):
     passport = PupilPassport.objects.filter(pupil=pupil).first()
     if passport is None:
         raise Http404("No passport yet.")
-    pdf = render_pdf("send/pdf/passport.html", {"pupil": pupil, "passport": passport, "school": request.school})
+    pdf = render_pdf(
+        "send/pdf/passport.html", {"pupil": pupil, "passport": passport, "school": request.school}
+    )
     return pdf_response(pdf, f"pupil-passport-{pupil.pk}.pdf")
 
 

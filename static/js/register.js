@@ -65,6 +65,11 @@
       }
     });
 
+    // Start where the work is: the first row with an error, else the first empty row.
+    var start = form.querySelector("input.register-code.is-invalid") ||
+      inputs.filter(function (input) { return input.value.trim() === ""; })[0];
+    if (start) { start.focus(); }
+
     if (reason) {
       reason.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && saveButton) { event.preventDefault(); saveButton.focus(); }

@@ -7,7 +7,9 @@ from tests.accounts.helpers import password_login
 
 
 def test_sign_ins_and_failures_are_recorded_with_address(class_teacher):
-    Client().post("/login/", {"username": "teacher", "password": "wrong-password-here"}, REMOTE_ADDR="198.51.100.7")
+    Client().post(
+        "/login/", {"username": "teacher", "password": "wrong-password-here"}, REMOTE_ADDR="198.51.100.7"
+    )
     password_login(class_teacher, REMOTE_ADDR="198.51.100.8")
     events = list(LoginEvent.objects.order_by("id"))
     assert [(e.outcome, e.ip_address, e.user) for e in events] == [
@@ -28,7 +30,9 @@ def test_headteacher_sees_own_school_staff_only(login, headteacher, class_teache
     assert "otherteacher" not in html
 
 
-def test_login_history_is_paginated_with_few_queries(login, headteacher, school, django_assert_max_num_queries):
+def test_login_history_is_paginated_with_few_queries(
+    login, headteacher, school, django_assert_max_num_queries
+):
     staff = f.staff(school, "class_teacher", username="busy")
     LoginEvent.objects.bulk_create(
         [LoginEvent(user=staff, username="busy", outcome="success") for _ in range(120)]
@@ -37,7 +41,9 @@ def test_login_history_is_paginated_with_few_queries(login, headteacher, school,
     with django_assert_max_num_queries(15):
         response = client.get(reverse("accounts:login_history"))
     assert len(response.context["page"].object_list) == 50
-    assert client.get(reverse("accounts:login_history") + "?page=3").context["page"].object_list.__len__() == 21
+    assert (
+        client.get(reverse("accounts:login_history") + "?page=3").context["page"].object_list.__len__() == 21
+    )
 
 
 def test_only_the_headteacher_sees_login_history(login, sendco):

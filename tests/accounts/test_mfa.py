@@ -91,7 +91,9 @@ def test_verify_refuses_to_redirect_off_site(dsl):
     device = _enrolled(dsl)
     with time_machine.travel(NOW, tick=False):
         client, _ = password_login(dsl)
-        ok = client.post(reverse("accounts:mfa_verify"), {"code": code_for(device), "next": "https://evil.example/"})
+        ok = client.post(
+            reverse("accounts:mfa_verify"), {"code": code_for(device), "next": "https://evil.example/"}
+        )
         assert ok["Location"] == "/"
 
 
@@ -157,8 +159,9 @@ def test_admin_needs_the_second_step(school):
     admin = f.staff(school, Role.HEADTEACHER, username="root", is_staff=True, is_superuser=True)
     client, _ = password_login(admin)
     assert client.get("/admin/")["Location"].startswith(reverse("accounts:mfa_enrol"))
-    from tests.conftest import sign_in
     from django.test import Client
+
+    from tests.conftest import sign_in
 
     assert sign_in(Client(), admin).get("/admin/").status_code == 200
 

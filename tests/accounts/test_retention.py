@@ -26,7 +26,9 @@ RULES = retention.default_rules()
     ],
 )
 def test_deletion_due_on(born, left, sen, due):
-    assert retention.deletion_due_on(rules=RULES, date_of_birth=born, leaving_date=left, has_sen_file=sen) == due
+    assert (
+        retention.deletion_due_on(rules=RULES, date_of_birth=born, leaving_date=left, has_sen_file=sen) == due
+    )
 
 
 def test_statutory_defaults_are_data(db):
@@ -47,8 +49,12 @@ def test_a_rule_cannot_be_shorter_than_the_law(db):
 
 @pytest.fixture
 def left_long_ago(school):
-    pupil = f.PupilFactory(school=school, date_of_birth=date(2003, 1, 5), admission_date=date(2007, 9, 1),
-                           leaving_date=date(2014, 7, 18))
+    pupil = f.PupilFactory(
+        school=school,
+        date_of_birth=date(2003, 1, 5),
+        admission_date=date(2007, 9, 1),
+        leaving_date=date(2014, 7, 18),
+    )
     f.PupilContactFactory(pupil=pupil)
     f.RegisterMarkFactory(pupil=pupil, date=date(2014, 7, 18))
     return pupil
@@ -61,13 +67,19 @@ def left_recently(school):
 
 @pytest.fixture
 def sen_left_long_ago(school):
-    return f.PupilFactory(school=school, date_of_birth=date(2005, 3, 10), admission_date=date(2009, 9, 1),
-                          leaving_date=date(2016, 7, 20), sen_provision="K")
+    return f.PupilFactory(
+        school=school,
+        date_of_birth=date(2005, 3, 10),
+        admission_date=date(2009, 9, 1),
+        leaving_date=date(2016, 7, 20),
+        sen_provision="K",
+    )
 
 
 @time_machine.travel(TODAY)
-def test_report_lists_only_pupils_past_every_period(login, headteacher, left_long_ago, left_recently,
-                                                    sen_left_long_ago, pupil):
+def test_report_lists_only_pupils_past_every_period(
+    login, headteacher, left_long_ago, left_recently, sen_left_long_ago, pupil
+):
     response = login(headteacher).get(reverse("accounts:retention_report"))
     listed = [row["pupil"] for row in response.context["page"]]
     assert listed == [left_long_ago]
@@ -80,7 +92,9 @@ def test_headteacher_deletes_and_the_deletion_is_audited_without_content(login, 
     contact_id = left_long_ago.contact_links.get().contact_id
     url = reverse("accounts:retention_delete", args=[left_long_ago.pk])
     assert client.get(url).status_code == 200
-    assert AuditEntry.objects.filter(action="accounts.retention.deletion_reviewed").count() == 1  # record_view
+    assert (
+        AuditEntry.objects.filter(action="accounts.retention.deletion_reviewed").count() == 1
+    )  # record_view
     refused = client.post(url, {})
     assert refused.status_code == 200 and Pupil.objects.filter(pk=left_long_ago.pk).exists()
     response = client.post(url, {"confirm": "on"})
@@ -112,7 +126,10 @@ def test_a_legal_hold_blocks_deletion_until_lifted(login, headteacher, left_long
 
     client.post(reverse("accounts:legal_hold_lift", args=[hold.pk]))
     hold.refresh_from_db()
-    assert hold.lifted_by == headteacher and AuditEntry.objects.filter(action="accounts.legal_hold.lifted").exists()
+    assert (
+        hold.lifted_by == headteacher
+        and AuditEntry.objects.filter(action="accounts.legal_hold.lifted").exists()
+    )
     client.post(reverse("accounts:retention_delete", args=[left_long_ago.pk]), {"confirm": "on"})
     assert not Pupil.objects.filter(pk=left_long_ago.pk).exists()
 
@@ -129,15 +146,22 @@ def test_records_inside_their_period_cannot_be_deleted(headteacher, left_recentl
 def test_only_the_retention_role_may_delete(login, sendco, headteacher, left_long_ago):
     from django.core.exceptions import PermissionDenied
 
-    assert login(sendco).post(reverse("accounts:retention_delete", args=[left_long_ago.pk]), {"confirm": "on"}).status_code == 403
+    assert (
+        login(sendco)
+        .post(reverse("accounts:retention_delete", args=[left_long_ago.pk]), {"confirm": "on"})
+        .status_code
+        == 403
+    )
     with pytest.raises(PermissionDenied):
         pupil_delete_for_retention(actor=sendco, school=left_long_ago.school, pupil=left_long_ago)
     assert Pupil.objects.filter(pk=left_long_ago.pk).exists()
 
 
 @time_machine.travel(TODAY)
-def test_report_query_count_does_not_grow_with_pupils(login, headteacher, school, django_assert_max_num_queries):
-    for n in range(30):
+def test_report_query_count_does_not_grow_with_pupils(
+    login, headteacher, school, django_assert_max_num_queries
+):
+    for _ in range(30):
         f.PupilFactory(school=school, admission_date=date(2007, 9, 1), leaving_date=date(2014, 7, 18))
     client = login(headteacher)
     with django_assert_max_num_queries(20):

@@ -38,17 +38,24 @@ def test_n_age_counts_school_days_across_half_term(school, pupil, today, age, ov
 def test_n_two_days_before_half_term_is_due_after_it(school, pupil):
     cal = SchoolCalendar.for_school(school)
     mark = n_mark(pupil, date(2026, 10, 22))  # Thu before half-term
-    ages = [selectors.with_ages([mark], calendar=cal, today=d)[0] for d in
-            (date(2026, 10, 28), date(2026, 11, 4), date(2026, 11, 5))]
+    ages = [
+        selectors.with_ages([mark], calendar=cal, today=d)[0]
+        for d in (date(2026, 10, 28), date(2026, 11, 4), date(2026, 11, 5))
+    ]
     assert [(a["age"], a["overdue"]) for a in ages] == [(1, False), (4, False), (5, True)]
 
 
 @time_machine.travel("2026-11-23 10:00 +0000", tick=False)
-def test_n_queue_flags_overdue_marks_and_converts_to_o(login, attendance_officer, pupil, django_assert_max_num_queries):
+def test_n_queue_flags_overdue_marks_and_converts_to_o(
+    login, attendance_officer, pupil, django_assert_max_num_queries
+):
     old = n_mark(pupil, date(2026, 11, 13))  # Fri: 6 school days by Mon 23 Nov
     recent = n_mark(pupil, date(2026, 11, 20))
     for _ in range(10):  # more pupils in the queue cost no more queries
-        n_mark(f.PupilFactory(school=pupil.school, registration_class=pupil.registration_class), date(2026, 11, 19))
+        n_mark(
+            f.PupilFactory(school=pupil.school, registration_class=pupil.registration_class),
+            date(2026, 11, 19),
+        )
     client = login(attendance_officer)
     with django_assert_max_num_queries(16):
         page = client.get(reverse("attendance:n_queue")).content.decode()
@@ -71,7 +78,9 @@ def test_n_queue_flags_overdue_marks_and_converts_to_o(login, attendance_officer
 
 
 @time_machine.travel("2026-11-23 10:00 +0000", tick=False)
-def test_first_day_calls_list_contacts_by_priority_and_siblings(login, office_staff, school, pupil, other_class_pupil):
+def test_first_day_calls_list_contacts_by_priority_and_siblings(
+    login, office_staff, school, pupil, other_class_pupil
+):
     mum = f.PupilContactFactory(pupil=pupil, priority=2, relationship="Mother").contact
     gran = f.PupilContactFactory(pupil=pupil, priority=1, relationship="Grandmother").contact
     other_class_pupil.contact_links.create(contact=mum, relationship="Mother", priority=1)
@@ -87,8 +96,15 @@ def test_absence_call_codes_n_and_future_sessions_and_keeps_others(office_staff,
     f.RegisterMarkFactory(pupil=pupil, date=date(2026, 11, 20), session="PM", code="\\")
     contact = f.PupilContactFactory(pupil=pupil).contact
     call, result = services.absence_call_record(
-        actor=office_staff, school=school, pupil=pupil, caller_contact=contact, reason="Sickness bug",
-        code="I", first_date=date(2026, 11, 20), last_date=date(2026, 11, 24), expected_return=date(2026, 11, 25),
+        actor=office_staff,
+        school=school,
+        pupil=pupil,
+        caller_contact=contact,
+        reason="Sickness bug",
+        code="I",
+        first_date=date(2026, 11, 20),
+        last_date=date(2026, 11, 24),
+        expected_return=date(2026, 11, 25),
     )
     codes = {(m.date, m.session): m.code for m in RegisterMark.objects.filter(pupil=pupil)}
     assert codes[(date(2026, 11, 20), "AM")] == "I"  # N resolved
@@ -102,29 +118,62 @@ def test_absence_call_codes_n_and_future_sessions_and_keeps_others(office_staff,
 def test_absence_call_refuses_a_present_code_and_strangers(office_staff, school, pupil, other_class_pupil):
     stranger = f.PupilContactFactory(pupil=other_class_pupil).contact
     with pytest.raises(ValidationError):
-        services.absence_call_record(actor=office_staff, school=school, pupil=pupil, caller_name="Dad",
-                                     reason="x", code="/", first_date=date(2026, 11, 20), last_date=date(2026, 11, 20))
+        services.absence_call_record(
+            actor=office_staff,
+            school=school,
+            pupil=pupil,
+            caller_name="Dad",
+            reason="x",
+            code="/",
+            first_date=date(2026, 11, 20),
+            last_date=date(2026, 11, 20),
+        )
     with pytest.raises(ValidationError):
-        services.absence_call_record(actor=office_staff, school=school, pupil=pupil, caller_contact=stranger,
-                                     reason="x", code="I", first_date=date(2026, 11, 20), last_date=date(2026, 11, 20))
+        services.absence_call_record(
+            actor=office_staff,
+            school=school,
+            pupil=pupil,
+            caller_contact=stranger,
+            reason="x",
+            code="I",
+            first_date=date(2026, 11, 20),
+            last_date=date(2026, 11, 20),
+        )
     assert not AbsenceCall.objects.exists()
 
 
 @time_machine.travel("2026-11-23 10:00 +0000", tick=False)
 def test_absence_call_form_through_the_browser(login, office_staff, pupil):
     link = f.PupilContactFactory(pupil=pupil)
-    response = login(office_staff).post(reverse("attendance:absence_call_new", args=[pupil.pk]), {
-        "caller_contact": link.pk, "method": "phone", "reason": "Dentist", "code": "M",
-        "first_date": "2026-11-24", "first_session": "AM", "last_date": "2026-11-24", "last_session": "AM",
-    })
+    response = login(office_staff).post(
+        reverse("attendance:absence_call_new", args=[pupil.pk]),
+        {
+            "caller_contact": link.pk,
+            "method": "phone",
+            "reason": "Dentist",
+            "code": "M",
+            "first_date": "2026-11-24",
+            "first_session": "AM",
+            "last_date": "2026-11-24",
+            "last_session": "AM",
+        },
+    )
     assert response.status_code == 302
     assert RegisterMark.objects.get(pupil=pupil).code == "M"
 
 
-def test_leave_granted_by_head_precodes_sessions_refused_does_not(office_staff, headteacher, school, pupil, own_class):
+def test_leave_granted_by_head_precodes_sessions_refused_does_not(
+    office_staff, headteacher, school, pupil, own_class
+):
     leave = services.leave_request_create(
-        actor=office_staff, school=school, pupil=pupil, requested_by="Mrs Example", start_date=date(2026, 12, 1),
-        end_date=date(2026, 12, 2), end_session="AM", reason="Grandparent's funeral abroad",
+        actor=office_staff,
+        school=school,
+        pupil=pupil,
+        requested_by="Mrs Example",
+        start_date=date(2026, 12, 1),
+        end_date=date(2026, 12, 2),
+        end_session="AM",
+        reason="Grandparent's funeral abroad",
     )
     leave, result = services.leave_request_decide(actor=headteacher, leave_request=leave, status="granted")
     assert result.recorded == 3
@@ -134,33 +183,59 @@ def test_leave_granted_by_head_precodes_sessions_refused_does_not(office_staff, 
         services.leave_request_decide(actor=headteacher, leave_request=leave, status="refused")
 
     sibling = f.PupilFactory(school=school, registration_class=own_class)
-    other = services.leave_request_create(actor=office_staff, school=school, pupil=sibling, requested_by="Dad",
-                                          start_date=date(2026, 12, 7), end_date=date(2026, 12, 11), reason="Holiday")
-    services.leave_request_decide(actor=headteacher, leave_request=other, status="refused", note="Not exceptional")
+    other = services.leave_request_create(
+        actor=office_staff,
+        school=school,
+        pupil=sibling,
+        requested_by="Dad",
+        start_date=date(2026, 12, 7),
+        end_date=date(2026, 12, 11),
+        reason="Holiday",
+    )
+    services.leave_request_decide(
+        actor=headteacher, leave_request=other, status="refused", note="Not exceptional"
+    )
     assert not RegisterMark.objects.filter(pupil=sibling).exists()
     assert AuditEntry.objects.filter(action="attendance.leave.refused", reason="Not exceptional").exists()
 
 
 def test_only_the_head_decides_leave(login, office_staff, headteacher, school, pupil):
-    leave = LeaveRequest.objects.create(school=school, pupil=pupil, requested_by="Mum", start_date=date(2026, 12, 1),
-                                        end_date=date(2026, 12, 1), reason="Interview", created_by=office_staff)
+    leave = LeaveRequest.objects.create(
+        school=school,
+        pupil=pupil,
+        requested_by="Mum",
+        start_date=date(2026, 12, 1),
+        end_date=date(2026, 12, 1),
+        reason="Interview",
+        created_by=office_staff,
+    )
     assert login(office_staff).post(reverse("attendance:leave_grant", args=[leave.pk])).status_code == 403
     leave.refresh_from_db()
     assert leave.status == "requested"
 
 
 def test_leave_request_form(login, office_staff, pupil):
-    response = login(office_staff).post(reverse("attendance:leave_new", args=[pupil.pk]), {
-        "requested_by": "Mum", "start_date": "2026-12-03", "start_session": "AM", "end_date": "2026-12-01",
-        "end_session": "PM", "code": "C", "reason": "Wedding",
-    })
+    response = login(office_staff).post(
+        reverse("attendance:leave_new", args=[pupil.pk]),
+        {
+            "requested_by": "Mum",
+            "start_date": "2026-12-03",
+            "start_session": "AM",
+            "end_date": "2026-12-01",
+            "end_session": "PM",
+            "code": "C",
+            "reason": "Wedding",
+        },
+    )
     assert response.status_code == 400
     assert "must end on or after" in response.content.decode()
     assert not LeaveRequest.objects.exists()
 
 
 @time_machine.travel("2026-11-23 10:00 +0000", tick=False)
-def test_amending_one_mark_from_the_pupil_page(login, attendance_officer, class_teacher, pupil, other_class_pupil):
+def test_amending_one_mark_from_the_pupil_page(
+    login, attendance_officer, class_teacher, pupil, other_class_pupil
+):
     mark = f.RegisterMarkFactory(pupil=pupil, date=date(2026, 11, 16), code="N")
     client = login(attendance_officer)
     url = reverse("attendance:mark_amend", args=[mark.pk])

@@ -30,8 +30,15 @@ def make_class(school, n, name="Willow"):
 def save(actor, school, cls, pupils, code="/", day=MONDAY, session="AM", versions=None, reason="", **extra):
     entries = [RegisterEntry(p.pk, code) for p in pupils]
     return register_save(
-        actor=actor, school=school, registration_class=cls, date=day, session=session, entries=entries,
-        expected_versions=versions or {}, reason=reason, **extra,
+        actor=actor,
+        school=school,
+        registration_class=cls,
+        date=day,
+        session=session,
+        entries=entries,
+        expected_versions=versions or {},
+        reason=reason,
+        **extra,
     )
 
 
@@ -101,10 +108,21 @@ def test_a_morning_only_closure_refuses_the_morning_register(school, office_staf
 
 def test_one_unknown_code_saves_nothing_for_the_class_and_names_the_row(school, office_staff):
     cls, pupils = make_class(school, 3)
-    entries = [RegisterEntry(pupils[0].pk, "/"), RegisterEntry(pupils[1].pk, "QQ"), RegisterEntry(pupils[2].pk, "H")]
+    entries = [
+        RegisterEntry(pupils[0].pk, "/"),
+        RegisterEntry(pupils[1].pk, "QQ"),
+        RegisterEntry(pupils[2].pk, "H"),
+    ]
     with pytest.raises(RegisterRefused) as exc:
-        register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                      entries=entries, expected_versions={})
+        register_save(
+            actor=office_staff,
+            school=school,
+            registration_class=cls,
+            date=MONDAY,
+            session="AM",
+            entries=entries,
+            expected_versions={},
+        )
     assert "'QQ' is not a DfE attendance code" in exc.value.errors[pupils[1].pk][0]
     assert "withdrawn on 19 August 2024" in exc.value.errors[pupils[2].pk][0]
     assert pupils[0].pk not in exc.value.errors
@@ -118,8 +136,15 @@ def test_pupils_not_on_roll_or_not_in_the_class_are_refused(school, office_staff
     leaver.save()
     entries = [RegisterEntry(p.pk, "/") for p in (*pupils, other_class_pupil)]
     with pytest.raises(RegisterRefused) as exc:
-        register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                      entries=entries, expected_versions={})
+        register_save(
+            actor=office_staff,
+            school=school,
+            registration_class=cls,
+            date=MONDAY,
+            session="AM",
+            entries=entries,
+            expected_versions={},
+        )
     assert "not on roll on 16 November 2026" in exc.value.errors[leaver.pk][0]
     assert "not in this class" in exc.value.errors[other_class_pupil.pk][0]
     assert not RegisterMark.objects.exists()
@@ -128,14 +153,28 @@ def test_pupils_not_on_roll_or_not_in_the_class_are_refused(school, office_staff
 def test_late_needs_minutes_and_after_the_register_closes_becomes_u(school, office_staff):
     cls, pupils = make_class(school, 3)
     with pytest.raises(RegisterRefused) as exc:
-        register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                      entries=[RegisterEntry(pupils[0].pk, "L")], expected_versions={})
+        register_save(
+            actor=office_staff,
+            school=school,
+            registration_class=cls,
+            date=MONDAY,
+            session="AM",
+            entries=[RegisterEntry(pupils[0].pk, "L")],
+            expected_versions={},
+        )
     assert "minutes late" in exc.value.errors[pupils[0].pk][0]
 
     result = register_save(
-        actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-        entries=[RegisterEntry(pupils[0].pk, "L", 10), RegisterEntry(pupils[1].pk, "L", 30),
-                 RegisterEntry(pupils[2].pk, "l", 31)],
+        actor=office_staff,
+        school=school,
+        registration_class=cls,
+        date=MONDAY,
+        session="AM",
+        entries=[
+            RegisterEntry(pupils[0].pk, "L", 10),
+            RegisterEntry(pupils[1].pk, "L", 30),
+            RegisterEntry(pupils[2].pk, "l", 31),
+        ],
         expected_versions={},
     )
     codes = dict(RegisterMark.objects.values_list("pupil_id", "code"))
@@ -147,8 +186,15 @@ def test_late_needs_minutes_and_after_the_register_closes_becomes_u(school, offi
 def test_minutes_late_with_a_present_mark_is_refused(school, office_staff):
     cls, pupils = make_class(school, 1)
     with pytest.raises(RegisterRefused) as exc:
-        register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                      entries=[RegisterEntry(pupils[0].pk, "/", 5)], expected_versions={})
+        register_save(
+            actor=office_staff,
+            school=school,
+            registration_class=cls,
+            date=MONDAY,
+            session="AM",
+            entries=[RegisterEntry(pupils[0].pk, "/", 5)],
+            expected_versions={},
+        )
     assert "Minutes late go only with L or U" in exc.value.errors[pupils[0].pk][0]
 
 
@@ -159,8 +205,15 @@ def test_school_register_times_decide_between_l_and_u(school, office_staff):
     school.save()
     cls, pupils = make_class(school, 1)
     save_one = [RegisterEntry(pupils[0].pk, "L", 20)]
-    register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                  entries=save_one, expected_versions={})
+    register_save(
+        actor=office_staff,
+        school=school,
+        registration_class=cls,
+        date=MONDAY,
+        session="AM",
+        entries=save_one,
+        expected_versions={},
+    )
     assert RegisterMark.objects.get().code == "U"
 
 
@@ -170,13 +223,28 @@ def test_changing_a_saved_mark_needs_a_reason_and_keeps_history(school, office_s
     versions = {p.pk: 1 for p in pupils}
     entries = [RegisterEntry(pupils[0].pk, "I"), RegisterEntry(pupils[1].pk, "N")]
     with pytest.raises(RegisterRefused) as exc:
-        register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                      entries=entries, expected_versions=versions)
+        register_save(
+            actor=office_staff,
+            school=school,
+            registration_class=cls,
+            date=MONDAY,
+            session="AM",
+            entries=entries,
+            expected_versions=versions,
+        )
     assert "Give a reason" in exc.value.general[0]
     assert RegisterMark.objects.get(pupil=pupils[0]).code == "N"
 
-    result = register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                           entries=entries, expected_versions=versions, reason="Mother rang: chickenpox")
+    result = register_save(
+        actor=office_staff,
+        school=school,
+        registration_class=cls,
+        date=MONDAY,
+        session="AM",
+        entries=entries,
+        expected_versions=versions,
+        reason="Mother rang: chickenpox",
+    )
     assert (result.amended, result.unchanged) == (1, 1)
     mark = RegisterMark.objects.get(pupil=pupils[0])
     assert (mark.code, mark.version, mark.updated_by) == ("I", 2, office_staff)
@@ -185,7 +253,11 @@ def test_changing_a_saved_mark_needs_a_reason_and_keeps_history(school, office_s
     assert amendment.amended_by_name == str(office_staff)
     assert amendment.amended_by_role == "Office staff"
     audit = AuditEntry.objects.get(action="attendance.mark.amended")
-    assert audit.before["code"] == "N" and audit.after["code"] == "I" and audit.reason == "Mother rang: chickenpox"
+    assert (
+        audit.before["code"] == "N"
+        and audit.after["code"] == "I"
+        and audit.reason == "Mother rang: chickenpox"
+    )
 
 
 def test_a_saved_mark_cannot_be_blanked(school, office_staff):
@@ -200,12 +272,25 @@ def test_a_saved_mark_cannot_be_blanked(school, office_staff):
 def test_second_person_saving_a_stale_register_sees_what_changed(school, office_staff, class_teacher):
     cls, pupils = make_class(school, 3)
     stale = {p.pk: 0 for p in pupils}  # both opened the empty register
-    register_save(actor=class_teacher, school=school, registration_class=cls, date=MONDAY, session="AM",
-                  entries=[RegisterEntry(pupils[0].pk, "/"), RegisterEntry(pupils[1].pk, "N")],
-                  expected_versions=stale)
+    register_save(
+        actor=class_teacher,
+        school=school,
+        registration_class=cls,
+        date=MONDAY,
+        session="AM",
+        entries=[RegisterEntry(pupils[0].pk, "/"), RegisterEntry(pupils[1].pk, "N")],
+        expected_versions=stale,
+    )
     with pytest.raises(RegisterConflict) as exc:
-        register_save(actor=office_staff, school=school, registration_class=cls, date=MONDAY, session="AM",
-                      entries=[RegisterEntry(p.pk, "/") for p in pupils], expected_versions=stale)
+        register_save(
+            actor=office_staff,
+            school=school,
+            registration_class=cls,
+            date=MONDAY,
+            session="AM",
+            entries=[RegisterEntry(p.pk, "/") for p in pupils],
+            expected_versions=stale,
+        )
     (change,) = exc.value.changes  # pupil 0 agrees with what was saved, so only pupil 1 conflicts
     assert (change.pupil_id, change.code, change.changed_by) == (pupils[1].pk, "N", str(class_teacher))
     assert RegisterMark.objects.get(pupil=pupils[1]).code == "N"

@@ -1,8 +1,8 @@
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from school.models import AuditEntry, Contact, Pupil, PupilContact, RegistrationClass
@@ -20,9 +20,21 @@ HEADER = (
 UPN1, UPN2, UPN3 = f.make_upn(701), f.make_upn(702), f.make_upn(703)
 
 
-def row(upn, first="Ada", last="Stone", *, dob="2018-05-01", sex="F", year="Year 3", cls="Oak", admitted="2022-09-01",
-        left="", pp="yes", c1=("Rhea", "Stone", "Mother", "07700 900111", "rhea@example.com", "yes", "Polish"),
-        c2=("Dan", "Stone", "Father", "07700 900112")):
+def row(
+    upn,
+    first="Ada",
+    last="Stone",
+    *,
+    dob="2018-05-01",
+    sex="F",
+    year="Year 3",
+    cls="Oak",
+    admitted="2022-09-01",
+    left="",
+    pp="yes",
+    c1=("Rhea", "Stone", "Mother", "07700 900111", "rhea@example.com", "yes", "Polish"),
+    c2=("Dan", "Stone", "Father", "07700 900112"),
+):
     flags = f"{pp},no,1,0,,false,no,no"
     return ",".join([upn, first, last, "", dob, sex, year, cls, admitted, left, flags, *c1, *c2])
 
@@ -31,7 +43,9 @@ def csv_text(*rows):
     return "\n".join([HEADER, *rows]) + "\n"
 
 
-GOOD = csv_text(row(UPN1), row(UPN2, "Ben", year="R", cls="Ash"), row(UPN3, "Cal", cls="", c2=("", "", "", "")))
+GOOD = csv_text(
+    row(UPN1), row(UPN2, "Ben", year="R", cls="Ash"), row(UPN3, "Cal", cls="", c2=("", "", "", ""))
+)
 
 
 @pytest.fixture
@@ -55,18 +69,35 @@ def test_import_creates_pupils_contacts_and_shared_siblings(school, classes, off
 
 def test_reimporting_the_same_file_changes_nothing(school, classes, office_staff):
     pupil_import(actor=office_staff, school=school, data=GOOD.encode())
-    counts = (Pupil.objects.count(), Contact.objects.count(), PupilContact.objects.count(), AuditEntry.objects.count())
+    counts = (
+        Pupil.objects.count(),
+        Contact.objects.count(),
+        PupilContact.objects.count(),
+        AuditEntry.objects.count(),
+    )
     result = pupil_import(actor=office_staff, school=school, data=GOOD.encode())
     assert result.applied and result.pupils_unchanged == 3
-    assert (result.pupils_changed, result.contacts_created, result.contacts_changed, result.links_created) == (0, 0, 0, 0)
-    assert counts == (Pupil.objects.count(), Contact.objects.count(), PupilContact.objects.count(),
-                      AuditEntry.objects.count())
+    assert (
+        result.pupils_changed,
+        result.contacts_created,
+        result.contacts_changed,
+        result.links_created,
+    ) == (0, 0, 0, 0)
+    assert counts == (
+        Pupil.objects.count(),
+        Contact.objects.count(),
+        PupilContact.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_changes_are_audited_with_reason_import(school, classes, office_staff):
     pupil_import(actor=office_staff, school=school, data=GOOD.encode())
-    changed = csv_text(row(UPN1, left="2026-12-18", cls="Ash"), row(UPN2, "Ben", year="R", cls="Ash"),
-                       row(UPN3, "Cal", cls="", c2=("", "", "", "")))
+    changed = csv_text(
+        row(UPN1, left="2026-12-18", cls="Ash"),
+        row(UPN2, "Ben", year="R", cls="Ash"),
+        row(UPN3, "Cal", cls="", c2=("", "", "", "")),
+    )
     result = pupil_import(actor=office_staff, school=school, data=changed.encode())
     assert (result.pupils_changed, result.pupils_unchanged) == (1, 2)
     entry = AuditEntry.objects.get(action="school.pupil.changed")
@@ -95,12 +126,22 @@ def test_contact_details_update_the_existing_contact(school, classes, office_sta
         (row(UPN1, admitted="2017-01-01"), "admission_date", "before the date of birth"),
         (row(UPN1, left="2021-01-01"), "leaving_date", "before the admission date"),
         (row(UPN1, pp="perhaps"), "pupil_premium", "not yes or no"),
-        (row(UPN1, c1=("Rhea", "", "Mother", "", "rhea@example.com", "yes", "")), "contact1_last_name", "required"),
-        (row(UPN1, c1=("Rhea", "Stone", "Mother", "", "not-email", "yes", "")), "contact1_email", "not an email"),
+        (
+            row(UPN1, c1=("Rhea", "", "Mother", "", "rhea@example.com", "yes", "")),
+            "contact1_last_name",
+            "required",
+        ),
+        (
+            row(UPN1, c1=("Rhea", "Stone", "Mother", "", "not-email", "yes", "")),
+            "contact1_email",
+            "not an email",
+        ),
         (row(UPN1, c2=("Dan", "Stone", "", "")), "contact2_relationship", "required"),
     ],
 )
-def test_every_bad_row_is_reported_and_nothing_is_imported(school, classes, office_staff, bad_row, column, words):
+def test_every_bad_row_is_reported_and_nothing_is_imported(
+    school, classes, office_staff, bad_row, column, words
+):
     text = csv_text(row(UPN2, "Ben"), bad_row)
     result = pupil_import(actor=office_staff, school=school, data=text.encode())
     assert not result.applied
@@ -123,7 +164,10 @@ def test_all_errors_in_a_file_are_reported_together(school, classes, office_staf
         ("", "empty"),
         ("upn,first_name\n", "Missing required column(s): last_name"),
         (HEADER + "\n", "no pupils"),
-        (HEADER.replace("last_name,preferred", "upn,preferred") + "\n", "Missing required column(s): last_name"),
+        (
+            HEADER.replace("last_name,preferred", "upn,preferred") + "\n",
+            "Missing required column(s): last_name",
+        ),
     ],
 )
 def test_file_level_errors(school, office_staff, text, words):
@@ -153,7 +197,10 @@ def test_windows_1252_and_byte_order_mark(school, classes, office_staff):
     text = csv_text(row(UPN1, first="Zoë"))
     assert pupil_import(actor=office_staff, school=school, data=text.encode("cp1252")).applied
     assert Pupil.objects.get(upn=UPN1).legal_first_name == "Zoë"
-    assert pupil_import(actor=office_staff, school=school, data=b"\xef\xbb\xbf" + text.encode()).pupils_unchanged == 1
+    assert (
+        pupil_import(actor=office_staff, school=school, data=b"\xef\xbb\xbf" + text.encode()).pupils_unchanged
+        == 1
+    )
 
 
 def test_absent_columns_leave_fields_alone(school, classes, office_staff, pupil):
@@ -170,8 +217,10 @@ def test_absent_columns_leave_fields_alone(school, classes, office_staff, pupil)
 
 
 def test_parser_is_pure_and_ignores_unknown_columns():
-    parsed = parse_pupil_csv(GOOD.replace("contact2_phone", "contact2_phone,shoe_size").replace("900112", "900112,7"),
-                             class_names={"oak", "ash"})
+    parsed = parse_pupil_csv(
+        GOOD.replace("contact2_phone", "contact2_phone,shoe_size").replace("900112", "900112,7"),
+        class_names={"oak", "ash"},
+    )
     assert parsed.is_valid and parsed.ignored_columns == ["shoe_size"]
     assert parsed.rows[0].class_name == "oak"
 

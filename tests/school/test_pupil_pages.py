@@ -19,7 +19,9 @@ def test_class_teacher_sees_only_own_class(login, class_teacher, pupil, other_cl
     assert names(response) == {pupil.pk}
 
 
-def test_office_sees_every_pupil_on_roll_but_not_leavers_by_default(login, office_staff, pupil, other_class_pupil):
+def test_office_sees_every_pupil_on_roll_but_not_leavers_by_default(
+    login, office_staff, pupil, other_class_pupil
+):
     leaver = f.PupilFactory(school=pupil.school, leaving_date=date(2025, 7, 20))
     client = login(office_staff)
     assert names(client.get(LIST)) == {pupil.pk, other_class_pupil.pk}
@@ -47,10 +49,21 @@ def test_governor_cannot_open_the_pupil_list(login, governor, pupil):
 )
 def test_filters(login, headteacher, own_class, other_class, params, expected):
     people = {
-        "zeb": f.PupilFactory(school=own_class.school, registration_class=own_class, legal_first_name="Zebedee",
-                              legal_last_name="Quinton", pupil_premium=True, sen_provision="K"),
-        "flagged": f.PupilFactory(school=own_class.school, registration_class=other_class, pupil_premium=True,
-                                  eal=True, legal_first_name="Mo"),
+        "zeb": f.PupilFactory(
+            school=own_class.school,
+            registration_class=own_class,
+            legal_first_name="Zebedee",
+            legal_last_name="Quinton",
+            pupil_premium=True,
+            sen_provision="K",
+        ),
+        "flagged": f.PupilFactory(
+            school=own_class.school,
+            registration_class=other_class,
+            pupil_premium=True,
+            eal=True,
+            legal_first_name="Mo",
+        ),
         "plain": f.PupilFactory(school=own_class.school, registration_class=own_class, legal_first_name="Al"),
     }
     found = names(login(headteacher).get(LIST, params))
@@ -67,7 +80,9 @@ def test_class_filter_offers_only_classes_in_scope(login, class_teacher, own_cla
     assert choices == [own_class]
 
 
-def test_list_query_count_does_not_grow_with_pupils(login, headteacher, own_class, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_pupils(
+    login, headteacher, own_class, django_assert_max_num_queries
+):
     for _ in range(60):
         pupil = f.PupilFactory(school=own_class.school, registration_class=own_class, pupil_premium=True)
     f.PupilContactFactory(pupil=pupil)
@@ -99,14 +114,17 @@ def test_siblings_outside_scope_are_hidden(login, class_teacher, pupil, other_cl
     assert str(other_class_pupil) not in response.content.decode()
 
 
-def test_class_teacher_gets_404_for_other_class_and_other_school(login, class_teacher, other_class_pupil,
-                                                                  other_school_pupil):
+def test_class_teacher_gets_404_for_other_class_and_other_school(
+    login, class_teacher, other_class_pupil, other_school_pupil
+):
     client = login(class_teacher)
     assert client.get(reverse("school:pupil_detail", args=[other_class_pupil.pk])).status_code == 404
     assert client.get(reverse("school:pupil_detail", args=[other_school_pupil.pk])).status_code == 404
 
 
-def test_safeguarding_status_only_for_dsl_and_head(client_for, class_teacher, dsl, headteacher, office_staff, pupil):
+def test_safeguarding_status_only_for_dsl_and_head(
+    client_for, class_teacher, dsl, headteacher, office_staff, pupil
+):
     pupil.safeguarding_status = Pupil.Safeguarding.CP
     pupil.save()
     url = reverse("school:pupil_detail", args=[pupil.pk])
@@ -117,9 +135,15 @@ def test_safeguarding_status_only_for_dsl_and_head(client_for, class_teacher, ds
 
 def test_office_cannot_set_safeguarding_status_through_the_form(login, office_staff, pupil):
     data = {
-        "upn": pupil.upn, "legal_first_name": pupil.legal_first_name, "legal_last_name": pupil.legal_last_name,
-        "date_of_birth": "2018-05-01", "sex": "F", "year_group": "3", "registration_class": pupil.registration_class_id,
-        "admission_date": "2022-09-01", "safeguarding_status": "cp",
+        "upn": pupil.upn,
+        "legal_first_name": pupil.legal_first_name,
+        "legal_last_name": pupil.legal_last_name,
+        "date_of_birth": "2018-05-01",
+        "sex": "F",
+        "year_group": "3",
+        "registration_class": pupil.registration_class_id,
+        "admission_date": "2022-09-01",
+        "safeguarding_status": "cp",
     }
     response = login(office_staff).post(reverse("school:pupil_edit", args=[pupil.pk]), data)
     assert response.status_code == 302
@@ -129,8 +153,14 @@ def test_office_cannot_set_safeguarding_status_through_the_form(login, office_st
 
 def test_edit_form_shows_errors_beside_the_field(login, office_staff, pupil):
     data = {
-        "upn": "B801234567890", "legal_first_name": "A", "legal_last_name": "B", "date_of_birth": "2018-05-01",
-        "sex": "F", "year_group": "3", "admission_date": "2022-09-01", "leaving_date": "2020-01-01",
+        "upn": "B801234567890",
+        "legal_first_name": "A",
+        "legal_last_name": "B",
+        "date_of_birth": "2018-05-01",
+        "sex": "F",
+        "year_group": "3",
+        "admission_date": "2022-09-01",
+        "leaving_date": "2020-01-01",
     }
     response = login(office_staff).post(reverse("school:pupil_edit", args=[pupil.pk]), data)
     assert response.status_code == 200
@@ -142,9 +172,15 @@ def test_edit_form_shows_errors_beside_the_field(login, office_staff, pupil):
 
 def test_edit_and_audit(login, office_staff, pupil):
     data = {
-        "upn": pupil.upn, "legal_first_name": "Changed", "legal_last_name": pupil.legal_last_name,
-        "date_of_birth": "2018-05-01", "sex": "F", "year_group": "3", "registration_class": pupil.registration_class_id,
-        "admission_date": "2022-09-01", "young_carer": "on",
+        "upn": pupil.upn,
+        "legal_first_name": "Changed",
+        "legal_last_name": pupil.legal_last_name,
+        "date_of_birth": "2018-05-01",
+        "sex": "F",
+        "year_group": "3",
+        "registration_class": pupil.registration_class_id,
+        "admission_date": "2022-09-01",
+        "young_carer": "on",
     }
     response = login(office_staff).post(reverse("school:pupil_edit", args=[pupil.pk]), data)
     assert response.status_code == 302
@@ -154,8 +190,16 @@ def test_edit_and_audit(login, office_staff, pupil):
 
 def test_add_and_edit_contact_in_the_browser(login, office_staff, pupil):
     client = login(office_staff)
-    data = {"first_name": "Rhea", "last_name": "Stone", "phone": "07700 900555", "email": "rhea@example.com",
-            "preferred_language": "Polish", "relationship": "Mother", "parental_responsibility": "on", "priority": "1"}
+    data = {
+        "first_name": "Rhea",
+        "last_name": "Stone",
+        "phone": "07700 900555",
+        "email": "rhea@example.com",
+        "preferred_language": "Polish",
+        "relationship": "Mother",
+        "parental_responsibility": "on",
+        "priority": "1",
+    }
     assert client.post(reverse("school:contact_add", args=[pupil.pk]), data).status_code == 302
     link = pupil.contact_links.get()
     assert link.contact.preferred_language == "Polish" and link.parental_responsibility
@@ -163,7 +207,9 @@ def test_add_and_edit_contact_in_the_browser(login, office_staff, pupil):
     assert client.post(reverse("school:contact_edit", args=[pupil.pk, link.pk]), data).status_code == 302
     link.refresh_from_db()
     assert link.priority == 2 and link.contact.phone == "07700 900556"
-    bad = client.post(reverse("school:contact_add", args=[pupil.pk]), data | {"email": "nope", "relationship": ""})
+    bad = client.post(
+        reverse("school:contact_add", args=[pupil.pk]), data | {"email": "nope", "relationship": ""}
+    )
     assert set(bad.context["form"].errors) == {"email", "relationship"}
 
 

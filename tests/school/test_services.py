@@ -38,7 +38,9 @@ def test_pupil_create_rejects_a_bad_upn_and_saves_nothing(school, headteacher):
 
 def test_pupil_update_audits_only_what_changed(pupil, headteacher):
     old_year = pupil.year_group
-    assert services.pupil_update(actor=headteacher, pupil=pupil, year_group=old_year + 1, eal=pupil.eal, reason="Moved")
+    assert services.pupil_update(
+        actor=headteacher, pupil=pupil, year_group=old_year + 1, eal=pupil.eal, reason="Moved"
+    )
     entry = AuditEntry.objects.get(action="school.pupil.changed")
     assert entry.before == {"year_group": old_year} and entry.after == {"year_group": old_year + 1}
     assert entry.reason == "Moved"
@@ -59,19 +61,24 @@ def test_pupil_cannot_join_another_schools_class(pupil, other_school, headteache
 
 def test_contact_add_creates_and_links_together(pupil, office_staff):
     link = services.pupil_contact_add(
-        actor=office_staff, pupil=pupil,
+        actor=office_staff,
+        pupil=pupil,
         contact_fields={"first_name": "Sam", "last_name": "Lee", "phone": "07700 900123"},
         link_fields={"relationship": "Father", "parental_responsibility": True, "priority": 1},
     )
     assert link.contact.school == pupil.school
-    assert set(AuditEntry.objects.values_list("action", flat=True)) == {"school.contact.created", "school.contact.linked"}
+    assert set(AuditEntry.objects.values_list("action", flat=True)) == {
+        "school.contact.created",
+        "school.contact.linked",
+    }
     assert AuditEntry.objects.filter(pupil=pupil).count() == 2
 
 
 def test_contact_add_with_bad_email_saves_nothing(pupil, office_staff):
     with pytest.raises(ValidationError):
         services.pupil_contact_add(
-            actor=office_staff, pupil=pupil,
+            actor=office_staff,
+            pupil=pupil,
             contact_fields={"first_name": "Sam", "last_name": "Lee", "email": "not-an-email"},
             link_fields={"relationship": "Father", "parental_responsibility": True, "priority": 1},
         )
@@ -90,7 +97,11 @@ def test_contact_update_and_unlink_are_audited(pupil, headteacher):
 
 def test_membership_lifecycle_is_audited(school, headteacher, own_class):
     user, membership = services.staff_user_create(
-        actor=headteacher, school=school, username="newteacher", first_name="Nia", last_name="Cole",
+        actor=headteacher,
+        school=school,
+        username="newteacher",
+        first_name="Nia",
+        last_name="Cole",
         role=Role.CLASS_TEACHER,
     )
     assert not user.has_usable_password()
@@ -101,7 +112,11 @@ def test_membership_lifecycle_is_audited(school, headteacher, own_class):
     assert membership.role == Role.TEACHING_ASSISTANT and not membership.is_active
     assert not own_class.staff.filter(pk=user.pk).exists()
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["school.membership.created", "school.membership.changed", "school.membership.deactivated"]
+    assert actions == [
+        "school.membership.created",
+        "school.membership.changed",
+        "school.membership.deactivated",
+    ]
 
 
 def test_headteacher_cannot_remove_own_headteacher_role(school, headteacher):
@@ -119,14 +134,19 @@ def test_duplicate_role_is_refused(school, headteacher, sendco):
 
 def test_class_staff_must_work_at_the_school(school, headteacher, other_school_teacher):
     with pytest.raises(ValidationError):
-        services.class_create(actor=headteacher, school=school, name="Pine", year_group=2, staff=[other_school_teacher])
+        services.class_create(
+            actor=headteacher, school=school, name="Pine", year_group=2, staff=[other_school_teacher]
+        )
 
 
 def test_half_terms_may_not_overlap(school, headteacher):
     year = school.academic_years.get()
     with pytest.raises(ValidationError):
         services.term_period_create(
-            actor=headteacher, academic_year=year, name="Extra", start_date=date(2026, 10, 20),
+            actor=headteacher,
+            academic_year=year,
+            name="Extra",
+            start_date=date(2026, 10, 20),
             end_date=date(2026, 10, 30),
         )
 

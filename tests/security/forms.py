@@ -34,7 +34,9 @@ class Form:
                     data.setdefault(f.name, []).append(f.value or "on")
             elif f.kind == "select":
                 if f.options:
-                    data.setdefault(f.name, []).append(f.value if f.value else next((o for o in f.options if o), ""))
+                    data.setdefault(f.name, []).append(
+                        f.value if f.value else next((o for o in f.options if o), "")
+                    )
             else:
                 data.setdefault(f.name, []).append(f.value)
         return data
@@ -57,7 +59,18 @@ class _PageParser(HTMLParser):
                 self._select.value = a.get("value", "")
             return
         for attr in ("href", "hx-get"):
-            if a.get(attr) and tag in {"a", "div", "section", "span", "li", "button", "tr", "td", "form", "p"}:
+            if a.get(attr) and tag in {
+                "a",
+                "div",
+                "section",
+                "span",
+                "li",
+                "button",
+                "tr",
+                "td",
+                "form",
+                "p",
+            }:
                 self.links.append(a[attr])
         if tag == "form":
             self._form = Form(action=a.get("action", ""), method=a.get("method", "get").lower())

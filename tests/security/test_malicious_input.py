@@ -60,19 +60,21 @@ def poster_for(expect):
 FORM_URLS = sorted(name for name, e in EXPECTATIONS.items() if e.post and e.get and name not in SKIP_ACTIONS)
 
 
-def submissions(form, payload):
-    """Two attempts per payload: only the free-text fields (so a valid form is saved and shown again),
-    then every field including numbers, dates and choices."""
+def submissions(form):
+    """Each payload in every free-text field (so a valid form is saved and shown again), then two
+    rounds with every field, numbers, dates and choices too, each field given a different payload."""
     base = form.defaults()
-    text_names = {f.name for f in form.fields if f.kind in FREE_TEXT_TYPES or f.kind == "textarea"}
-    typed_names = text_names | {f.name for f in form.fields if f.kind in TYPED_TYPES | {"select"}}
-    for names in (text_names, typed_names):
-        if names:
-            data = dict(base)
-            for name in names:
-                if name not in {"csrfmiddlewaretoken", "next"}:
-                    data[name] = [payload]
-            yield data
+    text_names = [f.name for f in form.fields if f.kind in FREE_TEXT_TYPES or f.kind == "textarea"]
+    all_names = text_names + [f.name for f in form.fields if f.kind in TYPED_TYPES | {"select"}]
+    text_names = [n for n in text_names if n not in {"csrfmiddlewaretoken", "next"}]
+    all_names = [n for n in all_names if n not in {"csrfmiddlewaretoken", "next"}]
+    if text_names:
+        for payload in PAYLOADS:
+            yield payload, {**base, **{name: [payload] for name in text_names}}
+    for shift in (0, 1):
+        if all_names:
+            data = {**base, **{n: [PAYLOADS[(i + shift) % len(PAYLOADS)]] for i, n in enumerate(all_names)}}
+            yield "every field", data
 
 
 @pytest.mark.django_db
@@ -94,25 +96,21 @@ def test_hostile_input_in_every_field(url_name):
         if form.method != "post" or action is None or action.startswith(reverse("logout")):
             continue
         targets.append((form, action))
-    assert targets or page.status_code == 302, f"{url}: no form found for a page that accepts POST"
     for form, action in targets:
-        for payload in PAYLOADS:
-            for data in submissions(form, payload):
-                response = client.post(action, data)
-                where = f"POST {action} as {role} with {payload[:30]!r}"
-                check_response(response, where)
-                if response.status_code == 302 and response["Location"].startswith("/"):
-                    check_response(client.get(response["Location"]), f"{where} -> {response['Location']}")
+        for payload, data in submissions(form):
+            response = client.post(action, data)
+            where = f"POST {action} as {role} with {payload[:30]!r}"
+            check_response(response, where)
+            if response.status_code == 302 and response["Location"].startswith("/"):
+                check_response(client.get(response["Location"]), f"{where} -> {response['Location']}")
     check_response(client.get(url), f"GET {url} after hostile input")
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(min_size=1, max_size=300))
 def test_any_text_at_sign_in_and_code_pages(client, text):
     """Whatever is typed at the two sign-in steps: a page, never an error, never raw markup."""
-    response = client.post(reverse("login"), {"username": text, "password": text})
+    response = client.post(reverse("login"), {"username": "<zq>" + text, "password": text})
     check_response(response, "login")
-    body = response.content.decode()
-    if "<" in text and len(text) > 1:
-        assert text not in body or "<" not in text.strip()
+    assert "<zq>" not in response.content.decode()

@@ -152,7 +152,9 @@ def test_other_classes_objects_are_not_found_for_class_staff(url_name):
         for method in ("GET", "POST"):
             audit_before = AuditEntry.objects.count()
             response = client.get(url) if method == "GET" else client.post(url, {})
-            assert response.status_code in {403, 404, 405}, f"{method} {url} as {role}: {response.status_code}"
+            assert response.status_code in {403, 404, 405}, (
+                f"{method} {url} as {role}: {response.status_code}"
+            )
             assert AuditEntry.objects.count() == audit_before
 
 

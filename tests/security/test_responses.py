@@ -27,8 +27,12 @@ def test_headers_on_a_signed_in_page(login, headteacher):
     response = login(headteacher).get("/")
     csp = response["Content-Security-Policy"]
     for directive in (
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        "frame-ancestors 'none'", "form-action 'self'",
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
     ):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -105,7 +109,10 @@ def test_log_scrubber(text, hidden):
 
 
 def test_log_scrubber_keeps_ordinary_text():
-    assert scrub("Register for Oak AM saved by office (12 marks)") == "Register for Oak AM saved by office (12 marks)"
+    assert (
+        scrub("Register for Oak AM saved by office (12 marks)")
+        == "Register for Oak AM saved by office (12 marks)"
+    )
 
 
 def _production_env(**extra):
@@ -122,7 +129,11 @@ def _production_env(**extra):
 def test_check_deploy_reports_nothing_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -141,7 +152,11 @@ def test_production_sends_hsts_and_redirects_to_https():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env=_production_env(DJANGO_SETTINGS_MODULE="config.settings"),
     )
     lines = result.stdout.splitlines()

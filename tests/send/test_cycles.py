@@ -24,16 +24,28 @@ def pdf_text(response) -> str:
 def _reviewed_cycle(pupil, user, outcomes):
     cycle = services.cycle_start(actor=user, pupil=pupil, start_date=date(2026, 9, 7), plan_type="PLP")
     targets = [
-        services.target_save(actor=user, cycle=cycle, area_of_need="cognition", target=f"Target {i}",
-                             success_criteria="4 of 5", strategies=f"Strategy {i}", provision="Group",
-                             responsible="TA", review_date=date(2026, 12, 4))
+        services.target_save(
+            actor=user,
+            cycle=cycle,
+            area_of_need="cognition",
+            target=f"Target {i}",
+            success_criteria="4 of 5",
+            strategies=f"Strategy {i}",
+            provision="Group",
+            responsible="TA",
+            review_date=date(2026, 12, 4),
+        )
         for i in range(len(outcomes))
     ]
     for stage in ("plan", "do", "review"):
         services.cycle_stage_move(actor=user, cycle=cycle, to_stage=stage)
     services.cycle_review_record(
-        actor=user, cycle=cycle, outcomes={t.pk: (o, f"evidence {t.target}") for t, o in zip(targets, outcomes, strict=True)},
-        reviewed_on=date(2026, 12, 4), pupil_views="I like reading with Mr B", parent_views="Happier at home",
+        actor=user,
+        cycle=cycle,
+        outcomes={t.pk: (o, f"evidence {t.target}") for t, o in zip(targets, outcomes, strict=True)},
+        reviewed_on=date(2026, 12, 4),
+        pupil_views="I like reading with Mr B",
+        parent_views="Happier at home",
         next_steps="Keep going",
     )
     services.cycle_stage_move(actor=user, cycle=cycle, to_stage="closed")
@@ -42,8 +54,9 @@ def _reviewed_cycle(pupil, user, outcomes):
 
 def test_new_cycle_carries_forward_unmet_targets(pupil, sendco):
     old, targets = _reviewed_cycle(pupil, sendco, ["achieved", "partly", "not_achieved"])
-    new = services.cycle_start(actor=sendco, pupil=pupil, start_date=date(2027, 1, 5), plan_type="PLP",
-                               review_due=date(2027, 3, 26))
+    new = services.cycle_start(
+        actor=sendco, pupil=pupil, start_date=date(2027, 1, 5), plan_type="PLP", review_due=date(2027, 3, 26)
+    )
     assert new.number == 2 and new.previous == old
     carried = list(new.targets.order_by("id"))
     assert [t.carried_from_id for t in carried] == [targets[1].pk, targets[2].pk]
@@ -80,14 +93,28 @@ def test_review_needs_every_outcome(login, sendco, pupil):
     cycle = f.SupportCycleFactory(pupil=pupil, stage="review")
     a, b = f.TargetFactory(cycle=cycle), f.TargetFactory(cycle=cycle)
     client = login(sendco)
-    response = client.post(f"/send/cycles/{cycle.pk}/review/", {
-        "reviewed_on": "2026-12-04", "next_steps": "Continue", f"outcome_{a.pk}": "achieved", f"outcome_{b.pk}": "",
-    })
+    response = client.post(
+        f"/send/cycles/{cycle.pk}/review/",
+        {
+            "reviewed_on": "2026-12-04",
+            "next_steps": "Continue",
+            f"outcome_{a.pk}": "achieved",
+            f"outcome_{b.pk}": "",
+        },
+    )
     assert response.status_code == 200 and Target.objects.get(pk=a.pk).outcome == ""
-    response = client.post(f"/send/cycles/{cycle.pk}/review/", {
-        "reviewed_on": "2026-12-04", "next_steps": "Continue", "pupil_views": "Fun", "parent_views": "Good",
-        f"outcome_{a.pk}": "achieved", f"outcome_{b.pk}": "partly", f"evidence_{b.pk}": "3 of 5 times",
-    })
+    response = client.post(
+        f"/send/cycles/{cycle.pk}/review/",
+        {
+            "reviewed_on": "2026-12-04",
+            "next_steps": "Continue",
+            "pupil_views": "Fun",
+            "parent_views": "Good",
+            f"outcome_{a.pk}": "achieved",
+            f"outcome_{b.pk}": "partly",
+            f"evidence_{b.pk}": "3 of 5 times",
+        },
+    )
     assert response.status_code == 302
     assert Target.objects.get(pk=b.pk).outcome_evidence == "3 of 5 times"
     assert AuditEntry.objects.filter(action="send.target.reviewed").count() == 2
@@ -95,17 +122,24 @@ def test_review_needs_every_outcome(login, sendco, pupil):
 
 
 @time_machine.travel("2026-11-23 09:00", tick=False)
-def test_reviews_due_and_overdue_for_teacher_and_sendco(school, own_class, other_class, class_teacher, sendco):
+def test_reviews_due_and_overdue_for_teacher_and_sendco(
+    school, own_class, other_class, class_teacher, sendco
+):
     mine = f.PupilFactory(school=school, registration_class=own_class)
     theirs = f.PupilFactory(school=school, registration_class=other_class)
     overdue = f.SupportCycleFactory(pupil=mine, review_due=date(2026, 11, 22))
     due_today = f.SupportCycleFactory(pupil=theirs, review_due=date(2026, 11, 23))
-    due_edge = f.SupportCycleFactory(pupil=f.PupilFactory(school=school, registration_class=own_class),
-                                     review_due=date(2026, 12, 7))  # today + 14 days: still "due soon"
-    f.SupportCycleFactory(pupil=f.PupilFactory(school=school, registration_class=own_class),
-                          review_due=date(2026, 12, 8))  # 15 days: not yet
-    f.SupportCycleFactory(pupil=f.PupilFactory(school=school, registration_class=own_class),
-                          review_due=date(2026, 11, 1), stage="closed")  # closed: never overdue
+    due_edge = f.SupportCycleFactory(
+        pupil=f.PupilFactory(school=school, registration_class=own_class), review_due=date(2026, 12, 7)
+    )  # today + 14 days: still "due soon"
+    f.SupportCycleFactory(
+        pupil=f.PupilFactory(school=school, registration_class=own_class), review_due=date(2026, 12, 8)
+    )  # 15 days: not yet
+    f.SupportCycleFactory(
+        pupil=f.PupilFactory(school=school, registration_class=own_class),
+        review_due=date(2026, 11, 1),
+        stage="closed",
+    )  # closed: never overdue
     today = date(2026, 11, 23)
     sendco_view = reviews_due(user=sendco, school=school, today=today)
     assert sendco_view["overdue"] == [overdue]
@@ -115,16 +149,22 @@ def test_reviews_due_and_overdue_for_teacher_and_sendco(school, own_class, other
 
 
 @time_machine.travel("2026-11-23 09:00", tick=False)
-def test_views_requests_email_and_completion(login, sendco, pupil, school, django_capture_on_commit_callbacks):
+def test_views_requests_email_and_completion(
+    login, sendco, pupil, school, django_capture_on_commit_callbacks
+):
     f.PupilContactFactory(pupil=pupil, priority=2, contact__email="second@example.invalid")
     first = f.PupilContactFactory(pupil=pupil, priority=1, contact__email="first@example.invalid").contact
-    f.PupilContactFactory(pupil=pupil, priority=0, parental_responsibility=False, contact__email="nopr@example.invalid")
+    f.PupilContactFactory(
+        pupil=pupil, priority=0, parental_responsibility=False, contact__email="nopr@example.invalid"
+    )
     cycle = f.SupportCycleFactory(pupil=pupil, review_due=date(2026, 12, 1))
     client = login(sendco)
     with pytest.raises(Exception):  # noqa: B017 - the pupil is never e-mailed
         services.views_request_send(actor=sendco, cycle=cycle, respondent="pupil", method="email")
     with django_capture_on_commit_callbacks(execute=True):
-        with_email = client.post(f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "parent", "method": "email"})
+        with_email = client.post(
+            f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "parent", "method": "email"}
+        )
     assert with_email.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["first@example.invalid"]
     assert pupil.display_name in mail.outbox[0].subject
@@ -134,9 +174,15 @@ def test_views_requests_email_and_completion(login, sendco, pupil, school, djang
     pupil_request = ViewsRequest.objects.get(cycle=cycle, respondent="pupil")
     form = client.get(f"/send/views/{pupil_request.pk}/form.pdf")
     assert "My views" in pdf_text(form) and "What would help me?" in pdf_text(form)
-    assert views_completion(school=school, today=date(2026, 11, 23)) == {"cycles": 1, "parent_in": 0, "pupil_in": 0,
-                                                                          "asked": 2}
-    client.post(f"/send/views/{parent_request.pk}/", {"views": "Much calmer at home", "received_on": "2026-11-24"})
+    assert views_completion(school=school, today=date(2026, 11, 23)) == {
+        "cycles": 1,
+        "parent_in": 0,
+        "pupil_in": 0,
+        "asked": 2,
+    }
+    client.post(
+        f"/send/views/{parent_request.pk}/", {"views": "Much calmer at home", "received_on": "2026-11-24"}
+    )
     assert views_completion(school=school, today=date(2026, 11, 23))["parent_in"] == 1
     page = client.get(f"/send/cycles/{cycle.pk}/").content.decode()
     assert "In</span>" in page and "Asked</span>" in page
@@ -146,7 +192,9 @@ def test_views_requests_email_and_completion(login, sendco, pupil, school, djang
 
 def test_parent_without_email_gets_a_clear_message(login, sendco, pupil):
     cycle = f.SupportCycleFactory(pupil=pupil)
-    response = login(sendco).post(f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "parent", "method": "email"})
+    response = login(sendco).post(
+        f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "parent", "method": "email"}
+    )
     assert response.status_code == 200 and "Use the printed form" in response.content.decode()
     assert not ViewsRequest.objects.exists() and not mail.outbox
 

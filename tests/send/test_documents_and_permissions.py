@@ -25,13 +25,26 @@ def docx_bytes() -> bytes:
 
 
 def upload(client, pupil, name, data, **extra):
-    return client.post(f"/send/pupils/{pupil.pk}/documents/new/", {
-        "title": "EP report", "kind": "report", "file": SimpleUploadedFile(name, data), **extra,
-    })
+    return client.post(
+        f"/send/pupils/{pupil.pk}/documents/new/",
+        {
+            "title": "EP report",
+            "kind": "report",
+            "file": SimpleUploadedFile(name, data),
+            **extra,
+        },
+    )
 
 
-@pytest.mark.parametrize(("name", "data"), [("report.pdf", PDF), ("scan.png", PNG), ("notes.docx", docx_bytes()),
-                                            ("photo.JPG", b"\xff\xd8\xff\xe0" + b"0" * 20)])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("report.pdf", PDF),
+        ("scan.png", PNG),
+        ("notes.docx", docx_bytes()),
+        ("photo.JPG", b"\xff\xd8\xff\xe0" + b"0" * 20),
+    ],
+)
 def test_good_uploads_are_stored_privately(login, sendco, pupil, settings, name, data):
     response = upload(login(sendco), pupil, name, data)
     assert response.status_code == 302
@@ -77,9 +90,13 @@ def test_too_large_is_refused(login, sendco, pupil):
 
 
 def _doc(pupil, user, **kwargs):
-    return services.document_upload(actor=user, pupil=pupil, uploaded_file=SimpleUploadedFile("r.pdf", PDF),
-                                    title=kwargs.pop("title", "Report"), **{"kind": "report", "confidential": False,
-                                                                            **kwargs})
+    return services.document_upload(
+        actor=user,
+        pupil=pupil,
+        uploaded_file=SimpleUploadedFile("r.pdf", PDF),
+        title=kwargs.pop("title", "Report"),
+        **{"kind": "report", "confidential": False, **kwargs},
+    )
 
 
 def test_download_headers_and_audit_of_sensitive_documents(login, sendco, pupil):
@@ -102,8 +119,13 @@ def test_teaching_assistant_sees_strategies_and_passport_but_not_confidential_do
     services.send_status_change(actor=sendco, pupil=pupil, to_status="ehc_plan", reason="Joined with a plan")
     cycle = f.SupportCycleFactory(pupil=pupil)
     f.TargetFactory(cycle=cycle, strategies="Sit near the front; visual prompts")
-    services.passport_save(actor=sendco, pupil=pupil, liked_and_admired="Kind", important_to_me="My dog",
-                           how_to_support_me="Give me a minute to think")
+    services.passport_save(
+        actor=sendco,
+        pupil=pupil,
+        liked_and_admired="Kind",
+        important_to_me="My dog",
+        how_to_support_me="Give me a minute to think",
+    )
     secret = _doc(pupil, sendco, kind="medical", confidential=True, title="Medical letter")
     open_doc = _doc(pupil, sendco, title="Speech report")
     client = login(teaching_assistant)
@@ -125,29 +147,44 @@ def test_governor_sees_none_of_it(login, sendco, governor, pupil):
     cycle = f.SupportCycleFactory(pupil=pupil)
     document = _doc(pupil, sendco)
     client = login(governor)
-    for url in ["/send/", "/send/my-class/", f"/send/pupils/{pupil.pk}/", f"/send/cycles/{cycle.pk}/plan.pdf",
-                f"/send/documents/{document.pk}/download/", f"/send/pupils/{pupil.pk}/passport/", "/send/register.csv"]:
+    for url in [
+        "/send/",
+        "/send/my-class/",
+        f"/send/pupils/{pupil.pk}/",
+        f"/send/cycles/{cycle.pk}/plan.pdf",
+        f"/send/documents/{document.pk}/download/",
+        f"/send/pupils/{pupil.pk}/passport/",
+        "/send/register.csv",
+    ]:
         assert client.get(url).status_code == 403, url
 
 
-def test_other_class_and_other_school_are_not_found(login, sendco, class_teacher, other_class_pupil,
-                                                    other_school_pupil, other_school_teacher):
+def test_other_class_and_other_school_are_not_found(
+    login, sendco, class_teacher, other_class_pupil, other_school_pupil, other_school_teacher
+):
     cycle = f.SupportCycleFactory(pupil=other_class_pupil)
     document = _doc(other_class_pupil, sendco)
     client = login(class_teacher)
-    for url in [f"/send/pupils/{other_class_pupil.pk}/", f"/send/cycles/{cycle.pk}/",
-                f"/send/cycles/{cycle.pk}/plan.pdf", f"/send/documents/{document.pk}/download/"]:
+    for url in [
+        f"/send/pupils/{other_class_pupil.pk}/",
+        f"/send/cycles/{cycle.pk}/",
+        f"/send/cycles/{cycle.pk}/plan.pdf",
+        f"/send/documents/{document.pk}/download/",
+    ]:
         assert client.get(url).status_code == 404, url
     foreign = login(sendco)
     assert foreign.get(f"/send/pupils/{other_school_pupil.pk}/").status_code == 404
 
 
 def test_register_export_in_census_shape_and_formula_safe(login, sendco, school):
-    k = f.SendRecordFactory(pupil=f.PupilFactory(school=school), status="sen_support", primary_need="SPLD",
-                            secondary_need="SEMH")
+    k = f.SendRecordFactory(
+        pupil=f.PupilFactory(school=school), status="sen_support", primary_need="SPLD", secondary_need="SEMH"
+    )
     e = f.SendRecordFactory(pupil=f.PupilFactory(school=school), status="ehc_plan", primary_need="ASD")
     f.SendRecordFactory(pupil=f.PupilFactory(school=school), status="monitoring")
-    f.SendRecordFactory(pupil=f.PupilFactory(school=school, leaving_date=date(2026, 10, 1)), status="sen_support")
+    f.SendRecordFactory(
+        pupil=f.PupilFactory(school=school, leaving_date=date(2026, 10, 1)), status="sen_support"
+    )
     response = login(sendco).get("/send/register.csv")
     lines = response.content.decode().splitlines()
     assert lines[0] == "UPN,SEN provision,Primary need,Secondary need"

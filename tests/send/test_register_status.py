@@ -49,24 +49,37 @@ def test_illegal_moves_are_refused_with_a_reason(from_status, to_status, message
 
 def test_census_codes_and_parents_agreement():
     assert [rs.census_code(s) for s in (rs.NONE, rs.MONITORING, rs.SEN_SUPPORT, rs.EHC_PLAN, rs.REMOVED)] == [
-        "N", "N", "K", "E", "N"
+        "N",
+        "N",
+        "K",
+        "E",
+        "N",
     ]
     assert rs.needs_parents_agreement(rs.MONITORING, rs.SEN_SUPPORT)
-    assert not rs.needs_parents_agreement(rs.EHC_PLAN, rs.SEN_SUPPORT)  # a plan ceasing: already on the register
+    assert not rs.needs_parents_agreement(
+        rs.EHC_PLAN, rs.SEN_SUPPORT
+    )  # a plan ceasing: already on the register
 
 
 def test_status_change_writes_history_audit_and_census_code(pupil, sendco):
     services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.MONITORING, reason="Concern raised")
     services.send_status_change(
-        actor=sendco, pupil=pupil, to_status=rs.SEN_SUPPORT, reason="Little progress after a term",
-        parents_agreed_by="Mrs Example", parents_agreed_on=date(2026, 11, 20),
+        actor=sendco,
+        pupil=pupil,
+        to_status=rs.SEN_SUPPORT,
+        reason="Little progress after a term",
+        parents_agreed_by="Mrs Example",
+        parents_agreed_on=date(2026, 11, 20),
     )
     pupil.refresh_from_db()
     assert pupil.sen_provision == "K"
     record = SendRecord.objects.get(pupil=pupil)
     assert record.status == rs.SEN_SUPPORT
     history = list(SendStatusChange.objects.filter(pupil=pupil).order_by("id"))
-    assert [(h.from_status, h.to_status) for h in history] == [("none", "monitoring"), ("monitoring", "sen_support")]
+    assert [(h.from_status, h.to_status) for h in history] == [
+        ("none", "monitoring"),
+        ("monitoring", "sen_support"),
+    ]
     assert history[1].changed_by == sendco and history[1].reason == "Little progress after a term"
     assert history[1].parents_agreed_by == "Mrs Example"
     actions = list(AuditEntry.objects.filter(pupil=pupil).order_by("id").values_list("action", flat=True))
@@ -87,7 +100,9 @@ def test_ehc_plan_then_ceasing_keeps_census_in_step(pupil, sendco):
     assert Pupil.objects.get(pk=pupil.pk).sen_provision == "K"
     services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.REMOVED, reason="Needs met")
     assert Pupil.objects.get(pk=pupil.pk).sen_provision == "N"
-    services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.MONITORING, reason="Watch after removal")
+    services.send_status_change(
+        actor=sendco, pupil=pupil, to_status=rs.MONITORING, reason="Watch after removal"
+    )
     assert SendStatusChange.objects.filter(pupil=pupil).count() == 4
 
 
@@ -104,14 +119,18 @@ def test_illegal_move_changes_nothing(pupil, sendco):
 
 def test_joining_the_register_needs_the_parents_agreement(pupil, sendco):
     with pytest.raises(ValidationError) as exc:
-        services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.SEN_SUPPORT, reason="Needs support")
+        services.send_status_change(
+            actor=sendco, pupil=pupil, to_status=rs.SEN_SUPPORT, reason="Needs support"
+        )
     assert "parents_agreed_by" in exc.value.message_dict and "parents_agreed_on" in exc.value.message_dict
     assert not SendRecord.objects.filter(pupil=pupil).exists()
 
 
 def test_status_change_view(login, sendco, pupil):
     client = login(sendco)
-    response = client.post(f"/send/pupils/{pupil.pk}/status/", {"to_status": "ehc_plan", "reason": "Joined with a plan"})
+    response = client.post(
+        f"/send/pupils/{pupil.pk}/status/", {"to_status": "ehc_plan", "reason": "Joined with a plan"}
+    )
     assert response.status_code == 302
     assert Pupil.objects.get(pk=pupil.pk).sen_provision == "E"
     # Only the table's next steps are offered, and an illegal one is refused beside the field.

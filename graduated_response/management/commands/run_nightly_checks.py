@@ -19,7 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            on = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate() - timedelta(days=1)
+            on = (
+                date.fromisoformat(options["date"])
+                if options["date"]
+                else timezone.localdate() - timedelta(days=1)
+            )
         except ValueError as exc:
             raise CommandError("--date must look like 2026-11-20") from exc
         schools = School.objects.order_by("pk")
@@ -34,7 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{school.name}: {run.get_status_display()}; {run.pupils_evaluated} pupils judged, "
                 f"{run.cases_opened} opened, {run.escalated} escalated, {run.stepped_down} stepped down, "
-                f"{run.cases_closed} closed, {run.alerts} alerts" + (f"; error: {run.errors}" if run.errors else "")
+                f"{run.cases_closed} closed, {run.alerts} alerts"
+                + (f"; error: {run.errors}" if run.errors else "")
             )
         if failed:
             raise CommandError(f"{failed} school(s) failed; see the errors above.")

@@ -11,8 +11,10 @@ class Command(BaseCommand):
         if not logins:
             self.stdout.write("There is no demo school. Run `manage.py seed_demo` first.")
             return
-        self.stdout.write(f"Demo logins for {demo.DEMO_SCHOOL} (fictional data). Password for everyone: "
-                          f"{demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Demo logins for {demo.DEMO_SCHOOL} (fictional data). Password for everyone: "
+            f"{demo.DEMO_PASSWORD}"
+        )
         width = max(len(username) for username, _, _ in logins)
         for username, name, role in logins:
             self.stdout.write(f"  {username:<{width}}  {role:<30} {name}")

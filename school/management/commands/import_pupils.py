@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--school", help="School name or id (needed when there is more than one school).")
         parser.add_argument("--create-classes", action="store_true", help="Create classes the file names.")
-        parser.add_argument("--dry-run", action="store_true", help="Check the file and report; import nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report; import nothing."
+        )
 
     def school(self, value) -> School:
         schools = School.objects.all()
@@ -33,7 +35,9 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
-        result = pupil_import(actor=None, school=target, data=data, create_classes=create_classes, dry_run=dry_run)
+        result = pupil_import(
+            actor=None, school=target, data=data, create_classes=create_classes, dry_run=dry_run
+        )
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -45,7 +45,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if the database already holds any school."
         )
-        parser.add_argument("--today", type=date.fromisoformat, help="Build as if today were this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--today", type=date.fromisoformat, help="Build as if today were this date (YYYY-MM-DD)."
+        )
 
     def handle(self, *args, seed, if_empty, today, **options):
         today = today or timezone.localdate()

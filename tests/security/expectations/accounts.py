@@ -5,7 +5,9 @@ from tests.security.matrix import EVERY_STAFF_ROLE, NOBODY, Expect, roles_with
 
 def setup(world):
     head = world.users["headteacher"]
-    world.legal_hold = LegalHold.objects.create(school=world.school, pupil=world.pupil, reason="Claim", placed_by=head)
+    world.legal_hold = LegalHold.objects.create(
+        school=world.school, pupil=world.pupil, reason="Claim", placed_by=head
+    )
     world.foreign_legal_hold = LegalHold.objects.create(
         school=world.other_school, pupil=world.other_school_pupil, reason="Claim", placed_by=head
     )

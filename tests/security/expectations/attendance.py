@@ -16,7 +16,9 @@ DAY = date(2026, 11, 16)  # a Monday in the world's Autumn 2 half-term, before "
 
 def setup(world):
     def mark(pupil, code="/", day=DAY):
-        return RegisterMark.objects.create(school=pupil.school, pupil=pupil, date=day, session="AM", code=code)
+        return RegisterMark.objects.create(
+            school=pupil.school, pupil=pupil, date=day, session="AM", code=code
+        )
 
     world.mark = mark(world.pupil)
     world.other_class_mark = mark(world.other_class_pupil)
@@ -27,8 +29,13 @@ def setup(world):
 
     def leave(pupil):
         return LeaveRequest.objects.create(
-            school=pupil.school, pupil=pupil, requested_by="Parent", start_date=date(2026, 12, 1),
-            end_date=date(2026, 12, 2), reason="Family funeral", created_by=world.users["office_staff"],
+            school=pupil.school,
+            pupil=pupil,
+            requested_by="Parent",
+            start_date=date(2026, 12, 1),
+            end_date=date(2026, 12, 2),
+            reason="Family funeral",
+            created_by=world.users["office_staff"],
         )
 
     world.leave = leave(world.pupil)
@@ -91,11 +98,15 @@ EXPECTATIONS = {
         foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
     ),
     "attendance:leave_grant": Expect(
-        get=NOBODY, post=DECIDE, kwargs=lambda w: {"leave_id": w.leave.pk},
+        get=NOBODY,
+        post=DECIDE,
+        kwargs=lambda w: {"leave_id": w.leave.pk},
         foreign=lambda w: {"leave_id": w.foreign_leave.pk},
     ),
     "attendance:leave_refuse": Expect(
-        get=NOBODY, post=DECIDE, kwargs=lambda w: {"leave_id": w.leave.pk},
+        get=NOBODY,
+        post=DECIDE,
+        kwargs=lambda w: {"leave_id": w.leave.pk},
         foreign=lambda w: {"leave_id": w.foreign_leave.pk},
     ),
     "attendance:import_marks": Expect(get=OFFICE, post=OFFICE),

@@ -10,9 +10,15 @@ from tests.security.matrix import NOBODY, Expect, roles_with
 def _case(pupil, tier=3):
     from graduated_response.models import Case, CaseAction
 
-    case = Case.objects.create(school=pupil.school, pupil=pupil, current_tier=tier, opened_on=date(2026, 11, 2))
+    case = Case.objects.create(
+        school=pupil.school, pupil=pupil, current_tier=tier, opened_on=date(2026, 11, 2)
+    )
     action = CaseAction.objects.create(
-        case=case, tier=tier, text="Talk with the parents", responsible_role=Role.CLASS_TEACHER, due_on=date(2026, 11, 9)
+        case=case,
+        tier=tier,
+        text="Talk with the parents",
+        responsible_role=Role.CLASS_TEACHER,
+        due_on=date(2026, 11, 9),
     )
     return case, action
 

@@ -12,7 +12,9 @@ def setup(world):
     )
     world.foreign_link = world.other_school_pupil.contact_links.get()
     world.closure = ClosureDay.objects.create(school=world.school, date="2026-10-05", kind="inset")
-    world.foreign_closure = ClosureDay.objects.create(school=world.other_school, date="2026-10-05", kind="inset")
+    world.foreign_closure = ClosureDay.objects.create(
+        school=world.other_school, date="2026-10-05", kind="inset"
+    )
     world.year = world.school.academic_years.get()
     world.foreign_year = world.other_school.academic_years.get()
     world.period = world.year.periods.first()
@@ -89,26 +91,40 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.other_school_pupil.pk, "link_pk": w.foreign_link.pk},
         class_scoped=lambda w: {"pk": w.other_class_pupil.pk, "link_pk": w.other_class_link.pk},
     ),
-    "school:pupil_import": Expect(get=roles_with(policy.IMPORT_PUPILS), post=roles_with(policy.IMPORT_PUPILS)),
+    "school:pupil_import": Expect(
+        get=roles_with(policy.IMPORT_PUPILS), post=roles_with(policy.IMPORT_PUPILS)
+    ),
     "school:audit_log": Expect(get=roles_with(policy.VIEW_AUDIT)),
     "school:manage": Expect(get=MANAGE),
     "school:class_list": Expect(get=MANAGE),
     "school:class_create": Expect(get=MANAGE, post=MANAGE),
     "school:class_edit": Expect(
-        get=MANAGE, post=MANAGE, kwargs=lambda w: {"pk": w.own_class.pk}, foreign=lambda w: {"pk": w.foreign_class.pk}
+        get=MANAGE,
+        post=MANAGE,
+        kwargs=lambda w: {"pk": w.own_class.pk},
+        foreign=lambda w: {"pk": w.foreign_class.pk},
     ),
     "school:calendar": Expect(get=MANAGE),
     "school:academic_year_create": Expect(get=MANAGE, post=MANAGE),
     "school:academic_year_edit": Expect(
-        get=MANAGE, post=MANAGE, kwargs=lambda w: {"pk": w.year.pk}, foreign=lambda w: {"pk": w.foreign_year.pk}
+        get=MANAGE,
+        post=MANAGE,
+        kwargs=lambda w: {"pk": w.year.pk},
+        foreign=lambda w: {"pk": w.foreign_year.pk},
     ),
     "school:term_period_create": Expect(get=MANAGE, post=MANAGE),
     "school:term_period_edit": Expect(
-        get=MANAGE, post=MANAGE, kwargs=lambda w: {"pk": w.period.pk}, foreign=lambda w: {"pk": w.foreign_period.pk}
+        get=MANAGE,
+        post=MANAGE,
+        kwargs=lambda w: {"pk": w.period.pk},
+        foreign=lambda w: {"pk": w.foreign_period.pk},
     ),
     "school:closure_create": Expect(get=MANAGE, post=MANAGE),
     "school:closure_delete": Expect(
-        get=MANAGE, post=MANAGE, kwargs=lambda w: {"pk": w.closure.pk}, foreign=lambda w: {"pk": w.foreign_closure.pk}
+        get=MANAGE,
+        post=MANAGE,
+        kwargs=lambda w: {"pk": w.closure.pk},
+        foreign=lambda w: {"pk": w.foreign_closure.pk},
     ),
     "school:register_times": Expect(get=MANAGE, post=MANAGE),
     "school:staff_list": Expect(get=MANAGE),

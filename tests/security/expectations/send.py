@@ -34,33 +34,98 @@ CONFIDENTIAL = roles_with(policy.VIEW_SEND, policy.VIEW_CONFIDENTIAL_DOCUMENTS)
 def _objects_for(world, pupil, prefix):
     sendco = world.users["sendco"]
     now = date(2026, 11, 16)
-    setattr(world, f"{prefix}concern", Concern.objects.create(
-        school=pupil.school, pupil=pupil, raised_by=sendco, raised_at="2026-11-16T09:00:00Z",
-        area_of_need="communication", what_we_see="x", evidence="x", adjustments_in_place="x"))
-    cycle = SupportCycle.objects.create(school=pupil.school, pupil=pupil, number=1, start_date=date(2026, 9, 7),
-                                        review_due=date(2026, 12, 4), stage="do", created_by=sendco)
+    setattr(
+        world,
+        f"{prefix}concern",
+        Concern.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            raised_by=sendco,
+            raised_at="2026-11-16T09:00:00Z",
+            area_of_need="communication",
+            what_we_see="x",
+            evidence="x",
+            adjustments_in_place="x",
+        ),
+    )
+    cycle = SupportCycle.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        number=1,
+        start_date=date(2026, 9, 7),
+        review_due=date(2026, 12, 4),
+        stage="do",
+        created_by=sendco,
+    )
     setattr(world, f"{prefix}cycle", cycle)
-    setattr(world, f"{prefix}target", Target.objects.create(
-        cycle=cycle, area_of_need="communication", target="t", success_criteria="s", strategies="s",
-        responsible="TA", review_date=date(2026, 12, 4)))
-    setattr(world, f"{prefix}views", ViewsRequest.objects.create(cycle=cycle, respondent="parent", method="printed",
-                                                                 requested_by=sendco))
-    intervention = Intervention.objects.create(school=pupil.school, name=f"{prefix}group", area_of_need="cognition",
-                                               staff="TA", sessions_per_week=2, minutes_per_session=30, cost="18")
+    setattr(
+        world,
+        f"{prefix}target",
+        Target.objects.create(
+            cycle=cycle,
+            area_of_need="communication",
+            target="t",
+            success_criteria="s",
+            strategies="s",
+            responsible="TA",
+            review_date=date(2026, 12, 4),
+        ),
+    )
+    setattr(
+        world,
+        f"{prefix}views",
+        ViewsRequest.objects.create(cycle=cycle, respondent="parent", method="printed", requested_by=sendco),
+    )
+    intervention = Intervention.objects.create(
+        school=pupil.school,
+        name=f"{prefix}group",
+        area_of_need="cognition",
+        staff="TA",
+        sessions_per_week=2,
+        minutes_per_session=30,
+        cost="18",
+    )
     setattr(world, f"{prefix}intervention", intervention)
-    setattr(world, f"{prefix}enrolment", ProvisionEnrolment.objects.create(
-        school=pupil.school, pupil=pupil, intervention=intervention, start_date=date(2026, 9, 7)))
-    setattr(world, f"{prefix}funding", FundingApplication.objects.create(
-        school=pupil.school, pupil=pupil, kind="inclusion_panel", submitted_on=now, amount_asked=1000,
-        created_by=sendco))
-    setattr(world, f"{prefix}agency", AgencyInvolvement.objects.create(
-        school=pupil.school, pupil=pupil, agency="EP", referral_date=now))
-    services.passport_save(actor=sendco, pupil=pupil, liked_and_admired="a", important_to_me="b",
-                           how_to_support_me="c")
+    setattr(
+        world,
+        f"{prefix}enrolment",
+        ProvisionEnrolment.objects.create(
+            school=pupil.school, pupil=pupil, intervention=intervention, start_date=date(2026, 9, 7)
+        ),
+    )
+    setattr(
+        world,
+        f"{prefix}funding",
+        FundingApplication.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            kind="inclusion_panel",
+            submitted_on=now,
+            amount_asked=1000,
+            created_by=sendco,
+        ),
+    )
+    setattr(
+        world,
+        f"{prefix}agency",
+        AgencyInvolvement.objects.create(school=pupil.school, pupil=pupil, agency="EP", referral_date=now),
+    )
+    services.passport_save(
+        actor=sendco, pupil=pupil, liked_and_admired="a", important_to_me="b", how_to_support_me="c"
+    )
     for name, confidential in (("document", False), ("confidential_document", True)):
-        setattr(world, f"{prefix}{name}", services.document_upload(
-            actor=sendco, pupil=pupil, uploaded_file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
-            kind="report", title="Report", confidential=confidential))
+        setattr(
+            world,
+            f"{prefix}{name}",
+            services.document_upload(
+                actor=sendco,
+                pupil=pupil,
+                uploaded_file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
+                kind="report",
+                title="Report",
+                confidential=confidential,
+            ),
+        )
 
 
 def setup(world):
@@ -108,7 +173,9 @@ EXPECTATIONS = {
     "send:provision_map": Expect(get=MANAGE),
     "send:intervention_create": Expect(get=MANAGE, post=MANAGE),
     "send:intervention_edit": Expect(
-        get=MANAGE, post=MANAGE, kwargs=lambda w: {"pk": w.send_intervention.pk},
+        get=MANAGE,
+        post=MANAGE,
+        kwargs=lambda w: {"pk": w.send_intervention.pk},
         foreign=lambda w: {"pk": w.send_foreign_intervention.pk},
     ),
     "send:panel_pupil": pupil_page(VIEW_OBJECT),
@@ -145,6 +212,7 @@ EXPECTATIONS = {
 # A confidential document: same URL name, so checked in tests/send/test_documents_and_permissions.py and
 # here as an extra table the send tests run (tests/send/test_confidential_matrix.py).
 CONFIDENTIAL_DOWNLOAD = Expect(
-    get=CONFIDENTIAL, kwargs=lambda w: {"pk": w.send_confidential_document.pk},
+    get=CONFIDENTIAL,
+    kwargs=lambda w: {"pk": w.send_confidential_document.pk},
     foreign=lambda w: {"pk": w.send_foreign_confidential_document.pk},
 )

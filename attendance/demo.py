@@ -1,0 +1,185 @@
+"""Fictional demo marks for the demo school: a realistic term of registers up to ``today``.
+
+Called by ``manage.py seed_demo`` after the school is built: ``build(*, school, rng, today)``.
+Most pupils attend around 96%; a few are persistently and a couple severely absent; some miss
+Mondays and Fridays, some are often late (L, sometimes U), one took a holiday in term time (G), one
+is on a part-time timetable (C2), illness comes in spells, and a few absences from the last days
+are still N (one of them overdue), so the office screens have work to show. Today's morning
+registers are taken for most classes but not all, so "registers not yet taken" has entries.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from school.calendar import SchoolCalendar
+from school.models import Membership, Pupil, Role
+
+from . import statistics
+from .models import AbsenceCall, LeaveRequest, MarkAmendment, RegisterMark
+
+BATCH = 2000
+
+
+def _profiles(pupils, rng):
+    """Give each pupil an attendance habit; the shares follow national patterns roughly."""
+    shuffled = pupils[:]
+    rng.shuffle(shuffled)
+    n = len(shuffled)
+    plan = {}
+    cut_severe, cut_persistent = max(2, n // 60), max(6, n // 9)
+    for i, pupil in enumerate(shuffled):
+        if i < cut_severe:
+            plan[pupil.pk] = {"absence": 0.55, "pattern": None}
+        elif i < cut_persistent:
+            plan[pupil.pk] = {"absence": rng.uniform(0.10, 0.2), "pattern": "monfri" if i % 2 else None}
+        else:
+            plan[pupil.pk] = {"absence": rng.uniform(0.003, 0.025), "pattern": None}
+        plan[pupil.pk]["late"] = 0.12 if i % 11 == 0 else 0.01
+    return plan, shuffled
+
+
+def _absence_code(rng, profile):
+    roll = rng.random()
+    if profile["absence"] >= 0.5:
+        return rng.choice(["O", "O", "I", "G"]) if roll < 0.8 else "M"
+    return "I" if roll < 0.7 else rng.choice(["M", "O", "R", "C"])
+
+
+def build(*, school, rng, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    calendar = SchoolCalendar.for_school(school)
+    start = statistics.default_range(calendar, today)[0]
+    sessions = calendar.sessions_between(start, today)
+    if not sessions:
+        return
+    pupils = list(
+        Pupil.objects.filter(school=school, admission_date__lte=today)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .select_related("registration_class")
+        .order_by("pk")
+    )
+    if not pupils:
+        return
+    office = Membership.objects.filter(school=school, role=Role.OFFICE_STAFF).select_related("user").first()
+    actor = office.user if office else None
+    head = Membership.objects.filter(school=school, role=Role.HEADTEACHER).select_related("user").first()
+    plan, shuffled = _profiles(pupils, rng)
+    holiday_pupil, part_time_pupil = shuffled[-1], shuffled[-2]
+    school_days = calendar.school_days_between(start, today)
+    holiday_days = set(school_days[len(school_days) // 3 : len(school_days) // 3 + 5])
+    part_time_from = school_days[max(0, len(school_days) - 30)]
+    recent = school_days[-3:]
+    untaken_classes = {c for c in {p.registration_class_id for p in pupils} if c and c % 4 == 0}
+    now = timezone.now()
+
+    marks, spells = [], {}
+    for pupil in pupils:
+        profile = plan[pupil.pk]
+        for day, session in sessions:
+            if not pupil.on_roll_at(day):
+                continue
+            if day == today and (session == "PM" or pupil.registration_class_id in untaken_classes):
+                continue  # the afternoon has not happened; some morning registers are still to take
+            code, minutes = ("/" if session == "AM" else "\\"), None
+            if pupil == holiday_pupil and day in holiday_days:
+                code = "G"
+            elif pupil == part_time_pupil and day >= part_time_from and session == "PM":
+                code = "C2"
+            elif spells.get(pupil.pk, 0) > 0:
+                spells[pupil.pk] -= 1
+                code = "I"
+            else:
+                chance = profile["absence"]
+                if profile["pattern"] == "monfri":
+                    chance = chance * 2.2 if day.weekday() in (0, 4) else chance * 0.4
+                if rng.random() < chance:
+                    code = _absence_code(rng, profile)
+                    if code == "I" and rng.random() < 0.25:
+                        spells[pupil.pk] = rng.randint(1, 4)  # an illness spell over the next sessions
+                elif session == "AM" and rng.random() < profile["late"]:
+                    minutes = rng.randint(3, 45)
+                    code = "L" if minutes <= 30 else "U"
+            if day in recent and code in {"O", "I"} and rng.random() < 0.6:
+                code, minutes = "N", None  # no reason yet: the office's first-day calls and N queue
+            marks.append(
+                RegisterMark(
+                    school=school,
+                    pupil=pupil,
+                    date=day,
+                    session=session,
+                    code=code,
+                    minutes_late=minutes,
+                    recorded_by=actor,
+                    recorded_at=now,
+                    updated_by=actor,
+                    updated_at=now,
+                )
+            )
+    # One N left unresolved for a week, so the N queue shows an overdue flag.
+    overdue_day = school_days[-7] if len(school_days) > 7 else None
+    if overdue_day:
+        for mark in marks:
+            if mark.pupil_id == shuffled[0].pk and mark.date == overdue_day and mark.session == "AM":
+                mark.code = "N"
+    for i in range(0, len(marks), BATCH):
+        RegisterMark.objects.bulk_create(marks[i : i + BATCH])
+    _office_history(
+        school=school,
+        pupils=shuffled,
+        actor=actor,
+        head=head.user if head else None,
+        today=today,
+        calendar=calendar,
+    )
+
+
+def _office_history(*, school, pupils, actor, head, today, calendar):
+    """A few amendments, calls and leave requests, so those screens are not empty."""
+    if actor is None:
+        return
+    amended = list(RegisterMark.objects.filter(school=school, code="I").order_by("date")[:3])
+    for mark in amended:
+        MarkAmendment.objects.create(
+            mark=mark,
+            old_code="N",
+            new_code="I",
+            reason="Parent phoned: unwell",
+            amended_by=actor,
+            amended_by_name=str(actor),
+            amended_by_role="Office staff",
+        )
+        mark.version = 2
+        mark.save(update_fields=["version"])
+    for mark in RegisterMark.objects.filter(school=school, code="I", date__gte=today - timedelta(days=3))[:2]:
+        contact = mark.pupil.contact_links.select_related("contact").first()
+        AbsenceCall.objects.create(
+            school=school,
+            pupil=mark.pupil,
+            caller_contact=contact.contact if contact else None,
+            caller_name="" if contact else "Parent",
+            reason="Temperature and sore throat",
+            code="I",
+            first_date=mark.date,
+            first_session="AM",
+            last_date=mark.date,
+            last_session="PM",
+            recorded_by=actor,
+        )
+    try:
+        leave_start = calendar.add_school_days(today, 10)
+    except ValueError:
+        return
+    LeaveRequest.objects.create(
+        school=school,
+        pupil=pupils[3],
+        requested_by="Parent",
+        start_date=leave_start,
+        end_date=leave_start + timedelta(days=1),
+        reason="Attending a family funeral abroad",
+        code="C",
+        created_by=actor,
+    )

@@ -1,0 +1,90 @@
+"""Two people saving the same register at the same moment, on PostgreSQL (real row locks)."""
+
+import os
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection, connections
+
+from attendance.models import RegisterMark
+from attendance.services import RegisterConflict, RegisterEntry, register_save
+from tests import factories as f
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+DAY = date(2026, 11, 16)
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("This test needs DATABASE_URL to point at PostgreSQL under CI=true")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+def _race(school, cls, pupils, actors_codes, versions, reason=""):
+    barrier = threading.Barrier(len(actors_codes))
+    outcomes = [None] * len(actors_codes)
+
+    def run(i, actor, code):
+        try:
+            barrier.wait()
+            outcomes[i] = register_save(
+                actor=actor,
+                school=school,
+                registration_class=cls,
+                date=DAY,
+                session="AM",
+                entries=[RegisterEntry(p.pk, code) for p in pupils],
+                expected_versions=versions,
+                reason=reason,
+                today=date(2026, 11, 23),
+            )
+        except RegisterConflict as exc:
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a, c)) for i, (a, c) in enumerate(actors_codes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return outcomes
+
+
+def test_simultaneous_first_saves_keep_one_and_tell_the_other(school, office_staff, attendance_officer):
+    cls = f.RegistrationClassFactory(school=school, name="Race", year_group=5)
+    pupils = [f.PupilFactory(school=school, registration_class=cls) for _ in range(30)]
+    for _ in range(5):  # several rounds, so the race really happens both ways
+        RegisterMark.objects.all().delete()
+        outcomes = _race(school, cls, pupils, [(office_staff, "/"), (attendance_officer, "N")], {})
+        conflicts = [o for o in outcomes if isinstance(o, RegisterConflict)]
+        assert len(conflicts) == 1, outcomes
+        winner_code = "/" if isinstance(outcomes[1], RegisterConflict) else "N"
+        assert RegisterMark.objects.count() == 30
+        assert set(RegisterMark.objects.values_list("code", flat=True)) == {winner_code}
+        assert len(conflicts[0].changes) == 30 and conflicts[0].changes[0].code == winner_code
+
+
+def test_simultaneous_amendments_of_the_same_version(school, office_staff, attendance_officer):
+    cls = f.RegistrationClassFactory(school=school, name="Race", year_group=5)
+    pupils = [f.PupilFactory(school=school, registration_class=cls) for _ in range(10)]
+    register_save(
+        actor=office_staff,
+        school=school,
+        registration_class=cls,
+        date=DAY,
+        session="AM",
+        entries=[RegisterEntry(p.pk, "N") for p in pupils],
+        expected_versions={},
+        today=date(2026, 11, 23),
+    )
+    versions = {p.pk: 1 for p in pupils}
+    outcomes = _race(
+        school, cls, pupils, [(office_staff, "I"), (attendance_officer, "M")], versions, reason="Parent rang"
+    )
+    assert sum(isinstance(o, RegisterConflict) for o in outcomes) == 1
+    assert set(RegisterMark.objects.values_list("version", flat=True)) == {2}
+    assert len(set(RegisterMark.objects.values_list("code", flat=True))) == 1

@@ -1,0 +1,77 @@
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from school import demo
+from school.models import Contact, Membership, Pupil, PupilContact, RegistrationClass, Role, School
+
+
+def test_plan_is_deterministic_for_a_seed():
+    assert demo.demo_plan(seed=7, year_start=2026) == demo.demo_plan(seed=7, year_start=2026)
+    assert demo.demo_plan(seed=7, year_start=2026).pupils != demo.demo_plan(seed=8, year_start=2026).pupils
+
+
+def test_plan_shape():
+    plan = demo.demo_plan(seed=1, year_start=2026)
+    on_roll = [p for p in plan.pupils if p["leaving_date"] is None]
+    assert len(on_roll) == 420 and len(plan.classes) == 14
+    assert {p["year_group"] for p in on_roll} == set(range(0, 7))
+    assert {s["role"] for s in plan.staff} == set(Role.values)
+    assert len({p["upn"] for p in plan.pupils}) == len(plan.pupils)
+    # Siblings share contacts: some family has more than one child.
+    families = [p["family"] for p in plan.pupils]
+    assert any(families.count(i) > 1 for i in set(families))
+    year = plan.years[1]
+    assert year["name"] == "2026/27" and len(year["periods"]) == 6 and len(year["inset"]) == 2
+
+
+@time_machine.travel(date(2026, 11, 23))
+@pytest.mark.django_db(transaction=False)
+def test_seed_demo_builds_once_and_is_safe_to_run_again():
+    out = io.StringIO()
+    call_command("seed_demo", "--seed", "3", stdout=out)
+    school = School.objects.get(name=demo.DEMO_SCHOOL)
+    counts = (
+        Pupil.objects.count(),
+        Contact.objects.count(),
+        PupilContact.objects.count(),
+        Membership.objects.count(),
+    )
+    assert Pupil.objects.on_roll(at=date(2026, 11, 23)).count() == 420
+    assert RegistrationClass.objects.filter(school=school).count() == 14
+    assert school.academic_years.count() == 2
+    # What is in the database is the plan for that seed.
+    plan = demo.demo_plan(seed=3, year_start=2026)
+    assert sorted(Pupil.objects.values_list("upn", flat=True)) == sorted(p["upn"] for p in plan.pupils)
+    call_command("seed_demo", "--seed", "3", stdout=out)
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert counts == (
+        Pupil.objects.count(),
+        Contact.objects.count(),
+        PupilContact.objects.count(),
+        Membership.objects.count(),
+    )
+    assert "nothing changed" in out.getvalue()
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_demo_logins_work(login, db):
+    from django.contrib.auth import get_user_model
+
+    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    assert demo.DEMO_PASSWORD in text and "teacher" in text and "Governor" in text
+    teacher = get_user_model().objects.get(username="teacher")
+    assert teacher.check_password(demo.DEMO_PASSWORD)
+    response = login(teacher).get("/school/pupils/")
+    assert response.context["page"].paginator.count == 30  # the Heron class only
+
+
+def test_if_empty_skips_when_a_school_exists(school):
+    call_command("seed_demo", "--if-empty", stdout=io.StringIO())
+    assert not School.objects.filter(name=demo.DEMO_SCHOOL).exists()
