@@ -16,6 +16,12 @@ Public API (``pupils`` is any queryset of ``school.models.Pupil``; dates are inc
 ``pupil_rows(pupils, start, end, *, fields=(), calendar=None) -> list[(dict, Figures)]``
     Like ``pupil_figures`` but also returns the named pupil fields (``"upn"``, ``"year_group"``...),
     so callers can group in Python without another query.
+``school_pupil_totals(school, start, end, *, window_start=None, extra_codes=()) -> dict[pupil_id, PupilTotals]``
+    One query for a whole school (no pupil join): the figures over ``start``..``end`` of every
+    pupil with marks recorded at ``school``, the penalty codes from ``window_start`` (the 10-week
+    window, which may begin before ``start``), and the sessions with each code of ``extra_codes``
+    (for example C2 and I). ``PupilTotals`` is ``(figures, {code: sessions})``. Only pupils with
+    marks are in the dict; the caller decides who is on roll. The nightly checks read this.
 ``group_figures(pupils, start, end, *, calendar=None) -> Figures``
     One query: the group's figures as a ratio of sums (class, year group, school, cohort).
 ``absence_list(pupils, start, end, *, severe=False, calendar=None) -> list[(Pupil, Figures)]``
@@ -40,7 +46,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.db.models import BooleanField, Case, Count, QuerySet, Sum, Value, When
+from typing import NamedTuple
+
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -58,6 +66,7 @@ __all__ = [
     "group_figures",
     "pupil_figures",
     "pupil_rows",
+    "school_pupil_totals",
     "ten_week_window",
     "weekday_pattern",
     "weekly_table",
@@ -161,6 +170,62 @@ def pupil_figures(
     pupils: QuerySet, start: date, end: date, *, calendar: SchoolCalendar | None = None
 ) -> dict[int, Figures]:
     return {row["pk"]: figs for row, figs in pupil_rows(pupils, start, end, calendar=calendar)}
+
+
+class PupilTotals(NamedTuple):
+    figures: Figures
+    extra: dict[str, int]  # sessions with each of the ``extra_codes`` asked for
+
+
+def school_pupil_totals(
+    school,
+    start: date,
+    end: date,
+    *,
+    window_start: date | None = None,
+    extra_codes: tuple[str, ...] = (),
+) -> dict[int, PupilTotals]:
+    """Every pupil's figures from the marks recorded at ``school``, in one query.
+
+    A plain GROUP BY pupil and code over the school's marks between the earlier of ``start`` and
+    ``window_start`` and ``end`` (index on school and date), counting the year's sessions and the
+    window's with conditional counts; the codes are classified in Python by ``Figures.from_code_counts``
+    (so the rules stay in ``attendance.codes``). At most pupils x codes rows come back, a few
+    thousand for a school. Measured on PostgreSQL this shape is faster than a conditional count per
+    category, and much faster than filtering by a pupil subquery.
+    """
+    low = min(start, window_start) if window_start else start
+    aggregates = {
+        # Only when the window reaches back before ``start`` do the year's counts need their own bound.
+        "n": Count("id", filter=Q(date__gte=start)) if low < start else Count("id"),
+        "minutes": Sum("minutes_late", filter=Q(date__gte=start)) if low < start else Sum("minutes_late"),
+        "window": Count("id", filter=Q(date__gte=window_start)) if window_start else Value(0),
+    }
+    rows = (
+        RegisterMark.objects.filter(school=school, date__gte=low, date__lte=end)
+        .values_list("pupil_id", "code")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    counts: dict = defaultdict(dict)
+    minutes: dict = defaultdict(int)
+    window: dict = defaultdict(int)
+    for pupil_id, code, n, late_minutes, in_window in rows:
+        if n:
+            counts[pupil_id][code] = n
+        if code == "L":
+            minutes[pupil_id] += late_minutes or 0
+        if code in codes.PENALTY_UNAUTHORISED_CODES:
+            window[pupil_id] += in_window
+    return {
+        pupil_id: PupilTotals(
+            Figures.from_code_counts(
+                counts[pupil_id], minutes[pupil_id], unauthorised_last_10_weeks=window[pupil_id]
+            ),
+            {code: counts[pupil_id].get(code, 0) for code in extra_codes},
+        )
+        for pupil_id in set(counts) | set(window)
+    }
 
 
 def group_figures(

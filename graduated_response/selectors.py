@@ -1,7 +1,8 @@
 """Reads for the graduated response: the nightly run's inputs (set-based: one query each for the
 whole school, never one per pupil) and the lists behind the pages.
 
-Figures come from the one statistics engine (``attendance.statistics.pupil_rows``). Two set-based
+Figures come from the one statistics engine (``attendance.statistics.school_pupil_totals`` for the
+nightly run, ``pupil_figures`` for one case). Two set-based
 reads the engine does not offer live here, on top of ``RegisterMark`` and the ``attendance.codes``
 sets: per-pupil counts of chosen codes (C2 part-time timetable, I illness) and the pupils' absence and
 late marks in a window (for the pattern triggers, which need the sequence of sessions, not totals).
@@ -93,21 +94,28 @@ class PupilFigures:
 
 
 def school_figures(*, school, on: date, calendar: SchoolCalendar) -> tuple[date, list[PupilFigures]]:
-    """Year-to-date figures of every pupil on roll at ``school`` on ``on``: two queries in all."""
+    """Year-to-date figures of every pupil on roll at ``school`` on ``on``: two queries in all (the
+    pupils on roll, and the statistics engine's one GROUP BY pupil over the school's marks)."""
     year_start, _ = statistics.default_range(calendar, on)
-    pupils = Pupil.objects.filter(school=school).on_roll(at=on)
-    rows = statistics.pupil_rows(pupils, year_start, on, fields=("sen_provision",), calendar=calendar)
-    extra = code_counts(pupils, year_start, on)
-    return year_start, [
-        PupilFigures(
-            pupil_id=row["pk"],
-            sen_provision=row["sen_provision"],
-            figures=figs,
-            part_time_c2=extra.get(row["pk"], {}).get("C2", 0),
-            illness=extra.get(row["pk"], {}).get("I", 0),
+    window = statistics.ten_week_window(calendar, on)
+    pupils = Pupil.objects.filter(school=school).on_roll(at=on).values_list("pk", "sen_provision").order_by()
+    totals = statistics.school_pupil_totals(
+        school, year_start, on, window_start=window[0] if window else None, extra_codes=EXTRA_CODES
+    )
+    none = statistics.PupilTotals(statistics.ZERO, {})
+    result = []
+    for pupil_id, sen_provision in pupils:
+        figures, extra = totals.get(pupil_id, none)
+        result.append(
+            PupilFigures(
+                pupil_id=pupil_id,
+                sen_provision=sen_provision,
+                figures=figures,
+                part_time_c2=extra.get("C2", 0),
+                illness=extra.get("I", 0),
+            )
         )
-        for row, figs in rows
-    ]
+    return year_start, result
 
 
 def figures_snapshot(pf: PupilFigures, *, on: date) -> dict:

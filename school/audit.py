@@ -43,7 +43,7 @@ def describe_actor(actor, school) -> tuple[str, str]:
     if actor is None:
         return "System", "Automatic"
     roles = Membership.objects.filter(user=actor, is_active=True)
-    if school is not None:
+    if school:  # may be request.school, a lazy object wrapping None
         roles = roles.filter(school=school)
     labels = sorted({m.get_role_display() for m in roles})
     return str(actor), ", ".join(labels)

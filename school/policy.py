@@ -100,7 +100,7 @@ def schools_for(user) -> QuerySet[School]:
 
 def roles_at(user, school: School | None) -> frozenset[str]:
     """The user's roles at `school`, cached on the user object for the request."""
-    if school is None or not user.is_authenticated:
+    if not school or not user.is_authenticated:  # request.school is a lazy object that may wrap None
         return frozenset()
     cache = user.__dict__.setdefault("_roles_cache", {})
     if school.pk not in cache:

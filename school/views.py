@@ -20,6 +20,7 @@ PUPILS_PER_PAGE = 50
 
 
 @login_required
+@require_safe
 def home(request):
     school = request.school
     context = {
