@@ -45,7 +45,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from fractions import Fraction
-
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When

@@ -183,3 +183,19 @@ def test_a_code_cannot_be_replayed(headteacher):
         assert second.post(reverse("accounts:mfa_verify"), {"code": code}).status_code == 200
     with time_machine.travel(NOW + timedelta(seconds=60), tick=False):
         assert second.post(reverse("accounts:mfa_verify"), {"code": code_for(device)}).status_code == 302
+
+
+def test_demo_code_prints_the_code_the_verify_page_accepts(db, settings, headteacher):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=headteacher, name="Authenticator app", confirmed=True)
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_code", headteacher.username, stdout=out)
+    assert device.verify_token(out.getvalue().strip())
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_code", headteacher.username)

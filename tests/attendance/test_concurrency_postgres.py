@@ -88,3 +88,33 @@ def test_simultaneous_amendments_of_the_same_version(school, office_staff, atten
     assert sum(isinstance(o, RegisterConflict) for o in outcomes) == 1
     assert set(RegisterMark.objects.values_list("version", flat=True)) == {2}
     assert len(set(RegisterMark.objects.values_list("code", flat=True))) == 1
+
+
+@pytest.mark.parametrize("people", [2, 5, 10])
+def test_many_people_saving_the_same_register_lose_nothing_and_duplicate_nothing(school, people):
+    from attendance.models import MarkAmendment
+    from school.models import Role
+
+    cls = f.RegistrationClassFactory(school=school, name=f"Race{people}", year_group=5)
+    pupils = [f.PupilFactory(school=school, registration_class=cls) for _ in range(30)]
+    staff = [f.staff(school, Role.OFFICE_STAFF, username=f"office{people}-{i}") for i in range(people)]
+    first_codes = ["/", "N", "I", "M", "R", "C", "O", "G", "B", "V"]
+    # Disjoint from first_codes, so every amendment really changes the mark.
+    amended_codes = ["P", "W", "C1", "E", "J1", "S", "T", "D", "X", "Q"]
+
+    # Everyone takes the register for the first time at once: one wins, everyone else is told.
+    outcomes = _race(school, cls, pupils, [(s, first_codes[i]) for i, s in enumerate(staff)], {})
+    assert sum(isinstance(o, RegisterConflict) for o in outcomes) == people - 1
+    assert RegisterMark.objects.filter(pupil__in=pupils).count() == 30
+    assert len(set(RegisterMark.objects.filter(pupil__in=pupils).values_list("code", flat=True))) == 1
+
+    # Everyone amends the version they all loaded: exactly one amendment per pupil survives.
+    versions = {p.pk: 1 for p in pupils}
+    outcomes = _race(
+        school, cls, pupils, [(s, amended_codes[i]) for i, s in enumerate(staff)], versions,
+        reason="Parent rang",
+    )
+    winners = [o for o in outcomes if not isinstance(o, RegisterConflict)]
+    assert len(winners) == 1
+    assert set(RegisterMark.objects.filter(pupil__in=pupils).values_list("version", flat=True)) == {2}
+    assert MarkAmendment.objects.filter(mark__pupil__in=pupils).count() == 30

@@ -19,3 +19,8 @@ class Command(BaseCommand):
         for username, name, role in logins:
             self.stdout.write(f"  {username:<{width}}  {role:<30} {name}")
         self.stdout.write("Sign in at http://127.0.0.1:8000/")
+        self.stdout.write(
+            "Staff who see pupils' records set up an authenticator app at first sign-in. Without one, run\n"
+            "  DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code USERNAME\n"
+            "in another terminal for the current code (development only)."
+        )
