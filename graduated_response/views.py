@@ -243,9 +243,13 @@ def tier_bands(request):
 @capability_required(policy.VIEW_CASES)
 def send_in_tiers(request):
     cases = selectors.send_in_tiers(user=request.user, school=request.school)
-    return render(
-        request, "graduated_response/send_in_tiers.html", {"page": selectors.paginate(request, cases)}
+    # The SENDCo dashboard (send app) loads the table itself as an htmx panel.
+    template = (
+        "graduated_response/partials/_send_in_tiers_table.html"
+        if request.htmx
+        else "graduated_response/send_in_tiers.html"
     )
+    return render(request, template, {"page": selectors.paginate(request, cases)})
 
 
 @require_safe

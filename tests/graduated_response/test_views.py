@@ -196,3 +196,12 @@ def test_send_in_tiers_and_panels(login, sendco, attendance_officer, cases):
 
 def test_class_teachers_cannot_see_the_dashboard(login, class_teacher, school):
     assert login(class_teacher).get(reverse("graduated_response:dashboard")).status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_sendco_dashboard_loads_pupils_with_send_in_a_tier_as_a_panel(login, sendco, cases):
+    client = login(sendco)
+    dashboard = client.get(reverse("send:dashboard")).content.decode()
+    assert f'hx-get="{reverse("graduated_response:send_in_tiers")}"' in dashboard
+    panel = client.get(reverse("graduated_response:send_in_tiers"), HTTP_HX_REQUEST="true").content.decode()
+    assert "Ashdown" in panel and "<html" not in panel and "Brightwell" not in panel
