@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from .models import LegalHold
 
@@ -37,3 +39,14 @@ class RetentionDeleteForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand this permanently deletes this pupil's records from the system.", required=True
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, but an over-long username is refused before anyone tries to log in
+    with it (Django sets max_length on the field without adding a validator, and the lockout
+    records store at most 255 characters)."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        limit = self.fields["username"].max_length or 150
+        self.fields["username"].validators.append(MaxLengthValidator(limit))

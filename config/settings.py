@@ -266,5 +266,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Lockouts and failures are warnings; every successful sign-in is in LoginEvent instead.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

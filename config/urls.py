@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from accounts.forms import SignInForm
 from school import views as school_views
 
 # The Django admin reaches every record, so it asks for a second factor too.
@@ -10,7 +11,7 @@ admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", school_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("school/", include("school.urls")),
     path("accounts/", include("accounts.urls")),

@@ -6,13 +6,15 @@ something to show. Called by ``manage.py seed_demo`` after the attendance and SE
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from school.calendar import SchoolCalendar
 from school.models import Membership, Role
 
 from . import services
-from .models import Alert, Case, NightlyRun
+from .models import Alert, Case, CaseAction, NightlyRun
 from .nightly import nightly_checks_run
 
 
@@ -25,16 +27,37 @@ def _nights(calendar: SchoolCalendar, today: date) -> list[date]:
     return [*nights, today - timedelta(days=1)]
 
 
+def _staff_keep_up(*, school, actor, night: date, rng) -> None:
+    """Demo staff do most checklist actions on time, so only a realistic few are overdue.
+
+    Demo data only: a bulk update stands in for the weeks of case work a real school would have
+    recorded one action at a time through services.case_action_complete.
+    """
+    due = list(
+        CaseAction.objects.filter(case__school=school, done_at__isnull=True, due_on__lte=night).values_list(
+            "pk", "due_on"
+        )
+    )
+    done = [pk for pk, _ in due if rng.random() < 0.9]
+    CaseAction.objects.filter(pk__in=done).update(
+        done_by=actor,
+        done_at=timezone.make_aware(datetime.combine(night, time(15, 30))),
+        done_note="Done (demo data).",
+    )
+
+
 def build(*, school, rng, today: date) -> None:
     calendar = SchoolCalendar.for_school(school)
     services.tier_bands_ensure_defaults(school)
+    officer = (
+        Membership.objects.filter(school=school, role=Role.ATTENDANCE_OFFICER).select_related("user").first()
+    )
     for night in _nights(calendar, today):
         run = nightly_checks_run(school=school, on=night)
         if run.status != NightlyRun.Status.SUCCEEDED:
             raise RuntimeError(f"demo nightly checks failed on {night}: {run.errors}")
-    officer = (
-        Membership.objects.filter(school=school, role=Role.ATTENDANCE_OFFICER).select_related("user").first()
-    )
+        if officer is not None:
+            _staff_keep_up(school=school, actor=officer.user, night=night, rng=rng)
     if officer is None:
         return
     actor = officer.user
