@@ -13,7 +13,7 @@ the bottom), so a falling line means attendance got worse.
 
 from datetime import date
 
-WIDTH, HEIGHT = 660, 230
+WIDTH, HEIGHT = 660, 270  # room below Tier 5 for the date labels
 LEFT, RIGHT, TOP, ROW = 40, 20, 30, 40
 
 

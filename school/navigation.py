@@ -29,8 +29,6 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("My work", "graduated_response:my_work", policy.VIEW_PUPILS),
     NavEntry("Reports", "reports:index", policy.VIEW_AGGREGATES),
     NavEntry("School set-up", "school:manage", policy.MANAGE_SCHOOL),
-    NavEntry("Login history", "accounts:login_history", policy.VIEW_LOGIN_HISTORY),
-    NavEntry("Retention", "accounts:retention_report", policy.MANAGE_RETENTION),
 ]
 
 

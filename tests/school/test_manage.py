@@ -171,3 +171,8 @@ def test_audit_log_shows_only_this_school(login, headteacher, other_school_pupil
     services.pupil_update(actor=other_school_teacher, pupil=other_school_pupil, year_group=5)
     response = login(headteacher).get(reverse("school:audit_log"))
     assert not response.context["page"].object_list
+
+
+def test_setup_page_links_login_history_and_retention_for_the_headteacher(login, headteacher):
+    html = login(headteacher).get("/school/manage/").content.decode()
+    assert "/accounts/login-history/" in html and "/accounts/retention/" in html
