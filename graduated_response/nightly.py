@@ -1,8 +1,10 @@
 """The nightly threshold checks for one school and one night: ``nightly_checks_run(school=, on=)``.
 
 Set-based: a fixed number of queries per school whatever its size. It reads every on-roll pupil's
-year-to-date figures from the statistics engine in one query, the window's absence and late marks in
-one more, then decides in memory, and writes with bulk inserts and updates:
+year-to-date figures from the statistics engine in one query (``statistics.school_pupil_totals``:
+GROUP BY pupil over the school's marks, with the 10-week penalty count and the C2 and I counts in
+the same pass), the window's absence and late marks in one more, then decides in memory, and writes
+with one bulk insert per table (``bulk_insert``: one JSON parameter on PostgreSQL) and bulk updates:
 
 * a pupil judged below Universal (after the minimum possible sessions) with no open case gets one;
 * a case escalates at once to a worse tier, steps down only after the school weeks of sustained
@@ -326,7 +328,7 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
 
     bulk_insert(TierChange, tier_changes)
     bulk_insert(CaseStatusEvent, status_events)
-    _insert_actions(entered, templates, calendar, on)
+    bulk_insert(CaseAction, _actions_for(entered, templates, calendar, on))
 
     # Alerts that need the case: tier entered or worse (for the attendance officer) and SEND routing.
     for case, from_tier, to_tier, figs in entered:
@@ -397,61 +399,12 @@ def _tier_alert(case, from_tier, to_tier, figs) -> AlertDraft:
     )
 
 
-def _insert_actions(entered, templates, calendar, on) -> None:
-    """Copy each entered tier's checklist templates onto the case (a case re-entering a tier keeps
-    the actions it has: one per template per case).
-
-    On PostgreSQL the copy is one INSERT ... SELECT joining the cases (ids and tiers) to the
-    templates in the database, so a first night's tens of thousands of actions never travel
-    through Python; rows go in case by case, in template order, as ``_actions_for`` lists them.
-    """
-    if connection.vendor != "postgresql":
-        bulk_insert(CaseAction, _actions_for(entered, templates, calendar, on))
-        return
-    if not entered or not templates:
-        return
-    due = _due_dates(templates, calendar, on)
-    copied = {
-        "case_id": "e.case_id",
-        "template_id": "t.id",
-        "tier": "e.tier",
-        "text": "t.text",
-        "responsible_role": "t.responsible_role",
-        "due_on": "d.due_on",
-    }
-    qn = connection.ops.quote_name
-    defaults = [f for f in CaseAction._meta.concrete_fields if not f.primary_key and f.attname not in copied]
-    columns = [*copied, *(f.attname for f in defaults)]
-    values = [*copied.values(), *(f"%s::{f.db_type(connection)}" for f in defaults)]
-    sql = (
-        f"INSERT INTO {qn(CaseAction._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"SELECT {', '.join(values)} "
-        "FROM unnest(%s::bigint[], %s::smallint[]) WITH ORDINALITY AS e(case_id, tier, n) "
-        "JOIN unnest(%s::bigint[], %s::date[]) WITH ORDINALITY AS d(template_id, due_on, n) ON true "
-        f"JOIN {qn(TierAction._meta.db_table)} t ON t.id = d.template_id AND t.tier = e.tier "
-        "ORDER BY e.n, d.n ON CONFLICT DO NOTHING"
-    )
-    params = [
-        *(f.get_default() for f in defaults),
-        [case.pk for case, _, _, _ in entered],
-        [to_tier for _, _, to_tier, _ in entered],
-        [t.pk for t in templates],
-        [due[t.pk] for t in templates],
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _due_dates(templates, calendar, on) -> dict[int, date]:
-    # The due date depends only on the template: work it out once, not once per case.
-    return {t.pk: _school_day_offset(calendar, on, t.target_school_days) for t in templates}
-
-
 def _actions_for(entered, templates, calendar, on) -> list[dict]:
     by_tier: dict[int, list[TierAction]] = {}
     for template in templates:
         by_tier.setdefault(template.tier, []).append(template)
-    due = _due_dates(templates, calendar, on)
+    # The due date depends only on the template: work it out once, not once per case.
+    due = {t.pk: _school_day_offset(calendar, on, t.target_school_days) for t in templates}
     return [
         {
             "case_id": case.pk,

@@ -1,11 +1,12 @@
 """Reads for the graduated response: the nightly run's inputs (set-based: one query each for the
 whole school, never one per pupil) and the lists behind the pages.
 
-Figures come from the one statistics engine (``attendance.statistics.school_pupil_totals`` for the
-nightly run, ``pupil_figures`` for one case). Two set-based
-reads the engine does not offer live here, on top of ``RegisterMark`` and the ``attendance.codes``
-sets: per-pupil counts of chosen codes (C2 part-time timetable, I illness) and the pupils' absence and
-late marks in a window (for the pattern triggers, which need the sequence of sessions, not totals).
+Figures come from the one statistics engine: ``attendance.statistics.school_pupil_totals`` for the
+nightly run (figures, 10-week window and the C2 and I counts in one query), ``pupil_figures`` for one
+case. Two set-based reads the engine does not offer live here, on top of ``RegisterMark`` and the
+``attendance.codes`` sets: per-pupil counts of chosen codes (C2 part-time timetable, I illness) for a
+case page, and the pupils' absence and late marks in a window (for the pattern triggers, which need
+the sequence of sessions, not totals).
 """
 
 from __future__ import annotations

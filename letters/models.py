@@ -1,1 +1,68 @@
+"""Letters: a record that snapshots what a letter says, then a task that renders its PDF.
 
+A Letter is written once (letters.services.letter_create) with everything the printed page needs
+frozen at that moment: the school's name, the recipient's name and address, the subject and the body
+(already rendered, autoescaped HTML). Later changes to the pupil, the contact or the school never change
+a letter that was sent. letters.tasks.render_letter turns the snapshot into a PDF stored under
+PRIVATE_MEDIA_ROOT/letters/<school id>/<random name>.pdf, served only by letters.views.letter_download.
+
+`kind` says what the letter is for and who may open it (KIND_CAPABILITY); the letters and formal
+attendance measures issue adds its kinds (Letters 1-3, notices to improve) here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from school import policy
+from school.models import Pupil, School
+
+
+class Letter(models.Model):
+    class Kind(models.TextChoices):
+        VIEWS_REQUEST = "views_request", "Request for views before a SEND review"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        RENDERED = "rendered", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    # Who may open a letter of each kind (on top of having the pupil in scope).
+    KIND_CAPABILITY = {Kind.VIEWS_REQUEST: policy.VIEW_SEND}
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="letters")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The snapshot: what the printed letter says, frozen when the letter was created.
+    school_name = models.CharField(max_length=200)
+    letter_date = models.DateField()
+    recipient_name = models.CharField(max_length=300, blank=True)
+    recipient_address = models.TextField(blank=True)
+    subject = models.CharField(max_length=300)
+    body_html = models.TextField(help_text="The letter's body, rendered (autoescaped) when it was created.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    # The rendering.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "pupil", "kind"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rendered") | Q(rendered_at__isnull=False),
+                name="letter_rendered_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.letter_date:%d %b %Y})"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind.replace('_', '-')}-{self.pupil_id}-{self.pk}.pdf"

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "letters"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/letter.pdf", views.letter_download, name="letter_download"),
+]

@@ -298,6 +298,10 @@ class ViewsRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     views = models.TextField(blank=True)
     received_on = models.DateField(null=True, blank=True)
+    # The printed request (a letters.Letter snapshot) when it went on paper; the latest one if re-sent.
+    letter = models.ForeignKey(
+        "letters.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["cycle_id", "respondent"]

@@ -151,7 +151,7 @@ def views_completion(*, school, today: date, days: int = DUE_SOON_DAYS) -> dict:
 
 def views_status(cycle: SupportCycle) -> list[dict]:
     """Whose views are in for one cycle: parents and pupil, each asked/in."""
-    by_respondent = {r.respondent: r for r in cycle.views_requests.all()}
+    by_respondent = {r.respondent: r for r in cycle.views_requests.select_related("letter")}
     return [
         {"respondent": value, "label": label, "request": by_respondent.get(value)}
         for value, label in ViewsRequest.Respondent.choices

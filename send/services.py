@@ -19,6 +19,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from letters.models import Letter
+from letters.services import letter_create
 from school import audit
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
@@ -493,6 +495,28 @@ def parent_contact_for(pupil: Pupil):
     return link.contact if link else None
 
 
+def _views_request_letter(*, actor, cycle: SupportCycle, request: ViewsRequest) -> Letter:
+    """The printable request as a Letter: the wording, names and address frozen today."""
+    pupil, contact = cycle.pupil, request.contact
+    if request.respondent == ViewsRequest.Respondent.PUPIL:
+        recipient_name, address = pupil.display_name, ""
+        subject = f"My views: {pupil.display_name}"
+    else:
+        recipient_name = str(contact) if contact else "The parent or carer of " + pupil.display_name
+        address = "\n".join(part for part in (contact.address, contact.postcode) if part) if contact else ""
+        subject = f"Your views before {pupil.display_name}'s review"
+    return letter_create(
+        actor=actor,
+        pupil=pupil,
+        kind=Letter.Kind.VIEWS_REQUEST,
+        subject=subject,
+        body_template="send/letters/views_request_body.html",
+        context={"request_": request, "cycle": cycle, "contact": contact},
+        recipient_name=recipient_name,
+        recipient_address=address,
+    )
+
+
 @transaction.atomic
 def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: str) -> ViewsRequest:
     """Ask the parents (by e-mail or a printed form) or the pupil (printed form) for their views.
@@ -521,6 +545,8 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
             )
         request.sent_to = contact.email
     request.sent_at = timezone.now()
+    if method == ViewsRequest.Method.PRINTED:
+        request.letter = _views_request_letter(actor=actor, cycle=cycle, request=request)
     _save_audited(
         actor=actor,
         instance=request,

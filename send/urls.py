@@ -35,7 +35,6 @@ urlpatterns = [
     path("cycles/<int:pk>/review.pdf", cycles.review_pdf, name="review_pdf"),
     path("targets/<int:pk>/", cycles.target_edit, name="target_edit"),
     path("views/<int:pk>/", cycles.views_record, name="views_record"),
-    path("views/<int:pk>/form.pdf", cycles.views_request_pdf, name="views_request_pdf"),
     path("provision/", provision.provision_map, name="provision_map"),
     path("interventions/new/", provision.intervention_create, name="intervention_create"),
     path("interventions/<int:pk>/", provision.intervention_edit, name="intervention_edit"),

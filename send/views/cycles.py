@@ -219,7 +219,8 @@ def views_request(request, pk):
             else:
                 messages.success(
                     request,
-                    "Request recorded: print the form below and send it home or use it with the pupil.",
+                    "Request recorded: print the form (under \u201cViews before the review\u201d) "
+                    "and send it home or use it with the pupil.",
                 )
             return redirect("send:cycle_detail", pk=cycle.pk)
     return render(
@@ -269,18 +270,6 @@ def views_record(request, pk):
             "back": ("Cycle", "send:cycle_detail", views_request_.cycle_id),
         },
     )
-
-
-@require_GET
-@policy.capability_required(policy.MANAGE_SEND)
-def views_request_pdf(request, pk):
-    views_request_ = _access_views_request(request, pk)
-    cycle = views_request_.cycle
-    pdf = render_pdf(
-        "send/pdf/views_request.html",
-        {"request_": views_request_, "cycle": cycle, "pupil": cycle.pupil, "school": request.school},
-    )
-    return pdf_response(pdf, f"views-request-{views_request_.respondent}-{cycle.pupil_id}.pdf")
 
 
 # --- PDFs -----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from letters.rendering import pdf_response, render_pdf
+from letters.selectors import letters_for
 from school import policy
 
 from .. import census_export, register_status, selectors, services
@@ -139,6 +140,7 @@ def pupil_send(request, pk):
             "can_manage": can_manage(request),
             "provision": provision,
             "can_confidential": can_confidential,
+            "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
         }
     )
     return render(request, "send/pupil.html", context)

@@ -18,7 +18,8 @@ from tests import factories as f
 
 def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def _reviewed_cycle(pupil, user, outcomes):
@@ -170,10 +171,12 @@ def test_views_requests_email_and_completion(
     assert pupil.display_name in mail.outbox[0].subject
     parent_request = ViewsRequest.objects.get(cycle=cycle, respondent="parent")
     assert parent_request.contact == first and parent_request.sent_at is not None
-    client.post(f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "pupil", "method": "printed"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "pupil", "method": "printed"})
     pupil_request = ViewsRequest.objects.get(cycle=cycle, respondent="pupil")
-    form = client.get(f"/send/views/{pupil_request.pk}/form.pdf")
-    assert "My views" in pdf_text(form) and "What would help me?" in pdf_text(form)
+    assert parent_request.letter is None  # e-mailed: no printed letter
+    form = pdf_text(client.get(f"/letters/{pupil_request.letter_id}/letter.pdf"))
+    assert "My views" in form and "What would help me?" in form
     assert views_completion(school=school, today=date(2026, 11, 23)) == {
         "cycles": 1,
         "parent_in": 0,
