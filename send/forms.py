@@ -269,3 +269,14 @@ class SendSettingsForm(forms.ModelForm):
     class Meta:
         model = SendSettings
         fields = ["notional_threshold", "cycle_school_weeks"]
+
+
+class ViewsCompletionFilterForm(forms.Form):
+    registration_class = forms.ModelChoiceField(
+        label="Class", queryset=None, required=False, empty_label="All classes"
+    )
+    missing_only = forms.BooleanField(label="Only reviews still missing views", required=False)
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration_class"].queryset = classes

@@ -9,6 +9,7 @@ urlpatterns = [
     path("settings/", register.settings_edit, name="settings"),
     path("my-class/", register.class_view, name="class_view"),
     path("reviews-due/", register.reviews_due, name="reviews_due"),
+    path("views-completion/", cycles.views_completion, name="views_completion"),
     path("panel/", register.panel_home, name="panel_home"),
     path("register.csv", register.register_export, name="register_export"),
     path("pupils/<int:pk>/panel/", register.panel_pupil, name="panel_pupil"),

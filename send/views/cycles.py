@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +17,7 @@ from ..forms import (
     ReviewForm,
     StageForm,
     TargetForm,
+    ViewsCompletionFilterForm,
     ViewsRecordForm,
     ViewsRequestForm,
 )
@@ -232,6 +234,33 @@ def views_request(request, pk):
             "pupil": cycle.pupil,
             "back": ("Cycle", "send:cycle_detail", cycle.pk),
         },
+    )
+
+
+VIEWS_COMPLETION_PER_PAGE = 25
+
+
+@require_GET
+@policy.capability_required(policy.MANAGE_SEND)
+def views_completion(request):
+    """The SENDCo's view across the school: each open review and whose views are in."""
+    form = ViewsCompletionFilterForm(
+        request.GET or None, classes=policy.classes_in_scope(request.user, request.school).order_by("name")
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.views_completion_rows(
+        user=request.user,
+        school=request.school,
+        registration_class=filters.get("registration_class"),
+        missing_only=filters.get("missing_only", False),
+    )
+    page = Paginator(rows, VIEWS_COMPLETION_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "send/views_completion.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": today()},
     )
 
 

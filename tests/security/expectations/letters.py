@@ -1,0 +1,45 @@
+"""Who may open letters (see tests/security/matrix.py).
+
+A letter is reachable by roles that may see its pupil and open its kind: views requests (SEND) by
+VIEW_SEND roles, class teachers and TAs only for their own classes. Governors and trust leads reach none.
+"""
+
+from letters.models import Letter
+from letters.services import letter_render
+from school import policy
+from tests.security.matrix import Expect, roles_with
+
+VIEW_LETTER = roles_with(policy.VIEW_PUPILS, policy.VIEW_SEND) - {"other_school_teacher"}
+
+
+def _letter(world, pupil, name):
+    letter = Letter.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        kind=Letter.Kind.VIEWS_REQUEST,
+        school_name=pupil.school.name,
+        letter_date="2026-11-23",
+        subject="Your views",
+        body_html="<p>Dear parent</p>",
+        created_by=world.users["sendco"],
+        created_at="2026-11-23T09:00:00Z",
+        stored_name=f"{name}.pdf",
+    )
+    setattr(world, name, letter)
+    return letter
+
+
+def setup(world):
+    letter_render(letter_id=_letter(world, world.pupil, "letter").pk)  # served as a PDF
+    _letter(world, world.other_class_pupil, "other_class_letter")
+    _letter(world, world.other_school_pupil, "foreign_letter")
+
+
+EXPECTATIONS = {
+    "letters:letter_download": Expect(
+        get=VIEW_LETTER,
+        kwargs=lambda w: {"pk": w.letter.pk},
+        foreign=lambda w: {"pk": w.foreign_letter.pk},
+        class_scoped=lambda w: {"pk": w.other_class_letter.pk},
+    ),
+}
