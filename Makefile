@@ -34,9 +34,11 @@ lint: venv
 # Speed goals live here, never in timed tests. Both benchmarks need PostgreSQL; they build their data
 # once in their own databases and reuse it on later runs (--keepdb / gr_bench).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sendcase_bench
+# The 20-school trust (7.8 million marks) takes minutes to build, so it lives in its own database.
+BENCH_NIGHTLY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gr_bench
 bench: venv
 	DJANGO_SECRET_KEY=bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_attendance --keepdb
-	DJANGO_SECRET_KEY=bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_nightly $(BENCH_NIGHTLY_ARGS)
+	DJANGO_SECRET_KEY=bench DATABASE_URL=$(BENCH_NIGHTLY_DATABASE_URL) $(PY) manage.py bench_nightly $(BENCH_NIGHTLY_ARGS)
 
 worker: venv
 	$(VENV)/bin/celery -A config worker -l info

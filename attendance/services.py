@@ -95,8 +95,15 @@ def _register_times(school, session):
     return school.pm_register_opens, school.pm_register_closes
 
 
-def _resolve_code(*, school, day, session, raw_code, minutes_late) -> tuple[str, int | None, bool]:
-    """Check one typed code; return (code, minutes, converted_to_u) or raise ValidationError."""
+def resolve_code(
+    *, school, day, session, raw_code, minutes_late, late_needs_minutes: bool = True
+) -> tuple[str, int | None, bool]:
+    """Check one typed code; return (code, minutes, converted_to_u) or raise ValidationError.
+
+    The register's rules, shared by the register screen, amendments and the CSV import. The import
+    passes ``late_needs_minutes=False``: MIS exports often hold ``L`` without the minutes, and such a
+    mark is kept as ``L`` because there is no arrival time to judge against the register's close.
+    """
     code = session_code(codes.normalise(raw_code), session)
     try:
         code = codes.lookup(code, on=day).code
@@ -106,6 +113,8 @@ def _resolve_code(*, school, day, session, raw_code, minutes_late) -> tuple[str,
         raise ValidationError(f"Minutes late go only with L or U, not {code}.")
     if code == "L":
         if minutes_late is None:
+            if not late_needs_minutes:
+                return code, None, False
             raise ValidationError("Enter how many minutes late the pupil arrived for L.")
         opens, closes = _register_times(school, session)
         if lateness.late_code(minutes_late=minutes_late, opens=opens, closes=closes) == "U":
@@ -251,7 +260,7 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
                 errors.setdefault(pupil.pk, []).append("Enter a code as well as the minutes late.")
             continue
         try:
-            code, minutes, converted = _resolve_code(
+            code, minutes, converted = resolve_code(
                 school=school, day=date, session=session, raw_code=entry.code, minutes_late=entry.minutes_late
             )
         except ValidationError as exc:
@@ -332,7 +341,7 @@ def mark_amend(
     if expected_version is not None and locked.version != expected_version:
         raise RegisterConflict([_changed(locked, locked.pupil)])
     try:
-        new_code, minutes, _ = _resolve_code(
+        new_code, minutes, _ = resolve_code(
             school=locked.school,
             day=locked.date,
             session=locked.session,

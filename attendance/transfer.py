@@ -1,10 +1,16 @@
 """Importing marks from CSV and exporting pupil summaries to CSV (browser and management commands).
 
 Import file: columns ``upn, date, session, code, minutes_late`` (minutes_late optional), one row per
-session, dates as YYYY-MM-DD or DD/MM/YYYY. Every bad row is reported with its row number (the
+session, dates as YYYY-MM-DD or DD/MM/YYYY, saved as UTF-8 (with or without a byte-order mark) or
+Windows-1252 (what Excel on Windows writes). Every bad row is reported with its row number (the
 header is row 1) and nothing is imported unless the whole file is valid. Importing the same file
 again changes nothing; a row that changes a saved mark is an amendment with the reason "import".
-Withdrawn pre-2024 codes (H, F, J, Y) are accepted only for dates before 19 August 2024.
+
+Each row is checked by the register screen's own rule (``services.resolve_code``): unknown codes
+are refused, withdrawn pre-2024 codes (H, F, J, Y) are accepted only for dates before 19 August
+2024, and an ``L`` whose minutes put the arrival after the register closed becomes ``U``. Future
+dates are refused, as on the register. Unlike the register screen, ``L`` without minutes is
+accepted, because MIS exports often leave the minutes out; such a mark stays ``L``.
 
 Export: one row per pupil with exactly ``EXPORT_COLUMNS``. Cells that a spreadsheet would read as a
 formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe.
@@ -14,9 +20,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +34,7 @@ from school.models import Pupil
 
 from . import codes, statistics
 from .models import RegisterMark
-from .services import audit_entry_for_mark, marks_amend
+from .services import audit_entry_for_mark, marks_amend, resolve_code
 
 REQUIRED_COLUMNS = ("upn", "date", "session", "code")
 IMPORT_REASON = "import"
@@ -58,6 +65,7 @@ class ImportRow:
     session: str
     code: str
     minutes_late: int | None
+    converted_to_u: bool = False
 
 
 @dataclass
@@ -65,12 +73,34 @@ class ImportResult:
     recorded: int = 0
     amended: int = 0
     unchanged: int = 0
+    #: Row numbers whose L arrived after the register closed and was saved as U.
+    converted_to_u: list[int] = field(default_factory=list)
+
+    def conversion_notes(self) -> list[str]:
+        return [
+            f"row {n}: arrived after the register closed, so the late mark was recorded as U"
+            for n in self.converted_to_u
+        ]
 
 
 class ImportRefused(Exception):
     def __init__(self, errors: list[tuple[int, str]]):
         self.errors = errors
         super().__init__(f"{len(errors)} problem(s) in the file")
+
+
+#: Tried in order. UTF-8 first (a BOM is dropped); Windows-1252 for files saved by Excel on Windows.
+IMPORT_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def decode_marks_file(data: bytes) -> str:
+    """The text of an uploaded or named file, or ImportRefused if it is in neither encoding."""
+    for encoding in IMPORT_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused([(1, "The file is not text saved as UTF-8 or Windows-1252; save it as CSV and try again.")])
 
 
 def _parse_date(text: str) -> date:
@@ -83,8 +113,11 @@ def _parse_date(text: str) -> date:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
 
 
-def read_marks_csv(text: str, *, school, calendar: SchoolCalendar | None = None) -> list[ImportRow]:
+def read_marks_csv(
+    text: str, *, school, calendar: SchoolCalendar | None = None, today: date | None = None
+) -> list[ImportRow]:
     """Check every row of the file; return the rows or raise ImportRefused listing every problem."""
+    today = today or timezone.localdate()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -119,21 +152,33 @@ def read_marks_csv(text: str, *, school, calendar: SchoolCalendar | None = None)
         session = (raw.get("session") or "").strip().upper()
         if session not in ("AM", "PM"):
             problems.append(f"session must be AM or PM, not '{session}'")
-        code = codes.normalise(raw.get("code") or "")
-        if day is not None:
-            try:
-                code = codes.lookup(code, on=day).code
-            except codes.UnknownCode as exc:
-                problems.append(str(exc))
         raw_minutes = (raw.get("minutes_late") or "").strip()
         minutes = None
         if raw_minutes:
             if raw_minutes.isdigit() and int(raw_minutes) <= 600:
                 minutes = int(raw_minutes)
-                if code not in codes.LATE_CODES:
-                    problems.append("minutes_late goes only with L or U")
             else:
                 problems.append(f"minutes_late must be a whole number, not '{raw_minutes}'")
+        code, converted = raw.get("code") or "", False
+        if day is not None and day > today:
+            problems.append(f"{day:%-d %B %Y} is in the future; marks cannot be recorded ahead")
+        elif day is not None and session in ("AM", "PM") and not (raw_minutes and minutes is None):
+            try:
+                code, minutes, converted = resolve_code(
+                    school=school,
+                    day=day,
+                    session=session,
+                    raw_code=code,
+                    minutes_late=minutes,
+                    late_needs_minutes=False,
+                )
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        elif day is not None:
+            try:
+                codes.lookup(codes.normalise(code), on=day)
+            except codes.UnknownCode as exc:
+                problems.append(str(exc))
         if day is not None and session in ("AM", "PM"):
             if not calendar.is_session(day, session):
                 problems.append(f"{day:%-d %B %Y} {session} is not a school session in the school calendar")
@@ -146,7 +191,7 @@ def read_marks_csv(text: str, *, school, calendar: SchoolCalendar | None = None)
         if problems:
             errors.append((number, "; ".join(problems)))
         else:
-            rows.append(ImportRow(number, pupil, day, session, code, minutes))
+            rows.append(ImportRow(number, pupil, day, session, code, minutes, converted))
     if errors:
         raise ImportRefused(errors)
     return rows
@@ -202,6 +247,7 @@ def marks_import(*, actor, school, rows: list[ImportRow]) -> ImportResult:
     if changes:
         marks_amend(actor=actor, marks=changes, reason=IMPORT_REASON, school=school)
     result.recorded, result.amended = len(to_create), len(changes)
+    result.converted_to_u = [r.row_number for r in rows if r.converted_to_u]
     return result
 
 

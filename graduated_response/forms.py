@@ -1,11 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from school.models import Membership
 
-from .models import TIER_CHOICES, CommunicationLog
+from .models import TIER_CHOICES, CommunicationLog, TierAction
 
 
 class CommunicationLogForm(forms.ModelForm):
@@ -61,6 +62,33 @@ class TierBandsForm(forms.Form):
             tier: (self.cleaned_data[f"tier_{tier}_low"], self.cleaned_data[f"tier_{tier}_high"])
             for tier, _ in TIER_CHOICES
         }
+
+
+class TierActionForm(forms.ModelForm):
+    """One checklist action. Several of these sit on one page, so each gets its own prefix (which
+    keeps the ids unique) from the view: ``add-<tier>`` or ``action-<pk>``."""
+
+    class Meta:
+        model = TierAction
+        fields = ["text", "responsible_role", "target_school_days", "order"]
+        labels = {
+            "text": "What should be done",
+            "responsible_role": "Who does it",
+            "target_school_days": "Within (school days)",
+            "order": "Position in the list",
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        from .services import ASSIGNABLE_ROLES, MAX_TARGET_SCHOOL_DAYS
+
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_role"].choices = [(r.value, r.label) for r in ASSIGNABLE_ROLES]
+        days = self.fields["target_school_days"]
+        days.validators += [MinValueValidator(1), MaxValueValidator(MAX_TARGET_SCHOOL_DAYS)]
+        days.widget.attrs.update(min=1, max=MAX_TARGET_SCHOOL_DAYS)
+        self.fields["order"].required = False
+        self.fields["order"].help_text = "Lower numbers come first; leave empty to add at the end."
 
 
 class KeyAdultForm(forms.Form):

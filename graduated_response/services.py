@@ -6,7 +6,8 @@ atomic, validates, and writes its audit row(s). The nightly run's service,
 Audit action codes: graduated_response.tier_bands.changed, graduated_response.action.done,
 graduated_response.case.key_adult_set, graduated_response.communication.added,
 graduated_response.alert.acknowledged, graduated_response.case.opened / .escalated / .stepped_down /
-.closed (the last four also from the nightly run, with no actor).
+.closed (the last four also from the nightly run, with no actor), graduated_response.tier_action.created
+/ .updated / .deactivated (a school editing its tier checklists).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from school import audit
-from school.models import School
+from school import audit, policy
+from school.models import Role, School
 
 from . import tiers, transitions
 from .defaults import DEFAULT_ACTIONS, TIER_DESCRIPTIONS
@@ -131,6 +132,108 @@ def tier_bands_update(
         reason=reason,
     )
     return sorted(rows.values(), key=lambda r: r.tier)
+
+
+# --- tier checklists ------------------------------------------------------------------------------------
+#: Roles an action can be given to: those who see "My work" (a governor sees no pupil's case).
+ASSIGNABLE_ROLES = tuple(r for r in Role if policy.VIEW_PUPILS in policy.ROLE_CAPABILITIES.get(r, ()))
+CASE_TIERS = range(1, 6)  # Universal has no case, so no checklist
+MAX_TARGET_SCHOOL_DAYS = 190  # a school year
+
+
+def _tier_action_check(action: TierAction) -> None:
+    action.text = action.text.strip()
+    problems = {}
+    if action.tier not in CASE_TIERS:
+        problems["tier"] = "Checklists belong to Tiers 1 to 5."
+    if action.responsible_role not in ASSIGNABLE_ROLES:
+        problems["responsible_role"] = "Choose a member of staff's role; governors do not see cases."
+    if not 1 <= action.target_school_days <= MAX_TARGET_SCHOOL_DAYS:
+        problems["target_school_days"] = f"Give a number of school days from 1 to {MAX_TARGET_SCHOOL_DAYS}."
+    if problems:
+        raise ValidationError(problems)
+    action.full_clean()
+
+
+@transaction.atomic
+def tier_action_create(
+    *,
+    actor,
+    school: School,
+    tier: int,
+    text: str,
+    responsible_role: str,
+    target_school_days: int,
+    order: int | None = None,
+) -> TierAction:
+    """Add an action to a tier's checklist (at the end unless ``order`` is given). Cases entering the
+    tier from the next nightly run onwards get it; open cases already in the tier do not."""
+    if order is None:
+        last = TierAction.objects.filter(school=school, tier=tier).order_by("-order").first()
+        order = last.order + 1 if last else 0
+    action = TierAction(
+        school=school,
+        tier=tier,
+        order=order,
+        text=text,
+        responsible_role=responsible_role,
+        target_school_days=target_school_days,
+    )
+    _tier_action_check(action)
+    action.save()
+    audit.record(
+        actor=actor,
+        action="graduated_response.tier_action.created",
+        obj=action,
+        school=school,
+        after=audit.snapshot(action),
+    )
+    return action
+
+
+@transaction.atomic
+def tier_action_update(
+    *, actor, action: TierAction, text: str, responsible_role: str, target_school_days: int, order: int
+) -> TierAction:
+    """Change a checklist action's wording, role, target or place. Actions already copied onto cases
+    keep what they said when they were copied (the case records what was asked of whom)."""
+    action = TierAction.objects.select_for_update().get(pk=action.pk)
+    before = audit.snapshot(action)
+    action.text, action.responsible_role = text, responsible_role
+    action.target_school_days, action.order = target_school_days, order
+    _tier_action_check(action)
+    after = audit.snapshot(action)
+    if after == before:
+        return action
+    action.save(update_fields=["text", "responsible_role", "target_school_days", "order"])
+    audit.record(
+        actor=actor,
+        action="graduated_response.tier_action.updated",
+        obj=action,
+        school=action.school,
+        before=before,
+        after=after,
+    )
+    return action
+
+
+@transaction.atomic
+def tier_action_deactivate(*, actor, action: TierAction, reason: str = "") -> bool:
+    """Take an action off its tier's checklist for new cases (conditional update: twice is once). The
+    row stays, so cases that already carry it keep their link to it."""
+    updated = TierAction.objects.filter(pk=action.pk, is_active=True).update(is_active=False)
+    if updated:
+        action.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="graduated_response.tier_action.deactivated",
+            obj=action,
+            school=action.school,
+            before={"is_active": True},
+            after={"is_active": False},
+            reason=reason,
+        )
+    return bool(updated)
 
 
 # --- case work ------------------------------------------------------------------------------------------

@@ -13,9 +13,16 @@ from school import policy
 from school.calendar import SchoolCalendar
 from school.policy import capability_required
 
-from . import charts, selectors, services, tiers
-from .forms import ActionDoneForm, AlertsForm, CommunicationLogForm, KeyAdultForm, TierBandsForm
-from .models import Case, CaseAction
+from . import charts, health, selectors, services, tiers
+from .forms import (
+    ActionDoneForm,
+    AlertsForm,
+    CommunicationLogForm,
+    KeyAdultForm,
+    TierActionForm,
+    TierBandsForm,
+)
+from .models import Case, CaseAction, TierAction
 
 
 def _case(request, pk) -> Case:
@@ -29,6 +36,8 @@ def _case(request, pk) -> Case:
 @capability_required(policy.VIEW_CASES)
 def dashboard(request):
     school, today = request.school, timezone.localdate()
+    # First, so that an alert it raises is already in this page's list.
+    stale_runs = health.nightly_health_check(school=school)
     filterset, cases = selectors.case_list(user=request.user, school=school, data=request.GET)
     page = selectors.paginate(request, cases)
     alerts = selectors.alerts_for(user=request.user, school=school)
@@ -43,6 +52,7 @@ def dashboard(request):
         "can_manage": policy.can(request.user, school, policy.MANAGE_CASES),
         "key_adult_form": KeyAdultForm(cases=Case.objects.none(), school=school),
         "runs": selectors.latest_runs(school=school, limit=3),
+        "stale_runs": stale_runs,
     }
     return render(request, "graduated_response/dashboard.html", context)
 
@@ -256,12 +266,14 @@ def send_in_tiers(request):
 @capability_required(policy.VIEW_CASES)
 def panel_home(request):
     school = request.school
+    stale_runs = health.nightly_health_check(school=school)
     context = {
         "tier_counts": selectors.tier_counts(user=request.user, school=school, today=timezone.localdate()),
         "alert_count": selectors.alerts_for(user=request.user, school=school).count(),
         "overdue_count": selectors.overdue_actions(
             user=request.user, school=school, today=timezone.localdate()
         ).count(),
+        "stale_runs": stale_runs,
     }
     return render(request, "graduated_response/panel_home.html", context)
 
@@ -272,3 +284,96 @@ def panel_pupil(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     cases = list(pupil.cases.order_by("-opened_on", "-id")[:5])
     return render(request, "graduated_response/panel_pupil.html", {"pupil": pupil, "cases": cases})
+
+
+# --- tier checklists ------------------------------------------------------------------------------------
+def _tier_action(request, pk) -> TierAction:
+    return policy.access_school_record(request.school, TierAction.objects.all(), pk)
+
+
+def _render_tier_actions(request, *, bound=None, status=200):
+    """Every tier's checklist with an edit form per action and an add form per tier; ``bound`` is a
+    form that failed validation, shown in its place with its errors beside the fields."""
+    services.tier_bands_ensure_defaults(request.school)
+    actions = TierAction.objects.filter(school=request.school, is_active=True).order_by("tier", "order", "id")
+    by_tier = {tier: [] for tier in services.CASE_TIERS}
+    for action in actions:
+        prefix = f"action-{action.pk}"
+        form = bound if bound is not None and bound.prefix == prefix else TierActionForm(
+            instance=action, prefix=prefix
+        )
+        by_tier[action.tier].append({"action": action, "form": form})
+    tiers_list = []
+    for tier in services.CASE_TIERS:
+        prefix = f"add-{tier}"
+        add_form = bound if bound is not None and bound.prefix == prefix else TierActionForm(prefix=prefix)
+        tiers_list.append(
+            {"tier": tier, "name": tiers.tier_name(tier), "rows": by_tier[tier], "add_form": add_form}
+        )
+    return render(
+        request,
+        "graduated_response/tier_actions.html",
+        {"tiers": tiers_list, "bound": bound},
+        status=status,
+    )
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_safe
+@capability_required(policy.EDIT_TIERS)
+def tier_actions(request):
+    return _render_tier_actions(request)
+
+
+@require_POST
+@capability_required(policy.EDIT_TIERS)
+def tier_action_add(request, tier):
+    if tier not in services.CASE_TIERS:
+        raise Http404("No such tier.")
+    form = TierActionForm(request.POST, prefix=f"add-{tier}")
+    if form.is_valid():
+        try:
+            services.tier_action_create(actor=request.user, school=request.school, tier=tier, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Action added to the {tiers.tier_name(tier)} checklist.")
+            return redirect(reverse("graduated_response:tier_actions") + f"#tier-{tier}")
+    return _render_tier_actions(request, bound=form, status=400)
+
+
+@require_POST
+@capability_required(policy.EDIT_TIERS)
+def tier_action_update(request, pk):
+    action = _tier_action(request, pk)
+    form = TierActionForm(request.POST, instance=action, prefix=f"action-{action.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tier_action_update(
+                actor=request.user,
+                action=action,
+                text=data["text"],
+                responsible_role=data["responsible_role"],
+                target_school_days=data["target_school_days"],
+                order=action.order if data["order"] is None else data["order"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Checklist action saved.")
+            return redirect(reverse("graduated_response:tier_actions") + f"#tier-{action.tier}")
+    return _render_tier_actions(request, bound=form, status=400)
+
+
+@require_POST
+@capability_required(policy.EDIT_TIERS)
+def tier_action_deactivate(request, pk):
+    action = _tier_action(request, pk)
+    if services.tier_action_deactivate(actor=request.user, action=action):
+        messages.success(request, "Action removed from the checklist. Cases that already have it keep it.")
+    return redirect(reverse("graduated_response:tier_actions") + f"#tier-{action.tier}")

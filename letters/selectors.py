@@ -10,7 +10,9 @@ from .models import Letter
 
 
 def kinds_visible_to(user, school) -> list[str]:
-    return [kind for kind, capability in Letter.KIND_CAPABILITY.items() if policy.can(user, school, capability)]
+    return [
+        kind for kind, capability in Letter.KIND_CAPABILITY.items() if policy.can(user, school, capability)
+    ]
 
 
 def letters_for(*, user, school, pupil=None, kinds=None) -> QuerySet[Letter]:

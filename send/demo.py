@@ -5,7 +5,9 @@ Called by ``manage.py seed_demo`` after the school (and attendance) are built:
 of needs across the four broad areas, a closed cycle last summer and an open one this autumn (unmet
 targets carried forward), a few reviews overdue or due soon, views requests, passports, an intervention
 catalogue with enrolments (EHC plans with costly 1:1 support, over the notional budget), agencies,
-funding applications, and a few concerns awaiting triage. Everything is bulk-inserted.
+funding applications, and a few concerns awaiting triage. Everything is bulk-inserted, except two
+uploaded documents (small generated PDFs, one confidential) and one printed views request letter, which
+go through the services so their files land in PRIVATE_MEDIA_ROOT as real uploads and letters do.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from letters.rendering import render_pdf
 from school import audit
 from school.models import Membership, Pupil, Role
 
-from . import register_status
+from . import register_status, services
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -566,3 +570,71 @@ def build(*, school, rng, today: date) -> None:
             )
         )
     Concern.objects.bulk_create(concerns)
+
+    _documents_and_letter(school=school, sendco=sendco, pupils=ehc + sen, cycles=new_cycles, today=today)
+
+
+DEMO_DOCUMENTS = [
+    (
+        "Speech and language therapy report",
+        "Speech and language therapy service (fictional)",
+        False,
+        [
+            (
+                "Assessment",
+                "Understands simple two-part instructions; finds longer ones hard without visual support.",
+            ),
+            (
+                "Recommendations",
+                "Pre-teach topic vocabulary; give instructions one step at a time; check understanding.",
+            ),
+        ],
+    ),
+    (
+        "Educational psychology report",
+        "Educational psychology service (fictional)",
+        True,
+        [
+            ("Background", "Family circumstances discussed with the SENDCo in confidence."),
+            (
+                "Cognitive assessment",
+                "Working memory well below the average range; verbal reasoning average.",
+            ),
+            ("Recommendations", "Chunk tasks, provide memory aids, allow extra processing time."),
+        ],
+    ),
+]
+
+
+def _documents_and_letter(*, school, sendco, pupils, cycles, today: date) -> None:
+    """Two uploaded reports for the first pupil on the register (one confidential), as small PDFs
+    generated here, and one printed request for the parents' views (a Letter, rendered by its task)."""
+    if not pupils:
+        return
+    pupil = pupils[0]
+    for title, author, confidential, sections in DEMO_DOCUMENTS:
+        pdf = render_pdf(
+            "send/pdf/demo_document.html",
+            {
+                "school": school,
+                "pupil": pupil,
+                "title": title,
+                "author": author,
+                "written_on": today - timedelta(days=30),
+                "sections": sections,
+            },
+        )
+        services.document_upload(
+            actor=sendco,
+            pupil=pupil,
+            uploaded_file=SimpleUploadedFile(f"{title.lower().replace(' ', '-')}.pdf", pdf),
+            kind="report",
+            title=title,
+            confidential=confidential,
+        )
+    asked = set(
+        ViewsRequest.objects.filter(cycle__in=cycles, respondent="parent").values_list("cycle_id", flat=True)
+    )
+    cycle = next((c for c in sorted(cycles, key=lambda c: c.review_due) if c.pk not in asked), None)
+    if cycle is not None:
+        services.views_request_send(actor=sendco, cycle=cycle, respondent="parent", method="printed")

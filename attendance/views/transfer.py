@@ -25,24 +25,21 @@ def import_marks(request):
     form = ImportMarksForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("file", "The file must be a CSV saved as UTF-8 text.")
+            text = transfer.decode_marks_file(form.cleaned_data["file"].read())
+            rows = transfer.read_marks_csv(text, school=school)
+        except transfer.ImportRefused as exc:
+            errors = exc.errors
         else:
-            try:
-                rows = transfer.read_marks_csv(text, school=school)
-            except transfer.ImportRefused as exc:
-                errors = exc.errors
-            else:
-                result = transfer.marks_import(actor=request.user, school=school, rows=rows)
-                messages.success(
-                    request,
-                    f"Imported {len(rows)} row(s): {result.recorded} new mark(s), {result.amended} changed "
-                    f'(reason "import"), {result.unchanged} already the same.',
-                )
-                return redirect("attendance:import_marks")
+            result = transfer.marks_import(actor=request.user, school=school, rows=rows)
+            messages.success(
+                request,
+                f"Imported {len(rows)} row(s): {result.recorded} new mark(s), {result.amended} changed "
+                f'(reason "import"), {result.unchanged} already the same.',
+            )
+            for note in result.conversion_notes():
+                messages.info(request, note[0].upper() + note[1:] + ".")
+            return redirect("attendance:import_marks")
     status = 400 if (errors or form.errors) else 200
     return render(request, "attendance/import_marks.html", {"form": form, "errors": errors}, status=status)
 

@@ -18,12 +18,17 @@ from tests import factories as f
 HEADER = "upn,date,session,code,minutes_late\n"
 
 
+#: Real life is 2026-11-23; pinning it keeps "no future dates" from moving under the tests.
+TODAY = time_machine.travel("2026-11-23 10:00 +0000", tick=False)
+
+
 def write(tmp_path, body, name="marks.csv"):
     path = tmp_path / name
     path.write_text(HEADER + body, encoding="utf-8")
     return path
 
 
+@TODAY
 def test_import_is_all_or_nothing_and_reports_every_bad_row(tmp_path, school, pupil, capsys):
     path = write(
         tmp_path,
@@ -44,11 +49,12 @@ def test_import_is_all_or_nothing_and_reports_every_bad_row(tmp_path, school, pu
     assert "row 4: no pupil with UPN" in err
     assert "row 5: 21 November 2026 AM is not a school session" in err
     assert "row 6: session must be AM or PM" in err
-    assert "row 7: minutes_late goes only with L or U" in err
+    assert "row 7: Minutes late go only with L or U, not /." in err
     assert "row 8: the same session is already in row 2" in err
     assert not RegisterMark.objects.exists()
 
 
+@TODAY
 def test_reimport_changes_nothing_and_a_changed_row_is_an_import_amendment(tmp_path, school, pupil):
     body = f"{pupil.upn},2026-11-16,AM,/,\n{pupil.upn},2026-11-16,PM,L,7\n{pupil.upn},2026-11-17,AM,N,\n"
     path = write(tmp_path, body)
@@ -101,6 +107,7 @@ def test_missing_columns_are_reported(school):
     assert "Missing column(s): session, code" in exc.value.errors[0][1]
 
 
+@TODAY
 def test_browser_upload(login, office_staff, school, pupil):
     client = login(office_staff)
     bad = SimpleUploadedFile("m.csv", (HEADER + f"{pupil.upn},2026-11-16,AM,ZZ,\n").encode())
@@ -192,3 +199,160 @@ def test_browser_export_is_audited_and_scoped(
     body = response.content.decode()
     assert pupil.upn in body and other_school_pupil.upn not in body
     assert AuditEntry.objects.filter(action="attendance.export.downloaded").exists()
+
+
+# --- the register's rules on import, and the error paths, one at a time ------------------------------
+def refused(tmp_path, school, body, capsys) -> str:
+    """Run the command on a file that must be refused; return what it wrote to stderr."""
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_marks", str(write(tmp_path, body)), "--school", str(school.pk))
+    return capsys.readouterr().err
+
+
+@TODAY
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("{upn},2026-13-40,AM,/,", "row 3: '2026-13-40' is not a date (use YYYY-MM-DD)"),
+        ("{upn},16 Nov,AM,/,", "row 3: '16 Nov' is not a date (use YYYY-MM-DD)"),
+        ("{upn},2026-11-17,AM,L,ten", "row 3: minutes_late must be a whole number, not 'ten'"),
+        ("{upn},2026-11-17,AM,L,-5", "row 3: minutes_late must be a whole number, not '-5'"),
+        (",2026-11-17,AM,/,", "row 3: the UPN is empty"),
+        ("Z999999999999,2026-11-17,AM,/,", "row 3: no pupil with UPN 'Z999999999999' at this school"),
+        (
+            "{upn},2026-11-24,AM,/,",
+            "row 3: 24 November 2026 is in the future; marks cannot be recorded ahead",
+        ),
+        ("{upn},2026-11-17,AM,/,5", "row 3: Minutes late go only with L or U, not /."),
+    ],
+)
+def test_each_bad_row_is_reported_with_its_number_and_nothing_is_imported(
+    tmp_path, school, pupil, capsys, row, expected
+):
+    body = f"{pupil.upn},2026-11-16,AM,/,\n" + row.format(upn=pupil.upn) + "\n"
+    err = refused(tmp_path, school, body, capsys)
+    assert err.splitlines() == [expected]
+    assert not RegisterMark.objects.exists()
+
+
+@TODAY
+def test_pupil_not_on_roll_that_day_is_refused(tmp_path, school, own_class, capsys):
+    joiner = f.PupilFactory(school=school, registration_class=own_class, admission_date=date(2026, 11, 18))
+    leaver = f.PupilFactory(school=school, registration_class=own_class, leaving_date=date(2026, 11, 13))
+    body = (
+        f"{joiner.upn},2026-11-18,AM,/,\n"
+        f"{joiner.upn},2026-11-17,PM,/,\n"
+        f"{leaver.upn},2026-11-16,AM,/,\n"
+    )
+    err = refused(tmp_path, school, body, capsys)
+    assert err.splitlines() == [
+        "row 3: the pupil is not on roll on 17 November 2026",
+        "row 4: the pupil is not on roll on 16 November 2026",
+    ]
+    assert not RegisterMark.objects.exists()
+
+
+@TODAY
+def test_today_is_accepted_but_tomorrow_is_not(tmp_path, school, pupil):
+    rows = transfer.read_marks_csv(HEADER + f"{pupil.upn},2026-11-23,AM,/,\n", school=school)
+    assert [(r.date, r.code) for r in rows] == [(date(2026, 11, 23), "/")]
+    with pytest.raises(transfer.ImportRefused) as exc:
+        transfer.read_marks_csv(HEADER + f"{pupil.upn},2026-11-23,AM,/,\n", school=school, today=date(2026, 11, 20))
+    assert exc.value.errors == [(2, "23 November 2026 is in the future; marks cannot be recorded ahead")]
+
+
+@TODAY
+def test_late_after_the_register_closes_becomes_u_like_on_the_register(tmp_path, school, pupil):
+    # Register 8.30-9.00 in the morning and 13.15-13.45 in the afternoon (the model's defaults).
+    body = (
+        f"{pupil.upn},2026-11-16,AM,L,30\n"  # arrived 9.00: still late, present
+        f"{pupil.upn},2026-11-16,PM,L,31\n"  # arrived 13.46: after the close, absent
+        f"{pupil.upn},2026-11-17,AM,L,45\n"
+        f"{pupil.upn},2026-11-17,PM,L,\n"  # no minutes in the MIS export: kept as L
+    )
+    out = io.StringIO()
+    call_command("import_marks", str(write(tmp_path, body)), "--school", str(school.pk), stdout=out)
+    saved = {(m.date.day, m.session): (m.code, m.minutes_late) for m in RegisterMark.objects.all()}
+    assert saved == {
+        (16, "AM"): ("L", 30),
+        (16, "PM"): ("U", 31),
+        (17, "AM"): ("U", 45),
+        (17, "PM"): ("L", None),
+    }
+    assert "row 3: arrived after the register closed, so the late mark was recorded as U" in out.getvalue()
+    assert "row 4: arrived after the register closed" in out.getvalue()
+    assert "row 2: arrived" not in out.getvalue() and "row 5: arrived" not in out.getvalue()
+    # The converted rows are now what the file means, so importing it again changes nothing.
+    again = io.StringIO()
+    call_command("import_marks", str(write(tmp_path, body)), "--school", str(school.pk), stdout=again)
+    assert "0 new, 0 changed, 4 unchanged" in again.getvalue()
+
+
+@TODAY
+def test_late_after_close_in_a_refused_file_saves_nothing(tmp_path, school, pupil, capsys):
+    body = f"{pupil.upn},2026-11-16,AM,L,40\n{pupil.upn},2026-11-16,PM,QQ,\n"
+    err = refused(tmp_path, school, body, capsys)
+    assert err.splitlines() == ["row 3: 'QQ' is not a DfE attendance code"]
+    assert not RegisterMark.objects.exists()
+
+
+@TODAY
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: text.encode("utf-8-sig"),
+        lambda text: text.encode("cp1252"),
+    ],
+    ids=["utf-8", "utf-8 with BOM", "windows-1252"],
+)
+def test_utf8_and_windows_1252_files_are_read(tmp_path, school, pupil, encode):
+    # "Zoë’s" and "café" are spelt differently in the three encodings; the header must still be found.
+    text = "upn,date,session,code,minutes_late,note\n" + f"{pupil.upn},2026-11-16,AM,L,12,Zoë’s bus – café\n"
+    path = tmp_path / "marks.csv"
+    path.write_bytes(encode(text))
+    call_command("import_marks", str(path), "--school", str(school.pk), stdout=io.StringIO())
+    mark = RegisterMark.objects.get()
+    assert (mark.code, mark.minutes_late) == ("L", 12)
+
+
+def test_a_file_in_neither_encoding_is_refused(school):
+    with pytest.raises(transfer.ImportRefused) as exc:
+        transfer.decode_marks_file(HEADER.encode() + b"\x81\x8d\x90\n")
+    assert exc.value.errors[0][0] == 1 and "UTF-8 or Windows-1252" in exc.value.errors[0][1]
+
+
+@TODAY
+def test_browser_upload_reports_late_after_close_and_accepts_windows_1252(login, office_staff, school, pupil):
+    client = login(office_staff)
+    body = (HEADER + f"{pupil.upn},2026-11-16,AM,L,35\n").replace("minutes_late", "minutes_late,note")
+    body = body.replace(",35\n", ",35,Car broke down – sorry\n")
+    upload = SimpleUploadedFile("m.csv", body.encode("cp1252"))
+    response = client.post(reverse("attendance:import_marks"), {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert "1 new mark(s)" in page
+    assert "Row 2: arrived after the register closed, so the late mark was recorded as U." in page
+    assert RegisterMark.objects.get().code == "U"
+
+
+@TODAY
+def test_browser_upload_lists_future_and_not_on_roll_rows(login, office_staff, school, own_class, pupil):
+    leaver = f.PupilFactory(school=school, registration_class=own_class, leaving_date=date(2026, 11, 13))
+    body = HEADER + f"{pupil.upn},2026-11-25,AM,/,\n{leaver.upn},2026-11-16,AM,/,\n"
+    response = login(office_staff).post(
+        reverse("attendance:import_marks"), {"file": SimpleUploadedFile("m.csv", body.encode())}
+    )
+    assert response.status_code == 400
+    assert response.context["errors"] == [
+        (2, "25 November 2026 is in the future; marks cannot be recorded ahead"),
+        (3, "the pupil is not on roll on 16 November 2026"),
+    ]
+    assert "Nothing was imported" in response.content.decode()
+    assert not RegisterMark.objects.exists()
+
+
+def test_import_page_says_which_rules_apply(login, office_staff, school):
+    page = login(office_staff).get(reverse("attendance:import_marks")).content.decode()
+    assert "is saved as <code>U</code>" in page
+    assert "<code>L</code> without minutes is accepted" in page
+    assert "UTF-8 or Windows-1252" in page

@@ -70,7 +70,9 @@ def test_printed_views_request_is_a_snapshot_rendered_after_commit(
     callbacks[0]()  # the on_commit hook: enqueue the task (eager in tests)
     letter.refresh_from_db()
     assert letter.status == Letter.Status.RENDERED and storage.letter_path(letter).is_file()
-    assert storage.letter_path(letter).parent == settings.PRIVATE_MEDIA_ROOT / "letters" / str(pupil.school_id)
+    assert storage.letter_path(letter).parent == settings.PRIVATE_MEDIA_ROOT / "letters" / str(
+        pupil.school_id
+    )
     text = pdf_text(login(sendco).get(f"/letters/{letter.pk}/letter.pdf"))
     assert "Your views before Rosie" in text and "Changed" not in text
     assert "Ann Example <b>bold</b>" in text and "1 Fictional Row" in text and "ZZ1 1ZZ" in text
@@ -152,7 +154,9 @@ def test_pupil_send_page_lists_the_pupils_letters(
     login, sendco, class_teacher, pupil, other_class_pupil, django_assert_max_num_queries
 ):
     cycle = f.SupportCycleFactory(pupil=pupil)
-    request = send_services.views_request_send(actor=sendco, cycle=cycle, respondent="pupil", method="printed")
+    request = send_services.views_request_send(
+        actor=sendco, cycle=cycle, respondent="pupil", method="printed"
+    )
     make_letter(sendco, other_class_pupil, subject="About someone else")
     assert request.letter.recipient_name == pupil.display_name
     page = login(class_teacher).get(f"/send/pupils/{pupil.pk}/").content.decode()

@@ -41,7 +41,7 @@ def test_each_open_review_shows_whose_views_are_in(
     rows = page.split('data-testid="views-row"')[1:]
     assert len(rows) == 2
     assert str(pupil) in rows[0] and "Overdue" in rows[0]  # soonest first
-    assert rows[0].count("text-bg-success\">In") == 2
+    assert rows[0].count('text-bg-success">In') == 2
     assert str(other_class_pupil) in rows[1] and "Asked" in rows[1] and "Not asked" in rows[1]
     assert str(other_school_pupil) not in page
     by_class = client.get(f"/send/views-completion/?registration_class={own_class.pk}").content.decode()

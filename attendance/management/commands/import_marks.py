@@ -10,7 +10,10 @@ from ._school_option import find_school
 
 
 class Command(BaseCommand):
-    help = "Import register marks (upn,date,session,code,minutes_late). Nothing is saved unless every row is valid."
+    help = (
+        "Import register marks (upn,date,session,code,minutes_late) from a UTF-8 or Windows-1252 CSV. "
+        "Nothing is saved unless every row is valid."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -20,16 +23,18 @@ class Command(BaseCommand):
         school = find_school(options["school"])
         path = Path(options["file"])
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = path.read_bytes()
+        except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
-            rows = transfer.read_marks_csv(text, school=school)
+            rows = transfer.read_marks_csv(transfer.decode_marks_file(data), school=school)
         except transfer.ImportRefused as exc:
             for number, message in exc.errors:
                 self.stderr.write(f"row {number}: {message}")
             raise CommandError(f"Nothing imported: {len(exc.errors)} row(s) have problems.") from exc
         result = transfer.marks_import(actor=None, school=school, rows=rows)
+        for note in result.conversion_notes():
+            self.stdout.write(note)
         self.stdout.write(
             f"Imported {len(rows)} row(s) into {school}: {result.recorded} new, {result.amended} changed, "
             f"{result.unchanged} unchanged."

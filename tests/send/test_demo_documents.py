@@ -1,0 +1,30 @@
+"""seed_demo's SEND part adds two uploaded reports (one confidential) and one printed letter."""
+
+import io
+from datetime import date
+
+import time_machine
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from letters import storage
+from letters.models import Letter
+from send import services
+from send.models import SendDocument, ViewsRequest
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_demo_documents_and_letter_are_real_files(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--seed", "5", stdout=io.StringIO())
+    documents = list(SendDocument.objects.order_by("title"))
+    assert [(d.title, d.confidential) for d in documents] == [
+        ("Educational psychology report", True),
+        ("Speech and language therapy report", False),
+    ]
+    for document in documents:
+        text = PdfReader(io.BytesIO(services.document_path(document).read_bytes())).pages[0].extract_text()
+        assert document.title in text and document.pupil.display_name in text
+    letter = Letter.objects.get()
+    assert letter.status == Letter.Status.RENDERED and storage.letter_path(letter).is_file()
+    assert ViewsRequest.objects.get(letter=letter).respondent == "parent"
