@@ -88,7 +88,13 @@ class TierActionForm(forms.ModelForm):
         days.validators += [MinValueValidator(1), MaxValueValidator(MAX_TARGET_SCHOOL_DAYS)]
         days.widget.attrs.update(min=1, max=MAX_TARGET_SCHOOL_DAYS)
         self.fields["order"].required = False
-        self.fields["order"].help_text = "Lower numbers come first; leave empty to add at the end."
+        self.fields["order"].help_text = "Lower numbers come first; leave empty to keep it where it is, or to add it at the end."
+
+    def clean_order(self):
+        order = self.cleaned_data["order"]
+        if order is None and self.instance.pk:
+            return self.instance.order  # editing: an empty position keeps the action where it is
+        return order
 
 
 class KeyAdultForm(forms.Form):

@@ -150,9 +150,13 @@ def _tier_action_check(action: TierAction) -> None:
         problems["responsible_role"] = "Choose a member of staff's role; governors do not see cases."
     if not 1 <= action.target_school_days <= MAX_TARGET_SCHOOL_DAYS:
         problems["target_school_days"] = f"Give a number of school days from 1 to {MAX_TARGET_SCHOOL_DAYS}."
+    try:
+        action.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            problems.setdefault(field, messages)
     if problems:
         raise ValidationError(problems)
-    action.full_clean()
 
 
 @transaction.atomic

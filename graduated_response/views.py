@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from letters.selectors import letters_for
 from school import policy
 from school.calendar import SchoolCalendar
 from school.policy import capability_required
@@ -23,6 +24,9 @@ from .forms import (
     TierBandsForm,
 )
 from .models import Case, CaseAction, TierAction
+
+
+LETTERS_ON_CASE = 20
 
 
 def _case(request, pk) -> Case:
@@ -50,6 +54,7 @@ def dashboard(request):
         "page": page,
         "query": request.GET.copy().urlencode() if "page" not in request.GET else _without_page(request),
         "can_manage": policy.can(request.user, school, policy.MANAGE_CASES),
+        "can_edit_tiers": policy.can(request.user, school, policy.EDIT_TIERS),
         "key_adult_form": KeyAdultForm(cases=Case.objects.none(), school=school),
         "runs": selectors.latest_runs(school=school, limit=3),
         "stale_runs": stale_runs,
@@ -127,6 +132,10 @@ def _render_case(request, case, *, log_form=None, status=200):
         "communications": list(case.communications.select_related("recorded_by")),
         "alerts": list(case.alerts.order_by("-created_on", "-id")[:50]),
         "status_events": list(case.status_events.select_related("by")),
+        # Letters about the pupil that this user may open (one query; letters owns who sees what).
+        "letters": list(
+            letters_for(user=request.user, school=request.school, pupil=case.pupil)[:LETTERS_ON_CASE]
+        ),
         "log_form": log_form or CommunicationLogForm(initial={"happened_on": today}),
         "can_manage": policy.can(request.user, request.school, policy.MANAGE_CASES),
         "today": today,

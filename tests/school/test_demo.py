@@ -1,3 +1,4 @@
+import hashlib
 import io
 from datetime import date
 
@@ -75,3 +76,52 @@ def test_demo_logins_work(login, db):
 def test_if_empty_skips_when_a_school_exists(school):
     call_command("seed_demo", "--if-empty", stdout=io.StringIO())
     assert not School.objects.filter(name=demo.DEMO_SCHOOL).exists()
+
+
+def _demo_digest() -> dict[str, str]:
+    """A fingerprint of what a user sees of the demo: marks, office history, SEN provision, case tiers.
+
+    Everything is keyed by UPN and names, never by database ids, so two builds compare equal only if
+    the data is the same whatever ids the database handed out.
+    """
+    from django.apps import apps
+
+    def rows(label, *fields):
+        return sorted(apps.get_model(label).objects.values_list(*fields))
+
+    parts = {
+        "marks": rows("attendance.RegisterMark", "pupil__upn", "date", "session", "code", "minutes_late"),
+        "amendments": rows(
+            "attendance.MarkAmendment", "mark__pupil__upn", "mark__date", "mark__session", "old_code", "new_code"
+        ),
+        "calls": rows("attendance.AbsenceCall", "pupil__upn", "first_date", "code"),
+        "leave": rows("attendance.LeaveRequest", "pupil__upn", "start_date", "code"),
+        "sen_register": rows("send.SendRecord", "pupil__upn", "status", "primary_need", "secondary_need"),
+        "provision": rows(
+            "send.ProvisionEnrolment", "pupil__upn", "intervention__name", "start_date", "end_date"
+        ),
+        "case_tiers": rows("graduated_response.Case", "pupil__upn", "status", "current_tier"),
+    }
+    assert parts["marks"] and parts["provision"] and parts["case_tiers"], "the demo should hold these"
+    return {name: hashlib.sha256(repr(value).encode()).hexdigest() for name, value in parts.items()}
+
+
+def _empty_every_table() -> None:
+    """Delete every row, keeping the id counters running, so a rebuild gets different ids."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=False))
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_seed_demo_gives_identical_data_for_the_same_seed(db):
+    call_command("seed_demo", "--seed", "5", "--today", "2026-10-09", stdout=io.StringIO())
+    first = _demo_digest()
+    first_pupil_ids = set(Pupil.objects.values_list("pk", flat=True))
+    _empty_every_table()
+    assert not Pupil.objects.exists()
+    call_command("seed_demo", "--seed", "5", "--today", "2026-10-09", stdout=io.StringIO())
+    assert not first_pupil_ids & set(Pupil.objects.values_list("pk", flat=True))  # really new rows
+    assert _demo_digest() == first

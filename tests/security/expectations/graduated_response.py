@@ -23,7 +23,17 @@ def _case(pupil, tier=3):
     return case, action
 
 
+def _tier_action(school):
+    from graduated_response.models import TierAction
+
+    return TierAction.objects.create(
+        school=school, tier=2, text="Ring the family", responsible_role=Role.ATTENDANCE_OFFICER
+    )
+
+
 def setup(world):
+    world.tier_action = _tier_action(world.school)
+    world.foreign_tier_action = _tier_action(world.other_school)
     world.case, world.action = _case(world.pupil)
     world.other_class_case, world.other_class_action = _case(world.other_class_pupil)
     world.foreign_case, world.foreign_action = _case(world.other_school_pupil)
@@ -32,6 +42,7 @@ def setup(world):
 VIEW_CASES = roles_with(policy.VIEW_CASES)
 MANAGE_CASES = roles_with(policy.MANAGE_CASES)
 STAFF = roles_with(policy.VIEW_PUPILS)
+EDIT_TIERS = roles_with(policy.EDIT_TIERS)
 # The action belongs to the class teacher's role, on a pupil of their class; case managers may too.
 ACTION_DONE = MANAGE_CASES | {"class_teacher"}
 
@@ -40,8 +51,29 @@ EXPECTATIONS = {
     "graduated_response:my_work": Expect(get=STAFF),
     "graduated_response:send_in_tiers": Expect(get=VIEW_CASES),
     "graduated_response:panel_home": Expect(get=VIEW_CASES),
-    "graduated_response:tier_bands": Expect(
-        get=roles_with(policy.EDIT_TIERS), post=roles_with(policy.EDIT_TIERS)
+    "graduated_response:tier_bands": Expect(get=EDIT_TIERS, post=EDIT_TIERS),
+    "graduated_response:tier_actions": Expect(get=EDIT_TIERS),
+    "graduated_response:tier_action_add": Expect(
+        get=NOBODY,
+        post=EDIT_TIERS,
+        kwargs=lambda w: {"tier": 2},
+        post_data=lambda w: {
+            "add-2-text": "Invite the family in",
+            "add-2-responsible_role": "attendance_officer",
+            "add-2-target_school_days": "5",
+        },
+    ),
+    "graduated_response:tier_action_update": Expect(
+        get=NOBODY,
+        post=EDIT_TIERS,
+        kwargs=lambda w: {"pk": w.tier_action.pk},
+        foreign=lambda w: {"pk": w.foreign_tier_action.pk},
+    ),
+    "graduated_response:tier_action_deactivate": Expect(
+        get=NOBODY,
+        post=EDIT_TIERS,
+        kwargs=lambda w: {"pk": w.tier_action.pk},
+        foreign=lambda w: {"pk": w.foreign_tier_action.pk},
     ),
     "graduated_response:cases_set_key_adult": Expect(get=NOBODY, post=MANAGE_CASES),
     "graduated_response:alerts_acknowledge": Expect(get=NOBODY, post=STAFF),
