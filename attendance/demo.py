@@ -6,6 +6,9 @@ Mondays and Fridays, some are often late (L, sometimes U), one took a holiday in
 is on a part-time timetable (C2), illness comes in spells, and a few absences from the last days
 are still N (one of them overdue), so the office screens have work to show. Today's morning
 registers are taken for most classes but not all, so "registers not yet taken" has entries.
+
+The same seed gives the same marks in any database: every choice is keyed by what a user sees
+(UPNs, class names, dates), never by database ids, and every sliced query has a full ordering.
 """
 
 from __future__ import annotations
@@ -60,20 +63,27 @@ def build(*, school, rng, today: date | None = None) -> None:
         Pupil.objects.filter(school=school, admission_date__lte=today)
         .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
         .select_related("registration_class")
-        .order_by("pk")
+        .order_by("upn")  # not pk: ids differ between databases, UPNs do not
     )
     if not pupils:
         return
-    office = Membership.objects.filter(school=school, role=Role.OFFICE_STAFF).select_related("user").first()
+    staff = Membership.objects.filter(school=school).select_related("user").order_by("user__username")
+    office = staff.filter(role=Role.OFFICE_STAFF).first()
     actor = office.user if office else None
-    head = Membership.objects.filter(school=school, role=Role.HEADTEACHER).select_related("user").first()
+    head = staff.filter(role=Role.HEADTEACHER).first()
     plan, shuffled = _profiles(pupils, rng)
     holiday_pupil, part_time_pupil = shuffled[-1], shuffled[-2]
     school_days = calendar.school_days_between(start, today)
     holiday_days = set(school_days[len(school_days) // 3 : len(school_days) // 3 + 5])
     part_time_from = school_days[max(0, len(school_days) - 30)]
     recent = school_days[-3:]
-    untaken_classes = {c for c in {p.registration_class_id for p in pupils} if c and c % 4 == 0}
+    class_names = sorted({p.registration_class.name for p in pupils if p.registration_class})
+    untaken_names = set(class_names[3::4])  # every fourth class, by name
+    untaken_classes = {
+        p.registration_class_id
+        for p in pupils
+        if p.registration_class and p.registration_class.name in untaken_names
+    }
     now = timezone.now()
 
     marks, spells = [], {}
@@ -141,7 +151,9 @@ def _office_history(*, school, pupils, actor, head, today, calendar):
     """A few amendments, calls and leave requests, so those screens are not empty."""
     if actor is None:
         return
-    amended = list(RegisterMark.objects.filter(school=school, code="I").order_by("date")[:3])
+    # A full ordering: many marks share a date, and an unordered slice differs between databases.
+    by_day = ("date", "session", "pupil__upn")
+    amended = list(RegisterMark.objects.filter(school=school, code="I").order_by(*by_day)[:3])
     for mark in amended:
         MarkAmendment.objects.create(
             mark=mark,
@@ -154,8 +166,13 @@ def _office_history(*, school, pupils, actor, head, today, calendar):
         )
         mark.version = 2
         mark.save(update_fields=["version"])
-    for mark in RegisterMark.objects.filter(school=school, code="I", date__gte=today - timedelta(days=3))[:2]:
-        contact = mark.pupil.contact_links.select_related("contact").first()
+    recent_illness = RegisterMark.objects.filter(school=school, code="I", date__gte=today - timedelta(days=3))
+    for mark in recent_illness.select_related("pupil").order_by(*by_day)[:2]:
+        contact = (
+            mark.pupil.contact_links.select_related("contact")
+            .order_by("priority", "contact__last_name", "contact__first_name")
+            .first()
+        )
         AbsenceCall.objects.create(
             school=school,
             pupil=mark.pupil,

@@ -100,7 +100,9 @@ def decode_marks_file(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportRefused([(1, "The file is not text saved as UTF-8 or Windows-1252; save it as CSV and try again.")])
+    raise ImportRefused(
+        [(1, "The file is not text saved as UTF-8 or Windows-1252; save it as CSV and try again.")]
+    )
 
 
 def _parse_date(text: str) -> date:

@@ -232,6 +232,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The queue tasks are sent to; the real-worker test uses a private one so it never meets another worker.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 NIGHTLY_CHECKS_HOUR = int(os.environ.get("NIGHTLY_CHECKS_HOUR", "2"))
 NIGHTLY_CHECKS_MINUTE = int(os.environ.get("NIGHTLY_CHECKS_MINUTE", "0"))
 CELERY_BEAT_SCHEDULE: dict = {

@@ -87,8 +87,9 @@ class TierActionForm(forms.ModelForm):
         days = self.fields["target_school_days"]
         days.validators += [MinValueValidator(1), MaxValueValidator(MAX_TARGET_SCHOOL_DAYS)]
         days.widget.attrs.update(min=1, max=MAX_TARGET_SCHOOL_DAYS)
-        self.fields["order"].required = False
-        self.fields["order"].help_text = "Lower numbers come first; leave empty to keep it where it is, or to add it at the end."
+        order = self.fields["order"]
+        order.required = False
+        order.help_text = "Lower numbers come first; leave empty to keep its place, or to add it at the end."
 
     def clean_order(self):
         order = self.cleaned_data["order"]

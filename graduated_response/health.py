@@ -60,7 +60,9 @@ def stale_nightly_runs(school: School, now: datetime) -> StaleRuns | None:
     """None when the nightly checks are running on time; otherwise what to warn about (one query, two
     when the school has never been checked)."""
     last = (
-        NightlyRun.objects.filter(school=school, status=NightlyRun.Status.SUCCEEDED, finished_at__isnull=False)
+        NightlyRun.objects.filter(
+            school=school, status=NightlyRun.Status.SUCCEEDED, finished_at__isnull=False
+        )
         .order_by("-finished_at")
         .values("finished_at", "run_date")
         .first()
@@ -104,4 +106,3 @@ def nightly_health_check(*, school: School, now: datetime | None = None) -> Stal
     if stale is not None:
         nightly_run_missing_alert_raise(school=school, stale=stale, now=now)
     return stale
-

@@ -25,7 +25,6 @@ from .forms import (
 )
 from .models import Case, CaseAction, TierAction
 
-
 LETTERS_ON_CASE = 20
 
 
@@ -308,8 +307,10 @@ def _render_tier_actions(request, *, bound=None, status=200):
     by_tier = {tier: [] for tier in services.CASE_TIERS}
     for action in actions:
         prefix = f"action-{action.pk}"
-        form = bound if bound is not None and bound.prefix == prefix else TierActionForm(
-            instance=action, prefix=prefix
+        form = (
+            bound
+            if bound is not None and bound.prefix == prefix
+            else TierActionForm(instance=action, prefix=prefix)
         )
         by_tier[action.tier].append({"action": action, "form": form})
     tiers_list = []
@@ -346,7 +347,9 @@ def tier_action_add(request, tier):
     form = TierActionForm(request.POST, prefix=f"add-{tier}")
     if form.is_valid():
         try:
-            services.tier_action_create(actor=request.user, school=request.school, tier=tier, **form.cleaned_data)
+            services.tier_action_create(
+                actor=request.user, school=request.school, tier=tier, **form.cleaned_data
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:

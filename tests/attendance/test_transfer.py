@@ -239,11 +239,7 @@ def test_each_bad_row_is_reported_with_its_number_and_nothing_is_imported(
 def test_pupil_not_on_roll_that_day_is_refused(tmp_path, school, own_class, capsys):
     joiner = f.PupilFactory(school=school, registration_class=own_class, admission_date=date(2026, 11, 18))
     leaver = f.PupilFactory(school=school, registration_class=own_class, leaving_date=date(2026, 11, 13))
-    body = (
-        f"{joiner.upn},2026-11-18,AM,/,\n"
-        f"{joiner.upn},2026-11-17,PM,/,\n"
-        f"{leaver.upn},2026-11-16,AM,/,\n"
-    )
+    body = f"{joiner.upn},2026-11-18,AM,/,\n{joiner.upn},2026-11-17,PM,/,\n{leaver.upn},2026-11-16,AM,/,\n"
     err = refused(tmp_path, school, body, capsys)
     assert err.splitlines() == [
         "row 3: the pupil is not on roll on 17 November 2026",
@@ -257,7 +253,9 @@ def test_today_is_accepted_but_tomorrow_is_not(tmp_path, school, pupil):
     rows = transfer.read_marks_csv(HEADER + f"{pupil.upn},2026-11-23,AM,/,\n", school=school)
     assert [(r.date, r.code) for r in rows] == [(date(2026, 11, 23), "/")]
     with pytest.raises(transfer.ImportRefused) as exc:
-        transfer.read_marks_csv(HEADER + f"{pupil.upn},2026-11-23,AM,/,\n", school=school, today=date(2026, 11, 20))
+        transfer.read_marks_csv(
+            HEADER + f"{pupil.upn},2026-11-23,AM,/,\n", school=school, today=date(2026, 11, 20)
+        )
     assert exc.value.errors == [(2, "23 November 2026 is in the future; marks cannot be recorded ahead")]
 
 

@@ -22,7 +22,9 @@ def _add_data(tier, **overrides):
     return {f"add-{tier}-{k}": v for k, v in data.items()}
 
 
-def test_the_page_lists_each_tiers_default_checklist(login, attendance_officer, school, django_assert_max_num_queries):
+def test_the_page_lists_each_tiers_default_checklist(
+    login, attendance_officer, school, django_assert_max_num_queries
+):
     client = login(attendance_officer)
     client.get(reverse("graduated_response:tier_actions"))  # creates the seed defaults the first time
     with django_assert_max_num_queries(12):
@@ -70,7 +72,9 @@ def test_bad_input_shows_beside_the_field_and_saves_nothing(login, attendance_of
     assert TierAction.objects.count() == before
     assert not AuditEntry.objects.filter(action__startswith="graduated_response.tier_action").exists()
     # Universal has no cases, so no checklist.
-    assert client.post(reverse("graduated_response:tier_action_add", args=[0]), _add_data(0)).status_code == 404
+    assert (
+        client.post(reverse("graduated_response:tier_action_add", args=[0]), _add_data(0)).status_code == 404
+    )
 
 
 def test_editing_an_action_keeps_what_cases_already_carry(login, attendance_officer, school, pupil):
@@ -133,7 +137,9 @@ def test_another_schools_action_is_not_found(login, attendance_officer, other_sc
     services.tier_bands_ensure_defaults(other_school)
     theirs = TierAction.objects.filter(school=other_school).first()
     client = login(attendance_officer)
-    assert client.post(reverse("graduated_response:tier_action_deactivate", args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(reverse("graduated_response:tier_action_deactivate", args=[theirs.pk])).status_code == 404
+    )
     theirs.refresh_from_db()
     assert theirs.is_active
 

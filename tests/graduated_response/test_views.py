@@ -205,3 +205,71 @@ def test_sendco_dashboard_loads_pupils_with_send_in_a_tier_as_a_panel(login, sen
     assert f'hx-get="{reverse("graduated_response:send_in_tiers")}"' in dashboard
     panel = client.get(reverse("graduated_response:send_in_tiers"), HTTP_HX_REQUEST="true").content.decode()
     assert "Ashdown" in panel and "<html" not in panel and "Brightwell" not in panel
+
+
+def _letter(pupil, author, subject):
+    import uuid
+
+    from django.utils import timezone
+
+    from letters.models import Letter
+
+    return Letter.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        kind=Letter.Kind.VIEWS_REQUEST,
+        school_name=pupil.school.name,
+        letter_date=timezone.localdate(),
+        subject=subject,
+        body_html="<p>Dear parent</p>",
+        created_by=author,
+        created_at=timezone.now(),
+        stored_name=uuid.uuid4().hex,
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_case_page_links_the_pupils_letters_in_one_query(login, attendance_officer, sendco, cases):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = Case.objects.get(pupil=cases[0])
+    url = reverse("graduated_response:case_detail", args=[case.pk])
+    client = login(attendance_officer)
+    assert "No letters about" in client.get(url).content.decode()
+    first = _letter(cases[0], sendco, "Your views before the review")
+    _letter(cases[1], sendco, "A letter about someone else")
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    assert f'href="{reverse("letters:letter_download", args=[first.pk])}"' in html
+    assert "Your views before the review" in html and "A letter about someone else" not in html
+    for n in range(3):
+        _letter(cases[0], sendco, f"Follow-up letter {n}")
+    with CaptureQueriesContext(connection) as four:
+        html = client.get(url).content.decode()
+    assert html.count("Follow-up letter") == 3
+    assert len(four) == len(one)  # the letters come in one query however many there are
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_dashboard_shows_a_case_moving_tier_since_last_week(login, attendance_officer, school, own_class):
+    pupil = f.PupilFactory(school=school, registration_class=own_class, legal_last_name="Everleigh")
+    fill_marks(pupil, date(2026, 9, 1), date(2026, 11, 13), lambda d, s, i: "O" if i % 14 == 0 else None)
+    run_on(school, date(2026, 11, 13))
+    case = Case.objects.get(pupil=pupil)
+    assert case.current_tier == 2
+    # Off all of the next week: straight into Tier 3 (escalation is immediate).
+    fill_marks(pupil, date(2026, 11, 16), date(2026, 11, 20), lambda d, s, i: "O")
+    run_on(school, date(2026, 11, 20))
+    case.refresh_from_db()
+    assert case.current_tier == 3
+
+    response = login(attendance_officer).get(reverse("graduated_response:dashboard"))
+    counts = {row["tier"]: row for row in response.context["tier_counts"]}
+    assert (counts[2]["count"], counts[2]["change"]) == (0, -1)
+    assert (counts[3]["count"], counts[3]["change"]) == (1, 1)
+    html = response.content.decode()
+    tier_2 = html[html.index('data-testid="tier-2-count"') : html.index('data-testid="tier-3-count"')]
+    tier_3 = html[html.index('data-testid="tier-3-count"') : html.index('data-testid="tier-4-count"')]
+    assert "1 fewer than last week" in tier_2 and "1 more than last week" in tier_3
+    assert "No change since last week" in html[html.index('data-testid="tier-4-count"') :]

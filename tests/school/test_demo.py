@@ -92,7 +92,12 @@ def _demo_digest() -> dict[str, str]:
     parts = {
         "marks": rows("attendance.RegisterMark", "pupil__upn", "date", "session", "code", "minutes_late"),
         "amendments": rows(
-            "attendance.MarkAmendment", "mark__pupil__upn", "mark__date", "mark__session", "old_code", "new_code"
+            "attendance.MarkAmendment",
+            "mark__pupil__upn",
+            "mark__date",
+            "mark__session",
+            "old_code",
+            "new_code",
         ),
         "calls": rows("attendance.AbsenceCall", "pupil__upn", "first_date", "code"),
         "leave": rows("attendance.LeaveRequest", "pupil__upn", "start_date", "code"),
@@ -111,6 +116,9 @@ def _empty_every_table() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
+    # PostgreSQL refuses to TRUNCATE tables with deferred foreign-key checks still pending from the
+    # first build; checking the constraints now fires them.
+    connection.check_constraints()
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=False))
 
