@@ -23,9 +23,12 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="graduated_response.tasks.run_nightly_checks_all")
-def run_nightly_checks_all() -> int:
-    """Fan out one task per school for last night (the registers of yesterday are complete)."""
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+def run_nightly_checks_all(date_iso: str | None = None) -> int:
+    """Fan out one task per school for last night (the registers of yesterday are complete).
+
+    Beat sends no argument; an explicit ISO date re-runs a given night for every school.
+    """
+    yesterday = date_iso or (timezone.localdate() - timedelta(days=1)).isoformat()
     school_ids = list(School.objects.order_by("pk").values_list("pk", flat=True))
     for school_id in school_ids:
         run_nightly_checks_for_school.delay(school_id, yesterday)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from graduated_response import tasks
 from graduated_response.models import Alert, Case, NightlyRun
@@ -170,12 +169,12 @@ def test_the_beat_task_fans_out_one_task_per_school_through_the_broker():
         pupil = f.PupilFactory(school=school)
         fill_marks(pupil, date(2026, 9, 1), date(2026, 11, 20), lambda d, s, i: "O" if i % 8 == 0 else None)
         schools.append(school)
-    # The worker runs in real time: beat's task checks the night before the worker's today.
-    last_night = timezone.localdate() - timedelta(days=1)
+    # The worker runs in real time, so name the night (beat sends none and means "last night").
+    last_night = date(2026, 11, 20)
 
     queue = f"gr-test-{uuid.uuid4().hex[:8]}"
     with _worker(queue, eager_inside=False) as worker:
-        _send("graduated_response.tasks.run_nightly_checks_all", queue)
+        _send("graduated_response.tasks.run_nightly_checks_all", queue, args=[last_night.isoformat()])
 
         def finished():
             return NightlyRun.objects.filter(run_date=last_night).exclude(
