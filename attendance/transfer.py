@@ -31,6 +31,7 @@ from django.utils import timezone
 from school import audit
 from school.calendar import SchoolCalendar
 from school.models import Pupil
+from school.spreadsheet import safe_cell
 
 from . import codes, statistics
 from .models import RegisterMark
@@ -254,13 +255,7 @@ def marks_import(*, actor, school, rows: list[ImportRow]) -> ImportResult:
 
 
 # --- export ---------------------------------------------------------------------------------------------
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will show as text: ``=SUM(A1)`` becomes ``'=SUM(A1)``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+csv_safe = safe_cell  # the one rule for every CSV we write (school/spreadsheet.py)
 
 
 def _bool(value: bool) -> str:

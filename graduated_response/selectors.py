@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from attendance.models import AbsenceCall, RegisterMark
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Pupil
+from school.pagination import paginate as school_paginate
 
 from .models import Alert, Case, CaseAction, NightlyRun, TierChange
 
@@ -170,7 +170,7 @@ def case_list(*, user, school, data):
 
 
 def paginate(request, queryset, per_page=25):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return school_paginate(request, queryset, per_page)
 
 
 def tier_counts(*, user, school, today: date) -> list[dict]:

@@ -16,13 +16,9 @@ import csv
 import io
 from collections.abc import Iterable
 
+from school.spreadsheet import safe_cell
+
 HEADER = ("UPN", "SEN provision", "Primary need", "Secondary need")
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(DANGEROUS_FIRST) else text
 
 
 def to_csv(rows: Iterable[tuple]) -> str:

@@ -6,11 +6,11 @@ from datetime import date
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import RegistrationClass
+from school.pagination import paginate as school_paginate
 
 from .. import statistics
 from ..forms import PeriodForm
@@ -61,9 +61,4 @@ def period(request, calendar: SchoolCalendar, today: date) -> tuple[PeriodForm, 
 
 
 def paginate(request, items, per_page=PAGE_SIZE):
-    """A page of `items`; `page.query` keeps the other GET parameters for the page links."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    page.query = params.urlencode()
-    return page
+    return school_paginate(request, items, per_page)
