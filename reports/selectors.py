@@ -9,12 +9,10 @@ from attendance.figures import combine
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 
-from .suppression import count_for_display, is_suppressed_group
+from .suppression import count_for_display, counts_for_display, groups_to_hide, is_suppressed_group
 
 
-def _present_group(*, label: str, pupils: int, figures, persistent: int, severe: int) -> dict:
-    if is_suppressed_group(pupils):
-        return {"label": label, "suppressed": True}
+def _present_group(*, label: str, pupils: int, figures, persistent, severe) -> dict:
     return {
         "label": label,
         "suppressed": False,
@@ -22,9 +20,34 @@ def _present_group(*, label: str, pupils: int, figures, persistent: int, severe:
         "attendance_pct": figures.attendance_pct_1dp,
         "authorised_pct": figures.authorised_pct_1dp,
         "unauthorised_pct": figures.unauthorised_pct_1dp,
-        "persistent": count_for_display(persistent),
-        "severe": count_for_display(severe),
+        "persistent": persistent,
+        "severe": severe,
     }
+
+
+def _present_breakdown(groups: list[dict]) -> list[dict]:
+    """One breakdown (e.g. by year group) with small groups and small counts suppressed."""
+    hidden = groups_to_hide([group["pupils"] for group in groups])
+    visible = [group for i, group in enumerate(groups) if i not in hidden]
+    persistent = dict(
+        zip(map(id, visible), counts_for_display([g["persistent"] for g in visible]), strict=True)
+    )
+    severe = dict(zip(map(id, visible), counts_for_display([g["severe"] for g in visible]), strict=True))
+    result = []
+    for i, group in enumerate(groups):
+        if i in hidden:
+            result.append({"label": group["label"], "suppressed": True})
+            continue
+        result.append(
+            _present_group(
+                label=group["label"],
+                pupils=group["pupils"],
+                figures=group["figures"],
+                persistent=persistent[id(group)],
+                severe=severe[id(group)],
+            )
+        )
+    return result
 
 
 def governor_overview(*, school, today: date) -> dict:
@@ -33,32 +56,25 @@ def governor_overview(*, school, today: date) -> dict:
     start, end = statistics.default_range(calendar, today)
     pupils = Pupil.objects.for_school(school).on_roll(at=today)
     dimensions = statistics.cohort_comparison(pupils, start, end, calendar=calendar)
-    whole = None
-    cohorts = []
-    for dimension in dimensions:
-        groups = [
-            _present_group(
-                label=group["label"],
-                pupils=group["pupils"],
-                figures=group["figures"],
-                persistent=group["persistent"],
-                severe=group["severe"],
-            )
-            for group in dimension["groups"]
-        ]
-        cohorts.append({"label": dimension["label"], "groups": groups})
-        if whole is None:  # every dimension partitions the same pupils; sum one of them for the school
-            members = [group["figures"] for group in dimension["groups"]]
-            whole = _present_group(
-                label="Whole school",
-                pupils=sum(group["pupils"] for group in dimension["groups"]),
-                figures=combine(members),
-                persistent=sum(group["persistent"] for group in dimension["groups"]),
-                severe=sum(group["severe"] for group in dimension["groups"]),
-            )
-    provision = dict(pupils.values_list("sen_provision").annotate(n=Count("pk")).order_by())
-    sen = [
-        {"label": label, "count": count_for_display(provision.get(code, 0))}
-        for code, label in (("K", "SEN support"), ("E", "EHC plan"))
+    cohorts = [
+        {"label": dimension["label"], "groups": _present_breakdown(dimension["groups"])}
+        for dimension in dimensions
     ]
+    # Every breakdown partitions the same pupils; the first one gives the whole school.
+    everyone = dimensions[0]["groups"] if dimensions else []
+    total = sum(group["pupils"] for group in everyone)
+    if is_suppressed_group(total):
+        whole = {"label": "Whole school", "suppressed": True}
+    else:
+        whole = _present_group(
+            label="Whole school",
+            pupils=total,
+            figures=combine([group["figures"] for group in everyone]),
+            persistent=count_for_display(sum(group["persistent"] for group in everyone)),
+            severe=count_for_display(sum(group["severe"] for group in everyone)),
+        )
+    provision = dict(pupils.values_list("sen_provision").annotate(n=Count("pk")).order_by())
+    labels = (("K", "SEN support"), ("E", "EHC plan"))
+    counts = counts_for_display([provision.get(code, 0) for code, _ in labels])
+    sen = [{"label": label, "count": count} for (_, label), count in zip(labels, counts, strict=True)]
     return {"start": start, "end": end, "whole": whole, "cohorts": cohorts, "sen": sen}
