@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django_otp import match_token
 
 from school import policy
 from school.audit import record_view
+from school.pagination import paginate
 
 from . import mfa, selectors, services
 from .forms import CodeForm, EnrolForm, LegalHoldForm, RetentionDeleteForm
@@ -105,7 +105,7 @@ def recovery_codes_new(request):
 @policy.capability_required(policy.VIEW_LOGIN_HISTORY)
 @require_GET
 def login_history(request):
-    page = Paginator(selectors.login_events_for_school(request.school), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.login_events_for_school(request.school))
     return render(request, "accounts/login_history.html", {"page": page})
 
 
@@ -114,7 +114,7 @@ def login_history(request):
 def retention_report(request):
     today = timezone.localdate()
     rows = selectors.retention_report(request.school, today=today)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     holds = LegalHold.objects.filter(school=request.school, lifted_at__isnull=True).select_related("pupil")
     return render(
         request,

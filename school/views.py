@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
+
+from school.pagination import paginate
 
 from . import policy, selectors, services
 from .forms import ContactForm, PupilForm, add_service_errors
@@ -47,16 +48,13 @@ def pupil_list(request):
     filterset, pupils = selectors.pupil_list(
         user=request.user, school=request.school, data=request.GET, today=today
     )
-    page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, pupils, PUPILS_PER_PAGE)
     return render(
         request,
         "school/pupil_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
             "flag_fields": Pupil.FLAG_FIELDS,
             "can_edit": policy.can(request.user, request.school, policy.EDIT_PUPILS),
             "can_import": policy.can(request.user, request.school, policy.IMPORT_PUPILS),

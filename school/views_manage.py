@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +15,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_safe
+
+from school.pagination import paginate
 
 from . import policy, selectors, services
 from .calendar import SchoolCalendar
@@ -389,9 +390,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 @policy.capability_required(policy.VIEW_AUDIT)
 def audit_log(request):
     filterset, entries = selectors.audit_entries(school=request.school, data=request.GET)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, entries)
     pupil = None
     if filterset.is_valid() and filterset.form.cleaned_data.get("pupil"):
         pupil = (
@@ -402,7 +401,7 @@ def audit_log(request):
     return render(
         request,
         "school/audit_log.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "pupil": pupil},
+        {"filter": filterset, "page": page, "pupil": pupil},
     )
 
 

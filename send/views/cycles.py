@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from letters.rendering import pdf_response, render_pdf
 from school import policy
+from school.pagination import paginate
 
 from .. import cycle_stages, selectors, services
 from ..forms import (
@@ -254,13 +254,11 @@ def views_completion(request):
         registration_class=filters.get("registration_class"),
         missing_only=filters.get("missing_only", False),
     )
-    page = Paginator(rows, VIEWS_COMPLETION_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, rows, VIEWS_COMPLETION_PER_PAGE)
     return render(
         request,
         "send/views_completion.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": today()},
+        {"form": form, "page": page, "today": today()},
     )
 
 

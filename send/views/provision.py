@@ -8,36 +8,56 @@ from django.views.decorators.http import require_GET
 
 from school import policy
 from school.calendar import SchoolCalendar
+from school.pagination import paginate
 
 from .. import selectors, services
 from ..forms import EnrolmentForm, FundingForm, InterventionForm
 from ..models import FundingApplication, Intervention, ProvisionEnrolment
 from .common import apply_service, form_copy, today
 
+PROVISION_ROWS_PER_PAGE = 50
+PUPIL_COSTS_PER_PAGE = 25
+
 
 @require_GET
 @policy.capability_required(policy.MANAGE_SEND)
 def provision_map(request):
-    """Whole school, or one class (?class=<id>), with costs, impact and attendance before and after."""
+    """Whole school or one class (?class=<id>), with costs, impact and attendance before and after.
+
+    ?intervention=<id> narrows the provision table to one intervention; the totals, the cost per pupil
+    (and its notional-budget flags) and the catalogue always cover every intervention. The long tables
+    paginate, and attendance is worked out only for the rows on the page."""
     school, day = request.school, today()
     classes = list(policy.classes_in_scope(request.user, school))
     chosen = next((c for c in classes if str(c.pk) == request.GET.get("class")), None)
+    interventions = list(Intervention.objects.filter(school=school))
+    chosen_intervention = next((i for i in interventions if str(i.pk) == request.GET.get("intervention")), None)
     pupils = policy.pupils_in_scope(request.user, school)
     if chosen:
         pupils = pupils.filter(registration_class=chosen)
     calendar = SchoolCalendar.for_school(school)
     data = selectors.provision_map(school=school, today=day, pupils=pupils, calendar=calendar)
-    attendance = selectors.attendance_before_after(data["rows"], calendar=calendar, today=day)
-    for row in data["rows"]:
+    totals = {t["intervention"].pk: t for t in data["per_intervention"]}
+    for intervention in interventions:
+        intervention.totals = totals.get(intervention.pk)
+    shown = data["rows"]
+    if chosen_intervention:
+        shown = [row for row in shown if row.intervention_id == chosen_intervention.pk]
+    rows = paginate(request, shown, PROVISION_ROWS_PER_PAGE)
+    attendance = selectors.attendance_before_after(rows.object_list, calendar=calendar, today=day)
+    for row in rows.object_list:
         row.attendance_before, row.attendance_after = attendance.get(row.pk, (None, None))
     return render(
         request,
         "send/provision_map.html",
         {
             "map": data,
+            "rows": rows,
+            "pupil_costs": paginate(request, data["per_pupil"], PUPIL_COSTS_PER_PAGE, param="pupils_page"),
             "classes": classes,
             "chosen": chosen,
-            "interventions": Intervention.objects.filter(school=school),
+            "interventions": interventions,
+            "chosen_intervention": chosen_intervention,
         },
     )
 

@@ -229,3 +229,44 @@ def test_intervention_catalogue_and_funding(login, sendco, school, pupil):
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="send.funding.created", pupil=pupil).exists()
     assert services.settings_for(school).notional_threshold == Decimal("6000")
+
+
+@time_machine.travel("2026-11-20 10:00", tick=False)
+def test_provision_map_paginates_and_narrows_to_one_intervention(
+    login, sendco, school, django_assert_max_num_queries
+):
+    reading = f.InterventionFactory(school=school, name="Reading catch-up")
+    maths = f.InterventionFactory(school=school, name="Maths boost")
+    for _ in range(55):
+        f.ProvisionEnrolmentFactory(
+            pupil=f.PupilFactory(school=school), intervention=reading, start_date=date(2026, 9, 7)
+        )
+    for _ in range(3):
+        f.ProvisionEnrolmentFactory(
+            pupil=f.PupilFactory(school=school), intervention=maths, start_date=date(2026, 10, 5)
+        )
+    client = login(sendco)
+
+    # Sign-in and layout, the map, and two queries per start-date group and window: not per pupil.
+    with django_assert_max_num_queries(25):
+        first = client.get("/send/provision/")
+    second = client.get("/send/provision/", {"page": 2})
+    assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 8
+    first_page, second_page = first.content.decode(), second.content.decode()
+    assert "Page 1 of 2" in first_page and "Page 2 of 2" in second_page
+    # The totals cover all 58 enrolments, whichever page is shown.
+    total = first.context["map"]["total_to_date"]
+    assert total > 0 and second.context["map"]["total_to_date"] == total
+    assert f"£{total:,.2f}" in first_page and f"£{total:,.2f}" in second_page
+
+    # Cost per pupil has its own pages, and its links keep the provision table's page.
+    assert len(first.context["pupil_costs"]) == 25
+    assert "page=2&amp;pupils_page=2" in second_page
+    third_costs = client.get("/send/provision/", {"page": 2, "pupils_page": 3})
+    assert len(third_costs.context["pupil_costs"]) == 8 and len(third_costs.context["rows"]) == 8
+
+    only_maths = client.get("/send/provision/", {"intervention": maths.pk})
+    shown = {row.intervention_id for row in only_maths.context["rows"]}
+    assert len(only_maths.context["rows"]) == 3 and shown == {maths.pk}
+    assert only_maths.context["map"]["total_to_date"] == total  # narrowing the table keeps the totals
+    assert "Only Maths boost" in only_maths.content.decode()
