@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.shortcuts import render
 from django.utils import timezone
 
 from school import policy
@@ -52,3 +53,18 @@ def access_cycle(request, pk) -> SupportCycle:
 
 def can_manage(request) -> bool:
     return policy.can(request.user, request.school, policy.MANAGE_SEND)
+
+
+def pupil_form_page(request, form, pupil, *, title: str, lead: str = ""):
+    """The shared form page for a change to one pupil's SEND record, with a way back to that record."""
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": title,
+            "pupil": pupil,
+            "lead": lead,
+            "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )

@@ -22,7 +22,7 @@ from ..forms import (
     ViewsRequestForm,
 )
 from ..models import Target, ViewsRequest
-from .common import access_cycle, apply_service, can_manage, form_copy, today
+from .common import access_cycle, apply_service, can_manage, form_copy, pupil_form_page, today
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -38,16 +38,12 @@ def cycle_start(request, pk):
             note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
             messages.success(request, f"Cycle {cycle.number} started.{note}")
             return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(
+    return pupil_form_page(
         request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Start a new cycle for {pupil}",
-            "pupil": pupil,
-            "lead": "Targets not achieved, or partly achieved, at the last review are carried forward.",
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
+        form,
+        pupil,
+        title=f"Start a new cycle for {pupil}",
+        lead="Targets not achieved, or partly achieved, at the last review are carried forward.",
     )
 
 

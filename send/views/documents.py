@@ -12,7 +12,7 @@ from school import audit, policy
 from .. import services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
-from .common import apply_service, form_copy, today
+from .common import apply_service, form_copy, pupil_form_page, today
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -30,16 +30,7 @@ def agency_create(request, pk):
         if done:
             messages.success(request, f"{done.get_agency_display()} involvement recorded.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Outside agency involvement for {pupil}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Outside agency involvement for {pupil}")
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -62,16 +53,7 @@ def agency_edit(request, pk):
         if done:
             messages.success(request, "Saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Edit {involvement}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Edit {involvement}")
 
 
 @policy.capability_required(policy.MANAGE_SEND)

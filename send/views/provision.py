@@ -13,7 +13,7 @@ from school.pagination import paginate
 from .. import selectors, services
 from ..forms import EnrolmentForm, FundingForm, InterventionForm
 from ..models import FundingApplication, Intervention, ProvisionEnrolment
-from .common import apply_service, form_copy, today
+from .common import apply_service, form_copy, pupil_form_page, today
 
 PROVISION_ROWS_PER_PAGE = 50
 PUPIL_COSTS_PER_PAGE = 25
@@ -31,7 +31,9 @@ def provision_map(request):
     classes = list(policy.classes_in_scope(request.user, school))
     chosen = next((c for c in classes if str(c.pk) == request.GET.get("class")), None)
     interventions = list(Intervention.objects.filter(school=school))
-    chosen_intervention = next((i for i in interventions if str(i.pk) == request.GET.get("intervention")), None)
+    chosen_intervention = next(
+        (i for i in interventions if str(i.pk) == request.GET.get("intervention")), None
+    )
     pupils = policy.pupils_in_scope(request.user, school)
     if chosen:
         pupils = pupils.filter(registration_class=chosen)
@@ -123,16 +125,7 @@ def enrolment_create(request, pk):
         if done:
             messages.success(request, f"{pupil} added to {done.intervention}.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Add provision for {pupil}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Add provision for {pupil}")
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -155,16 +148,7 @@ def enrolment_edit(request, pk):
         if done:
             messages.success(request, "Provision saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Edit {enrolment}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Edit {enrolment}")
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -183,16 +167,7 @@ def funding_create(request, pk):
         if done:
             messages.success(request, "Funding application recorded.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Funding application for {pupil}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")
 
 
 @policy.capability_required(policy.MANAGE_SEND)
@@ -215,13 +190,4 @@ def funding_edit(request, pk):
         if done:
             messages.success(request, "Funding application saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Funding application for {pupil}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")

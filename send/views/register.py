@@ -15,7 +15,7 @@ from school import policy
 from .. import census_export, register_status, selectors, services
 from ..forms import ConcernForm, NeedsForm, PassportForm, SendSettingsForm, StatusChangeForm, TriageForm
 from ..models import Concern, PupilPassport, SendRecord
-from .common import apply_service, can_manage, today
+from .common import apply_service, can_manage, pupil_form_page, today
 
 
 @require_GET
@@ -213,16 +213,12 @@ def status_change(request, pk):
         if done:
             messages.success(request, f"{pupil} is now recorded as {done.to_label}.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
+    return pupil_form_page(
         request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Change register status for {pupil}",
-            "pupil": pupil,
-            "lead": f"Current status: {register_status.LABELS[current]}.",
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
+        form,
+        pupil,
+        title=f"Change register status for {pupil}",
+        lead=f"Current status: {register_status.LABELS[current]}.",
     )
 
 
@@ -239,16 +235,7 @@ def needs_edit(request, pk):
         if done:
             messages.success(request, "Needs saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Needs for {pupil}",
-            "pupil": pupil,
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
-    )
+    return pupil_form_page(request, form, pupil, title=f"Needs for {pupil}")
 
 
 # --- passport -------------------------------------------------------------------------------------------
@@ -265,16 +252,12 @@ def passport_edit(request, pk):
         if done:
             messages.success(request, "Pupil passport saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
-    return render(
+    return pupil_form_page(
         request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Pupil passport for {pupil}",
-            "pupil": pupil,
-            "lead": "Use the pupil's own words where you can.",
-            "back": (str(pupil), "send:pupil_send", pupil.pk),
-        },
+        form,
+        pupil,
+        title=f"Pupil passport for {pupil}",
+        lead="Use the pupil's own words where you can.",
     )
 
 
