@@ -32,6 +32,9 @@ MANAGE_ATTENDANCE = "manage_attendance"  # absence calls, N queue, imports, stat
 DECIDE_LEAVE = "decide_leave"  # leave of absence decisions (headteacher)
 VIEW_ATTENDANCE_STATS = "view_attendance_stats"
 MANAGE_SEND = "manage_send"  # SENDCo work: triage, register, cycles, provision
+# Seed 001 (role of the class teacher): "in collaboration with the SENDCo, develop suitable targets",
+# so teachers write the assessment, the SMART targets and the review for pupils in their classes.
+PLAN_SEND = "plan_send"
 RAISE_CONCERN = "raise_concern"
 VIEW_SEND = "view_send"  # needs, targets, strategies, passports of pupils in scope
 VIEW_CONFIDENTIAL_DOCUMENTS = "view_confidential_documents"
@@ -59,6 +62,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             DECIDE_LEAVE,
             VIEW_ATTENDANCE_STATS,
             MANAGE_SEND,
+            PLAN_SEND,
             VIEW_CONFIDENTIAL_DOCUMENTS,
             MANAGE_CASES,
             VIEW_CASES,
@@ -68,14 +72,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.SENDCO: frozenset(
-        _OFFICE_LEVEL | {MANAGE_SEND, VIEW_CONFIDENTIAL_DOCUMENTS, VIEW_ATTENDANCE_STATS, VIEW_CASES}
+        _OFFICE_LEVEL
+        | {MANAGE_SEND, PLAN_SEND, VIEW_CONFIDENTIAL_DOCUMENTS, VIEW_ATTENDANCE_STATS, VIEW_CASES}
     ),
     Role.ATTENDANCE_OFFICER: frozenset(
         _OFFICE_LEVEL
         | {TAKE_ANY_REGISTER, MANAGE_ATTENDANCE, VIEW_ATTENDANCE_STATS, MANAGE_CASES, VIEW_CASES, EDIT_TIERS}
     ),
     Role.DSL: frozenset(_OFFICE_LEVEL | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES}),
-    Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS}),
+    Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS, PLAN_SEND}),
     Role.TEACHING_ASSISTANT: frozenset(_STAFF_COMMON),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_LEVEL | {EDIT_PUPILS, IMPORT_PUPILS, TAKE_ANY_REGISTER, MANAGE_ATTENDANCE}

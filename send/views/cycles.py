@@ -61,12 +61,13 @@ def cycle_detail(request, pk):
             "views": selectors.views_status(cycle),
             "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
             "can_manage": can_manage(request),
+            "can_plan": policy.can(request.user, request.school, policy.PLAN_SEND),
             "today": today(),
         },
     )
 
 
-@policy.capability_required(policy.MANAGE_SEND)
+@policy.capability_required(policy.PLAN_SEND)
 def cycle_assess(request, pk):
     cycle = access_cycle(request, pk)
     form = AssessmentForm(request.POST or None, instance=form_copy(cycle))
@@ -109,7 +110,7 @@ def cycle_stage(request, pk):
     return redirect("send:cycle_detail", pk=cycle.pk)
 
 
-@policy.capability_required(policy.MANAGE_SEND)
+@policy.capability_required(policy.PLAN_SEND)
 def target_add(request, pk):
     cycle = access_cycle(request, pk)
     form = TargetForm(request.POST or None, initial={"review_date": cycle.review_due})
@@ -132,7 +133,7 @@ def target_add(request, pk):
     )
 
 
-@policy.capability_required(policy.MANAGE_SEND)
+@policy.capability_required(policy.PLAN_SEND)
 def target_edit(request, pk):
     target = policy.access_pupil_record(
         request.user,
@@ -165,7 +166,7 @@ def target_edit(request, pk):
     )
 
 
-@policy.capability_required(policy.MANAGE_SEND)
+@policy.capability_required(policy.PLAN_SEND)
 def cycle_review(request, pk):
     cycle = access_cycle(request, pk)
     views = {r.respondent: r for r in cycle.views_requests.all()}

@@ -1,6 +1,7 @@
 """Who may use the SEND app's pages (see tests/security/matrix.py).
 
-The SENDCo and the headteacher (MANAGE_SEND) do the register work. Every adult who works with a pupil
+The SENDCo and the headteacher (MANAGE_SEND) do the register work; class teachers (PLAN_SEND) also write
+the assessment, targets and review of a cycle for pupils in their own classes. Every adult who works with a pupil
 (VIEW_SEND, scoped to their classes for teachers and TAs) sees needs, targets, strategies, passports and
 plans, and may raise a concern. Confidential documents open only for VIEW_CONFIDENTIAL_DOCUMENTS roles.
 Governors reach none of it.
@@ -25,6 +26,7 @@ from send.models import (
 from tests.security.matrix import NOBODY, Expect, roles_with
 
 MANAGE = roles_with(policy.MANAGE_SEND)
+PLAN_OBJECT = roles_with(policy.PLAN_SEND) - {"other_school_teacher"}
 VIEW = roles_with(policy.VIEW_SEND)
 VIEW_OBJECT = VIEW - {"other_school_teacher"}
 RAISE_OBJECT = roles_with(policy.RAISE_CONCERN) - {"other_school_teacher"}
@@ -194,14 +196,14 @@ EXPECTATIONS = {
     "send:concern_detail": object_page("concern", VIEW_OBJECT),
     "send:concern_triage": object_page("concern", MANAGE, MANAGE),
     "send:cycle_detail": object_page("cycle", VIEW_OBJECT),
-    "send:cycle_assess": object_page("cycle", MANAGE, MANAGE),
+    "send:cycle_assess": object_page("cycle", PLAN_OBJECT, PLAN_OBJECT),
     "send:cycle_stage": object_page("cycle", NOBODY, MANAGE),
-    "send:target_add": object_page("cycle", MANAGE, MANAGE),
-    "send:cycle_review": object_page("cycle", MANAGE, MANAGE),
+    "send:target_add": object_page("cycle", PLAN_OBJECT, PLAN_OBJECT),
+    "send:cycle_review": object_page("cycle", PLAN_OBJECT, PLAN_OBJECT),
     "send:views_request": object_page("cycle", MANAGE, MANAGE),
     "send:plan_pdf": object_page("cycle", VIEW_OBJECT),
     "send:review_pdf": object_page("cycle", VIEW_OBJECT),
-    "send:target_edit": object_page("target", MANAGE, MANAGE),
+    "send:target_edit": object_page("target", PLAN_OBJECT, PLAN_OBJECT),
     "send:views_record": object_page("views", MANAGE, MANAGE),
     "send:enrolment_edit": object_page("enrolment", MANAGE, MANAGE),
     "send:funding_edit": object_page("funding", MANAGE, MANAGE),
