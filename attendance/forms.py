@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from school.forms import DateInput
 from school.models import Session
 
 from . import codes
@@ -32,13 +33,6 @@ def parse_register(data, pupil_ids) -> tuple[list[RegisterEntry], dict[int, int]
                 minutes = int(raw_minutes)
         entries.append(RegisterEntry(pupil_id=pupil_id, code=code, minutes_late=minutes))
     return entries, versions, errors, (data.get("reason") or "").strip()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _code_choices(allowed):

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from school.forms import DateInput
 from school.models import Membership
 
 from .models import TIER_CHOICES, CommunicationLog, TierAction
@@ -14,7 +15,7 @@ class CommunicationLogForm(forms.ModelForm):
         model = CommunicationLog
         fields = ["kind", "happened_on", "with_whom", "summary"]
         widgets = {
-            "happened_on": forms.DateInput(attrs={"type": "date"}),
+            "happened_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 

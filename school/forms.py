@@ -8,6 +8,9 @@ from .models import AcademicYear, ClosureDay, Contact, Pupil, RegistrationClass,
 
 
 class DateInput(forms.DateInput):
+    """The one date widget. A browser's date input takes only ISO dates (2026-12-29); the en-GB format
+    (29/12/2026) would show an empty box, and saving the form would clear a date nobody touched."""
+
     input_type = "date"
 
     def __init__(self, **kwargs):

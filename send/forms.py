@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from school.forms import DateInput
+
 from . import cycle_stages, needs, register_status
 from .models import (
     AgencyInvolvement,
@@ -20,7 +22,7 @@ from .models import (
     ViewsRequest,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ConcernForm(forms.ModelForm):
