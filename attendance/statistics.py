@@ -47,7 +47,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -98,45 +98,54 @@ def _calendar_for(pupils: QuerySet, calendar: SchoolCalendar | None) -> SchoolCa
 
 
 # --- the aggregate query ------------------------------------------------------------------------------
-def _code_counts(pupils: QuerySet, start: date, end: date, window_start: date | None):
-    """One GROUP BY over the marks: (pupil, code, in range?, in 10-week window?) -> sessions, minutes.
+def _mark_counts(marks: QuerySet, start: date, end: date, window_start: date | None, *, by_pupil=True):
+    """One GROUP BY (pupil, code) over ``marks`` -> (pupil_id, code, sessions, L minutes, window sessions).
 
-    Grouping by code (a few dozen values) and classifying in Python with ``attendance.codes`` is
-    several times faster on PostgreSQL than a conditional COUNT per category, and keeps the rules in
-    one place. The result has at most pupils x codes x 3 rows.
+    Sessions and minutes count ``start``..``end``; window sessions count ``window_start``..``end`` (the
+    10-week window may begin before ``start``, in the previous academic year). Grouping by code (a few
+    dozen values) and classifying in Python with ``attendance.codes`` keeps the rules in one place, and
+    conditional counts on two grouping columns measure faster on PostgreSQL than grouping by computed
+    "in range" / "in window" columns or a conditional count per category. At most pupils x codes rows.
+    With ``by_pupil=False`` the rows are (code, sessions, minutes, window sessions) for the whole group.
     """
     low = min(start, window_start) if window_start else start
-    in_range = Case(
-        When(date__gte=start, then=Value(True)), default=Value(False), output_field=BooleanField()
+    in_range = Q(date__gte=start) if low < start else None  # only then do the range's counts need a bound
+    aggregates = {
+        "n": Count("id", filter=in_range),
+        "minutes": Sum("minutes_late", filter=in_range),
+        "window": Count("id", filter=Q(date__gte=window_start)) if window_start else Value(0),
+    }
+    keys = ("pupil_id", "code") if by_pupil else ("code",)
+    return marks.filter(date__gte=low, date__lte=end).values_list(*keys).annotate(**aggregates).order_by()
+
+
+def _code_counts(pupils: QuerySet, start: date, end: date, window_start: date | None, *, by_pupil=True):
+    return _mark_counts(
+        RegisterMark.objects.filter(pupil__in=pupils.values("pk")),
+        start,
+        end,
+        window_start,
+        by_pupil=by_pupil,
     )
-    in_window = (
-        Case(
-            When(date__gte=window_start, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-        if window_start
-        else Value(False, output_field=BooleanField())
-    )
-    return (
-        RegisterMark.objects.filter(pupil__in=pupils.values("pk"), date__gte=low, date__lte=end)
-        .annotate(in_range=in_range, in_window=in_window)
-        .values("pupil_id", "code", "in_range", "in_window")
-        .annotate(n=Count("id"), minutes=Sum("minutes_late"))
-        .order_by()
-    )
+
+
+def _tally(rows) -> tuple[dict, dict, dict]:
+    """Per pupil: {code: sessions}, L minutes, and penalty-code sessions in the window."""
+    counts: dict = defaultdict(dict)
+    minutes: dict = defaultdict(int)
+    window: dict = defaultdict(int)
+    for pupil_id, code, n, late_minutes, in_window in rows:
+        if n:
+            counts[pupil_id][code] = n
+        if code == "L":
+            minutes[pupil_id] += late_minutes or 0
+        if code in codes.PENALTY_UNAUTHORISED_CODES:
+            window[pupil_id] += in_window
+    return counts, minutes, window
 
 
 def _figures_by_pupil(rows) -> dict[int, Figures]:
-    counts: dict = defaultdict(lambda: defaultdict(int))
-    minutes: dict = defaultdict(int)
-    window: dict = defaultdict(int)
-    for row in rows:
-        pupil_id, code, n = row["pupil_id"], row["code"], row["n"]
-        if row["in_range"]:
-            counts[pupil_id][code] += n
-            if code == "L":
-                minutes[pupil_id] += row["minutes"] or 0
-        if row["in_window"] and code in codes.PENALTY_UNAUTHORISED_CODES:
-            window[pupil_id] += n
+    counts, minutes, window = _tally(rows)
     return {
         pupil_id: Figures.from_code_counts(
             counts[pupil_id], minutes[pupil_id], unauthorised_last_10_weeks=window[pupil_id]
@@ -193,29 +202,8 @@ def school_pupil_totals(
     thousand for a school. Measured on PostgreSQL this shape is faster than a conditional count per
     category, and much faster than filtering by a pupil subquery.
     """
-    low = min(start, window_start) if window_start else start
-    aggregates = {
-        # Only when the window reaches back before ``start`` do the year's counts need their own bound.
-        "n": Count("id", filter=Q(date__gte=start)) if low < start else Count("id"),
-        "minutes": Sum("minutes_late", filter=Q(date__gte=start)) if low < start else Sum("minutes_late"),
-        "window": Count("id", filter=Q(date__gte=window_start)) if window_start else Value(0),
-    }
-    rows = (
-        RegisterMark.objects.filter(school=school, date__gte=low, date__lte=end)
-        .values_list("pupil_id", "code")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    counts: dict = defaultdict(dict)
-    minutes: dict = defaultdict(int)
-    window: dict = defaultdict(int)
-    for pupil_id, code, n, late_minutes, in_window in rows:
-        if n:
-            counts[pupil_id][code] = n
-        if code == "L":
-            minutes[pupil_id] += late_minutes or 0
-        if code in codes.PENALTY_UNAUTHORISED_CODES:
-            window[pupil_id] += in_window
+    rows = _mark_counts(RegisterMark.objects.filter(school=school), start, end, window_start)
+    counts, minutes, window = _tally(rows)
     return {
         pupil_id: PupilTotals(
             Figures.from_code_counts(
@@ -233,18 +221,16 @@ def group_figures(
     """A group's figures in one query; each percentage is a ratio of sums (STATUTORY_RULES.md 2)."""
     calendar = _calendar_for(pupils, calendar)
     window = ten_week_window(calendar, end)
-    counts: dict = defaultdict(int)
-    late_minutes = unauthorised_10w = 0
-    rows = _code_counts(pupils, start, end, window[0] if window else None).values(
-        "code", "in_range", "in_window"
-    )
-    for row in rows.annotate(n=Count("id"), minutes=Sum("minutes_late")):
-        if row["in_range"]:
-            counts[row["code"]] += row["n"]
-            if row["code"] == "L":
-                late_minutes += row["minutes"] or 0
-        if row["in_window"] and row["code"] in codes.PENALTY_UNAUTHORISED_CODES:
-            unauthorised_10w += row["n"]
+    counts, late_minutes, unauthorised_10w = {}, 0, 0
+    for code, n, minutes, in_window in _code_counts(
+        pupils, start, end, window[0] if window else None, by_pupil=False
+    ):
+        if n:
+            counts[code] = n
+        if code == "L":
+            late_minutes += minutes or 0
+        if code in codes.PENALTY_UNAUTHORISED_CODES:
+            unauthorised_10w += in_window
     return Figures.from_code_counts(counts, late_minutes, unauthorised_last_10_weeks=unauthorised_10w)
 
 

@@ -25,6 +25,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
     def handle(self, *args, schools, pupils, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_nightly needs PostgreSQL: set DATABASE_URL=postgres://...")
+        self._database()
         trust_schools = self._trust(schools, pupils)
         school_ids = [s.pk for s in trust_schools]
         calendar = SchoolCalendar.for_school(trust_schools[0])
@@ -208,6 +210,17 @@ class Command(BaseCommand):
             cursor.execute(sql, params)
             cursor.fetchall()
             return time.perf_counter() - started
+
+    def _database(self):
+        """Create the bench database on a fresh machine (it is kept between runs, so later runs reuse the
+        generated trust), and bring its tables up to date."""
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                self.stdout.write(f"Creating the database {name}…")
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+        call_command("migrate", verbosity=0, interactive=False)
 
     @staticmethod
     def _count(sql, params) -> int:
