@@ -395,14 +395,19 @@ def build(*, school, rng, today: date) -> None:
                     review_date=cycle.review_due,
                 )
             )
+    carried = {(t.cycle.pupil_id, t.target) for t in new_targets}
     for cycle in new_cycles:
         area = AREA_OF.get(need_of[cycle.pupil_id] or "NSA", "cognition")
-        target, criteria, strategies, provision = rng.choice(TARGETS[area])
+        # A new target, not a second copy of one carried forward from the summer.
+        options = [o for o in TARGETS[area] if (cycle.pupil_id, o[0]) not in carried]
+        if not options:
+            continue
+        target, criteria, strategies, provision = rng.choice(options)
         new_targets.append(
             Target(
                 cycle=cycle,
                 area_of_need=area,
-                target=f"{target} (autumn)",
+                target=target,
                 success_criteria=criteria,
                 strategies=strategies,
                 provision=provision,

@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Count
 
 from school import demo
 from school.models import Contact, Membership, Pupil, PupilContact, RegistrationClass, Role, School
+from send.models import Target
 
 
 def test_plan_is_deterministic_for_a_seed():
@@ -47,6 +49,9 @@ def test_seed_demo_builds_once_and_is_safe_to_run_again():
     # What is in the database is the plan for that seed.
     plan = demo.demo_plan(seed=3, year_start=2026)
     assert sorted(Pupil.objects.values_list("upn", flat=True)) == sorted(p["upn"] for p in plan.pupils)
+    # A carried-forward target is not set again as a new one in the same plan.
+    repeated = Target.objects.values("cycle_id", "target").annotate(n=Count("id")).filter(n__gt=1)
+    assert Target.objects.filter(carried_from__isnull=False).exists() and not repeated.exists()
     call_command("seed_demo", "--seed", "3", stdout=out)
     call_command("seed_demo", "--if-empty", stdout=out)
     assert counts == (
