@@ -1,6 +1,7 @@
 """Letters writes: create a letter (a snapshot, audited) and render it (conditional, idempotent).
 
-Action codes: letters.letter.created, letters.letter.rendered, letters.letter.failed.
+Action codes: letters.letter.created, letters.letter.rendered, letters.letter.failed,
+letters.letter.retried.
 """
 
 from __future__ import annotations
@@ -67,6 +68,30 @@ def letter_create(
 
     transaction.on_commit(lambda: render_letter.delay(letter.pk))
     return letter
+
+
+@transaction.atomic
+def letter_retry(*, actor, letter: Letter) -> bool:
+    """Queue a failed letter to be prepared again, from the same snapshot. False if it had not failed.
+
+    A conditional update moves it back to pending, so two people pressing "Try again" queue it once.
+    """
+    moved = Letter.objects.filter(pk=letter.pk, status=Letter.Status.FAILED).update(
+        status=Letter.Status.PENDING, error=""
+    )
+    if not moved:
+        return False
+    audit.record(
+        actor=actor,
+        action="letters.letter.retried",
+        obj=letter,
+        before={"status": Letter.Status.FAILED},
+        after={"status": Letter.Status.PENDING},
+    )
+    from .tasks import render_letter
+
+    transaction.on_commit(lambda: render_letter.delay(letter.pk))
+    return True
 
 
 def letter_html(letter: Letter) -> str:

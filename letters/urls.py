@@ -6,4 +6,5 @@ app_name = "letters"
 
 urlpatterns = [
     path("<int:pk>/letter.pdf", views.letter_download, name="letter_download"),
+    path("<int:pk>/retry/", views.letter_retry, name="letter_retry"),
 ]

@@ -169,3 +169,37 @@ def test_pupil_send_page_lists_the_pupils_letters(
     assert again.letter_id != request.letter_id
     assert ViewsRequest.objects.get(pk=request.pk).letter_id == again.letter_id
     assert Letter.objects.filter(pupil=pupil).count() == 2
+
+
+def test_a_failed_letter_can_be_tried_again(
+    login, sendco, class_teacher, other_class_pupil, pupil, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter(sendco, pupil, subject="Your views")
+    real = rendering.html_to_pdf
+
+    def weasyprint_fails(html):  # WeasyPrint is the external boundary here
+        raise RuntimeError("font cache unavailable")
+
+    monkeypatch.setattr(rendering, "html_to_pdf", weasyprint_fails)
+    assert letter_render(letter_id=letter.pk) == "failed"
+    client = login(class_teacher)
+    page = client.get(f"/letters/{letter.pk}/letter.pdf").content.decode()
+    assert "could not be prepared" in page and f'action="/letters/{letter.pk}/retry/"' in page
+
+    monkeypatch.setattr(rendering, "html_to_pdf", real)  # the font cache is back
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/letters/{letter.pk}/retry/")
+    assert response.status_code == 302 and response["Location"] == f"/letters/{letter.pk}/letter.pdf"
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.RENDERED and letter.error == ""
+    assert client.get(f"/letters/{letter.pk}/letter.pdf")["Content-Type"] == "application/pdf"
+    retried = AuditEntry.objects.get(action="letters.letter.retried", object_id=str(letter.pk))
+    assert retried.actor == class_teacher and retried.after == {"status": "pending"}
+
+    # A rendered letter is not queued again, and a letter out of the teacher's classes is a 404.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/letters/{letter.pk}/retry/")
+    assert AuditEntry.objects.filter(action="letters.letter.retried").count() == 1
+    other = make_letter(sendco, other_class_pupil)
+    assert client.post(f"/letters/{other.pk}/retry/").status_code == 404

@@ -7,7 +7,7 @@ VIEW_SEND roles, class teachers and TAs only for their own classes. Governors an
 from letters.models import Letter
 from letters.services import letter_render
 from school import policy
-from tests.security.matrix import Expect, roles_with
+from tests.security.matrix import NOBODY, Expect, roles_with
 
 VIEW_LETTER = roles_with(policy.VIEW_PUPILS, policy.VIEW_SEND) - {"other_school_teacher"}
 
@@ -38,6 +38,14 @@ def setup(world):
 EXPECTATIONS = {
     "letters:letter_download": Expect(
         get=VIEW_LETTER,
+        kwargs=lambda w: {"pk": w.letter.pk},
+        foreign=lambda w: {"pk": w.foreign_letter.pk},
+        class_scoped=lambda w: {"pk": w.other_class_letter.pk},
+    ),
+    # POST only; trying again an already rendered letter changes nothing and shows it.
+    "letters:letter_retry": Expect(
+        get=NOBODY,
+        post=VIEW_LETTER,
         kwargs=lambda w: {"pk": w.letter.pk},
         foreign=lambda w: {"pk": w.foreign_letter.pk},
         class_scoped=lambda w: {"pk": w.other_class_letter.pk},
