@@ -1,6 +1,7 @@
 """django-filter set for the attendance officer's case list. Applied inside selectors.case_list."""
 
 import django_filters
+from django import forms
 
 from school import policy
 from school.models import Pupil, YearGroup
@@ -23,7 +24,11 @@ class CaseFilter(django_filters.FilterSet):
     sen_provision = django_filters.ChoiceFilter(
         field_name="pupil__sen_provision", label="SEND status", choices=SEN_CHOICES, empty_label="Any"
     )
-    pupil_premium = django_filters.BooleanFilter(field_name="pupil__pupil_premium", label="Pupil premium")
+    pupil_premium = django_filters.BooleanFilter(
+        field_name="pupil__pupil_premium",
+        label="Pupil premium",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
+    )
 
     class Meta:
         model = Case

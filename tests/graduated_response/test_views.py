@@ -58,6 +58,10 @@ def test_dashboard_counts_filters_and_lists_cases(
     dashboard = reverse("graduated_response:dashboard")
     assert listed(client.get(dashboard, {"sen_provision": "E"})) == {"Ashdown"}
     assert listed(client.get(dashboard, {"pupil_premium": "true"})) == {"Brightwell"}
+    assert listed(client.get(dashboard, {"pupil_premium": "false"})) == {"Ashdown", "Dunmore"}
+    # The filter reads "Any / Yes / No", not django-filter's "Unknown".
+    page = client.get(dashboard).content.decode()
+    assert '<option value="" selected>Any</option>' in page and "Unknown" not in page
     assert listed(client.get(dashboard, {"tier": "2"})) == {"Brightwell", "Dunmore"}
     assert listed(client.get(dashboard, {"registration_class": cases[1].registration_class_id})) == {
         "Brightwell"
