@@ -92,7 +92,10 @@ class LeaveRequestForm(forms.ModelForm):
 
 class LeaveDecisionForm(forms.Form):
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note to keep with the decision"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        label="Note to keep with the decision",
     )
 
 

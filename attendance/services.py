@@ -472,11 +472,12 @@ def _precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset(
     return result
 
 
-#: Codes an absence call can give: the authorised reasons, and G or O when the school does not accept it.
-CALL_CODES = sorted(
-    (c for c in codes.CODES if c in codes.AUTHORISED_CODES or c in {"G", "O"}),
-    key=list(codes.CODES).index,
-)
+#: Codes an absence call can give: the reasons a parent can give (illness, a medical appointment,
+#: religious observance, an interview, a travelling family), or G or O when the school does not accept
+#: the reason. The other authorised codes record the school's own decisions and have their own
+#: workflows: leave of absence (C) is granted by the headteacher through a leave request, C1 needs a
+#: licence or the head's approval, C2 is an agreed part-time timetable, E an exclusion and S study leave.
+CALL_CODES = [c for c in codes.CODES if c in {"I", "M", "R", "J1", "T", "G", "O"}]
 
 
 @transaction.atomic
@@ -519,12 +520,15 @@ def absence_call_record(
         recorded_by=actor,
     )
     call.full_clean()
+    calendar = calendar or SchoolCalendar.for_school(school)
+    sessions = sessions_in_range(calendar, first_date, first_session, last_date, last_session)
+    if not sessions:
+        # A call that codes nothing would sit in the office's list looking like a real one.
+        raise ValidationError({"first_date": "There are no school sessions between these dates."})
     call.save()
     audit.record(
         actor=actor, action="attendance.call.recorded", obj=call, after=audit.snapshot(call), reason=reason
     )
-    calendar = calendar or SchoolCalendar.for_school(school)
-    sessions = sessions_in_range(calendar, first_date, first_session, last_date, last_session)
     result = _precode(
         actor=actor,
         school=school,
@@ -572,6 +576,12 @@ def leave_request_create(
         created_by=actor,
     )
     leave.full_clean()
+    calendar = SchoolCalendar.for_school(school)
+    sessions = sessions_in_range(calendar, start_date, start_session, end_date, end_session)
+    if not sessions:
+        raise ValidationError({"start_date": "There are no school sessions between these dates."})
+    if start_date < pupil.admission_date or (pupil.leaving_date and end_date > pupil.leaving_date):
+        raise ValidationError({"start_date": f"{pupil} is not on roll for all of these dates."})
     leave.save()
     LeaveRequestEvent.objects.create(leave_request=leave, to_status=leave.status, by=actor)
     audit.record(actor=actor, action="attendance.leave.requested", obj=leave, after=audit.snapshot(leave))

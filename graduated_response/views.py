@@ -188,9 +188,11 @@ def action_done(request, pk):
     if action is None:
         raise Http404("Not found.")
     form = ActionDoneForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    services.case_action_complete(actor=request.user, action=action, note=note)
-    messages.success(request, "Marked as done.")
+    if form.is_valid():
+        services.case_action_complete(actor=request.user, action=action, note=form.cleaned_data["note"])
+        messages.success(request, "Marked as done.")
+    else:  # never drop what someone typed: say why, and leave the action open
+        messages.error(request, "Not marked as done. " + " ".join(form.errors.get("note", [])))
     if request.POST.get("back") == "my_work" or not policy.can(request.user, school, policy.VIEW_CASES):
         return redirect("graduated_response:my_work")
     return redirect("graduated_response:case_detail", pk=action.case_id)

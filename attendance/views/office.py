@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from school import policy
 from school.calendar import SchoolCalendar
+from school.models import Session
 
 from .. import selectors, services
 from ..filters import LeaveFilter, NQueueFilter
@@ -95,10 +98,7 @@ def _safe_next(request) -> bool:
 def absence_call_new(request, pupil_id):
     school = request.school
     pupil = policy.access_pupil(request.user, school, pupil_id)
-    today = timezone.localdate()
-    form = AbsenceCallForm(
-        request.POST or None, pupil=pupil, initial={"first_date": today, "last_date": today, "code": "I"}
-    )
+    form = AbsenceCallForm(request.POST or None, pupil=pupil, initial=_call_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -135,6 +135,18 @@ def absence_call_new(request, pupil_id):
         {"form": form, "pupil": pupil},
         status=400 if form.errors else 200,
     )
+
+
+def _call_initial(params) -> dict:
+    """Today by default; from the N queue (?date=&session=), the date and session of the N explained."""
+    try:
+        day = date.fromisoformat(params.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    initial = {"first_date": day, "last_date": day, "code": "I"}
+    if params.get("session") in Session.values:
+        initial |= {"first_session": params["session"], "last_session": params["session"]}
+    return initial
 
 
 def _add_errors(form, exc: ValidationError):
@@ -189,7 +201,9 @@ def _decide(request, leave_id, status):
     school = request.school
     leave = policy.access_pupil_record(request.user, school, LeaveRequest.objects.all(), leave_id)
     form = LeaveDecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # never decide without the note the head typed
+        messages.error(request, "Nothing decided. " + " ".join(form.errors.get("note", [])))
+        return redirect("attendance:leave_list")
     try:
         leave, result = services.leave_request_decide(
             actor=request.user,

@@ -247,3 +247,82 @@ def test_amending_one_mark_from_the_pupil_page(
     assert "Appointment card seen" in page and "Attendance officer" in page
     stale = client.post(url, {"code": "I", "reason": "Changed my mind", "version": 1})
     assert stale.status_code == 409 and RegisterMark.objects.get().code == "M"
+
+
+@pytest.mark.parametrize("code", ["C", "C1", "C2", "E", "S"])
+def test_a_call_cannot_give_codes_the_school_decides(login, office_staff, school, pupil, code):
+    # Leave (C) is the headteacher's decision through a leave request; C1, C2, E and S are school
+    # decisions too. The office's call form does not offer them and the service refuses them.
+    client = login(office_staff)
+    page = client.get(reverse("attendance:absence_call_new", args=[pupil.pk])).content.decode()
+    assert f'<option value="{code}"' not in page and '<option value="I"' in page
+    with pytest.raises(ValidationError, match="not a code an absence call can give"):
+        services.absence_call_record(
+            actor=office_staff,
+            school=school,
+            pupil=pupil,
+            caller_name="Mum",
+            reason="Family wedding",
+            code=code,
+            first_date=date(2026, 12, 14),
+            last_date=date(2026, 12, 15),
+        )
+    assert not RegisterMark.objects.filter(pupil=pupil).exists()
+
+
+def test_a_call_or_leave_request_covering_no_school_session_is_refused(login, office_staff, pupil):
+    client = login(office_staff)
+    weekend = {"first_date": "2026-11-28", "last_date": "2026-11-29", "first_session": "AM"}
+    response = client.post(
+        reverse("attendance:absence_call_new", args=[pupil.pk]),
+        {"caller_name": "Mum", "method": "phone", "reason": "Ill", "code": "I", "last_session": "PM"}
+        | weekend,
+    )
+    assert "There are no school sessions between these dates." in response.content.decode()
+    assert not AbsenceCall.objects.exists()
+    for start, end in (("2026-12-12", "2026-12-13"), ("1999-01-01", "1999-01-02")):
+        response = client.post(
+            reverse("attendance:leave_new", args=[pupil.pk]),
+            {
+                "requested_by": "Mum",
+                "start_date": start,
+                "start_session": "AM",
+                "end_date": end,
+                "end_session": "PM",
+                "code": "C",
+                "reason": "Wedding",
+            },
+        )
+        assert response.status_code == 400
+    assert not LeaveRequest.objects.exists()
+
+
+@time_machine.travel("2026-11-29 10:00 +0000", tick=False)
+def test_recording_a_reason_from_the_n_queue_starts_at_that_n(login, office_staff, pupil):
+    n_mark(pupil, date(2026, 11, 25), "PM")
+    client = login(office_staff)
+    queue = client.get(reverse("attendance:n_queue")).content.decode()
+    link = f"/attendance/pupils/{pupil.pk}/absence-call/?date=2026-11-25&amp;session=PM"
+    assert link in queue
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'name="first_date" value="2026-11-25"' in form and 'name="last_date" value="2026-11-25"' in form
+    assert '<option value="PM" selected>' in form
+
+
+def test_a_too_long_decision_note_decides_nothing(login, headteacher, office_staff, school, pupil):
+    leave = services.leave_request_create(
+        actor=office_staff,
+        school=school,
+        pupil=pupil,
+        requested_by="Mum",
+        start_date=date(2026, 12, 1),
+        end_date=date(2026, 12, 1),
+        reason="Funeral",
+    )
+    client = login(headteacher)
+    response = client.post(
+        reverse("attendance:leave_grant", args=[leave.pk]), {"note": "x" * 2001}, follow=True
+    )
+    assert "Nothing decided." in response.content.decode()
+    leave.refresh_from_db()
+    assert leave.status == "requested" and not RegisterMark.objects.filter(pupil=pupil).exists()

@@ -101,6 +101,12 @@ def test_case_page_checklist_and_communication_log(login, attendance_officer, ca
     assert "86.8%" in html and "<svg" in html and "Agreed part-time timetable (C2): 0 sessions" in html
     assert "joint review with the SENDCo" in html  # EHC plan pupil
     action = case.actions.first()
+    too_long = client.post(
+        reverse("graduated_response:action_done", args=[action.pk]), {"note": "x" * 2001}, follow=True
+    )
+    assert "Not marked as done." in too_long.content.decode()  # the note is never silently dropped
+    action.refresh_from_db()
+    assert action.done_at is None
     client.post(reverse("graduated_response:action_done", args=[action.pk]), {"note": "Met mum at the gate"})
     action.refresh_from_db()
     assert action.done_by == attendance_officer and action.done_note == "Met mum at the gate"
