@@ -86,9 +86,13 @@ class TierActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible_role"].choices = [(r.value, r.label) for r in ASSIGNABLE_ROLES]
         days = self.fields["target_school_days"]
-        days.validators += [MinValueValidator(1), MaxValueValidator(MAX_TARGET_SCHOOL_DAYS)]
+        # Replace the model field's own bounds (0 and the database's largest integer), so a bad value
+        # gets one message that says what is allowed, not two that disagree.
+        days.validators = [MinValueValidator(1), MaxValueValidator(MAX_TARGET_SCHOOL_DAYS)]
         days.widget.attrs.update(min=1, max=MAX_TARGET_SCHOOL_DAYS)
         order = self.fields["order"]
+        order.validators = [MinValueValidator(0), MaxValueValidator(999)]
+        order.widget.attrs.update(min=0, max=999)
         order.required = False
         order.help_text = "Lower numbers come first; leave empty to keep its place, or to add it at the end."
 

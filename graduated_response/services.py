@@ -366,4 +366,7 @@ def case_close(*, actor, case: Case, reason: str, on: date | None = None) -> Cas
         after=audit.snapshot(case),
         reason=reason,
     )
+    # Whoever closes the case has dealt with its alerts; they would otherwise stay on everyone's
+    # dashboard pointing at a closed case.
+    alerts_acknowledge(actor=actor, school=case.school, alerts=case.alerts.all())
     return case

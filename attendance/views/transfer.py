@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -49,7 +50,11 @@ def import_marks(request):
 def export(request):
     school = request.school
     calendar = SchoolCalendar.for_school(school)
-    _, start, end = period(request, calendar, timezone.localdate())
+    form, start, end = period(request, calendar, timezone.localdate())
+    if form.is_bound and not form.is_valid():
+        # Never a silent download of another period: back to the figures, with the error beside the date.
+        messages.error(request, "Nothing exported: check the dates.")
+        return redirect(f"{reverse('attendance:school_overview')}?{request.GET.urlencode()}")
     filters = AbsenceListFilter(
         request.GET or None, queryset=policy.pupils_in_scope(request.user, school), school=school
     )

@@ -126,6 +126,15 @@ def test_weekend_register_has_no_form(login, office_staff, own_class, pupil):
     assert client.post(url(own_class, day=saturday), post_data([pupil], ["/"])).status_code == 403
 
 
+def test_future_register_says_when_it_can_be_taken_and_has_no_form(login, office_staff, own_class, pupil):
+    client = login(office_staff)
+    page = client.get(url(own_class, day=date(2026, 12, 7))).content.decode()
+    assert 'data-testid="register-future"' in page and "Save register" not in page
+    response = client.post(url(own_class, day=date(2026, 12, 7)), post_data([pupil], ["/"]))
+    assert "Registers cannot be taken for a future date." in response.content.decode()
+    assert not RegisterMark.objects.filter(pupil=pupil).exists()
+
+
 def test_invalid_session_or_date_is_404(login, office_staff, own_class):
     client = login(office_staff)
     assert client.get(f"/attendance/registers/{own_class.pk}/2026-11-23/XX/").status_code == 404

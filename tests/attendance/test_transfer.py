@@ -201,6 +201,21 @@ def test_browser_export_is_audited_and_scoped(
     assert AuditEntry.objects.filter(action="attendance.export.downloaded").exists()
 
 
+@time_machine.travel("2026-11-23 10:00 +0000", tick=False)
+@pytest.mark.parametrize("query", ["start=2026-11-27&end=2026-11-23", "start=abc"])
+def test_browser_export_with_bad_dates_exports_nothing(login, attendance_officer, pupil, query):
+    client = login(attendance_officer)
+    response = client.get(f"{reverse('attendance:export')}?{query}", follow=True)
+    page = response.content.decode()
+    assert response["Content-Type"].startswith("text/html") and "Nothing exported: check the dates." in page
+    assert "The end date must be on or after the start date." in page or "Enter a valid date." in page
+    assert not AuditEntry.objects.filter(action="attendance.export.downloaded").exists()
+    lists = client.get(
+        f"{reverse('attendance:absence_list')}?start=2026-11-20&end=2026-11-01"
+    ).content.decode()
+    assert "The end date must be on or after the start date." in lists
+
+
 # --- the register's rules on import, and the error paths, one at a time ------------------------------
 def refused(tmp_path, school, body, capsys) -> str:
     """Run the command on a file that must be refused; return what it wrote to stderr."""

@@ -137,12 +137,16 @@ def test_case_close_by_hand_needs_a_reason(login, attendance_officer, cases):
     client = login(attendance_officer)
     client.post(reverse("graduated_response:case_close", args=[case.pk]), {"reason": " "})
     assert Case.objects.get(pk=case.pk).status == "open"
+    assert case.alerts.filter(status="open").exists()
     client.post(reverse("graduated_response:case_close", args=[case.pk]), {"reason": "Moved away"})
     case.refresh_from_db()
     assert (case.status, case.close_reason) == ("closed", "Moved away")
     assert AuditEntry.objects.filter(
         action="graduated_response.case.closed", actor=attendance_officer
     ).exists()
+    # Its alerts no longer sit on the dashboard pointing at a closed case.
+    assert not case.alerts.filter(status="open").exists()
+    assert set(case.alerts.values_list("acknowledged_by", flat=True)) == {attendance_officer.pk}
 
 
 @time_machine.travel(TODAY, tick=False)
