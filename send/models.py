@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from school.models import Contact, Pupil, School
 
@@ -437,8 +438,20 @@ class FundingApplication(models.Model):
         return f"{self.get_kind_display()} for {self.pupil}"
 
     def clean(self):
-        if self.status == self.Status.AWARDED and self.amount_awarded is None:
-            raise ValidationError({"amount_awarded": "Enter the amount awarded."})
+        errors = {}
+        if self.amount_asked is not None and self.amount_asked <= 0:
+            errors["amount_asked"] = "Enter the amount asked for, more than £0."
+        if self.status == self.Status.AWARDED:
+            if self.amount_awarded is None:
+                errors["amount_awarded"] = "Enter the amount awarded."
+            elif self.amount_awarded < 0:
+                errors["amount_awarded"] = "The amount awarded cannot be less than £0."
+        elif self.amount_awarded is not None:
+            errors["amount_awarded"] = "Only an awarded application has an amount awarded."
+        if self.review_date and self.submitted_on and self.review_date < self.submitted_on:
+            errors["review_date"] = "The review date cannot be before the application was submitted."
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgencyInvolvement(models.Model):
@@ -472,6 +485,18 @@ class AgencyInvolvement(models.Model):
 
     def __str__(self):
         return f"{self.get_agency_display()} for {self.pupil}"
+
+    def clean(self):
+        errors = {}
+        if self.referral_date and self.referral_date > timezone.localdate():
+            errors["referral_date"] = "The referral date cannot be in the future."
+        if self.last_report_received_on and self.referral_date:
+            if self.last_report_received_on < self.referral_date:
+                errors["last_report_received_on"] = "A report cannot arrive before the referral."
+            elif self.last_report_received_on > timezone.localdate():
+                errors["last_report_received_on"] = "The date a report arrived cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
 
 
 class SendDocument(models.Model):

@@ -221,8 +221,19 @@ def send_status_change(
             errors["parents_agreed_by"] = "Record which parent agreed to the pupil joining the SEN register."
         if not parents_agreed_on:
             errors["parents_agreed_on"] = "Record the date the parent agreed."
+        elif parents_agreed_on > (on or timezone.localdate()):
+            errors["parents_agreed_on"] = "The date the parent agreed cannot be in the future."
         if errors:
             raise ValidationError(errors)
+    if to_status == register_status.REMOVED:
+        open_cycle = pupil.send_cycles.exclude(stage=cycle_stages.CLOSED).order_by("-number").first()
+        if open_cycle is not None:
+            # Otherwise the plan stays open, due for review, for a pupil no longer on the register.
+            raise ValidationError(
+                {
+                    "to_status": f"Review and close cycle {open_cycle.number} before removing the pupil from the register."
+                }
+            )
     today = on or timezone.localdate()
     before = audit.snapshot(record) if record else None
     if record is None:
@@ -420,6 +431,12 @@ def target_save(*, actor, cycle: SupportCycle, instance: Target | None = None, *
         raise ValidationError("Targets are added while assessing, planning or doing, not at review.")
     if cycle.stage == cycle_stages.CLOSED:
         raise ValidationError("This cycle is closed.")
+    if fields.get("review_date") and fields["review_date"] < cycle.start_date:
+        raise ValidationError(
+            {
+                "review_date": f"The review date cannot be before the cycle started ({cycle.start_date:%-d %B %Y})."
+            }
+        )
     before = audit.snapshot(instance) if instance else None
     target = instance or Target(cycle=cycle)
     for name, value in fields.items():
@@ -447,8 +464,14 @@ def cycle_review_record(
 ) -> SupportCycle:
     """Record the review: each target's outcome and evidence, the pupil's and parents' views, next steps."""
     cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.stage == cycle_stages.CLOSED:
+        raise ValidationError("This cycle is closed: its review is already recorded.")
     if cycle.stage != cycle_stages.REVIEW:
         raise ValidationError("Move the cycle to Review before recording the review.")
+    if reviewed_on < cycle.start_date:
+        raise ValidationError(
+            {"reviewed_on": f"The review cannot be before the cycle started ({cycle.start_date:%-d %B %Y})."}
+        )
     targets = {t.pk: t for t in cycle.targets.all()}
     missing = [pk for pk in targets if not (outcomes.get(pk) or ("", ""))[0]]
     if missing:
@@ -571,6 +594,8 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
 def views_record(*, actor, request: ViewsRequest, views: str, received_on: date) -> ViewsRequest:
     if not views.strip():
         raise ValidationError({"views": "Write down the views given."})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date the views arrived cannot be in the future."})
     before = audit.snapshot(request)
     request.views, request.received_on = views, received_on
     cycle = request.cycle

@@ -183,8 +183,12 @@ def test_views_requests_email_and_completion(
         "pupil_in": 0,
         "asked": 2,
     }
-    client.post(
+    tomorrow = client.post(
         f"/send/views/{parent_request.pk}/", {"views": "Much calmer at home", "received_on": "2026-11-24"}
+    )
+    assert "The date the views arrived cannot be in the future." in tomorrow.content.decode()
+    client.post(
+        f"/send/views/{parent_request.pk}/", {"views": "Much calmer at home", "received_on": "2026-11-23"}
     )
     assert views_completion(school=school, today=date(2026, 11, 23))["parent_in"] == 1
     page = client.get(f"/send/cycles/{cycle.pk}/").content.decode()

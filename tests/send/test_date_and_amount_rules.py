@@ -1,0 +1,108 @@
+"""Dates and amounts a SENDCo could mistype are refused beside the field, and nothing is saved."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from send import register_status as rs
+from send import services
+from send.models import AgencyInvolvement, FundingApplication, SendRecord
+from tests import factories as f
+
+TODAY = time_machine.travel("2026-11-23 10:00 +0000", tick=False)
+
+
+@TODAY
+def test_a_review_or_target_date_before_the_cycle_started_is_refused(login, sendco, pupil):
+    cycle = f.SupportCycleFactory(pupil=pupil, stage="review", start_date=date(2026, 9, 7))
+    target = f.TargetFactory(cycle=cycle)
+    client = login(sendco)
+    response = client.post(
+        f"/send/cycles/{cycle.pk}/review/",
+        {"reviewed_on": "2026-09-01", "next_steps": "Go on", f"outcome_{target.pk}": "achieved"},
+    )
+    assert "The review cannot be before the cycle started (7 September 2026)." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.reviewed_on is None
+    plan = f.SupportCycleFactory(pupil=f.PupilFactory(school=pupil.school), stage="plan")
+    with pytest.raises(ValidationError, match="cannot be before the cycle started"):
+        services.target_save(
+            actor=sendco,
+            cycle=plan,
+            area_of_need="cognition",
+            target="Count to 20",
+            success_criteria="3 times",
+            strategies="Number line",
+            responsible="TA",
+            review_date=date(2026, 9, 1),
+        )
+    assert not plan.targets.exists()
+
+
+@TODAY
+def test_a_pupil_with_an_open_plan_is_not_removed_from_the_register(sendco, pupil):
+    services.send_status_change(
+        actor=sendco,
+        pupil=pupil,
+        to_status=rs.SEN_SUPPORT,
+        reason="Needs support",
+        parents_agreed_by="Mrs Example",
+        parents_agreed_on=date(2026, 11, 20),
+    )
+    cycle = f.SupportCycleFactory(pupil=pupil, stage="do", number=3)
+    with pytest.raises(ValidationError, match="Review and close cycle 3 before removing"):
+        services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.REMOVED, reason="Caught up")
+    assert SendRecord.objects.get(pupil=pupil).status == rs.SEN_SUPPORT
+    cycle.stage = "closed"
+    cycle.save()
+    services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.REMOVED, reason="Caught up")
+    assert SendRecord.objects.get(pupil=pupil).status == rs.REMOVED
+
+
+@TODAY
+def test_parents_agreement_cannot_be_dated_in_the_future(sendco, pupil):
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.send_status_change(
+            actor=sendco,
+            pupil=pupil,
+            to_status=rs.SEN_SUPPORT,
+            reason="Needs support",
+            parents_agreed_by="Mrs Example",
+            parents_agreed_on=date(2027, 6, 1),
+        )
+    assert not SendRecord.objects.filter(pupil=pupil).exists()
+
+
+@TODAY
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"amount_asked": Decimal("-500")}, "amount_asked", "more than £0"),
+        ({"status": "declined", "amount_awarded": Decimal("9999")}, "amount_awarded", "Only an awarded"),
+        ({"review_date": date(2026, 10, 1)}, "review_date", "before the application was submitted"),
+    ],
+)
+def test_impossible_funding_applications_are_refused(sendco, pupil, fields, field, message):
+    base = {"kind": "inclusion_panel", "submitted_on": date(2026, 11, 20), "amount_asked": Decimal("4500")}
+    with pytest.raises(ValidationError) as refused:
+        services.funding_application_save(actor=sendco, pupil=pupil, **(base | fields))
+    assert message in " ".join(refused.value.message_dict[field])
+    assert not FundingApplication.objects.exists()
+
+
+@TODAY
+def test_agency_dates_must_be_possible(sendco, pupil):
+    for fields, field in (
+        ({"referral_date": date(2027, 11, 20)}, "referral_date"),
+        (
+            {"referral_date": date(2026, 11, 20), "last_report_received_on": date(2026, 10, 1)},
+            "last_report_received_on",
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.agency_save(actor=sendco, pupil=pupil, agency="EP", **fields)
+        assert field in refused.value.message_dict
+    assert not AgencyInvolvement.objects.exists()
