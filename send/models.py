@@ -311,7 +311,12 @@ class ViewsRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_respondent_display()}' views for {self.cycle}"
+        return f"{self.whose_views} for {self.cycle}"
+
+    @property
+    def whose_views(self) -> str:
+        """ "Parents' views" / "Pupil's views": the apostrophe goes where English puts it."""
+        return "Parents' views" if self.respondent == self.Respondent.PARENT else "Pupil's views"
 
     @property
     def is_in(self):
@@ -360,7 +365,13 @@ class Intervention(models.Model):
 
     class Meta:
         ordering = ["wave", "name"]
-        constraints = [models.UniqueConstraint(fields=["school", "name"], name="intervention_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                name="intervention_unique_name",
+                violation_error_message="The catalogue already has an intervention with this name.",
+            )
+        ]
 
     def __str__(self):
         return self.name

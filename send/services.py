@@ -300,6 +300,8 @@ def send_needs_set(
 def passport_save(
     *, actor, pupil: Pupil, liked_and_admired, important_to_me, how_to_support_me, in_pupils_words=True
 ) -> PupilPassport:
+    if not any(text.strip() for text in (liked_and_admired, important_to_me, how_to_support_me)):
+        raise ValidationError("Write at least one part of the passport: an empty one tells adults nothing.")
     passport = PupilPassport.objects.select_for_update().filter(pupil=pupil).first()
     before = audit.snapshot(passport) if passport else None
     passport = passport or PupilPassport(school=pupil.school, pupil=pupil)
@@ -616,6 +618,9 @@ def intervention_save(*, actor, school, intervention: Intervention | None = None
     intervention = intervention or Intervention(school=school)
     for name, value in fields.items():
         setattr(intervention, name, value)
+    same_name = Intervention.objects.filter(school=school, name__iexact=intervention.name.strip())
+    if same_name.exclude(pk=intervention.pk).exists():  # the constraint still guards a race
+        raise ValidationError({"name": "The catalogue already has an intervention with this name."})
     action = "send.intervention.changed" if before else "send.intervention.created"
     return _save_audited(actor=actor, instance=intervention, action=action, before=before)
 

@@ -282,14 +282,14 @@ def views_record(request, pk):
             lambda: services.views_record(actor=request.user, request=views_request_, **form.cleaned_data),
         )
         if done:
-            messages.success(request, f"{done.get_respondent_display()}' views recorded.")
+            messages.success(request, f"{done.whose_views} recorded.")
             return redirect("send:cycle_detail", pk=views_request_.cycle_id)
     return render(
         request,
         "send/form.html",
         {
             "form": form,
-            "title": f"{views_request_.get_respondent_display()}' views for {views_request_.cycle.pupil}",
+            "title": f"{views_request_.whose_views} for {views_request_.cycle.pupil}",
             "pupil": views_request_.cycle.pupil,
             "back": ("Cycle", "send:cycle_detail", views_request_.cycle_id),
         },

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from send import register_status as rs
 from send import services
-from send.models import AgencyInvolvement, FundingApplication, SendRecord
+from send.models import AgencyInvolvement, FundingApplication, Intervention, PupilPassport, SendRecord
 from tests import factories as f
 
 TODAY = time_machine.travel("2026-11-23 10:00 +0000", tick=False)
@@ -106,3 +106,44 @@ def test_agency_dates_must_be_possible(sendco, pupil):
             services.agency_save(actor=sendco, pupil=pupil, agency="EP", **fields)
         assert field in refused.value.message_dict
     assert not AgencyInvolvement.objects.exists()
+
+
+def test_an_empty_passport_is_not_saved(login, sendco, pupil):
+    response = login(sendco).post(
+        f"/send/pupils/{pupil.pk}/passport/",
+        {"liked_and_admired": " ", "important_to_me": "", "how_to_support_me": ""},
+    )
+    assert "Write at least one part of the passport" in response.content.decode()
+    assert not PupilPassport.objects.filter(pupil=pupil).exists()
+
+
+def test_a_second_intervention_with_the_same_name_is_refused_beside_the_name(login, sendco, school):
+    f.InterventionFactory(school=school, name="Talk Boost")
+    response = login(sendco).post(
+        "/send/interventions/new/",
+        {
+            "name": "talk boost",
+            "area_of_need": "communication",
+            "wave": 2,
+            "delivery": "group",
+            "group_size": 4,
+            "staff": "TA",
+            "sessions_per_week": 2,
+            "minutes_per_session": 30,
+            "cost_basis": "per_hour",
+            "cost": "18.00",
+        },
+    )
+    assert response.context["form"].errors["name"] == [
+        "The catalogue already has an intervention with this name."
+    ]
+    assert Intervention.objects.filter(school=school).count() == 1
+
+
+def test_views_headings_put_the_apostrophe_where_english_does(login, sendco, pupil):
+    cycle = f.SupportCycleFactory(pupil=pupil)
+    pupil_request = services.views_request_send(
+        actor=sendco, cycle=cycle, respondent="pupil", method="printed"
+    )
+    page = login(sendco).get(f"/send/views/{pupil_request.pk}/").content.decode()
+    assert "Pupil&#x27;s views for" in page and "Pupil&#x27; views" not in page
