@@ -217,3 +217,19 @@ def test_plan_and_review_pdfs_hold_the_targets(login, sendco, teaching_assistant
     review = pdf_text(login(sendco).get(f"/send/cycles/{cycle.pk}/review.pdf"))
     assert "Review record" in review and "Happier at home" in review
     assert "Partlyachieved" in "".join(review.split())
+
+
+@time_machine.travel("2026-11-23 09:00", tick=False)
+def test_printed_parents_form_is_one_page_and_signs_off(
+    login, sendco, pupil, django_capture_on_commit_callbacks
+):
+    cycle = f.SupportCycleFactory(pupil=pupil)
+    client = login(sendco)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/send/cycles/{cycle.pk}/views/new/", {"respondent": "parent", "method": "printed"})
+    request_ = ViewsRequest.objects.get(cycle=cycle, respondent="parent")
+    response = client.get(f"/letters/{request_.letter_id}/letter.pdf")
+    data = b"".join(response.streaming_content)
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 1  # the signature line does not spill onto a page of its own
+    assert "Signed:" in pages[0].extract_text() and "Thank you for your help." in pages[0].extract_text()
