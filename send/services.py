@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -635,6 +636,18 @@ def enrolment_save(
         setattr(enrolment, name, value)
     if enrolment.intervention_id and enrolment.intervention.school_id != pupil.school_id:
         raise ValidationError({"intervention": "Choose one of this school's interventions."})
+    if enrolment.intervention_id and enrolment.start_date:
+        # Two overlapping places in one intervention would count its cost twice on the provision map.
+        overlapping = ProvisionEnrolment.objects.filter(
+            pupil=pupil, intervention_id=enrolment.intervention_id
+        ).exclude(pk=enrolment.pk)
+        overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=enrolment.start_date))
+        if enrolment.end_date:
+            overlapping = overlapping.filter(start_date__lte=enrolment.end_date)
+        if overlapping.exists():
+            raise ValidationError(
+                {"start_date": f"{pupil} already has a place in this intervention for some of these dates."}
+            )
     action = "send.provision.changed" if before else "send.provision.enrolled"
     return _save_audited(actor=actor, instance=enrolment, action=action, before=before)
 

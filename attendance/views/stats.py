@@ -141,13 +141,11 @@ def year_attendance(request, year):
     if year not in YearGroup.values:
         raise Http404("No such year group.")
     school = request.school
+    pupils = policy.pupils_in_scope(request.user, school).filter(year_group=year)
+    if not pupils.exists():  # a year group this school does not have (a primary has no Year 9)
+        raise Http404("This school has no pupils in that year group.")
     calendar = SchoolCalendar.for_school(school)
-    return _group_page(
-        request,
-        title=YearGroup(year).label,
-        calendar=calendar,
-        pupils=policy.pupils_in_scope(request.user, school).filter(year_group=year),
-    )
+    return _group_page(request, title=YearGroup(year).label, calendar=calendar, pupils=pupils)
 
 
 @policy.capability_required(policy.VIEW_ATTENDANCE_STATS)

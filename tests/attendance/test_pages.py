@@ -133,3 +133,9 @@ def test_cohorts_and_class_views(login, headteacher, school, own_class, django_a
     with django_assert_max_num_queries(22):
         cls = client.get(reverse("attendance:class_attendance", args=[own_class.pk])).content.decode()
     assert 'data-testid="weekly-table"' in cls and 'data-testid="severe-count">1<' in cls
+
+
+def test_a_year_group_the_school_does_not_have_is_404(login, headteacher, pupil):
+    client = login(headteacher)
+    assert client.get(reverse("attendance:year_attendance", args=[str(pupil.year_group)])).status_code == 200
+    assert client.get(reverse("attendance:year_attendance", args=["9"])).status_code == 404

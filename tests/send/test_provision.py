@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from school.calendar import SchoolCalendar
 from school.models import AuditEntry
@@ -270,3 +271,20 @@ def test_provision_map_paginates_and_narrows_to_one_intervention(
     assert len(only_maths.context["rows"]) == 3 and shown == {maths.pk}
     assert only_maths.context["map"]["total_to_date"] == total  # narrowing the table keeps the totals
     assert "Only Maths boost" in only_maths.content.decode()
+
+
+def test_overlapping_places_in_one_intervention_are_refused(sendco, pupil):
+    intervention = f.InterventionFactory(school=pupil.school)
+    first = services.enrolment_save(
+        actor=sendco, pupil=pupil, intervention=intervention, start_date=date(2026, 9, 7)
+    )
+    with pytest.raises(ValidationError, match="already has a place in this intervention"):
+        services.enrolment_save(
+            actor=sendco, pupil=pupil, intervention=intervention, start_date=date(2026, 10, 5)
+        )
+    # After the first place ends, a new one can start; editing the first place is not an overlap.
+    services.enrolment_save(actor=sendco, pupil=pupil, enrolment=first, end_date=date(2026, 10, 2))
+    services.enrolment_save(
+        actor=sendco, pupil=pupil, intervention=intervention, start_date=date(2026, 10, 5)
+    )
+    assert ProvisionEnrolment.objects.filter(pupil=pupil).count() == 2
