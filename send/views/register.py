@@ -158,7 +158,8 @@ def concern_create(request, pk):
         if concern:
             messages.success(request, f"Your concern about {pupil} has been sent to the SENDCo.")
             return redirect("send:concern_detail", pk=concern.pk)
-    return render(request, "send/concern_form.html", {"form": form, "pupil": pupil})
+    waiting = selectors.concerns_awaiting_triage(school=request.school).filter(pupil=pupil)
+    return render(request, "send/concern_form.html", {"form": form, "pupil": pupil, "waiting": waiting})
 
 
 def _access_concern(request, pk) -> Concern:

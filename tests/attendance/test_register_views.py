@@ -154,6 +154,16 @@ def test_register_list_and_not_taken_panel(
     assert "Oak PM" not in panel  # at 10:00 the afternoon register has not opened
 
 
+def test_a_class_with_nobody_on_roll_has_no_register_to_take(login, office_staff, school):
+    f.RegistrationClassFactory(school=school, name="Nursery", year_group=-1)  # pupils start next week
+    client = login(office_staff)
+    page = client.get(reverse("attendance:register_list")).content.decode()
+    row = page.split('<th scope="row">Nursery</th>')[1].split("</tr>")[0]
+    assert "No pupils on roll" in row and "Take register" not in row
+    panel = client.get(reverse("attendance:panel_registers_not_taken")).content.decode()
+    assert "Nursery" not in panel
+
+
 def test_my_registers_panel_lists_only_own_classes(login, class_teacher, own_class, other_class):
     panel = login(class_teacher).get(reverse("attendance:panel_my_registers")).content.decode()
     assert "Oak" in panel and "Ash" not in panel

@@ -28,6 +28,9 @@ def test_teacher_raises_a_concern(login, class_teacher, pupil):
     page = client.get(response["Location"]).content.decode()
     assert "Awaiting triage" in page
     assert "&lt;b&gt;two-step&lt;/b&gt;" in page  # escaped
+    # A second visit to the form says one is already waiting, and still allows another.
+    again = client.get(f"/send/pupils/{pupil.pk}/concern/").content.decode()
+    assert 'data-testid="concern-waiting"' in again and "already waiting for the SENDCo" in again
 
 
 def test_concern_needs_every_part_of_the_form(login, class_teacher, pupil):
