@@ -143,6 +143,9 @@ def target_edit(request, pk):
         pupil_field="cycle__pupil",
     )
     cycle = target.cycle
+    if cycle.stage == cycle_stages.CLOSED:  # say so now, not after someone has retyped the target
+        messages.info(request, "This cycle is closed, so its targets can no longer be changed.")
+        return redirect("send:cycle_detail", pk=cycle.pk)
     form = TargetForm(request.POST or None, instance=form_copy(target))
     if request.method == "POST" and form.is_valid():
         done = apply_service(

@@ -90,3 +90,11 @@ def test_stage_moves_stay_with_the_sendco(login, class_teacher, cycle):
     response = login(class_teacher).post(f"/send/cycles/{cycle.pk}/stage/", {"to_stage": "do"})
     assert response.status_code == 403
     assert SupportCycle.objects.get(pk=cycle.pk).stage == "plan"
+
+
+def test_a_closed_cycle_target_is_not_offered_for_editing(login, sendco, pupil):
+    cycle = f.SupportCycleFactory(pupil=pupil, stage="closed")
+    target = f.TargetFactory(cycle=cycle, target="Kept as it was")
+    response = login(sendco).get(f"/send/targets/{target.pk}/", follow=True)
+    assert "This cycle is closed, so its targets can no longer be changed." in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/send/cycles/{cycle.pk}/"
