@@ -4,15 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv migrate demo bench lint backup restore-drill worker beat clean
+.PHONY: run test venv lock migrate demo bench lint backup restore-drill worker beat clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements/dev.txt pins (with hashes), then the project itself without deps.
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# After changing dependencies in pyproject.toml: pin them (with hashes) for every supported Python.
+lock: venv
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -q -o requirements/main.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -q -o requirements/dev.txt
 
 migrate: venv
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput

@@ -23,7 +23,7 @@ PUPIL_RECORD = "pupil_record"
 LEAVING_DATE = "leaving_date"
 DATE_OF_BIRTH = "date_of_birth"
 
-# The statutory defaults (STATUTORY_RULES.md section 6; IRMS toolkit for schools).
+# The statutory defaults (docs/rules.md section 6; IRMS toolkit for schools).
 STATUTORY_DEFAULTS = {
     REGISTER_ENTRIES: (6, LEAVING_DATE),
     SEN_FILE: (31, DATE_OF_BIRTH),

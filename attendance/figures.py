@@ -1,6 +1,6 @@
 """Attendance figures from session counts: the one statistics engine, as pure rules.
 
-The rules (DfE attendance statistics methodology; STATUTORY_RULES.md section 2):
+The rules (DfE attendance statistics methodology; docs/rules.md section 2):
 
 * possible = attendance + authorised + unauthorised sessions ("not counted" codes are left out);
 * attendance % = attendance / possible x 100; absence % = (authorised + unauthorised) / possible x 100;

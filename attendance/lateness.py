@@ -1,6 +1,6 @@
 """The late-arrival rule: L before the register closes, U after it.
 
-STATUTORY_RULES.md section 3 (School Attendance Regulations 2024): a pupil who arrives after the
+docs/rules.md section 3 (School Attendance Regulations 2024): a pupil who arrives after the
 register opens but before it closes is late and present (``L``, with the minutes late recorded); a
 pupil who arrives after it closes is absent for the session (``U``, unauthorised).
 

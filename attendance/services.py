@@ -27,7 +27,7 @@ from school.models import Pupil, Session
 from . import codes, lateness
 from .models import AbsenceCall, LeaveRequest, LeaveRequestEvent, MarkAmendment, RegisterMark
 
-#: Reason written on an N turned into O after five school days (STATUTORY_RULES.md section 3).
+#: Reason written on an N turned into O after five school days (docs/rules.md section 3).
 N_TO_O_REASON = "No reason for the absence was established within 5 school days."
 N_AGE_LIMIT = 5
 # Foreign keys set from objects already loaded in the service; validating them would cost a query

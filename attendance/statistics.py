@@ -218,7 +218,7 @@ def school_pupil_totals(
 def group_figures(
     pupils: QuerySet, start: date, end: date, *, calendar: SchoolCalendar | None = None
 ) -> Figures:
-    """A group's figures in one query; each percentage is a ratio of sums (STATUTORY_RULES.md 2)."""
+    """A group's figures in one query; each percentage is a ratio of sums (docs/rules.md section 2)."""
     calendar = _calendar_for(pupils, calendar)
     window = ten_week_window(calendar, end)
     counts, late_minutes, unauthorised_10w = {}, 0, 0

@@ -1,7 +1,7 @@
 """Triggers beyond the tier bands, as pure rules. Each returns an ``AlertDraft`` (what happened, the
 figures, what the policy says to do, and for whom) or None.
 
-Sources: STATUTORY_RULES.md section 4 (national penalty-notice threshold; telling the local authority
+Sources: docs/rules.md section 4 (national penalty-notice threshold; telling the local authority
 about 10 continuous school days of unauthorised absence and 15 school days of illness) and the seed
 attendance policy (5.5 two late marks in a week; 5.6 home visit after 3 days without contact, offer of
 support after 3 separate absences in 10 school weeks or two absences totalling 6 sessions).

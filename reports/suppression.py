@@ -1,6 +1,6 @@
 """Suppression of small numbers in anything governors see.
 
-Governors see only anonymised aggregates (STATUTORY_RULES.md section 6): a group of fewer than 5
+Governors see only anonymised aggregates (docs/rules.md section 6): a group of fewer than 5
 pupils is not shown at all, and a count of 1 to 4 pupils inside a larger group is shown as
 "fewer than 5", because a small count can point at an identifiable child. Zero is shown as 0.
 

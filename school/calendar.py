@@ -3,7 +3,7 @@
 A school day is a weekday inside a half-term (TermPeriod) that is neither a bank holiday in England
 (from the `holidays` package) nor a whole-day closure. A closure may cover only the morning or the
 afternoon, in which case the day has one session. A *school week* is any Monday-Sunday week with at
-least one session (School Attendance Regulations 2024; STATUTORY_RULES.md section 3).
+least one session (School Attendance Regulations 2024; docs/rules.md section 3).
 
 Build one `SchoolCalendar` per request or task (two queries) and ask it as many questions as you like:
 

@@ -453,7 +453,7 @@ def school_update_register_times(*, actor, school: School, **changes) -> bool:
         ("morning", am_open, am_close, "am_register_closes"),
         ("afternoon", pm_open, pm_close, "pm_register_closes"),
     ):
-        # Attendance guidance: a register stays open for at most 30 minutes (STATUTORY_RULES.md 3).
+        # Attendance guidance: a register stays open for at most 30 minutes (docs/rules.md section 3).
         if key not in errors and _minutes(closes) - _minutes(opens) > 30:
             errors[key] = f"The {label} register may stay open for at most 30 minutes."
     if pm_open <= am_close:

@@ -1,6 +1,6 @@
 """The four broad areas of need and the census need-type codes inside them (pure data).
 
-SEND Code of Practice 2015, 6.28-6.35, and the school census SEN need types (STATUTORY_RULES.md
+SEND Code of Practice 2015, 6.28-6.35, and the school census SEN need types (docs/rules.md
 section 5). A pupil has a primary need and may have a secondary need; both are census codes. OTH
 (other) and NSA (SEN support but no specialist assessment of type of need) sit outside the four
 areas, so they are listed under "Other".

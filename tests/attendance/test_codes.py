@@ -24,7 +24,7 @@ AUTH = Category.AUTHORISED
 UNAUTH = Category.UNAUTHORISED
 NOT_COUNTED = Category.NOT_COUNTED
 
-# STATUTORY_RULES.md section 1, transcribed by hand: (code, category, withdrawn on 19 August 2024?)
+# docs/rules.md section 1, transcribed by hand: (code, category, withdrawn on 19 August 2024?)
 TREATMENT = [
     ("/", PRESENT, False),
     ("\\", PRESENT, False),
