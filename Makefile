@@ -37,6 +37,7 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
 
 # Speed goals live here, never in timed tests. Both benchmarks need PostgreSQL; they build their data
 # once in their own databases and reuse it on later runs (--keepdb / gr_bench).

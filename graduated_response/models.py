@@ -80,7 +80,7 @@ class TierAction(models.Model):
         return f"Tier {self.tier}: {self.text[:60]}"
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def open(self):
         return self.filter(status=Case.Status.OPEN)
 

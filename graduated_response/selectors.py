@@ -26,7 +26,7 @@ from school.calendar import SchoolCalendar
 from school.models import Pupil
 from school.pagination import paginate as school_paginate
 
-from .models import Alert, Case, CaseAction, NightlyRun, TierChange
+from .models import Alert, Case, CaseAction, CaseQuerySet, NightlyRun, TierChange
 
 #: Codes whose year-to-date counts the case page and the triggers need besides the engine's figures.
 EXTRA_CODES = ("C2", "I")
@@ -149,7 +149,7 @@ def pupil_case_figures(*, case, on: date, calendar: SchoolCalendar) -> PupilFigu
 
 
 # --- pages -------------------------------------------------------------------------------------------
-def cases_in_scope(*, user, school) -> QuerySet[Case]:
+def cases_in_scope(*, user, school) -> CaseQuerySet:
     return policy.scoped_to_pupils(user, school, Case.objects.filter(school=school))
 
 

@@ -1,11 +1,21 @@
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from .models import School, User
 from .policy import schools_for
 
 SESSION_KEY = "current_school_id"
 
 
-def current_school(request):
+class SchoolRequest(HttpRequest):
+    """A request after CurrentSchoolMiddleware: what views and the policy may rely on, for the type checker
+    (as healthchecks types its AuthenticatedHttpRequest). `school` is None for an anonymous visitor."""
+
+    user: User
+    school: School | None
+
+
+def current_school(request: SchoolRequest) -> School | None:
     """The school the user is working in: the one chosen this session, else their first."""
     user = request.user
     if not user.is_authenticated:
@@ -23,6 +33,7 @@ class CurrentSchoolMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.school = SimpleLazyObject(lambda: current_school(request))
+    def __call__(self, request: SchoolRequest):
+        # Lazy: most requests (static files, sign-in) never ask which school.
+        request.school = SimpleLazyObject(lambda: current_school(request))  # type: ignore[assignment]
         return self.get_response(request)

@@ -212,7 +212,7 @@ class RegistrationClass(models.Model):
         return self.name
 
 
-class PupilQuerySet(models.QuerySet):
+class PupilQuerySet(models.QuerySet["Pupil"]):
     def on_roll(self, *, at: date):
         """Pupils admitted on or before `at` whose leaving date (last day on roll) is not before it."""
         return self.filter(admission_date__lte=at).filter(

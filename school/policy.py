@@ -11,12 +11,16 @@ place what each role can do.
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, Pupil, RegistrationClass, Role, School
+from .models import Membership, Pupil, PupilQuerySet, RegistrationClass, Role, School
+
+if TYPE_CHECKING:
+    from .middleware import SchoolRequest
 
 # --- capabilities -------------------------------------------------------------------------------
 VIEW_PUPILS = "view_pupils"  # pupil-level data (scope narrowed for class staff by pupils_in_scope)
@@ -151,7 +155,10 @@ def classes_in_scope(user, school: School) -> QuerySet[RegistrationClass]:
     return classes
 
 
-def pupils_in_scope(user, school: School) -> QuerySet[Pupil]:
+_Records = TypeVar("_Records", bound=QuerySet)
+
+
+def pupils_in_scope(user, school: School) -> PupilQuerySet:
     """Every pupil the user may see at `school` (on roll or not: callers narrow by date)."""
     pupils = Pupil.objects.filter(school=school)
     if not can(user, school, VIEW_PUPILS):
@@ -161,7 +168,7 @@ def pupils_in_scope(user, school: School) -> QuerySet[Pupil]:
     return pupils
 
 
-def scoped_to_pupils(user, school: School, queryset: QuerySet, *, pupil_field: str = "pupil") -> QuerySet:
+def scoped_to_pupils(user, school: School, queryset: _Records, *, pupil_field: str = "pupil") -> _Records:
     """Narrow any queryset of pupil-owned records (marks, cases, SEND records) to the user's pupils."""
     return queryset.filter(**{f"{pupil_field}__in": pupils_in_scope(user, school)})
 
@@ -203,7 +210,7 @@ def capability_required(capability: str):
 
     def decorator(view):
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: SchoolRequest, *args, **kwargs):
             from django.contrib.auth.views import redirect_to_login
 
             if not request.user.is_authenticated:
@@ -211,7 +218,8 @@ def capability_required(capability: str):
             require(request.user, request.school, capability)
             return view(request, *args, **kwargs)
 
-        wrapper.required_capability = capability
+        # Read by the permission matrix to check each URL's expectation against its view.
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

@@ -57,7 +57,7 @@ def register_counts(*, school) -> list[dict]:
     ]
 
 
-def need_counts(*, school) -> list[dict]:
+def need_counts(*, school) -> tuple[list[dict], int]:
     """Pupils on the register by primary need, grouped by broad area (one query)."""
     counts = dict(
         SendRecord.objects.filter(school=school, status__in=ON_REGISTER, pupil__leaving_date__isnull=True)
@@ -262,10 +262,12 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
     if pupils is not None:
         enrolments = enrolments.filter(pupil__in=pupils)
     threshold = settings_for(school).notional_threshold
-    rows, per_pupil, per_intervention = [], {}, {}
+    rows: list[ProvisionEnrolment] = []
+    per_pupil: dict[int, dict] = {}
+    per_intervention: dict[int, dict] = {}
     for enrolment in enrolments:
         costs = _enrolment_cost(enrolment, calendar=calendar, year=year, today=today)
-        enrolment.costs = costs
+        enrolment.costs = costs  # type: ignore[attr-defined]  # read by the provision map template
         rows.append(enrolment)
         pupil_totals = per_pupil.setdefault(
             enrolment.pupil_id, {"pupil": enrolment.pupil, "to_date": Decimal("0"), "projected": Decimal("0")}
