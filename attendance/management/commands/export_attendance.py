@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from attendance import statistics, transfer
 from school.calendar import SchoolCalendar
+from school.management.school_option import add_school_option, find_school
 from school.models import Pupil
-
-from ._school_option import find_school
 
 
 def _date(value):
@@ -24,7 +23,7 @@ class Command(BaseCommand):
     help = "Write one CSV row per pupil (DfE figures) to standard output. Default: academic year to date."
 
     def add_arguments(self, parser):
-        parser.add_argument("--school", help="School id, URN or exact name (needed when there are several)")
+        add_school_option(parser)
         parser.add_argument("--from", dest="start", help="First day, YYYY-MM-DD")
         parser.add_argument("--to", dest="end", help="Last day, YYYY-MM-DD")
 

@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from attendance import transfer
-
-from ._school_option import find_school
+from school.management.school_option import add_school_option, find_school
 
 
 class Command(BaseCommand):
@@ -17,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--school", help="School id, URN or exact name (needed when there are several)")
+        add_school_option(parser)
 
     def handle(self, *args, **options):
         school = find_school(options["school"])

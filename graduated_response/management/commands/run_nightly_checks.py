@@ -1,4 +1,4 @@
-"""manage.py run_nightly_checks [--date YYYY-MM-DD] [--school ID]: the nightly checks, synchronously,
+"""manage.py run_nightly_checks [--date YYYY-MM-DD] [--school S]: the nightly checks, synchronously,
 through the same service as the Celery task. Re-running a night is safe (nothing is duplicated)."""
 
 from datetime import date, timedelta
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from graduated_response.nightly import nightly_checks_run
+from school.management.school_option import add_school_option, find_school
 from school.models import School
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="The day to check, YYYY-MM-DD (default: yesterday).")
-        parser.add_argument("--school", type=int, help="Only this school (id).")
+        add_school_option(parser, help="Only this school: its id, URN or name (default: every school).")
 
     def handle(self, *args, **options):
         try:
@@ -28,9 +29,7 @@ class Command(BaseCommand):
             raise CommandError("--date must look like 2026-11-20") from exc
         schools = School.objects.order_by("pk")
         if options["school"]:
-            schools = schools.filter(pk=options["school"])
-            if not schools.exists():
-                raise CommandError(f"No school with id {options['school']}.")
+            schools = schools.filter(pk=find_school(options["school"]).pk)
         failed = 0
         for school in schools:
             run = nightly_checks_run(school=school, on=on, force=True)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from school.models import School
+from school.management.school_option import add_school_option, find_school
 from school.services import pupil_import
 
 
@@ -11,26 +11,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--school", help="School name or id (needed when there is more than one school).")
+        add_school_option(parser)
         parser.add_argument("--create-classes", action="store_true", help="Create classes the file names.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; import nothing."
         )
 
-    def school(self, value) -> School:
-        schools = School.objects.all()
-        if value:
-            matches = schools.filter(pk=int(value)) if value.isdigit() else schools.filter(name__iexact=value)
-            school = matches.first()
-            if school is None:
-                raise CommandError(f'No school called "{value}".')
-            return school
-        if schools.count() != 1:
-            raise CommandError("There is more than one school; say which with --school.")
-        return schools.get()
-
     def handle(self, *args, file, school, create_classes, dry_run, **options):
-        target = self.school(school)
+        target = find_school(school)
         try:
             data = file.read_bytes()
         except OSError as error:
