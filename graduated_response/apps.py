@@ -3,3 +3,20 @@ from django.apps import AppConfig
 
 class GraduatedResponseConfig(AppConfig):
     name = "graduated_response"
+
+    def ready(self):
+        from school import policy
+        from school.navigation import NavEntry, register
+
+        register(
+            nav=[
+                NavEntry("Cases", "graduated_response:dashboard", policy.VIEW_CASES, order=60),
+                NavEntry("My work", "graduated_response:my_work", policy.VIEW_PUPILS, order=70),
+            ],
+            home_panels=[
+                NavEntry("Attendance cases", "graduated_response:panel_home", policy.VIEW_CASES, order=40)
+            ],
+            pupil_panels=[
+                NavEntry("Attendance case", "graduated_response:panel_pupil", policy.VIEW_CASES, order=30)
+            ],
+        )

@@ -1,11 +1,24 @@
-"""The navigation bar: each entry shows only to roles holding its capability.
+"""The navigation bar and the htmx panels: each app registers its own, in its AppConfig.ready().
 
-Apps add their entries here by URL name (a name, not an import, so the one-way import rule holds).
+School imports no later app, so a page here cannot link to a later app's views by import. Instead each
+app publishes its menu entries and panels by URL name:
+
+    from school.navigation import NavEntry, register
+    register(nav=[NavEntry("SEND", "send:dashboard", policy.MANAGE_SEND, order=60)],
+             pupil_panels=[NavEntry("SEND", "send:panel_pupil", policy.VIEW_SEND, order=20)])
+
+Every registered name must reverse: a typo or a missing view fails at the first page, and the
+navigation test reverses and renders every registered entry for every role. Each entry shows only to
+roles holding its capability; two entries with one URL name (one per capability) show once.
+Home panels take no argument; pupil panels take the pupil's pk and must check access themselves
+(policy.access_pupil).
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import policy
 
@@ -15,84 +28,46 @@ class NavEntry:
     label: str
     url_name: str
     capability: str
+    order: int = 100
 
 
-NAV_ENTRIES: list[NavEntry] = [
-    NavEntry("Pupils", "school:pupil_list", policy.VIEW_PUPILS),
-    NavEntry("Registers", "attendance:register_list", policy.TAKE_OWN_REGISTERS),
-    NavEntry("Registers", "attendance:register_list", policy.TAKE_ANY_REGISTER),
-    NavEntry("Absence", "attendance:office_dashboard", policy.MANAGE_ATTENDANCE),
-    NavEntry("Attendance", "attendance:school_overview", policy.VIEW_ATTENDANCE_STATS),
-    NavEntry("SEND", "send:dashboard", policy.MANAGE_SEND),
-    NavEntry("My class SEND", "send:class_view", policy.VIEW_SEND),
-    NavEntry("Cases", "graduated_response:dashboard", policy.VIEW_CASES),
-    NavEntry("My work", "graduated_response:my_work", policy.VIEW_PUPILS),
-    NavEntry("Reports", "reports:index", policy.VIEW_AGGREGATES),
-    NavEntry("School set-up", "school:manage", policy.MANAGE_SCHOOL),
-]
+NAV_ENTRIES: list[NavEntry] = []
+HOME_PANELS: list[NavEntry] = []
+PUPIL_PANELS: list[NavEntry] = []
+
+
+def register(*, nav=(), home_panels=(), pupil_panels=()) -> None:
+    """Add an app's entries (idempotent, so a second ready() in tests adds nothing twice)."""
+    for registry, entries in ((NAV_ENTRIES, nav), (HOME_PANELS, home_panels), (PUPIL_PANELS, pupil_panels)):
+        for entry in entries:
+            if entry not in registry:
+                registry.append(entry)
+        registry.sort(key=lambda e: e.order)
+
+
+def _visible(entries: list[NavEntry], user, school) -> list[NavEntry]:
+    caps = policy.capabilities(user, school)
+    seen, result = set(), []
+    for entry in entries:
+        if entry.capability in caps and entry.url_name not in seen:
+            seen.add(entry.url_name)
+            result.append(entry)
+    return result
 
 
 def entries_for(user, school) -> list[dict]:
-    caps = policy.capabilities(user, school)
-    seen, result = set(), []
-    for entry in NAV_ENTRIES:
-        if entry.capability not in caps or entry.url_name in seen:
-            continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue  # the app has not published that page yet
-        seen.add(entry.url_name)
-        result.append({"label": entry.label, "url": url, "url_name": entry.url_name})
-    return result
-
-
-# Panels on the home page, each served by its own app as an htmx partial (so school imports none).
-HOME_PANELS: list[NavEntry] = [
-    NavEntry("Registers not yet taken", "attendance:panel_registers_not_taken", policy.TAKE_ANY_REGISTER),
-    NavEntry("My registers today", "attendance:panel_my_registers", policy.TAKE_OWN_REGISTERS),
-    NavEntry("SEND", "send:panel_home", policy.VIEW_SEND),
-    NavEntry("Attendance cases", "graduated_response:panel_home", policy.VIEW_CASES),
-    NavEntry("Reports", "reports:panel_home", policy.VIEW_AGGREGATES),
-]
+    return [
+        {"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name}
+        for e in _visible(NAV_ENTRIES, user, school)
+    ]
 
 
 def panels_for(user, school) -> list[dict]:
-    caps = policy.capabilities(user, school)
-    result, seen = [], set()
-    for entry in HOME_PANELS:
-        if entry.capability not in caps or entry.url_name in seen:
-            continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
-        seen.add(entry.url_name)
-        result.append({"label": entry.label, "url": url})
-    return result
-
-
-# Panels on the pupil profile, each served by its own app as an htmx partial. Each URL takes the pupil's
-# pk as its only argument (e.g. "pupils/<int:pk>/panel/"); a panel whose app has not published that URL
-# yet is left out. The panel view must check access itself (policy.access_pupil).
-PUPIL_PANELS: list[NavEntry] = [
-    NavEntry("Attendance", "attendance:panel_pupil", policy.VIEW_PUPILS),
-    NavEntry("SEND", "send:panel_pupil", policy.VIEW_SEND),
-    NavEntry("Attendance case", "graduated_response:panel_pupil", policy.VIEW_CASES),
-    NavEntry("Letters", "letters:panel_pupil", policy.VIEW_CASES),
-]
+    return [{"label": e.label, "url": reverse(e.url_name)} for e in _visible(HOME_PANELS, user, school)]
 
 
 def pupil_panels_for(user, school, pupil) -> list[dict]:
-    caps = policy.capabilities(user, school)
-    result, seen = [], set()
-    for entry in PUPIL_PANELS:
-        if entry.capability not in caps or entry.url_name in seen:
-            continue
-        try:
-            url = reverse(entry.url_name, args=[pupil.pk])
-        except NoReverseMatch:
-            continue
-        seen.add(entry.url_name)
-        result.append({"label": entry.label, "url": url})
-    return result
+    return [
+        {"label": e.label, "url": reverse(e.url_name, args=[pupil.pk])}
+        for e in _visible(PUPIL_PANELS, user, school)
+    ]

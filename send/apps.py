@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class SendConfig(AppConfig):
     name = "send"
+
+    def ready(self):
+        from school import policy
+        from school.navigation import NavEntry, register
+
+        register(
+            nav=[
+                NavEntry("SEND", "send:dashboard", policy.MANAGE_SEND, order=50),
+                NavEntry("My class SEND", "send:class_view", policy.VIEW_SEND, order=55),
+            ],
+            home_panels=[NavEntry("SEND", "send:panel_home", policy.VIEW_SEND, order=30)],
+            pupil_panels=[NavEntry("SEND", "send:panel_pupil", policy.VIEW_SEND, order=20)],
+        )

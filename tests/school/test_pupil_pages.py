@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from school.models import AuditEntry, Pupil
@@ -229,10 +228,3 @@ def test_contact_of_another_pupil_is_404(login, office_staff, pupil, other_class
     assert response.status_code == 404
 
 
-@time_machine.travel(date(2026, 11, 23))
-def test_pupil_panels_only_for_published_urls(login, headteacher, pupil):
-    from school.navigation import PUPIL_PANELS, pupil_panels_for
-
-    panels = pupil_panels_for(headteacher, pupil.school, pupil)
-    assert all(str(pupil.pk) in p["url"] for p in panels)
-    assert len(panels) <= len(PUPIL_PANELS)

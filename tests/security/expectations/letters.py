@@ -36,6 +36,13 @@ def setup(world):
 
 
 EXPECTATIONS = {
+    # Every role that sees the pupil sees the panel; it lists only the letters that role may open.
+    "letters:panel_pupil": Expect(
+        get=roles_with(policy.VIEW_PUPILS) - {"other_school_teacher"},
+        kwargs=lambda w: {"pk": w.pupil.pk},
+        foreign=lambda w: {"pk": w.other_school_pupil.pk},
+        class_scoped=lambda w: {"pk": w.other_class_pupil.pk},
+    ),
     "letters:letter_download": Expect(
         get=VIEW_LETTER,
         kwargs=lambda w: {"pk": w.letter.pk},
