@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token
 
@@ -35,6 +35,7 @@ def _show_recovery_codes(request, codes, *, first_time):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def mfa_enrol(request):
     """Set up an authenticator app: QR code and typed key, then one code to prove it works."""
@@ -61,6 +62,7 @@ def mfa_enrol(request):
     return render(request, "accounts/mfa_enrol.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def mfa_verify(request):
     """The second step of signing in: a code from the app, or a single-use recovery code."""
@@ -80,7 +82,7 @@ def mfa_verify(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def security(request):
     """The person's own sign-in settings: authenticator status, recovery codes left."""
     return render(
@@ -103,14 +105,14 @@ def recovery_codes_new(request):
 
 
 @policy.capability_required(policy.VIEW_LOGIN_HISTORY)
-@require_GET
+@require_safe
 def login_history(request):
     page = paginate(request, selectors.login_events_for_school(request.school))
     return render(request, "accounts/login_history.html", {"page": page})
 
 
 @policy.capability_required(policy.MANAGE_RETENTION)
-@require_GET
+@require_safe
 def retention_report(request):
     today = timezone.localdate()
     rows = selectors.retention_report(request.school, today=today)
@@ -123,6 +125,7 @@ def retention_report(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_RETENTION)
 def legal_hold_create(request, pupil_id):
     pupil = policy.access_pupil(request.user, request.school, pupil_id)
@@ -145,6 +148,7 @@ def legal_hold_lift(request, pk):
     return redirect("accounts:retention_report")
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_RETENTION)
 def retention_delete(request, pupil_id):
     pupil = policy.access_pupil(request.user, request.school, pupil_id)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters.selectors import letters_for
 from school import policy
@@ -218,6 +218,7 @@ def my_work(request):
     return render(request, "graduated_response/my_work.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @capability_required(policy.EDIT_TIERS)
 def tier_bands(request):
     school = request.school

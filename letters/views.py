@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from school import policy
 
@@ -21,7 +21,7 @@ def _access_letter(request, pk) -> Letter:
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_PUPILS)
 def letter_download(request, pk):
     """The letter's PDF; a short "being prepared" (or "could not be prepared") page until it is rendered."""

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school.pagination import paginate
 
@@ -102,6 +102,7 @@ def _pupil_form(request, pupil=None):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.EDIT_PUPILS)
 def pupil_create(request):
     form = _pupil_form(request)
@@ -116,6 +117,7 @@ def pupil_create(request):
     return render(request, "school/pupil_form.html", {"form": form, "pupil": None})
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.EDIT_PUPILS)
 def pupil_edit(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -141,6 +143,7 @@ def _access_link(request, pk, link_pk) -> tuple[Pupil, PupilContact]:
     return pupil, link
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.EDIT_PUPILS)
 def contact_add(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -161,6 +164,7 @@ def contact_add(request, pk):
     return render(request, "school/contact_form.html", {"form": form, "pupil": pupil, "link": None})
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.EDIT_PUPILS)
 def contact_edit(request, pk, link_pk):
     pupil, link = _access_link(request, pk, link_pk)
@@ -186,6 +190,7 @@ def contact_edit(request, pk, link_pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.EDIT_PUPILS)
 def contact_remove(request, pk, link_pk):
     pupil, link = _access_link(request, pk, link_pk)

@@ -14,7 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from school.pagination import paginate
 
@@ -89,6 +89,7 @@ def class_list(request):
     return render(request, "school/manage/class_list.html", {"classes": classes})
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def class_create(request):
     form = ClassForm(request.POST or None, school=request.school)
@@ -106,6 +107,7 @@ def class_create(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def class_edit(request, pk):
     cls = policy.access_school_record(request.school, RegistrationClass.objects, pk)
@@ -141,6 +143,7 @@ def _form_page(request, form, title, back="school:calendar"):
     return render(request, "school/manage/form.html", {"form": form, "title": title, "back": reverse(back)})
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def academic_year_create(request):
     form = AcademicYearForm(request.POST or None)
@@ -154,6 +157,7 @@ def academic_year_create(request):
     return response or _form_page(request, form, "New academic year")
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def academic_year_edit(request, pk):
     year = policy.access_school_record(request.school, AcademicYear.objects, pk)
@@ -168,6 +172,7 @@ def academic_year_edit(request, pk):
     return response or _form_page(request, form, f"Edit academic year {year}")
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def term_period_create(request):
     initial = {}
@@ -185,6 +190,7 @@ def term_period_create(request):
     return response or _form_page(request, form, "New half-term")
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def term_period_edit(request, pk):
     period = policy.access_school_record(
@@ -205,6 +211,7 @@ def term_period_edit(request, pk):
     return response or _form_page(request, form, f"Edit half-term {period.name}")
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def closure_create(request):
     form = ClosureDayForm(request.POST or None)
@@ -218,6 +225,7 @@ def closure_create(request):
     return response or _form_page(request, form, "New closure day")
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def closure_delete(request, pk):
     closure = policy.access_school_record(request.school, ClosureDay.objects, pk)
@@ -228,6 +236,7 @@ def closure_delete(request, pk):
     return render(request, "school/manage/closure_delete.html", {"closure": closure})
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def register_times(request):
     school = request.school
@@ -291,6 +300,7 @@ def _add_staff(request, data):
     return services.membership_create(actor=request.user, school=school, user=user, role=data["role"])
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def staff_add(request):
     form = StaffAddForm(request.POST or None)
@@ -317,6 +327,7 @@ def staff_add(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def membership_edit(request, pk):
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
@@ -331,6 +342,7 @@ def membership_edit(request, pk):
     return response or _form_page(request, form, f"Change role: {membership.user}", back="school:staff_list")
 
 
+@require_http_methods(["GET", "POST"])
 @manage_required
 def membership_deactivate(request, pk):
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
@@ -377,7 +389,14 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     """Public: the person following their one-time link chooses a password, then signs in."""
 
     template_name = "school/set_password.html"
+    http_method_names = ["get", "post"]
     success_url = reverse_lazy("login")
+
+    def dispatch(self, *args, **kwargs):
+        # Django's view checks the link before the method, so it would answer PUT with the form page.
+        if self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request, *args, **kwargs)
+        return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -406,6 +425,7 @@ def audit_log(request):
 
 
 # --- import ---------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.IMPORT_PUPILS)
 def pupil_import(request):
     form = PupilImportForm(request.POST or None, request.FILES or None, max_bytes=settings.MAX_UPLOAD_BYTES)

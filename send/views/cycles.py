@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters.rendering import pdf_response, render_pdf
 from school import policy
@@ -25,6 +25,7 @@ from ..models import Target, ViewsRequest
 from .common import access_cycle, apply_service, can_manage, form_copy, pupil_form_page, today
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def cycle_start(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -47,7 +48,7 @@ def cycle_start(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def cycle_detail(request, pk):
     cycle = access_cycle(request, pk)
@@ -67,6 +68,7 @@ def cycle_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.PLAN_SEND)
 def cycle_assess(request, pk):
     cycle = access_cycle(request, pk)
@@ -110,6 +112,7 @@ def cycle_stage(request, pk):
     return redirect("send:cycle_detail", pk=cycle.pk)
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.PLAN_SEND)
 def target_add(request, pk):
     cycle = access_cycle(request, pk)
@@ -133,6 +136,7 @@ def target_add(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.PLAN_SEND)
 def target_edit(request, pk):
     target = policy.access_pupil_record(
@@ -169,6 +173,7 @@ def target_edit(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.PLAN_SEND)
 def cycle_review(request, pk):
     cycle = access_cycle(request, pk)
@@ -205,6 +210,7 @@ def cycle_review(request, pk):
 
 
 # --- views requests -------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def views_request(request, pk):
     cycle = access_cycle(request, pk)
@@ -240,7 +246,7 @@ def views_request(request, pk):
 VIEWS_COMPLETION_PER_PAGE = 25
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.MANAGE_SEND)
 def views_completion(request):
     """The SENDCo's view across the school: each open review and whose views are in."""
@@ -272,6 +278,7 @@ def _access_views_request(request, pk) -> ViewsRequest:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def views_record(request, pk):
     views_request_ = _access_views_request(request, pk)
@@ -300,7 +307,7 @@ def views_record(request, pk):
 
 
 # --- PDFs -----------------------------------------------------------------------------------------------
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def plan_pdf(request, pk):
     cycle = access_cycle(request, pk)
@@ -318,7 +325,7 @@ def plan_pdf(request, pk):
     return pdf_response(pdf, f"{cycle.plan_type.lower()}-{cycle.pupil_id}-cycle-{cycle.number}.pdf")
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def review_pdf(request, pk):
     cycle = access_cycle(request, pk)

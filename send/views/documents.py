@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
 from school import audit, policy
 
@@ -15,6 +15,7 @@ from ..models import AgencyInvolvement, SendDocument
 from .common import apply_service, form_copy, pupil_form_page, today
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -33,6 +34,7 @@ def agency_create(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Outside agency involvement for {pupil}")
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_edit(request, pk):
     involvement = policy.access_pupil_record(
@@ -56,6 +58,7 @@ def agency_edit(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Edit {involvement}")
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def document_upload(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -90,7 +93,7 @@ def document_upload(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def document_download(request, pk):
     """Serve a document's bytes as an attachment. Confidential documents exist only for roles that may

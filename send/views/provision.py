@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
 from school import policy
 from school.calendar import SchoolCalendar
@@ -19,7 +19,7 @@ PROVISION_ROWS_PER_PAGE = 50
 PUPIL_COSTS_PER_PAGE = 25
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.MANAGE_SEND)
 def provision_map(request):
     """Whole school or one class (?class=<id>), with costs, impact and attendance before and after.
@@ -64,6 +64,7 @@ def provision_map(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def intervention_create(request):
     form = InterventionForm(request.POST or None, instance=Intervention(school=request.school))
@@ -84,6 +85,7 @@ def intervention_create(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def intervention_edit(request, pk):
     intervention = policy.access_school_record(request.school, Intervention.objects.all(), pk)
@@ -109,6 +111,7 @@ def intervention_edit(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -128,6 +131,7 @@ def enrolment_create(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Add provision for {pupil}")
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_edit(request, pk):
     enrolment = policy.access_pupil_record(
@@ -151,6 +155,7 @@ def enrolment_edit(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Edit {enrolment}")
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -170,6 +175,7 @@ def funding_create(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_edit(request, pk):
     application = policy.access_pupil_record(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
 from letters.rendering import pdf_response, render_pdf
 from letters.selectors import letters_for
@@ -18,7 +18,7 @@ from ..models import Concern, PupilPassport, SendRecord
 from .common import apply_service, can_manage, pupil_form_page, today
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.MANAGE_SEND)
 def dashboard(request):
     school, day = request.school, today()
@@ -40,6 +40,7 @@ def dashboard(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def settings_edit(request):
     current = services.settings_for(request.school)
@@ -61,7 +62,7 @@ def settings_edit(request):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def class_view(request):
     """What a class teacher needs to teach well tomorrow: their pupils' needs, targets, strategies, passports."""
@@ -87,7 +88,7 @@ def class_view(request):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def reviews_due(request):
     return render(
@@ -99,7 +100,7 @@ def reviews_due(request):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def panel_home(request):
     school, day = request.school, today()
@@ -112,7 +113,7 @@ def panel_home(request):
     return render(request, "send/partials/panel_home.html", context)
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def panel_pupil(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -123,7 +124,7 @@ def panel_pupil(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def pupil_send(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -147,6 +148,7 @@ def pupil_send(request, pk):
 
 
 # --- concerns -------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.RAISE_CONCERN)
 def concern_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -173,7 +175,7 @@ def _access_concern(request, pk) -> Concern:
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def concern_detail(request, pk):
     concern = _access_concern(request, pk)
@@ -182,6 +184,7 @@ def concern_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def concern_triage(request, pk):
     concern = _access_concern(request, pk)
@@ -202,6 +205,7 @@ def concern_triage(request, pk):
 
 
 # --- register status and needs --------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def status_change(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -223,6 +227,7 @@ def status_change(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def needs_edit(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -240,6 +245,7 @@ def needs_edit(request, pk):
 
 
 # --- passport -------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.VIEW_SEND)
 def passport_edit(request, pk):
     """Adults who work with the pupil write the passport with them (VIEW_SEND within their scope)."""
@@ -262,7 +268,7 @@ def passport_edit(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @policy.capability_required(policy.VIEW_SEND)
 def passport_pdf(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
@@ -276,7 +282,7 @@ def passport_pdf(request, pk):
 
 
 # --- export ---------------------------------------------------------------------------------------------
-@require_GET
+@require_safe
 @policy.capability_required(policy.MANAGE_SEND)
 def register_export(request):
     rows = (

@@ -164,3 +164,23 @@ def test_admin_is_only_for_superusers():
     for role in ROLES:
         response = client_as(world, role).get("/admin/")
         assert response.status_code == 302, role  # to the admin's own sign-in page
+
+
+@pytest.mark.django_db
+def test_every_url_declares_its_methods_so_put_is_405():
+    """The PUT column: no page accepts PUT (or any method it did not declare). A view without a method
+    decorator would treat PUT like GET and answer 200, so this finds any view that forgot one."""
+    world = build_world()
+    accepting = []
+    for url_name in sorted(EXPECTATIONS):
+        expect = EXPECTATIONS[url_name]
+        url = reverse(url_name, kwargs=expect.kwargs(world) if expect.kwargs else None)
+        allowed = sorted((expect.get | expect.post) - {"other_school_teacher"})
+        role = "anonymous" if expect.public or not allowed else allowed[0]
+        audit_before = AuditEntry.objects.count()
+        response = client_as(world, role).put(url, data="", content_type="application/x-www-form-urlencoded")
+        if response.status_code != 405 and not (role == "anonymous" and response.status_code == 302):
+            accepting.append(f"PUT {url_name} as {role}: {response.status_code}")
+        if AuditEntry.objects.count() != audit_before:
+            accepting.append(f"PUT {url_name} as {role} wrote an audit row")
+    assert not accepting, "Views that do not declare their methods:\n" + "\n".join(accepting)
