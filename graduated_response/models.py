@@ -124,7 +124,7 @@ class Case(models.Model):
 
 
 class CaseStatusEvent(models.Model):
-    """History of a case's status, one row per transition (see services.CASE_TRANSITIONS)."""
+    """History of a case's status, one row per transition (the table is graduated_response/transitions.py)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_events")
     from_status = models.CharField(max_length=10, blank=True)

@@ -270,7 +270,7 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
 
     # New cases. The partial unique index (one open case per pupil) makes a racing insert a no-op.
     if plan.new_cases:
-        transitions.check("", Case.Status.OPEN)
+        transitions.CASE.check("", Case.Status.OPEN)
         bulk_insert(
             Case,
             [
@@ -310,7 +310,7 @@ def _write(*, school, on, calendar, plan: Plan, templates, response_settings) ->
 
     closed = []
     for case, reason, figs in plan.closes:
-        transitions.check(case.status, Case.Status.CLOSED)
+        transitions.CASE.check(case.status, Case.Status.CLOSED)
         from_tier = case.current_tier
         case.status, case.closed_on, case.close_reason = Case.Status.CLOSED, on, reason
         case.current_tier, case.tier_changed_on = tiers.UNIVERSAL, on

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from school import audit, policy
 from school.models import Role, School
+from school.transitions import move
 
 from . import tiers, transitions
 from .defaults import DEFAULT_ACTIONS, TIER_DESCRIPTIONS
@@ -348,13 +349,17 @@ def case_close(*, actor, case: Case, reason: str, on: date | None = None) -> Cas
     if not reason:
         raise ValidationError({"reason": "Say why the case is being closed."})
     case = Case.objects.select_for_update().get(pk=case.pk)
-    transitions.check(case.status, Case.Status.CLOSED)
     on = on or timezone.localdate()
     before = audit.snapshot(case)
-    case.status, case.closed_on, case.close_reason = Case.Status.CLOSED, on, reason
-    case.save(update_fields=["status", "closed_on", "close_reason"])
-    CaseStatusEvent.objects.create(
-        case=case, from_status="open", to_status="closed", on=on, by=actor, reason=reason
+    case.closed_on, case.close_reason = on, reason
+    move(
+        table=transitions.CASE,
+        obj=case,
+        to=Case.Status.CLOSED,
+        save=lambda: case.save(update_fields=["status", "closed_on", "close_reason"]),
+        history=lambda from_, to: CaseStatusEvent(
+            case=case, from_status=from_, to_status=to, on=on, by=actor, reason=reason
+        ),
     )
     audit.record(
         actor=actor,

@@ -4,14 +4,16 @@ SEND Code of Practice 6.44-6.56. A cycle moves forward one stage at a time; a re
 cycle back to "plan" (the plan is rewritten after a review without starting a new cycle) or close it.
 A closed cycle never reopens: the next cycle starts from its review and carries unmet targets forward.
 
-    >>> check_stage_move("assess", "plan")
-    >>> check_stage_move("assess", "review")
+    >>> STAGES.check("assess", "plan")
+    >>> STAGES.check("assess", "review")
     Traceback (most recent call last):
     ...
-    send.cycle_stages.IllegalStageMove: A cycle moves from Assess to Plan, not to Review.
+    school.transitions.IllegalMove: ['A cycle moves from Assess to Plan, not to Review.']
 """
 
 from __future__ import annotations
+
+from school.transitions import Transitions
 
 ASSESS = "assess"
 PLAN = "plan"
@@ -22,31 +24,22 @@ CLOSED = "closed"
 LABELS = {ASSESS: "Assess", PLAN: "Plan", DO: "Do", REVIEW: "Review", CLOSED: "Closed"}
 STAGE_CHOICES = list(LABELS.items())
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    ASSESS: (PLAN,),
-    PLAN: (DO,),
-    DO: (REVIEW,),
-    REVIEW: (CLOSED, PLAN),
-    CLOSED: (),
+# from -> {to: why}. A review can send the cycle back to "plan" or close it.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    ASSESS: {PLAN: "assessment done"},
+    PLAN: {DO: "plan agreed"},
+    DO: {REVIEW: "time to review"},
+    REVIEW: {CLOSED: "reviewed and closed", PLAN: "plan rewritten after the review"},
+    CLOSED: {},
 }
 
-
-class IllegalStageMove(ValueError):
-    pass
+STAGES = Transitions(
+    name="cycle",
+    labels=LABELS,
+    moves=TRANSITIONS,
+    final_messages={CLOSED: "This cycle is closed. Start a new cycle from its review instead."},
+)
 
 
 def next_stages(stage: str) -> tuple[str, ...]:
-    return TRANSITIONS.get(stage, ())
-
-
-def check_stage_move(from_stage: str, to_stage: str) -> None:
-    if to_stage not in LABELS:
-        raise IllegalStageMove(f"{to_stage!r} is not a stage of the cycle.")
-    if to_stage in TRANSITIONS.get(from_stage, ()):
-        return
-    if from_stage == CLOSED:
-        raise IllegalStageMove("This cycle is closed. Start a new cycle from its review instead.")
-    options = " or ".join(LABELS[s] for s in TRANSITIONS[from_stage])
-    raise IllegalStageMove(
-        f"A cycle moves from {LABELS[from_stage]} to {options}, not to {LABELS[to_stage]}."
-    )
+    return STAGES.next_states(stage)

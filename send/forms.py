@@ -73,7 +73,7 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, current_status: str, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = register_status.allowed_moves(current_status)
+        allowed = register_status.REGISTER.next_states(current_status)
         self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
 
 

@@ -244,6 +244,22 @@ class SupportCycle(models.Model):
             raise ValidationError({"review_due": "The review must be due on or after the cycle starts."})
 
 
+class CycleStageChange(models.Model):
+    """One row per move of a cycle between assess, plan, do, review and closed (never edited)."""
+
+    cycle = models.ForeignKey(SupportCycle, on_delete=models.CASCADE, related_name="stage_history")
+    from_stage = models.CharField(max_length=10, choices=cycle_stages.STAGE_CHOICES)
+    to_stage = models.CharField(max_length=10, choices=cycle_stages.STAGE_CHOICES)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.get_from_stage_display()} to {self.get_to_stage_display()}"
+
+
 class Target(models.Model):
     """A SMART target of a plan, with its outcome at review."""
 

@@ -9,16 +9,18 @@ Worked example: a teacher's concern leads to monitoring; the SENDCo, with the pa
 moves the pupil to SEN support (K); the local authority issues an EHC plan (E); years later the plan
 ceases and the pupil returns to SEN support (K).
 
-    >>> check_move("none", "monitoring")
+    >>> REGISTER.check("none", "monitoring")
     >>> census_code("sen_support"), census_code("ehc_plan"), census_code("removed")
     ('K', 'E', 'N')
-    >>> check_move("monitoring", "ehc_plan")
+    >>> REGISTER.check("monitoring", "ehc_plan")
     Traceback (most recent call last):
     ...
-    send.register_status.IllegalMove: A pupil cannot move from Monitoring straight to EHC plan. ...
+    school.transitions.IllegalMove: ['A pupil moves from Monitoring to SEN support or Removed from the register, not to EHC plan.']
 """
 
 from __future__ import annotations
+
+from school.transitions import Transitions
 
 NONE = "none"
 MONITORING = "monitoring"
@@ -51,30 +53,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     REMOVED: {MONITORING: "monitoring again", SEN_SUPPORT: "added to the register again"},
 }
 
+REGISTER = Transitions(name="pupil", labels=LABELS, moves=TRANSITIONS)
+
 # Moves that put a pupil on the SEN register: the parents' agreement must be recorded (seed 001).
 NEEDS_PARENTS_AGREEMENT = {(NONE, SEN_SUPPORT), (MONITORING, SEN_SUPPORT), (REMOVED, SEN_SUPPORT)}
-
-
-class IllegalMove(ValueError):
-    pass
-
-
-def allowed_moves(from_status: str) -> list[str]:
-    return list(TRANSITIONS.get(from_status, {}))
-
-
-def check_move(from_status: str, to_status: str) -> None:
-    """Return None when the move is allowed; raise IllegalMove with a plain-English reason when not."""
-    if to_status not in LABELS or to_status == NONE:
-        raise IllegalMove(f"{to_status!r} is not a register status.")
-    if from_status == to_status:
-        raise IllegalMove(f"The pupil is already recorded as {LABELS[to_status]}.")
-    if to_status not in TRANSITIONS.get(from_status, {}):
-        options = ", ".join(LABELS[s] for s in allowed_moves(from_status)) or "none"
-        raise IllegalMove(
-            f"A pupil cannot move from {LABELS[from_status]} straight to {LABELS[to_status]}. "
-            f"Allowed next steps: {options}."
-        )
 
 
 def needs_parents_agreement(from_status: str, to_status: str) -> bool:

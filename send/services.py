@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from letters.models import Letter
 from letters.services import letter_create
-from school import audit
+from school import audit, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
 
@@ -30,6 +30,7 @@ from . import cycle_stages, register_status, uploads
 from .models import (
     AgencyInvolvement,
     Concern,
+    CycleStageChange,
     FundingApplication,
     Intervention,
     ProvisionEnrolment,
@@ -213,9 +214,9 @@ def send_status_change(
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     from_status = record.status if record else register_status.NONE
     try:
-        register_status.check_move(from_status, to_status)
-    except register_status.IllegalMove as exc:
-        raise ValidationError({"to_status": str(exc)}) from None
+        register_status.REGISTER.check(from_status, to_status)
+    except transitions.IllegalMove as exc:
+        raise ValidationError({"to_status": exc.messages}) from None
     if register_status.needs_parents_agreement(from_status, to_status):
         errors = {}
         if not parents_agreed_by.strip():
@@ -239,22 +240,27 @@ def send_status_change(
     before = audit.snapshot(record) if record else None
     if record is None:
         record = SendRecord(school=pupil.school, pupil=pupil)
-    record.status = to_status
     record.status_since = today
-    _save_audited(
-        actor=actor, instance=record, action="send.register.status_changed", before=before, reason=reason
-    )
-    change = SendStatusChange.objects.create(
-        record=record,
-        pupil=pupil,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason.strip(),
-        changed_by=actor,
-        changed_at=timezone.now(),
-        parents_agreed_by=parents_agreed_by.strip(),
-        parents_agreed_on=parents_agreed_on,
-        concern=concern,
+    change = transitions.move(
+        table=register_status.REGISTER,
+        obj=record,
+        to=to_status,
+        from_state=from_status,
+        save=lambda: _save_audited(
+            actor=actor, instance=record, action="send.register.status_changed", before=before, reason=reason
+        ),
+        history=lambda from_, to: SendStatusChange(
+            record=record,
+            pupil=pupil,
+            from_status=from_,
+            to_status=to,
+            reason=reason.strip(),
+            changed_by=actor,
+            changed_at=timezone.now(),
+            parents_agreed_by=parents_agreed_by.strip(),
+            parents_agreed_on=parents_agreed_on,
+            concern=concern,
+        ),
     )
     _sync_census_code(actor=actor, pupil=pupil, reason=reason)
     return change
@@ -407,24 +413,27 @@ def cycle_assessment_save(*, actor, cycle: SupportCycle, **fields) -> SupportCyc
 @transaction.atomic
 def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCycle:
     cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
-    try:
-        cycle_stages.check_stage_move(cycle.stage, to_stage)
-    except cycle_stages.IllegalStageMove as exc:
-        raise ValidationError(str(exc)) from None
+    cycle_stages.STAGES.check(cycle.stage, to_stage)
     if to_stage == cycle_stages.DO and not cycle.targets.exists():
         raise ValidationError("Add at least one target to the plan before it starts.")
     if to_stage == cycle_stages.CLOSED:
         if cycle.reviewed_on is None or cycle.targets.filter(outcome="").exists():
             raise ValidationError("Record the review (an outcome for every target) before closing the cycle.")
     before = audit.snapshot(cycle)
-    cycle.stage = to_stage
-    return _save_audited(
-        actor=actor,
-        instance=cycle,
-        action="send.cycle.stage_changed",
-        before=before,
-        reason=f"{cycle_stages.LABELS[before['stage']]} to {cycle_stages.LABELS[to_stage]}",
+    reason = f"{cycle_stages.LABELS[before['stage']]} to {cycle_stages.LABELS[to_stage]}"
+    transitions.move(
+        table=cycle_stages.STAGES,
+        obj=cycle,
+        to=to_stage,
+        attr="stage",
+        save=lambda: _save_audited(
+            actor=actor, instance=cycle, action="send.cycle.stage_changed", before=before, reason=reason
+        ),
+        history=lambda from_, to: CycleStageChange(
+            cycle=cycle, from_stage=from_, to_stage=to, changed_by=actor, changed_at=timezone.now()
+        ),
     )
+    return cycle
 
 
 @transaction.atomic

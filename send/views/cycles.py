@@ -59,6 +59,7 @@ def cycle_detail(request, pk):
             "cycle": cycle,
             "pupil": cycle.pupil,
             "targets": cycle.targets.select_related("carried_from__cycle"),
+            "stage_history": cycle.stage_history.select_related("changed_by"),
             "views": selectors.views_status(cycle),
             "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
             "can_manage": can_manage(request),

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from school.models import AuditEntry, Pupil
+from school.transitions import IllegalMove
 from send import register_status as rs
 from send import services
 from send.models import SendRecord, SendStatusChange
@@ -28,23 +29,24 @@ from send.models import SendRecord, SendStatusChange
     ],
 )
 def test_allowed_moves(from_status, to_status):
-    rs.check_move(from_status, to_status)
+    rs.REGISTER.check(from_status, to_status)
 
 
 @pytest.mark.parametrize(
     ("from_status", "to_status", "message"),
     [
-        (rs.MONITORING, rs.EHC_PLAN, "cannot move from Monitoring straight to EHC plan"),
-        (rs.REMOVED, rs.EHC_PLAN, "cannot move from Removed from the register straight to EHC plan"),
-        (rs.SEN_SUPPORT, rs.MONITORING, "Allowed next steps: EHC plan, Removed from the register"),
-        (rs.SEN_SUPPORT, rs.SEN_SUPPORT, "already recorded as SEN support"),
-        (rs.NONE, rs.REMOVED, "cannot move from Not recorded"),
-        (rs.MONITORING, rs.NONE, "not a register status"),
+        (rs.MONITORING, rs.EHC_PLAN, "from Monitoring to SEN support or Removed from the register, not to EHC plan"),
+        (rs.REMOVED, rs.EHC_PLAN, "from Removed from the register to Monitoring or SEN support, not to EHC plan"),
+        (rs.SEN_SUPPORT, rs.MONITORING, "to EHC plan or Removed from the register, not to Monitoring"),
+        (rs.SEN_SUPPORT, rs.SEN_SUPPORT, "already SEN support"),
+        (rs.NONE, rs.REMOVED, "from Not recorded to Monitoring or SEN support or EHC plan, not to Removed"),
+        (rs.MONITORING, rs.NONE, "not to Not recorded"),
+        (rs.MONITORING, "graduated", "'graduated' is not a pupil status"),
     ],
 )
 def test_illegal_moves_are_refused_with_a_reason(from_status, to_status, message):
-    with pytest.raises(rs.IllegalMove, match=message):
-        rs.check_move(from_status, to_status)
+    with pytest.raises(IllegalMove, match=message):
+        rs.REGISTER.check(from_status, to_status)
 
 
 def test_census_codes_and_parents_agreement():
@@ -111,7 +113,7 @@ def test_illegal_move_changes_nothing(pupil, sendco):
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.send_status_change(actor=sendco, pupil=pupil, to_status=rs.EHC_PLAN, reason="Skip ahead")
-    assert "straight to EHC plan" in str(exc.value)
+    assert "not to EHC plan" in str(exc.value)
     assert AuditEntry.objects.count() == before
     assert SendRecord.objects.get(pupil=pupil).status == rs.MONITORING
     assert Pupil.objects.get(pk=pupil.pk).sen_provision == "N"
