@@ -24,6 +24,11 @@ and ``C`` with no leave decision; each is refused with the reason. ``I`` is neve
 
 from __future__ import annotations
 
+#: The code a closure gives the marks already on its sessions (STATUTORY_RULES.md section 1): a planned
+#: closure (INSET, a planned or other closure, a bank holiday) is ``#``; a whole school site closed
+#: unexpectedly is ``Y4`` (the 2024 replacement for the withdrawn ``Y``). Both are not possible sessions.
+CLOSURE_CODES = {"inset": "#", "planned": "#", "bank_holiday": "#", "other": "#", "unexpected": "Y4"}
+
 #: The codes whose origin is checked.
 RESTRICTED_CODES = frozenset({"#", "Z", "C"})
 
@@ -35,7 +40,9 @@ def origin_problem(code: str, *, closed: bool, on_roll: bool, leave_granted: boo
     ``leave_granted``: a headteacher's granted leave request with code C covers the session.
     """
     if code == "#" and not closed:
-        return "# (planned whole-school closure) comes only from the school calendar: add a closure day instead."
+        return (
+            "# (planned whole-school closure) comes only from the school calendar: add a closure day instead."
+        )
     if code == "Z" and on_roll:
         return "Z (not yet on roll) is only for days before the pupil joined; this pupil is on roll that day."
     if code == "C" and not leave_granted:
@@ -44,3 +51,12 @@ def origin_problem(code: str, *, closed: bool, on_roll: bool, leave_granted: boo
             "covering this session: record a leave request instead."
         )
     return None
+
+
+def closure_code(kind: str) -> str:
+    """The code for marks on a session the school closes, by the closure's kind.
+
+    >>> closure_code("inset"), closure_code("unexpected")
+    ('#', 'Y4')
+    """
+    return CLOSURE_CODES[kind]

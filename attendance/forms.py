@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from school.forms import DateInput
+from school.forms import ClosureDayForm, DateInput
 from school.models import Session
 
 from . import codes
@@ -114,3 +114,9 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date must be on or after the start date.")
         return data
+
+
+class ClosureAddForm(ClosureDayForm):
+    """The calendar's closure form, plus the count of marks the person agreed to recode."""
+
+    marks_seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

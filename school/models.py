@@ -101,7 +101,9 @@ class ClosureDay(models.Model):
         INSET = "inset", "INSET (staff training) day"
         PLANNED = "planned", "Planned closure"
         BANK_HOLIDAY = "bank_holiday", "Bank holiday"
-        OTHER = "other", "Other closure"
+        OTHER = "other", "Other planned closure"
+        # Snow, a burst pipe: the register code is Y4, not # (attendance.code_origins.closure_code).
+        UNEXPECTED = "unexpected", "Unexpected closure (for example snow or no heating)"
 
     class Sessions(models.TextChoices):
         BOTH = "both", "Whole day"

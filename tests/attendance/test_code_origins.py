@@ -44,7 +44,9 @@ def _register(cls, day=DAY, session="AM"):
 
 
 @pytest.mark.parametrize("code", ["#", "Z", "C"])
-def test_office_staff_cannot_type_reserved_codes_on_an_open_register(login, office_staff, own_class, pupil, code):
+def test_office_staff_cannot_type_reserved_codes_on_an_open_register(
+    login, office_staff, own_class, pupil, code
+):
     other = f.PupilFactory(school=own_class.school, registration_class=own_class)
     data = {"reason": "", f"code-{pupil.pk}": code, f"version-{pupil.pk}": 0, f"minutes-{pupil.pk}": ""}
     data |= {f"code-{other.pk}": "/", f"version-{other.pk}": 0, f"minutes-{other.pk}": ""}
@@ -95,7 +97,9 @@ def test_amendment_refuses_reserved_codes_beside_the_field(login, attendance_off
 def test_z_is_accepted_for_a_mark_before_the_pupil_joined(attendance_officer, school):
     pupil = f.PupilFactory(school=school, admission_date=date(2026, 11, 20))
     mark = f.RegisterMarkFactory(pupil=pupil, date=date(2026, 11, 16), code="N")  # imported before admission
-    services.mark_amend(actor=attendance_officer, mark=mark, code="Z", minutes_late=None, reason="Not yet joined")
+    services.mark_amend(
+        actor=attendance_officer, mark=mark, code="Z", minutes_late=None, reason="Not yet joined"
+    )
     assert RegisterMark.objects.get().code == "Z"
 
 
