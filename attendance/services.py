@@ -18,6 +18,7 @@ from datetime import date as Date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from school import audit
@@ -205,11 +206,18 @@ def register_save(
 
     entries = list(entries)
     reason = (reason or "").strip()
-    pupils = {p.pk: p for p in Pupil.objects.filter(school=school, pk__in=[e.pupil_id for e in entries])}
+    in_class = Pupil.objects.in_class_on(registration_class, day=date).filter(pk=OuterRef("pk"))
+    pupils = {
+        p.pk: p
+        for p in Pupil.objects.filter(school=school, pk__in=[e.pupil_id for e in entries]).annotate(
+            in_class=Exists(in_class)
+        )
+    }
     errors: dict[int, list[str]] = {}
     for entry in entries:
         pupil = pupils.get(entry.pupil_id)
-        if pupil is None or pupil.registration_class_id != registration_class.pk:
+        # The class that day, not today's: a register for last term lists last term's class.
+        if pupil is None or not pupil.in_class:
             errors.setdefault(entry.pupil_id, []).append("This pupil is not in this class.")
         elif not pupil.on_roll_at(date):
             errors.setdefault(entry.pupil_id, []).append(f"{pupil} is not on roll on {date:%-d %B %Y}.")

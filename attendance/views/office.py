@@ -240,7 +240,9 @@ def mark_amend(request, mark_id):
     mark = policy.access_pupil_record(
         request.user, school, RegisterMark.objects.select_related("pupil", "updated_by"), mark_id
     )
-    if not register_classes(request.user, school).filter(pk=mark.pupil.registration_class_id).exists():
+    # The register the mark belongs to is the pupil's class on the mark's day.
+    class_id = selectors.class_id_on(mark.pupil, mark.date)
+    if not register_classes(request.user, school).filter(pk=class_id).exists():
         raise PermissionDenied
     form = AmendMarkForm(
         request.POST or None,
