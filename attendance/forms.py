@@ -82,7 +82,16 @@ class AbsenceCallForm(forms.Form):
 class LeaveRequestForm(forms.ModelForm):
     class Meta:
         model = LeaveRequest
-        fields = ["requested_by", "start_date", "start_session", "end_date", "end_session", "code", "reason"]
+        fields = [
+            "requested_by",
+            "start_date",
+            "start_session",
+            "end_date",
+            "end_session",
+            "code",
+            "reason",
+            "retrospective",
+        ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

@@ -614,7 +614,18 @@ def leave_request_create(
     code: str = "C",
     start_session: str = Session.AM,
     end_session: str = Session.PM,
+    retrospective: bool = False,
+    today: Date | None = None,
 ) -> LeaveRequest:
+    today = today or timezone.localdate()
+    if start_date < today and not retrospective:
+        # Leave is asked for before it is taken; granting past dates would rewrite taken registers.
+        raise ValidationError(
+            {
+                "start_date": "Leave cannot start in the past. If it has already begun, tick "
+                "'Recorded after the event': it is kept on record but codes no sessions."
+            }
+        )
     leave = LeaveRequest(
         school=school,
         pupil=pupil,
@@ -625,6 +636,7 @@ def leave_request_create(
         end_session=end_session,
         reason=reason,
         code=code,
+        retrospective=retrospective,
         created_by=actor,
     )
     leave.full_clean()
@@ -644,7 +656,8 @@ def leave_request_create(
 def leave_request_decide(
     *, actor, leave_request: LeaveRequest, status: str, note: str = "", calendar: SchoolCalendar | None = None
 ) -> tuple[LeaveRequest, PrecodeResult | None]:
-    """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions."""
+    """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions,
+    unless it was recorded after the event (``retrospective``), which codes nothing."""
     leave = (
         LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
     )
@@ -674,7 +687,7 @@ def leave_request_decide(
         reason=note,
     )
     result = None
-    if status == LeaveRequest.Status.GRANTED:
+    if status == LeaveRequest.Status.GRANTED and not leave.retrospective:
         calendar = calendar or SchoolCalendar.for_school(leave.school)
         sessions = sessions_in_range(
             calendar, leave.start_date, leave.start_session, leave.end_date, leave.end_session
