@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from school.forms import DateInput
+from school.forms import ClosureDayForm, DateInput
 from school.models import Session
 
 from . import codes
@@ -82,7 +82,16 @@ class AbsenceCallForm(forms.Form):
 class LeaveRequestForm(forms.ModelForm):
     class Meta:
         model = LeaveRequest
-        fields = ["requested_by", "start_date", "start_session", "end_date", "end_session", "code", "reason"]
+        fields = [
+            "requested_by",
+            "start_date",
+            "start_session",
+            "end_date",
+            "end_session",
+            "code",
+            "reason",
+            "retrospective",
+        ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -114,3 +123,9 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date must be on or after the start date.")
         return data
+
+
+class ClosureAddForm(ClosureDayForm):
+    """The calendar's closure form, plus the count of marks the person agreed to recode."""
+
+    marks_seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

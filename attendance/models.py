@@ -205,6 +205,14 @@ class LeaveRequest(models.Model):
     reason = models.TextField()
     code = models.CharField("Leave type", max_length=3, choices=LEAVE_CODES, default="C")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    # Leave asked for after it began (a family emergency the school heard of later). Granting it codes
+    # nothing: the marks already taken stay, and any change to them is an amendment with its reason.
+    retrospective = models.BooleanField(
+        "Recorded after the event",
+        default=False,
+        help_text="Tick when the leave has already started. Granting it codes no sessions: "
+        "the marks already on the register stay as they are.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

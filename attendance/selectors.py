@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 
 from school.calendar import SchoolCalendar
-from school.models import Pupil, PupilContact, RegistrationClass
+from school.models import ClassMembership, Pupil, PupilContact, RegistrationClass
 
 from .models import LeaveRequest, RegisterMark
 from .services import N_AGE_LIMIT
@@ -17,9 +17,9 @@ from .services import N_AGE_LIMIT
 
 # --- registers -----------------------------------------------------------------------------------------
 def register_rows(*, registration_class, day: date, session: str) -> list[tuple[Pupil, RegisterMark | None]]:
-    """Every pupil on roll in the class that day, with their mark for the session (two queries)."""
+    """Every pupil on roll and in the class *that day*, with their mark for the session (two queries)."""
     pupils = list(
-        Pupil.objects.filter(registration_class=registration_class)
+        Pupil.objects.in_class_on(registration_class, day=day)
         .on_roll(at=day)
         .order_by("legal_last_name", "legal_first_name")
     )
@@ -59,22 +59,18 @@ def register_statuses(*, classes: QuerySet, day: date, calendar: SchoolCalendar)
     """Each class's register state for a day in three queries. A register is taken when every pupil
     on roll has a mark for the session (pre-coded absences count, the rest must be entered)."""
     class_list = list(classes.select_related("school").order_by("year_group", "name"))
-    on_roll = dict(
-        Pupil.objects.filter(registration_class__in=[c.pk for c in class_list])
-        .on_roll(at=day)
-        .values_list("registration_class")
-        .annotate(n=Count("id"))
-        .order_by()
+    # Who was in each class that day comes from the dated memberships, not today's class.
+    members = (
+        ClassMembership.objects.on(day)
+        .filter(registration_class__in=[c.pk for c in class_list], pupil__admission_date__lte=day)
+        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=day))
     )
+    on_roll = dict(members.values_list("registration_class").annotate(n=Count("id")).order_by())
     marked: dict = defaultdict(dict)
     rows = (
-        RegisterMark.objects.filter(
-            date=day,
-            pupil__registration_class__in=[c.pk for c in class_list],
-            pupil__admission_date__lte=day,
-        )
-        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=day))
-        .values_list("pupil__registration_class", "session")
+        RegisterMark.objects.filter(date=day, pupil__in=members.values("pupil_id"))
+        .annotate(class_id=members.filter(pupil=OuterRef("pupil")).values("registration_class")[:1])
+        .values_list("class_id", "session")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -108,6 +104,12 @@ def registers_not_taken(*, classes: QuerySet, day: date, calendar: SchoolCalenda
                     }
                 )
     return result
+
+
+def class_id_on(pupil, day: date) -> int | None:
+    """The pupil's class on `day` (today's class when no membership covers that day)."""
+    found = ClassMembership.objects.on(day).filter(pupil=pupil).values_list("registration_class", flat=True)
+    return next(iter(found), pupil.registration_class_id)
 
 
 # --- the office -------------------------------------------------------------------------------------------

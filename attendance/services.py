@@ -18,6 +18,7 @@ from datetime import date as Date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from school import audit
@@ -25,6 +26,7 @@ from school.calendar import BOTH, SchoolCalendar
 from school.models import Pupil, Session
 
 from . import codes, lateness
+from .code_origins import RESTRICTED_CODES, origin_problem
 from .models import AbsenceCall, LeaveRequest, LeaveRequestEvent, MarkAmendment, RegisterMark
 
 #: Reason written on an N turned into O after five school days (docs/rules.md section 3).
@@ -146,6 +148,24 @@ def audit_entry_for_mark(mark, *, before=None, reason=""):
     }
 
 
+def leave_c_granted(*, pupil_ids, day, session) -> set[int]:
+    """Pupils among ``pupil_ids`` whose granted leave request with code C covers (day, session)."""
+    order = {Session.AM: 0, Session.PM: 1}
+    key = (day, order[session])
+    granted = LeaveRequest.objects.filter(
+        pupil_id__in=list(pupil_ids),
+        status=LeaveRequest.Status.GRANTED,
+        code="C",
+        start_date__lte=day,
+        end_date__gte=day,
+    ).values_list("pupil_id", "start_date", "start_session", "end_date", "end_session")
+    return {
+        pupil_id
+        for pupil_id, start, start_s, end, end_s in granted
+        if (start, order[start_s]) <= key <= (end, order[end_s])
+    }
+
+
 def _session_label(session):
     return "morning" if session == Session.AM else "afternoon"
 
@@ -186,17 +206,27 @@ def register_save(
 
     entries = list(entries)
     reason = (reason or "").strip()
-    pupils = {p.pk: p for p in Pupil.objects.filter(school=school, pk__in=[e.pupil_id for e in entries])}
+    in_class = Pupil.objects.in_class_on(registration_class, day=date).filter(pk=OuterRef("pk"))
+    pupils = {
+        p.pk: p
+        for p in Pupil.objects.filter(school=school, pk__in=[e.pupil_id for e in entries]).annotate(
+            in_class=Exists(in_class)
+        )
+    }
     errors: dict[int, list[str]] = {}
     for entry in entries:
         pupil = pupils.get(entry.pupil_id)
-        if pupil is None or pupil.registration_class_id != registration_class.pk:
+        # The class that day, not today's: a register for last term lists last term's class.
+        if pupil is None or not pupil.in_class:
             errors.setdefault(entry.pupil_id, []).append("This pupil is not in this class.")
         elif not pupil.on_roll_at(date):
             errors.setdefault(entry.pupil_id, []).append(f"{pupil} is not on roll on {date:%-d %B %Y}.")
     if errors:
         raise RegisterRefused(errors, ["Some rows are for pupils who cannot be on this register."])
 
+    # The query runs only when someone typed C, so a normal register keeps its constant query count.
+    typed_c = [e.pupil_id for e in entries if codes.normalise(e.code or "") == "C"]
+    leave_c = leave_c_granted(pupil_ids=typed_c, day=date, session=session) if typed_c else set()
     try:
         with transaction.atomic():
             return _register_save_locked(
@@ -208,6 +238,7 @@ def register_save(
                 pupils=pupils,
                 expected_versions=expected_versions,
                 reason=reason,
+                leave_c=leave_c,
             )
     except IntegrityError:
         # Another save inserted a mark for the same pupil and session between our read and our
@@ -235,7 +266,9 @@ def _changed(mark, pupil) -> ChangedMark:
     )
 
 
-def _register_save_locked(*, actor, school, date, session, entries, pupils, expected_versions, reason):
+def _register_save_locked(
+    *, actor, school, date, session, entries, pupils, expected_versions, reason, leave_c
+):
     existing = {
         m.pupil_id: m
         for m in RegisterMark.objects.select_for_update(of=("self",))
@@ -266,6 +299,13 @@ def _register_save_locked(*, actor, school, date, session, entries, pupils, expe
         except ValidationError as exc:
             errors.setdefault(pupil.pk, []).extend(exc.messages)
             continue
+        unchanged = mark is not None and (mark.code, mark.minutes_late) == (code, minutes)
+        if code in RESTRICTED_CODES and not unchanged:
+            # The register is only open on a school session, for pupils on roll that day.
+            problem = origin_problem(code, closed=False, on_roll=True, leave_granted=pupil.pk in leave_c)
+            if problem:
+                errors.setdefault(pupil.pk, []).append(problem)
+                continue
         if converted:
             result.converted_to_u.append(str(pupil))
         if mark is None:
@@ -352,6 +392,18 @@ def mark_amend(
         raise ValidationError({"code": exc.messages}) from None
     if (new_code, minutes) == (locked.code, locked.minutes_late):
         return locked
+    if new_code in RESTRICTED_CODES:
+        calendar = SchoolCalendar.for_school(locked.school)
+        problem = origin_problem(
+            new_code,
+            closed=not calendar.is_session(locked.date, locked.session),
+            on_roll=locked.pupil.on_roll_at(locked.date),
+            leave_granted=bool(
+                leave_c_granted(pupil_ids=[locked.pupil_id], day=locked.date, session=locked.session)
+            ),
+        )
+        if problem:
+            raise ValidationError({"code": problem})
     marks_amend(actor=actor, marks=[(locked, new_code, minutes)], reason=reason, school=locked.school)
     return locked
 
@@ -562,7 +614,18 @@ def leave_request_create(
     code: str = "C",
     start_session: str = Session.AM,
     end_session: str = Session.PM,
+    retrospective: bool = False,
+    today: Date | None = None,
 ) -> LeaveRequest:
+    today = today or timezone.localdate()
+    if start_date < today and not retrospective:
+        # Leave is asked for before it is taken; granting past dates would rewrite taken registers.
+        raise ValidationError(
+            {
+                "start_date": "Leave cannot start in the past. If it has already begun, tick "
+                "'Recorded after the event': it is kept on record but codes no sessions."
+            }
+        )
     leave = LeaveRequest(
         school=school,
         pupil=pupil,
@@ -573,6 +636,7 @@ def leave_request_create(
         end_session=end_session,
         reason=reason,
         code=code,
+        retrospective=retrospective,
         created_by=actor,
     )
     leave.full_clean()
@@ -592,7 +656,8 @@ def leave_request_create(
 def leave_request_decide(
     *, actor, leave_request: LeaveRequest, status: str, note: str = "", calendar: SchoolCalendar | None = None
 ) -> tuple[LeaveRequest, PrecodeResult | None]:
-    """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions."""
+    """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions,
+    unless it was recorded after the event (``retrospective``), which codes nothing."""
     leave = (
         LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
     )
@@ -622,7 +687,7 @@ def leave_request_decide(
         reason=note,
     )
     result = None
-    if status == LeaveRequest.Status.GRANTED:
+    if status == LeaveRequest.Status.GRANTED and not leave.retrospective:
         calendar = calendar or SchoolCalendar.for_school(leave.school)
         sessions = sessions_in_range(
             calendar, leave.start_date, leave.start_session, leave.end_date, leave.end_session

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from .views import office, registers, stats, transfer
+from .views import closures, office, registers, stats, transfer
 
 
 class IsoDateConverter:
@@ -33,6 +33,8 @@ urlpatterns = [
         "panels/registers-not-taken/", registers.panel_registers_not_taken, name="panel_registers_not_taken"
     ),
     path("marks/<int:mark_id>/change/", office.mark_amend, name="mark_amend"),
+    # The calendar's closures live in the school app, which cannot see marks (attendance.closures).
+    path("closures/new/", closures.closure_create, name="closure_create"),
     # The office
     path("office/", office.office_dashboard, name="office_dashboard"),
     path("office/n-queue/", office.n_queue, name="n_queue"),

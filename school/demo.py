@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .audit import record_bulk
+from .class_membership import sync_memberships
 from .models import (
     AcademicYear,
     ClosureDay,
@@ -507,6 +508,7 @@ def _write_pupils(school: School, plan: Plan, classes: dict) -> None:
         data = {k: v for k, v in row.items() if k not in ("class_name", "family")}
         pupils.append(Pupil(school=school, registration_class=classes.get(row["class_name"]), **data))
     Pupil.objects.bulk_create(pupils)
+    sync_memberships(pupils)
     contacts, links = {}, []
     for pupil, row in zip(pupils, plan.pupils, strict=True):
         for number, person in enumerate(plan.families[row["family"]]["contacts"], start=1):

@@ -101,7 +101,9 @@ class ClosureDay(models.Model):
         INSET = "inset", "INSET (staff training) day"
         PLANNED = "planned", "Planned closure"
         BANK_HOLIDAY = "bank_holiday", "Bank holiday"
-        OTHER = "other", "Other closure"
+        OTHER = "other", "Other planned closure"
+        # Snow, a burst pipe: the register code is Y4, not # (attendance.code_origins.closure_code).
+        UNEXPECTED = "unexpected", "Unexpected closure (for example snow or no heating)"
 
     class Sessions(models.TextChoices):
         BOTH = "both", "Whole day"
@@ -222,6 +224,16 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
     def for_school(self, school):
         return self.filter(school=school)
 
+    def in_class_on(self, classes, *, day: date):
+        """Pupils whose class membership on `day` is in `classes` (a class, or a list or queryset of them).
+
+        Today's class is ``registration_class``; a register for another day asks this instead.
+        """
+        if isinstance(classes, RegistrationClass):
+            classes = [classes]
+        members = ClassMembership.objects.on(day).filter(registration_class__in=classes)
+        return self.filter(pk__in=members.values("pupil_id"))
+
 
 class Pupil(models.Model):
     class Sex(models.TextChoices):
@@ -321,6 +333,45 @@ class Pupil(models.Model):
 
     def on_roll_at(self, day: date) -> bool:
         return self.admission_date <= day and (self.leaving_date is None or self.leaving_date >= day)
+
+
+class ClassMembershipQuerySet(models.QuerySet):
+    def on(self, day: date):
+        """Memberships that cover `day` (start and end are both days in the class)."""
+        return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+
+
+class ClassMembership(models.Model):
+    """A pupil's time in a registration class. ``Pupil.registration_class`` is the open one (end null).
+
+    A register for a past day lists the pupils whose membership covered that day, so moving a pupil
+    today does not rewrite last term's registers. Written only by ``school.class_membership``.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="class_memberships")
+    registration_class = models.ForeignKey(
+        RegistrationClass, on_delete=models.CASCADE, related_name="memberships"
+    )
+    start = models.DateField(help_text="The first day in the class.")
+    end = models.DateField(null=True, blank=True, help_text="The last day in the class; empty while current.")
+
+    objects = ClassMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pupil", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="classmembership_order"
+            ),
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(end__isnull=True), name="classmembership_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["registration_class", "start"], name="classmembership_class_start")]
+
+    def __str__(self):
+        until = f"{self.end:%d %b %Y}" if self.end else "now"
+        return f"{self.pupil_id} in {self.registration_class_id} {self.start:%d %b %Y} to {until}"
 
 
 class Contact(models.Model):

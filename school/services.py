@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .audit import record, record_bulk, snapshot
+from .class_membership import sync_memberships
 from .models import (
     AcademicYear,
     ClosureDay,
@@ -91,6 +92,7 @@ def pupil_create(*, actor, school: School, reason: str = "", **fields) -> Pupil:
     pupil = Pupil(school=school, **fields)
     pupil.full_clean()
     pupil.save()
+    sync_memberships([pupil])
     record(actor=actor, action="school.pupil.created", obj=pupil, after=snapshot(pupil), reason=reason)
     return pupil
 
@@ -99,7 +101,10 @@ def pupil_create(*, actor, school: School, reason: str = "", **fields) -> Pupil:
 def pupil_update(*, actor, pupil: Pupil, reason: str = "", **changes) -> bool:
     """Change a pupil's details. Returns whether anything changed; an unchanged save writes no audit row."""
     _check_fields(changes, PUPIL_FIELDS)
-    return _apply_changes(pupil, changes, actor=actor, action="school.pupil.changed", reason=reason)
+    changed = _apply_changes(pupil, changes, actor=actor, action="school.pupil.changed", reason=reason)
+    if changed:  # a class changed on the form is a move from today (pupil_class_move for another day)
+        sync_memberships([pupil])
+    return changed
 
 
 # --- contacts -------------------------------------------------------------------------------------
@@ -597,6 +602,7 @@ class _ImportWriter:
             Pupil.objects.bulk_update(
                 to_update, sorted({Pupil._meta.get_field(a).name for a in changed_fields})
             )
+        sync_memberships(to_create + to_update)  # a changed class is a move from today
         self.result.pupils_created, self.result.pupils_changed = len(to_create), len(to_update)
         return by_row
 

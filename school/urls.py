@@ -25,7 +25,6 @@ urlpatterns = [
     path("manage/calendar/years/<int:pk>/edit/", views_manage.academic_year_edit, name="academic_year_edit"),
     path("manage/calendar/half-terms/new/", views_manage.term_period_create, name="term_period_create"),
     path("manage/calendar/half-terms/<int:pk>/edit/", views_manage.term_period_edit, name="term_period_edit"),
-    path("manage/calendar/closures/new/", views_manage.closure_create, name="closure_create"),
     path("manage/calendar/closures/<int:pk>/delete/", views_manage.closure_delete, name="closure_delete"),
     path("manage/register-times/", views_manage.register_times, name="register_times"),
     path("manage/staff/", views_manage.staff_list, name="staff_list"),

@@ -23,7 +23,6 @@ from .calendar import SchoolCalendar
 from .forms import (
     AcademicYearForm,
     ClassForm,
-    ClosureDayForm,
     MembershipRoleForm,
     PupilImportForm,
     RegisterTimesForm,
@@ -209,20 +208,6 @@ def term_period_edit(request, pk):
         redirect_to="school:calendar",
     )
     return response or _form_page(request, form, f"Edit half-term {period.name}")
-
-
-@require_http_methods(["GET", "POST"])
-@manage_required
-def closure_create(request):
-    form = ClosureDayForm(request.POST or None)
-    response = _save_form(
-        request,
-        form,
-        lambda data: services.closure_day_create(actor=request.user, school=request.school, **data),
-        success="Closure added.",
-        redirect_to="school:calendar",
-    )
-    return response or _form_page(request, form, "New closure day")
 
 
 @require_http_methods(["GET", "POST"])

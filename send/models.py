@@ -475,6 +475,8 @@ class FundingApplication(models.Model):
                 errors["amount_awarded"] = "The amount awarded cannot be less than £0."
         elif self.amount_awarded is not None:
             errors["amount_awarded"] = "Only an awarded application has an amount awarded."
+        if self.submitted_on and self.submitted_on > timezone.localdate():
+            errors["submitted_on"] = "The date the application was submitted cannot be in the future."
         if self.review_date and self.submitted_on and self.review_date < self.submitted_on:
             errors["review_date"] = "The review date cannot be before the application was submitted."
         if errors:

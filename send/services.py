@@ -26,7 +26,7 @@ from school import audit, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
 
-from . import cycle_stages, register_status, uploads
+from . import cycle_dates, cycle_stages, register_status, uploads
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -109,8 +109,9 @@ class Triage:
     primary_need: str = ""
 
 
-def _triage_problems(triage: Triage) -> dict:
+def _triage_problems(triage: Triage, concern: Concern) -> dict:
     errors = {}
+    raised = timezone.localtime(concern.raised_at).date()
     for flag, day in (
         ("observe", "observe_on"),
         ("discuss_at_progress_meeting", "progress_meeting_on"),
@@ -118,6 +119,9 @@ def _triage_problems(triage: Triage) -> dict:
     ):
         if getattr(triage, flag) and not getattr(triage, day):
             errors[day] = "Give the date."
+        elif getattr(triage, flag) and getattr(triage, day) < raised:
+            # Triage plans what follows the concern; a date before it cannot be true.
+            errors[day] = f"This cannot be before the concern was raised ({raised:%-d %B %Y})."
     if triage.outcome == Concern.Outcome.ADD_TO_REGISTER:
         if not triage.parents_agreed_by.strip():
             errors["parents_agreed_by"] = "Record which parent agreed to the pupil joining the SEN register."
@@ -132,7 +136,7 @@ def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if concern.status != Concern.Status.AWAITING_TRIAGE:
         raise ValidationError("This concern has already been triaged.")
-    errors = _triage_problems(triage)
+    errors = _triage_problems(triage, concern)
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(concern)
@@ -333,6 +337,13 @@ def default_review_due(school, start: date) -> date:
         return start + timedelta(weeks=weeks)
 
 
+def _review_due_problem(school, start: date, review_due: date) -> str | None:
+    """Later than the school's limit (its cycle length in school weeks) is refused."""
+    return cycle_dates.review_due_problem(
+        review_due, latest=default_review_due(school, start), weeks=settings_for(school).cycle_school_weeks
+    )
+
+
 CARRIED_FIELDS = ("area_of_need", "target", "success_criteria", "strategies", "provision", "responsible")
 
 
@@ -346,6 +357,14 @@ def cycle_start(
     if cycles.exclude(stage=cycle_stages.CLOSED).exists():
         raise ValidationError("Close the current cycle (record its review) before starting a new one.")
     previous = cycles.order_by("-number").first()
+    errors = {}
+    problem = cycle_dates.start_problem(start_date, last_reviewed_on=previous.reviewed_on if previous else None)
+    if problem:
+        errors["start_date"] = problem
+    if review_due and (problem := _review_due_problem(pupil.school, start_date, review_due)):
+        errors["review_due"] = problem
+    if errors:
+        raise ValidationError(errors)
     cycle = SupportCycle(
         school=pupil.school,
         pupil=pupil,
@@ -402,6 +421,10 @@ def cycle_assessment_save(*, actor, cycle: SupportCycle, **fields) -> SupportCyc
     }
     if cycle.stage == cycle_stages.CLOSED:
         raise ValidationError("This cycle is closed.")
+    new_due = fields.get("review_due")
+    if new_due and new_due != cycle.review_due:
+        if problem := _review_due_problem(cycle.school, cycle.start_date, new_due):
+            raise ValidationError({"review_due": problem})
     before = audit.snapshot(cycle)
     for name, value in fields.items():
         if name not in allowed:
@@ -484,6 +507,8 @@ def cycle_review_record(
         raise ValidationError(
             {"reviewed_on": f"The review cannot be before the cycle started ({cycle.start_date:%-d %B %Y})."}
         )
+    if problem := cycle_dates.reviewed_on_problem(reviewed_on, today=timezone.localdate()):
+        raise ValidationError({"reviewed_on": problem})
     targets = {t.pk: t for t in cycle.targets.all()}
     missing = [pk for pk in targets if not (outcomes.get(pk) or ("", ""))[0]]
     if missing:

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from faker.providers.person.en_GB import Provider as _EnglishNames
 
+from school.class_membership import sync_memberships
 from school.models import (
     AcademicYear,
     ClosureDay,
@@ -134,6 +135,7 @@ class RegistrationClassFactory(factory.django.DjangoModelFactory):
 class PupilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Pupil
+        skip_postgeneration_save = True
 
     school = factory.SubFactory(SchoolFactory)
     upn = factory.Sequence(lambda n: make_upn(n % 1000, establishment=2001 + n // 1000))
@@ -146,6 +148,12 @@ class PupilFactory(factory.django.DjangoModelFactory):
     )
     registration_class = None
     admission_date = date(2022, 9, 1)
+
+    @factory.post_generation
+    def class_membership(obj, create, extracted, **kwargs):
+        # Registers list pupils by dated membership, as the pupil import and the demo do.
+        if create:
+            sync_memberships([obj])
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

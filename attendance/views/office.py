@@ -187,7 +187,10 @@ def leave_new(request, pupil_id):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"Leave request for {pupil} recorded; the headteacher decides.")
+            text = f"Leave request for {pupil} recorded; the headteacher decides."
+            if data.get("retrospective"):
+                text += " It was recorded after the event, so granting it will code no sessions."
+            messages.success(request, text)
             return redirect("attendance:leave_list")
     return render(
         request,
@@ -217,6 +220,8 @@ def _decide(request, leave_id, status):
         text = f"Leave for {leave.pupil} {leave.get_status_display().lower()}."
         if result is not None:
             text += f" {result.recorded + result.amended} session(s) coded {leave.code}."
+        elif leave.retrospective and leave.status == LeaveRequest.Status.GRANTED:
+            text += " It was recorded after the event, so no sessions were coded: the register is unchanged."
         messages.success(request, text)
     return redirect("attendance:leave_list")
 
@@ -240,7 +245,9 @@ def mark_amend(request, mark_id):
     mark = policy.access_pupil_record(
         request.user, school, RegisterMark.objects.select_related("pupil", "updated_by"), mark_id
     )
-    if not register_classes(request.user, school).filter(pk=mark.pupil.registration_class_id).exists():
+    # The register the mark belongs to is the pupil's class on the mark's day.
+    class_id = selectors.class_id_on(mark.pupil, mark.date)
+    if not register_classes(request.user, school).filter(pk=class_id).exists():
         raise PermissionDenied
     form = AmendMarkForm(
         request.POST or None,

@@ -44,7 +44,7 @@ def test_calendar_lists_bank_holidays_and_closures(login, headteacher):
 def test_add_inset_half_day_and_remove_it(login, headteacher, school):
     client = login(headteacher)
     response = client.post(
-        reverse("school:closure_create"),
+        reverse("attendance:closure_create"),
         {"date": "2026-11-20", "kind": "inset", "sessions": "AM", "reason": "Training"},
     )
     assert response.status_code == 302

@@ -1,5 +1,7 @@
 """A class teacher logs a concern; the SENDCo triages it: actions with dates, and an outcome."""
 
+from datetime import UTC, datetime
+
 import pytest
 import time_machine
 
@@ -51,8 +53,9 @@ def test_teacher_cannot_raise_a_concern_about_another_class(
     assert not Concern.objects.exists()
 
 
+@time_machine.travel("2026-11-30 10:00", tick=False)  # the triage dates follow the concern, none in the future
 def test_sendco_triages_and_adds_to_the_register(login, sendco, pupil):
-    concern = f.ConcernFactory(pupil=pupil)
+    concern = f.ConcernFactory(pupil=pupil, raised_at=datetime(2026, 11, 23, 10, tzinfo=UTC))
     client = login(sendco)
     assert "Concerns awaiting triage" in client.get("/send/").content.decode()
     response = client.post(
@@ -104,6 +107,7 @@ def test_triage_refuses_missing_dates_and_agreement_and_saves_nothing(login, sen
     assert not SendRecord.objects.exists() and not AuditEntry.objects.exists()
 
 
+@time_machine.travel("2026-11-23 10:00", tick=False)  # the triage dates follow the concern
 @pytest.mark.parametrize(("outcome", "status"), [("monitor", "monitoring"), ("no_further_action", None)])
 def test_triage_monitor_or_no_further_action(login, sendco, pupil, outcome, status):
     concern = f.ConcernFactory(pupil=pupil)

@@ -53,6 +53,7 @@ def _reviewed_cycle(pupil, user, outcomes):
     return cycle, targets
 
 
+@time_machine.travel("2026-12-07 09:00", tick=False)  # after the review on 4 December
 def test_new_cycle_carries_forward_unmet_targets(pupil, sendco):
     old, targets = _reviewed_cycle(pupil, sendco, ["achieved", "partly", "not_achieved"])
     new = services.cycle_start(
@@ -90,6 +91,7 @@ def test_stage_table_refuses_skips_and_needs_targets_and_review(pupil, sendco):
     assert AuditEntry.objects.filter(action="send.cycle.stage_changed").count() == 3
 
 
+@time_machine.travel("2026-12-07 09:00", tick=False)  # after the review on 4 December
 def test_review_needs_every_outcome(login, sendco, pupil):
     cycle = f.SupportCycleFactory(pupil=pupil, stage="review")
     a, b = f.TargetFactory(cycle=cycle), f.TargetFactory(cycle=cycle)
@@ -206,6 +208,7 @@ def test_parent_without_email_gets_a_clear_message(login, sendco, pupil):
     assert not ViewsRequest.objects.exists() and not mail.outbox
 
 
+@time_machine.travel("2026-12-07 09:00", tick=False)  # after the review on 4 December
 def test_plan_and_review_pdfs_hold_the_targets(login, sendco, teaching_assistant, pupil):
     cycle, targets = _reviewed_cycle(pupil, sendco, ["achieved", "partly"])
     Target.objects.filter(pk=targets[0].pk).update(target="Read <script>alert(1)</script> 20 words")

@@ -147,3 +147,78 @@ def test_views_headings_put_the_apostrophe_where_english_does(login, sendco, pup
     )
     page = login(sendco).get(f"/send/views/{pupil_request.pk}/").content.decode()
     assert "Pupil&#x27;s views for" in page and "Pupil&#x27; views" not in page
+
+
+# --- dates that cannot be true (issue 10) ----------------------------------------------------------------
+@TODAY
+def test_a_review_held_in_the_future_is_refused_beside_the_date(login, sendco, pupil):
+    cycle = f.SupportCycleFactory(pupil=pupil, stage="review", start_date=date(2026, 9, 7))
+    target = f.TargetFactory(cycle=cycle)
+    response = login(sendco).post(
+        f"/send/cycles/{cycle.pk}/review/",
+        {"reviewed_on": "2026-11-24", "next_steps": "Go on", f"outcome_{target.pk}": "achieved"},
+    )
+    assert "The review cannot be in the future." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.reviewed_on is None and cycle.stage == "review"
+
+
+@TODAY
+def test_a_review_due_later_than_the_schools_limit_is_refused(sendco, pupil):
+    # The school's limit is 12 school weeks (SendSettings default): from 5 Jan 2027 that is 21 Apr 2027.
+    with pytest.raises(ValidationError) as refused:
+        services.cycle_start(
+            actor=sendco, pupil=pupil, start_date=date(2027, 1, 5), plan_type="PLP", review_due=date(2027, 7, 1)
+        )
+    assert "within the school's 12 school weeks of the start: by 21 April 2027" in " ".join(
+        refused.value.message_dict["review_due"]
+    )
+    assert not pupil.send_cycles.exists()
+    cycle = services.cycle_start(
+        actor=sendco, pupil=pupil, start_date=date(2027, 1, 5), plan_type="PLP", review_due=date(2027, 4, 21)
+    )
+    with pytest.raises(ValidationError, match="by 21 April 2027"):
+        services.cycle_assessment_save(actor=sendco, cycle=cycle, review_due=date(2027, 4, 22))
+    cycle.refresh_from_db()
+    assert cycle.review_due == date(2027, 4, 21)
+
+
+@TODAY
+def test_a_cycle_cannot_start_before_the_last_review(login, sendco, pupil):
+    f.SupportCycleFactory(pupil=pupil, stage="closed", number=1, reviewed_on=date(2026, 11, 20))
+    response = login(sendco).post(
+        f"/send/pupils/{pupil.pk}/cycles/new/", {"start_date": "2026-11-16", "plan_type": "PLP"}
+    )
+    assert "A new cycle cannot start before the last review (20 November 2026)." in response.content.decode()
+    assert pupil.send_cycles.count() == 1
+
+
+@TODAY
+def test_funding_submitted_in_the_future_is_refused(sendco, pupil):
+    with pytest.raises(ValidationError) as refused:
+        services.funding_application_save(
+            actor=sendco, pupil=pupil, kind="inclusion_panel", submitted_on=date(2026, 11, 24), amount_asked=100
+        )
+    assert "cannot be in the future" in " ".join(refused.value.message_dict["submitted_on"])
+    assert not FundingApplication.objects.exists()
+
+
+@TODAY
+def test_a_triage_observation_before_the_concern_is_refused(login, sendco, pupil):
+    concern = f.ConcernFactory(pupil=pupil)  # raised today, 23 November
+    response = login(sendco).post(
+        f"/send/concerns/{concern.pk}/triage/",
+        {"observe": "on", "observe_on": "2026-11-20", "outcome": "monitor"},
+    )
+    assert "This cannot be before the concern was raised (23 November 2026)." in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == "awaiting_triage"
+
+
+def test_cycle_date_rules_worked_example():
+    import doctest
+
+    from send import cycle_dates
+
+    result = doctest.testmod(cycle_dates)
+    assert result.attempted > 0 and result.failed == 0

@@ -2,6 +2,7 @@
 SMART targets and the review, for pupils in their own classes only. Teaching assistants read them."""
 
 import pytest
+import time_machine
 
 from school.models import AuditEntry
 from send.models import SupportCycle, Target
@@ -44,6 +45,7 @@ def test_class_teacher_adds_and_edits_a_target_for_their_pupil(login, class_teac
     assert changed.after["success_criteria"] == "5 times out of 5"
 
 
+@time_machine.travel("2026-12-07 09:00", tick=False)  # after the review on 4 December
 def test_class_teacher_records_the_review_of_their_pupil(login, class_teacher, pupil):
     cycle = f.SupportCycleFactory(pupil=pupil, stage="review")
     target = f.TargetFactory(cycle=cycle)

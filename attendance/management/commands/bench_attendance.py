@@ -158,6 +158,7 @@ def _build_world():
 
     from attendance.models import RegisterMark
     from school.calendar import SchoolCalendar
+    from school.class_membership import sync_memberships
     from school.models import (
         AcademicYear,
         Membership,
@@ -210,6 +211,7 @@ def _build_world():
             )
         )
     pupils = Pupil.objects.bulk_create(pupils)
+    sync_memberships(pupils)
     calendar = SchoolCalendar.for_school(school)
     sessions = [
         (d, s) for d, s in calendar.sessions_between(HALF_TERMS[0][1], TODAY) if (d, s) != (TODAY, "PM")

@@ -50,6 +50,7 @@ AMEND = REGISTER_OBJECT & roles_with(policy.VIEW_PUPILS)
 OFFICE = roles_with(policy.MANAGE_ATTENDANCE)
 STATS = roles_with(policy.VIEW_ATTENDANCE_STATS)
 DECIDE = roles_with(policy.DECIDE_LEAVE)
+MANAGE = roles_with(policy.MANAGE_SCHOOL)  # the school calendar's closures
 
 
 def _register(cls_attr):
@@ -74,6 +75,7 @@ EXPECTATIONS = {
         foreign=lambda w: {"mark_id": w.foreign_mark.pk},
         class_scoped=lambda w: {"mark_id": w.other_class_mark.pk},
     ),
+    "attendance:closure_create": Expect(get=MANAGE, post=MANAGE),
     "attendance:office_dashboard": Expect(get=OFFICE),
     "attendance:n_queue": Expect(get=OFFICE),
     "attendance:n_convert": Expect(

@@ -119,7 +119,6 @@ EXPECTATIONS = {
         kwargs=lambda w: {"pk": w.period.pk},
         foreign=lambda w: {"pk": w.foreign_period.pk},
     ),
-    "school:closure_create": Expect(get=MANAGE, post=MANAGE),
     "school:closure_delete": Expect(
         get=MANAGE,
         post=MANAGE,

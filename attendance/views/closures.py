@@ -1,0 +1,44 @@
+"""Adding a closure day: the calendar form, and the question when its sessions already hold marks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from school import policy
+from school.forms import add_service_errors
+
+from .. import closures
+from ..forms import ClosureAddForm
+
+
+@policy.capability_required(policy.MANAGE_SCHOOL)
+@require_http_methods(["GET", "POST"])
+def closure_create(request):
+    form = ClosureAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, recoded = closures.closure_add(actor=request.user, school=request.school, **data)
+        except closures.ClosureHasMarks as exc:
+            return render(
+                request,
+                "attendance/closure_confirm.html",
+                {"form": form, "count": exc.count, "code": exc.code, "data": data},
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = "Closure added."
+            if recoded:
+                text += f" {recoded} mark(s) on those sessions recoded, each kept as an amendment."
+            messages.success(request, text)
+            return redirect("school:calendar")
+    return render(
+        request,
+        "school/manage/form.html",
+        {"form": form, "title": "New closure day", "back": reverse("school:calendar")},
+    )
