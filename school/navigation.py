@@ -80,6 +80,7 @@ PUPIL_PANELS: list[NavEntry] = [
     NavEntry("SEND", "send:panel_pupil", policy.VIEW_SEND),
     NavEntry("Attendance case", "graduated_response:panel_pupil", policy.VIEW_CASES),
     NavEntry("Letters", "letters:panel_pupil", policy.VIEW_CASES),
+    NavEntry("Requests for records", "accounts:record_request_panel", policy.VIEW_RECORD_REQUESTS),
 ]
 
 
