@@ -72,7 +72,11 @@ def contacts(pupil) -> list[Item]:
 
 
 def _touches_safeguarding(entry: AuditEntry) -> bool:
-    return any("safeguarding" in key for key in (*(entry.before or {}), *(entry.after or {})))
+    """True when the row records a child in need / child protection status (not merely a blank one,
+    which every snapshot of a pupil carries)."""
+    values = {**(entry.before or {}), **(entry.after or {})}
+    before = entry.before or {}
+    return any("safeguarding" in key and (value or before.get(key)) for key, value in values.items())
 
 
 def _audit_row(entry: AuditEntry) -> dict[str, str]:

@@ -92,14 +92,18 @@ def send_records(pupil) -> list[Item]:
         fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
         items.append(Item(key=key_of(passport), title="Pupil passport", data=describe(passport, fields)))
     for cycle in SupportCycle.objects.filter(pupil=pupil).prefetch_related("targets").order_by("number"):
-        targets = [describe(target, TARGET_FIELDS, keep_blank=True) for target in cycle.targets.all()]
         items.append(
             Item(
                 key=key_of(cycle),
                 title=f"Support plan cycle {cycle.number}",
                 data=describe(cycle, CYCLE_FIELDS),
-                rows=targets,
             )
+        )
+        items.extend(
+            Item(
+                key=key_of(target), title=f"Cycle {cycle.number} target", data=describe(target, TARGET_FIELDS)
+            )
+            for target in cycle.targets.all()
         )
     places = [
         {"Provision": place.intervention.name, "From": text(place.start_date), "To": text(place.end_date)}
