@@ -12,4 +12,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and data protection"
 
     def ready(self):
+        from school import policy
+        from school.navigation import NavEntry, register
+
         from . import login_history  # noqa: F401  connects the sign-in signal receivers
+
+        register(
+            pupil_panels=[
+                NavEntry(
+                    "Requests for records", "accounts:record_request_panel", policy.VIEW_RECORD_REQUESTS, order=50
+                )
+            ]
+        )

@@ -2,7 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
-from .models import LegalHold
+from school.forms import DateInput
+
+from . import record_request_status
+from .models import LegalHold, RecordItemDecision, RecordRequest
 
 
 class CodeForm(forms.Form):
@@ -50,3 +53,44 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         limit = self.fields["username"].max_length or 150
         self.fields["username"].validators.append(MaxLengthValidator(limit))
+
+
+class RecordRequestForm(forms.ModelForm):
+    class Meta:
+        model = RecordRequest
+        fields = ["kind", "requester_name", "requester_relationship", "received_on", "identity_checked"]
+        widgets = {"received_on": DateInput()}
+        help_texts = {
+            "received_on": "The day the written request reached the school. The deadline counts from it.",
+        }
+
+    def _post_clean(self):
+        pass  # the service validates the whole request (and works out the due date)
+
+
+class RecordRequestExtendForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the request is complex",
+        max_length=500,
+        help_text="The law allows two further months only for a complex request. Tell the requester why.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RecordRequestMoveForm(forms.Form):
+    to_status = forms.ChoiceField(label="New status", choices=())
+    note = forms.CharField(
+        label="Note",
+        max_length=500,
+        required=False,
+        help_text="Required when refusing: the reason you give the requester.",
+    )
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, record_request_status.LABELS[s]) for s in allowed]
+
+
+class RecordItemDecisionForm(forms.Form):
+    item_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=RecordItemDecision.Decision.choices, widget=forms.RadioSelect)

@@ -114,3 +114,33 @@ def retention_rules_for_display() -> list[RetentionRule]:
         )
         for rule in retention.default_rules()
     ]
+
+
+def record_requests(school, *, today: date, show: str = "open") -> QuerySet:
+    """The school's requests for records, soonest deadline first, each annotated `overdue`.
+
+    `show` is "open" (received or in preparation), "overdue" or "all"."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from . import record_request_status
+    from .models import RecordRequest
+
+    requests = RecordRequest.objects.filter(school=school).select_related("pupil")
+    requests = requests.annotate(
+        overdue=Case(
+            When(status__in=record_request_status.OPEN, due_on__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    if show == "open":
+        requests = requests.filter(status__in=record_request_status.OPEN)
+    elif show == "overdue":
+        requests = requests.filter(overdue=True)
+    return requests.order_by("due_on", "pk")
+
+
+def pupil_record_requests(pupil) -> QuerySet:
+    from .models import RecordRequest
+
+    return RecordRequest.objects.filter(pupil=pupil).order_by("-received_on", "-pk")

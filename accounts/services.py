@@ -13,9 +13,12 @@ from django.utils import timezone
 
 from school import policy
 from school.audit import record, snapshot
+from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil
+from school.transitions import IllegalMove, move
 
-from .models import LegalHold
+from . import record_export, record_request_deadlines, record_request_status
+from .models import LegalHold, RecordItemDecision, RecordRequest, RecordRequestEvent
 from .selectors import pupil_retention_status
 
 
@@ -124,3 +127,213 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
         reason="Retention period ended",
     )
     return dict(counts)
+
+
+# --- requests for records -------------------------------------------------------------------------
+REQUEST_FIELDS = frozenset(
+    {"kind", "requester_name", "requester_relationship", "received_on", "identity_checked"}
+)
+
+
+def _due_on(request: RecordRequest) -> date:
+    """The statutory deadline for `request` at its school (accounts.record_request_deadlines)."""
+    rule = record_request_deadlines.rule_for(kind=request.kind, school_kind=request.school.kind)
+    try:
+        return record_request_deadlines.due_on(
+            kind=request.kind,
+            school_kind=request.school.kind,
+            received_on=request.received_on,
+            extended=request.extended,
+            school_calendar=SchoolCalendar.for_school(request.school) if rule.school_days else None,
+        )
+    except record_request_deadlines.CalendarTooShort as error:
+        raise ValidationError({"received_on": str(error)}) from None
+
+
+def _request_snapshot(request: RecordRequest) -> dict:
+    return snapshot(request, exclude=("created_at",))
+
+
+@transaction.atomic
+def record_request_create(*, actor, school, pupil: Pupil, **fields) -> RecordRequest:
+    policy.require(actor, school, policy.MANAGE_RECORD_REQUESTS)
+    unknown = set(fields) - REQUEST_FIELDS
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    if pupil.school_id != school.pk:
+        raise PermissionDenied
+    request = RecordRequest(school=school, pupil=pupil, created_by=actor, **fields)
+    if request.received_on and request.received_on > timezone.localdate():
+        raise ValidationError({"received_on": "A request cannot be received in the future."})
+    request.due_on = _due_on(request) if request.received_on and request.kind else None
+    request.full_clean()
+    request.save()
+    RecordRequestEvent.objects.create(request=request, from_status="", to_status=request.status, by=actor)
+    record(
+        actor=actor,
+        action="accounts.record_request.created",
+        obj=request,
+        school=school,
+        pupil=pupil,
+        after=_request_snapshot(request),
+    )
+    return request
+
+
+@transaction.atomic
+def record_request_change(*, actor, request: RecordRequest, **changes) -> bool:
+    """Correct the details of a request; the due date follows the received date."""
+    policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    unknown = set(changes) - REQUEST_FIELDS
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    request = RecordRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
+    before = _request_snapshot(request)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    if request.received_on and request.received_on > timezone.localdate():
+        raise ValidationError({"received_on": "A request cannot be received in the future."})
+    if not record_request_deadlines.rule_for(kind=request.kind, school_kind=request.school.kind).may_extend:
+        request.extended, request.extension_reason = False, ""
+    request.due_on = _due_on(request)
+    request.full_clean()
+    after = _request_snapshot(request)
+    if after == before:
+        return False
+    request.save()
+    changed = [key for key in after if after[key] != before.get(key)]
+    record(
+        actor=actor,
+        action="accounts.record_request.changed",
+        obj=request,
+        before={key: before.get(key) for key in changed},
+        after={key: after[key] for key in changed},
+    )
+    return True
+
+
+@transaction.atomic
+def record_request_extend(*, actor, request: RecordRequest, reason: str) -> RecordRequest:
+    """Extend a subject access request by two further months (complex requests only, with a reason)."""
+    policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    request = RecordRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
+    rule = record_request_deadlines.rule_for(kind=request.kind, school_kind=request.school.kind)
+    if not rule.may_extend:
+        raise ValidationError(
+            "The law allows no extension for this request: a maintained school must show the "
+            "educational record within 15 school days."
+        )
+    if request.extended:
+        raise ValidationError("This request has already been extended; the law allows one extension.")
+    if not request.is_open:
+        raise ValidationError("This request is closed.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the request is complex."})
+    before = _request_snapshot(request)
+    request.extended, request.extension_reason = True, reason.strip()
+    request.due_on = _due_on(request)
+    request.full_clean()
+    request.save()
+    record(
+        actor=actor,
+        action="accounts.record_request.extended",
+        obj=request,
+        before={"due_on": before["due_on"], "extended": False},
+        after={"due_on": request.due_on.isoformat(), "extended": True},
+        reason=request.extension_reason,
+    )
+    return request
+
+
+def _decisions(request: RecordRequest) -> dict[str, str]:
+    return dict(request.decisions.values_list("item_key", "decision"))
+
+
+@transaction.atomic
+def record_request_move(*, actor, request: RecordRequest, to_status: str, note: str = "") -> RecordRequest:
+    """Move a request through record_request_status.TRANSITIONS, with a history row and an audit row.
+
+    Records are released only to a requester whose identity was checked, and only once every flagged
+    item has been reviewed."""
+    policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    request = RecordRequest.objects.select_for_update().select_related("school", "pupil").get(pk=request.pk)
+    try:
+        record_request_status.STATUS.check(request.status, to_status)
+    except IllegalMove as error:
+        raise ValidationError({"to_status": error.messages}) from None
+    if to_status == record_request_status.RELEASED:
+        if not request.identity_checked:
+            raise ValidationError({"to_status": "Check the requester's identity before releasing records."})
+        to_review = record_export.build(request, _decisions(request)).to_review
+        if to_review:
+            raise ValidationError(
+                {"to_status": f"{to_review} flagged item{'s' if to_review != 1 else ''} still to review."}
+            )
+    if to_status == record_request_status.REFUSED and not note.strip():
+        raise ValidationError({"note": "Say why the request is refused."})
+    from_status = request.status
+    move(
+        table=record_request_status.STATUS,
+        obj=request,
+        to=to_status,
+        save=lambda: request.save(update_fields=["status"]),
+        history=lambda from_, to: RecordRequestEvent(
+            request=request, from_status=from_, to_status=to, by=actor, note=note.strip()
+        ),
+    )
+    record(
+        actor=actor,
+        action="accounts.record_request.status_changed",
+        obj=request,
+        before={"status": from_status},
+        after={"status": to_status},
+        reason=note.strip(),
+    )
+    return request
+
+
+@transaction.atomic
+def record_item_decide(*, actor, request: RecordRequest, item_key: str, decision: str) -> RecordItemDecision:
+    """The reviewer's release/withhold decision on one flagged item of the export."""
+    policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    request = RecordRequest.objects.select_for_update().select_related("school", "pupil").get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError("This request is closed.")
+    flagged = {item.key for _, item in record_export.flagged_items(record_export.gather(request.pupil))}
+    if item_key not in flagged:
+        raise ValidationError({"item_key": "That item is not one to review."})
+    if decision not in (record_export.RELEASE, record_export.WITHHOLD):
+        raise ValidationError({"decision": "Choose release or withhold."})
+    existing = RecordItemDecision.objects.filter(request=request, item_key=item_key).first()
+    before = {"decision": existing.decision} if existing else None
+    row, _ = RecordItemDecision.objects.update_or_create(
+        request=request, item_key=item_key, defaults={"decision": decision, "decided_by": actor}
+    )
+    record(
+        actor=actor,
+        action="accounts.record_request.item_decided",
+        obj=request,
+        before=before,
+        after={"item": item_key, "decision": decision},
+    )
+    return row
+
+
+def record_request_export(*, actor, request: RecordRequest) -> tuple[str, bytes, record_export.Export]:
+    """Build the export (PDF and JSON in a zip) and audit who took it. Generated on demand and never
+    written to disk, so the only copy on the server is the database it is built from."""
+    policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    export = record_export.build(request, _decisions(request))
+    content = record_export.to_zip(export)
+    record(
+        actor=actor,
+        action="accounts.record_request.exported",
+        obj=request,
+        after={
+            "draft": export.is_draft,
+            "items": export.item_count,
+            "withheld": export.withheld,
+            "to_review": export.to_review,
+        },
+    )
+    return f"{record_export.filename_stem(export)}.zip", content, export

@@ -207,6 +207,19 @@ class RegisterTimesForm(forms.ModelForm):
         pass
 
 
+class SchoolKindForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["kind"]
+        help_texts = {
+            "kind": "Maintained schools must show a parent their child's educational record within 15 "
+            "school days; academies answer such a request as a subject access request (one month)."
+        }
+
+    def _post_clean(self):
+        pass
+
+
 class StaffAddForm(forms.Form):
     username = forms.CharField(
         max_length=150, help_text="What they type to sign in. If they already work here, their username."

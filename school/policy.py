@@ -48,6 +48,11 @@ EDIT_TIERS = "edit_tiers"
 VIEW_AGGREGATES = "view_aggregates"  # anonymised figures only
 MANAGE_RETENTION = "manage_retention"
 VIEW_LOGIN_HISTORY = "view_login_history"
+# Requests for a pupil's educational record and subject access requests. The headteacher acts for the
+# data controller (the governing body or the trust) and manages them; the DSL may read them, because
+# deciding what safeguarding information to withhold needs their view. Nobody else sees them.
+VIEW_RECORD_REQUESTS = "view_record_requests"
+MANAGE_RECORD_REQUESTS = "manage_record_requests"
 
 _STAFF_COMMON = {VIEW_PUPILS, VIEW_SEND, RAISE_CONCERN, VIEW_AGGREGATES}
 _OFFICE_LEVEL = _STAFF_COMMON | {VIEW_ALL_PUPILS}
@@ -73,6 +78,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             EDIT_TIERS,
             MANAGE_RETENTION,
             VIEW_LOGIN_HISTORY,
+            VIEW_RECORD_REQUESTS,
+            MANAGE_RECORD_REQUESTS,
         }
     ),
     Role.SENDCO: frozenset(
@@ -83,7 +90,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICE_LEVEL
         | {TAKE_ANY_REGISTER, MANAGE_ATTENDANCE, VIEW_ATTENDANCE_STATS, MANAGE_CASES, VIEW_CASES, EDIT_TIERS}
     ),
-    Role.DSL: frozenset(_OFFICE_LEVEL | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES}),
+    Role.DSL: frozenset(
+        _OFFICE_LEVEL | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES, VIEW_RECORD_REQUESTS}
+    ),
     Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS, PLAN_SEND}),
     Role.TEACHING_ASSISTANT: frozenset(_STAFF_COMMON),
     Role.OFFICE_STAFF: frozenset(

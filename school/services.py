@@ -470,6 +470,14 @@ def school_update_register_times(*, actor, school: School, **changes) -> bool:
     )
 
 
+@transaction.atomic
+def school_update_kind(*, actor, school: School, kind: str) -> bool:
+    """Maintained school or academy: it decides which law sets the deadline for a record request."""
+    return _apply_changes(
+        school, {"kind": kind}, actor=actor, action="school.school.kind_changed", reason="", school=school
+    )
+
+
 # --- import from the MIS --------------------------------------------------------------------------
 @dataclass
 class ImportResult:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("manage/calendar/half-terms/<int:pk>/edit/", views_manage.term_period_edit, name="term_period_edit"),
     path("manage/calendar/closures/<int:pk>/delete/", views_manage.closure_delete, name="closure_delete"),
     path("manage/register-times/", views_manage.register_times, name="register_times"),
+    path("manage/school-type/", views_manage.school_kind, name="school_kind"),
     path("manage/staff/", views_manage.staff_list, name="staff_list"),
     path("manage/staff/new/", views_manage.staff_add, name="staff_add"),
     path("manage/staff/<int:pk>/role/", views_manage.membership_edit, name="membership_edit"),

@@ -26,6 +26,7 @@ from .forms import (
     MembershipRoleForm,
     PupilImportForm,
     RegisterTimesForm,
+    SchoolKindForm,
     StaffAddForm,
     TermPeriodForm,
     add_service_errors,
@@ -243,6 +244,25 @@ def register_times(request):
             "intro": "Each register may stay open for at most 30 minutes. Arrivals before it closes are late (L); "
             "after it closes, unauthorised (U).",
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@manage_required
+def school_kind(request):
+    school = request.school
+    form = SchoolKindForm(request.POST or None, instance=school)
+    response = _save_form(
+        request,
+        form,
+        lambda data: services.school_update_kind(actor=request.user, school=school, kind=data["kind"]),
+        success="Type of school saved.",
+        redirect_to="school:manage",
+    )
+    return response or render(
+        request,
+        "school/manage/form.html",
+        {"form": form, "title": "Type of school", "back": reverse("school:manage")},
     )
 
 

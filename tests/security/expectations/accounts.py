@@ -1,10 +1,30 @@
-from accounts.models import LegalHold
+from datetime import date
+
+from accounts.models import LegalHold, RecordRequest
 from school import policy
 from tests.security.matrix import EVERY_STAFF_ROLE, NOBODY, Expect, roles_with
 
 
 def setup(world):
     head = world.users["headteacher"]
+    for name, pupil, school in (
+        ("record_request", world.pupil, world.school),
+        ("foreign_record_request", world.other_school_pupil, world.other_school),
+    ):
+        setattr(
+            world,
+            name,
+            RecordRequest.objects.create(
+                school=school,
+                pupil=pupil,
+                kind=RecordRequest.Kind.SUBJECT_ACCESS,
+                requester_name="A Parent",
+                requester_relationship="Mother",
+                received_on=date(2026, 11, 20),
+                due_on=date(2026, 12, 20),
+                created_by=head,
+            ),
+        )
     world.legal_hold = LegalHold.objects.create(
         school=world.school, pupil=world.pupil, reason="Claim", placed_by=head
     )
@@ -14,6 +34,17 @@ def setup(world):
 
 
 RETENTION = roles_with(policy.MANAGE_RETENTION)
+# Requests for records: the headteacher manages them, the DSL may read them (school/policy.py).
+RECORDS_READ = roles_with(policy.VIEW_RECORD_REQUESTS)
+RECORDS_MANAGE = roles_with(policy.MANAGE_RECORD_REQUESTS)
+
+
+def _request(w):
+    return {"pk": w.record_request.pk}
+
+
+def _foreign_request(w):
+    return {"pk": w.foreign_record_request.pk}
 
 EXPECTATIONS = {
     # Everyone signed in may (re)set up their own authenticator and pass the second step.
@@ -40,5 +71,36 @@ EXPECTATIONS = {
         post=RETENTION,
         kwargs=lambda w: {"pk": w.legal_hold.pk},
         foreign=lambda w: {"pk": w.foreign_legal_hold.pk},
+    ),
+    "accounts:record_request_list": Expect(get=RECORDS_READ, post=NOBODY),
+    "accounts:record_request_panel": Expect(
+        get=RECORDS_READ,
+        post=NOBODY,
+        kwargs=lambda w: {"pk": w.pupil.pk},
+        foreign=lambda w: {"pk": w.other_school_pupil.pk},
+    ),
+    "accounts:record_request_create": Expect(
+        get=RECORDS_MANAGE,
+        post=RECORDS_MANAGE,
+        kwargs=lambda w: {"pupil_id": w.pupil.pk},
+        foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
+    ),
+    "accounts:record_request_detail": Expect(
+        get=RECORDS_READ, post=NOBODY, kwargs=_request, foreign=_foreign_request
+    ),
+    "accounts:record_request_edit": Expect(
+        get=RECORDS_MANAGE, post=RECORDS_MANAGE, kwargs=_request, foreign=_foreign_request
+    ),
+    "accounts:record_request_extend": Expect(
+        get=RECORDS_MANAGE, post=RECORDS_MANAGE, kwargs=_request, foreign=_foreign_request
+    ),
+    "accounts:record_request_move": Expect(
+        get=NOBODY, post=RECORDS_MANAGE, kwargs=_request, foreign=_foreign_request
+    ),
+    "accounts:record_item_decide": Expect(
+        get=NOBODY, post=RECORDS_MANAGE, kwargs=_request, foreign=_foreign_request
+    ),
+    "accounts:record_request_export": Expect(
+        get=RECORDS_MANAGE, post=NOBODY, kwargs=_request, foreign=_foreign_request
     ),
 }

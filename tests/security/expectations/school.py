@@ -126,6 +126,7 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.foreign_closure.pk},
     ),
     "school:register_times": Expect(get=MANAGE, post=MANAGE),
+    "school:school_kind": Expect(get=MANAGE, post=MANAGE),
     "school:staff_list": Expect(get=MANAGE),
     "school:staff_add": Expect(get=MANAGE, post=MANAGE),
     "school:membership_edit": Expect(

@@ -1,0 +1,113 @@
+"""Everything held about one pupil, section by section: the registry a records export reads.
+
+Each app describes its own records in a module named `record_section.py` that registers a function
+with `@section(...)`. The export (accounts.record_export) finds those modules by name with Django's
+`autodiscover_modules`, so no app imports the apps to its right, and a new app adds its records to
+every export by adding one module.
+
+A section function takes the pupil and returns a list of `Item`s. An item that may have to be
+withheld before release carries a `flag`: one of the reasons below. Flagged items are reviewed one by
+one (release or withhold) before the final export.
+
+    @section("attendance", "Attendance", order=20)
+    def attendance(pupil):
+        return [Item(key="attendance.summary", title="Summary", data={"Sessions": "120"})]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import timezone
+
+# Why an item is flagged for review (STATUTORY_RULES.md section 7: information likely to cause serious
+# harm, or about child abuse, is withheld; UK GDPR: other people's information is not released
+# without their consent or a reason).
+SAFEGUARDING = "Safeguarding (child in need or child protection): may be withheld"
+CONFIDENTIAL = "Confidential document: check before release"
+THIRD_PARTY = "Mentions other people (another pupil, another agency or a staff note)"
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # stable across exports of the same records, e.g. "send.target:12"
+    title: str
+    data: dict[str, str] = field(default_factory=dict)
+    rows: list[dict[str, str]] = field(default_factory=list)  # a table, e.g. the register marks
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    items: list[Item]
+
+
+@dataclass(frozen=True)
+class _Registered:
+    key: str
+    title: str
+    order: int
+    build: Callable
+
+
+_REGISTRY: dict[str, _Registered] = {}
+
+
+def section(key: str, title: str, *, order: int):
+    """Register `build(pupil) -> list[Item]` as the section `key` of every records export."""
+
+    def decorator(build):
+        _REGISTRY[key] = _Registered(key, title, order, build)
+        return build
+
+    return decorator
+
+
+def sections_for(pupil) -> list[Section]:
+    return [
+        Section(entry.key, entry.title, list(entry.build(pupil)))
+        for entry in sorted(_REGISTRY.values(), key=lambda entry: (entry.order, entry.key))
+    ]
+
+
+def registered_keys() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+# --- helpers for section modules --------------------------------------------------------------------
+def text(value) -> str:
+    """A value as a person would read it in the export."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d %b %Y")
+    return str(value)
+
+
+def describe(obj: models.Model, fields: list[str], *, keep_blank: bool = False) -> dict[str, str]:
+    """Label -> readable value for `fields` of `obj`, choices shown by their label. Blanks are left out
+    unless `keep_blank` (rows of one table must share their columns)."""
+    data = {}
+    for name in fields:
+        model_field = obj._meta.get_field(name)
+        if model_field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        else:
+            value = getattr(obj, name)
+        shown = text(value)
+        if shown or keep_blank:
+            data[str(model_field.verbose_name).capitalize()] = shown
+    return data
+
+
+def key_of(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"

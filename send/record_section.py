@@ -1,0 +1,145 @@
+"""The send app's part of a records export: SEN register status and history, concerns, the pupil
+passport, support cycles with their targets, provision, funding, other agencies and documents."""
+
+from __future__ import annotations
+
+from school.record_sections import CONFIDENTIAL, THIRD_PARTY, Item, describe, key_of, section, text
+
+from .models import (
+    AgencyInvolvement,
+    Concern,
+    FundingApplication,
+    ProvisionEnrolment,
+    PupilPassport,
+    SendDocument,
+    SendRecord,
+    SendStatusChange,
+    SupportCycle,
+)
+
+CONCERN_FIELDS = [
+    "raised_at",
+    "area_of_need",
+    "what_we_see",
+    "evidence",
+    "adjustments_in_place",
+    "status",
+    "outcome",
+    "triage_notes",
+]
+CYCLE_FIELDS = [
+    "start_date",
+    "review_due",
+    "stage",
+    "plan_type",
+    "assessment_evidence",
+    "teacher_views",
+    "parent_views",
+    "pupil_views",
+    "agency_views",
+    "provision_notes",
+    "reviewed_on",
+    "review_pupil_views",
+    "review_parent_views",
+    "next_steps",
+]
+TARGET_FIELDS = [
+    "area_of_need",
+    "target",
+    "success_criteria",
+    "strategies",
+    "provision",
+    "responsible",
+    "review_date",
+    "outcome",
+    "outcome_evidence",
+]
+
+
+@section("send", "Special educational needs", order=30)
+def send_records(pupil) -> list[Item]:
+    items = []
+    record = SendRecord.objects.filter(pupil=pupil).first()
+    if record:
+        items.append(
+            Item(
+                key=key_of(record),
+                title="SEN register",
+                data=describe(record, ["status", "status_since", "primary_need", "secondary_need"]),
+            )
+        )
+        history = [
+            {
+                "When": text(change.changed_at),
+                "From": change.from_status,
+                "To": change.to_status,
+                "Reason": change.reason,
+            }
+            for change in SendStatusChange.objects.filter(pupil=pupil).order_by("changed_at", "pk")
+        ]
+        if history:
+            items.append(Item(key=f"{key_of(record)}:history", title="SEN register history", rows=history))
+    for concern in Concern.objects.filter(pupil=pupil).order_by("raised_at", "pk"):
+        items.append(
+            Item(
+                key=key_of(concern),
+                title=f"Concern raised {text(concern.raised_at)}",
+                data=describe(concern, CONCERN_FIELDS),
+            )
+        )
+    passport = PupilPassport.objects.filter(pupil=pupil).first()
+    if passport:
+        fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
+        items.append(Item(key=key_of(passport), title="Pupil passport", data=describe(passport, fields)))
+    for cycle in SupportCycle.objects.filter(pupil=pupil).prefetch_related("targets").order_by("number"):
+        items.append(
+            Item(
+                key=key_of(cycle),
+                title=f"Support plan cycle {cycle.number}",
+                data=describe(cycle, CYCLE_FIELDS),
+            )
+        )
+        items.extend(
+            Item(
+                key=key_of(target), title=f"Cycle {cycle.number} target", data=describe(target, TARGET_FIELDS)
+            )
+            for target in cycle.targets.all()
+        )
+    places = [
+        {"Provision": place.intervention.name, "From": text(place.start_date), "To": text(place.end_date)}
+        for place in ProvisionEnrolment.objects.filter(pupil=pupil)
+        .select_related("intervention")
+        .order_by("start_date", "pk")
+    ]
+    if places:
+        items.append(Item(key=f"{key_of(pupil)}:provision", title="Provision", rows=places))
+    for application in FundingApplication.objects.filter(pupil=pupil).order_by("pk"):
+        fields = ["kind", "submitted_on", "amount_asked", "status", "amount_awarded", "review_date", "notes"]
+        items.append(
+            Item(key=key_of(application), title="Funding application", data=describe(application, fields))
+        )
+    for involvement in AgencyInvolvement.objects.filter(pupil=pupil).order_by("pk"):
+        fields = ["agency", "agency_detail", "referral_date", "status", "last_report_received_on", "notes"]
+        # What another agency told the school is that agency's information to share, or not.
+        items.append(
+            Item(
+                key=key_of(involvement),
+                title=f"Agency: {involvement.get_agency_display()}",
+                data=describe(involvement, fields),
+                flag=THIRD_PARTY,
+            )
+        )
+    return items
+
+
+@section("documents", "Documents held", order=40)
+def documents(pupil) -> list[Item]:
+    return [
+        Item(
+            key=key_of(document),
+            title=document.title,
+            data=describe(document, ["kind", "original_name", "uploaded_at", "confidential"]),
+            flag=CONFIDENTIAL if document.confidential else "",
+        )
+        for document in SendDocument.objects.filter(pupil=pupil).order_by("uploaded_at", "pk")
+    ]
