@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from letters.selectors import letters_for
 from school import policy
 from school.calendar import SchoolCalendar
+from school.forms import add_service_errors
 from school.policy import capability_required
 
 from . import charts, health, selectors, services, tiers
@@ -152,8 +153,7 @@ def communication_add(request, pk):
         try:
             services.communication_log_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Added to the communication log.")
             return redirect("graduated_response:case_detail", pk=case.pk)
@@ -236,13 +236,15 @@ def tier_bands(request):
                 )
             except ValidationError as exc:
                 # The band problem shows beside that tier's "to" field.
-                for key, errors in exc.message_dict.items():
-                    field = (
-                        f"{key}_high"
+                add_service_errors(
+                    form,
+                    exc,
+                    field_map={
+                        key: f"{key}_high"
+                        for key in getattr(exc, "error_dict", {})
                         if f"{key}_high" in form.fields
-                        else (key if key in form.fields else None)
-                    )
-                    form.add_error(field, errors)
+                    },
+                )
             else:
                 messages.success(request, "Tier bands saved.")
                 return redirect("graduated_response:tier_bands")
@@ -331,11 +333,6 @@ def _render_tier_actions(request, *, bound=None, status=200):
     )
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_safe
 @capability_required(policy.EDIT_TIERS)
 def tier_actions(request):
@@ -354,7 +351,7 @@ def tier_action_add(request, tier):
                 actor=request.user, school=request.school, tier=tier, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Action added to the {tiers.tier_name(tier)} checklist.")
             return redirect(reverse("graduated_response:tier_actions") + f"#tier-{tier}")
@@ -378,7 +375,7 @@ def tier_action_update(request, pk):
                 order=action.order if data["order"] is None else data["order"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Checklist action saved.")
             return redirect(reverse("graduated_response:tier_actions") + f"#tier-{action.tier}")

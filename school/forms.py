@@ -24,15 +24,28 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the fields it names (or at the top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        form.add_error(None, error)
+def add_service_errors(form: forms.Form, error: ValidationError, *, field_map: dict | None = None) -> None:
+    """The one way a service's ValidationError reaches a form: each message beside the field it names
+    (`field_map` renames a service's key to the form's field), anything else at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        target = (field_map or {}).get(key, key)
+        target = target if target in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+def apply_service(form: forms.Form, call):
+    """Run a service; on a ValidationError put its messages on the form (add_service_errors) and
+    return None, else return what the service returned."""
+    try:
+        return call()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
 
 
 class PupilForm(forms.ModelForm):

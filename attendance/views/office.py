@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from school import policy
 from school.calendar import SchoolCalendar
+from school.forms import add_service_errors
 from school.models import Session
 
 from .. import selectors, services
@@ -118,7 +119,7 @@ def absence_call_new(request, pupil_id):
                 expected_return=data["expected_return"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             text = f"Call recorded for {pupil}: {result.recorded} session(s) coded {call.code}, {result.amended} N changed."
             if result.kept:
@@ -149,14 +150,6 @@ def _call_initial(params) -> dict:
     return initial
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
 @require_safe
 def leave_list(request):
@@ -185,7 +178,7 @@ def leave_new(request, pupil_id):
         try:
             services.leave_request_create(actor=request.user, school=school, pupil=pupil, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             text = f"Leave request for {pupil} recorded; the headteacher decides."
             if data.get("retrospective"):
@@ -280,7 +273,7 @@ def mark_amend(request, mark_id):
             form.data = form.data.copy()
             form.data["version"] = change.version
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Mark changed for {mark.pupil}.")
             return redirect("attendance:pupil_attendance", mark.pupil_id)

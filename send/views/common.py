@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,24 +14,6 @@ from ..models import SupportCycle
 
 def today():
     return timezone.localdate()
-
-
-def apply_service(form, call):
-    """Run a service; put its ValidationError messages beside the form's fields. None on failure."""
-    try:
-        return call()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                target = field if field in form.fields else None
-                if field == NON_FIELD_ERRORS:
-                    target = None
-                for message in errors:
-                    form.add_error(target, message)
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
-        return None
 
 
 def form_copy(instance):

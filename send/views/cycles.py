@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from letters.rendering import pdf_response, render_pdf
 from school import policy
+from school.forms import apply_service
 from school.pagination import paginate
 
 from .. import cycle_stages, selectors, services
@@ -22,7 +23,7 @@ from ..forms import (
     ViewsRequestForm,
 )
 from ..models import Target, ViewsRequest
-from .common import access_cycle, apply_service, can_manage, form_copy, pupil_form_page, today
+from .common import access_cycle, can_manage, form_copy, pupil_form_page, today
 
 
 @require_http_methods(["GET", "POST"])

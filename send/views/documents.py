@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from school import audit, policy
+from school.forms import apply_service
 
 from .. import services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
-from .common import apply_service, form_copy, pupil_form_page, today
+from .common import form_copy, pupil_form_page, today
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from school import policy
 from school.calendar import SchoolCalendar
+from school.forms import apply_service
 from school.pagination import paginate
 
 from .. import selectors, services
 from ..forms import EnrolmentForm, FundingForm, InterventionForm
 from ..models import FundingApplication, Intervention, ProvisionEnrolment
-from .common import apply_service, form_copy, pupil_form_page, today
+from .common import form_copy, pupil_form_page, today
 
 PROVISION_ROWS_PER_PAGE = 50
 PUPIL_COSTS_PER_PAGE = 25

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from letters.rendering import pdf_response, render_pdf
 from letters.selectors import letters_for
 from school import policy
+from school.forms import apply_service
 
 from .. import census_export, register_status, selectors, services
 from ..forms import ConcernForm, NeedsForm, PassportForm, SendSettingsForm, StatusChangeForm, TriageForm
 from ..models import Concern, PupilPassport, SendRecord
-from .common import apply_service, can_manage, pupil_form_page, today
+from .common import can_manage, pupil_form_page, today
 
 
 @require_safe
