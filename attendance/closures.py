@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from school import audit
@@ -56,6 +57,8 @@ def closure_add(
     ``marks_seen`` is the count the person confirmed. When the sessions hold marks to recode and it
     is not that number (not asked yet, or someone took a register meanwhile), raise ClosureHasMarks.
     """
+    if ClosureDay.objects.filter(school=school, date=date).exists():  # before asking about marks
+        raise ValidationError({"date": "There is already a closure on that day."})
     code = closure_code(kind)
     marks = list(
         RegisterMark.objects.select_for_update(of=("self",))

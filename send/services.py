@@ -119,9 +119,10 @@ def _triage_problems(triage: Triage, concern: Concern) -> dict:
     ):
         if getattr(triage, flag) and not getattr(triage, day):
             errors[day] = "Give the date."
-        elif getattr(triage, flag) and getattr(triage, day) < raised:
-            # Triage plans what follows the concern; a date before it cannot be true.
-            errors[day] = f"This cannot be before the concern was raised ({raised:%-d %B %Y})."
+    if triage.observe and triage.observe_on and triage.observe_on < raised:
+        # The observation follows up the concern, so it cannot come first. (A conversation with the
+        # parents or a progress meeting may well have come before the form was written.)
+        errors["observe_on"] = f"The observation cannot be before the concern was raised ({raised:%-d %B %Y})."
     if triage.outcome == Concern.Outcome.ADD_TO_REGISTER:
         if not triage.parents_agreed_by.strip():
             errors["parents_agreed_by"] = "Record which parent agreed to the pupil joining the SEN register."

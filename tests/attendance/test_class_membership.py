@@ -128,3 +128,21 @@ def test_the_data_migration_gives_every_pupil_with_a_class_a_membership_from_adm
         (pupil.pk, pupil.admission_date, None)
     ]
     assert not ClassMembership.objects.filter(pupil=classless).exists()
+
+
+def test_the_pupil_import_opens_and_moves_memberships(school, own_class, other_class, office_staff):
+    from tests.school.test_import import UPN1, csv_text, row
+
+    school_services.pupil_import(actor=office_staff, school=school, data=csv_text(row(UPN1)).encode())
+    ada = Pupil.objects.get(upn=UPN1)
+    assert list(ada.class_memberships.values_list("registration_class", "start", "end")) == [
+        (own_class.pk, date(2022, 9, 1), None)
+    ]
+    school_services.pupil_import(
+        actor=office_staff, school=school, data=csv_text(row(UPN1, cls="Ash")).encode()
+    )
+    assert list(ada.class_memberships.values_list("registration_class", "start", "end")) == [
+        (own_class.pk, date(2022, 9, 1), date(2026, 11, 30)),
+        (other_class.pk, date(2026, 12, 1), None),
+    ]
+    assert ada.pk in _names(own_class, OCT_15)

@@ -110,3 +110,15 @@ def test_a_closure_on_a_day_without_marks_is_added_straight_away(login, headteac
     assert response.status_code == 302
     assert ClosureDay.objects.filter(school=school, date=DAY).exists()
     assert AuditEntry.objects.filter(action="school.calendar.closure_created").exists()
+
+
+def test_a_second_closure_on_the_same_day_is_refused_before_asking_about_marks(
+    login, headteacher, school, pupil
+):
+    f.RegisterMarkFactory(pupil=pupil, date=DAY)
+    ClosureDay.objects.create(school=school, date=DAY, kind="inset", sessions="PM")
+    response = login(headteacher).post(
+        reverse("attendance:closure_create"), {"date": DAY.isoformat(), "kind": "inset", "sessions": "AM"}
+    )
+    assert response.context["form"].errors["date"] == ["There is already a closure on that day."]
+    assert RegisterMark.objects.get().code == "/"

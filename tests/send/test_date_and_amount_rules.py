@@ -210,7 +210,7 @@ def test_a_triage_observation_before_the_concern_is_refused(login, sendco, pupil
         f"/send/concerns/{concern.pk}/triage/",
         {"observe": "on", "observe_on": "2026-11-20", "outcome": "monitor"},
     )
-    assert "This cannot be before the concern was raised (23 November 2026)." in response.content.decode()
+    assert "The observation cannot be before the concern was raised (23 November 2026)." in response.content.decode()
     concern.refresh_from_db()
     assert concern.status == "awaiting_triage"
 
