@@ -7,6 +7,11 @@ class GraduatedResponseConfig(AppConfig):
     def ready(self):
         from school import policy
         from school.navigation import NavEntry, register
+        from school.school_setup import register_setup_step
+
+        from .services import tier_bands_create_defaults
+
+        register_setup_step(tier_bands_create_defaults)
 
         register(
             nav=[

@@ -48,7 +48,6 @@ def _staff_keep_up(*, school, actor, night: date, rng) -> None:
 
 def build(*, school, rng, today: date) -> None:
     calendar = SchoolCalendar.for_school(school)
-    services.tier_bands_ensure_defaults(school)
     officer = (
         Membership.objects.filter(school=school, role=Role.ATTENDANCE_OFFICER).select_related("user").first()
     )

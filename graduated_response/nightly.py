@@ -47,7 +47,7 @@ from .models import (
     TierAction,
     TierChange,
 )
-from .services import bands_of, tier_bands_ensure_defaults
+from .services import bands_of, tier_bands_of
 from .triggers import AlertDraft, Kind
 
 logger = logging.getLogger(__name__)
@@ -526,7 +526,7 @@ def _run_locked(*, school, on) -> dict:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '32MB'")
     calendar = SchoolCalendar.for_school(school)
-    band_rows, response_settings = tier_bands_ensure_defaults(school)
+    band_rows, response_settings = tier_bands_of(school)
     templates = list(TierAction.objects.filter(school=school, is_active=True).order_by("tier", "order", "id"))
     open_cases = {c.pupil_id: c for c in Case.objects.open().filter(school=school)}
     plan = _plan(

@@ -38,15 +38,24 @@ from .models import (
 
 
 # --- tiers as data ------------------------------------------------------------------------------------
-def tier_bands_ensure_defaults(school: School) -> tuple[list[TierBand], ResponseSettings]:
-    """The school's bands and settings, creating the seed defaults (and checklists) the first time.
+class SchoolNotSetUp(Exception):
+    """A school without its tier bands: it was not created through school_create."""
+
+
+def tier_bands_of(school: School) -> tuple[list[TierBand], ResponseSettings]:
+    """The school's bands and settings (read only: they were created with the school)."""
+    bands = list(TierBand.objects.filter(school=school).order_by("tier"))
+    settings_row = ResponseSettings.objects.filter(school=school).first()
+    if len(bands) != len(tiers.DEFAULT_BANDS) or settings_row is None:
+        raise SchoolNotSetUp(f"{school} has no tier bands: run `manage.py set_up_schools`.")
+    return bands, settings_row
+
+
+def tier_bands_create_defaults(school: School) -> None:
+    """The seed's tier bands, settings and checklists for a new school (a school set-up step).
 
     Idempotent and race-safe: inserts ignore rows that already exist (unique per school and tier).
     """
-    bands = list(TierBand.objects.filter(school=school).order_by("tier"))
-    settings_row = ResponseSettings.objects.filter(school=school).first()
-    if len(bands) == len(tiers.DEFAULT_BANDS) and settings_row is not None:
-        return bands, settings_row
     with transaction.atomic():
         TierBand.objects.bulk_create(
             [
@@ -61,7 +70,7 @@ def tier_bands_ensure_defaults(school: School) -> tuple[list[TierBand], Response
             ],
             ignore_conflicts=True,
         )
-        settings_row, _ = ResponseSettings.objects.get_or_create(school=school)
+        ResponseSettings.objects.get_or_create(school=school)
         if not TierAction.objects.filter(school=school).exists():
             TierAction.objects.bulk_create(
                 [
@@ -77,7 +86,6 @@ def tier_bands_ensure_defaults(school: School) -> tuple[list[TierBand], Response
                     for i, (text, role, days) in enumerate(items)
                 ]
             )
-    return list(TierBand.objects.filter(school=school).order_by("tier")), settings_row
 
 
 def bands_of(rows) -> tuple[tiers.Band, ...]:
@@ -96,7 +104,7 @@ def tier_bands_update(
 ) -> list[TierBand]:
     """Replace the school's band ranges and settings. Bands must tile 0.0-100.0 with no gap or overlap;
     problems are raised as a ValidationError keyed ``tier_<n>`` (nothing is saved)."""
-    bands, settings_row = tier_bands_ensure_defaults(school)
+    bands, settings_row = tier_bands_of(school)
     proposed = [tiers.Band(tier, Decimal(low), Decimal(high)) for tier, (low, high) in sorted(ranges.items())]
     problems = tiers.band_problems(proposed)
     if set(ranges) != {b.tier for b in tiers.DEFAULT_BANDS}:

@@ -222,7 +222,7 @@ def my_work(request):
 @capability_required(policy.EDIT_TIERS)
 def tier_bands(request):
     school = request.school
-    bands, response_settings = services.tier_bands_ensure_defaults(school)
+    bands, response_settings = services.tier_bands_of(school)
     if request.method == "POST":
         form = TierBandsForm(request.POST)
         if form.is_valid():
@@ -307,7 +307,6 @@ def _tier_action(request, pk) -> TierAction:
 def _render_tier_actions(request, *, bound=None, status=200):
     """Every tier's checklist with an edit form per action and an add form per tier; ``bound`` is a
     form that failed validation, shown in its place with its errors beside the fields."""
-    services.tier_bands_ensure_defaults(request.school)
     actions = TierAction.objects.filter(school=request.school, is_active=True).order_by("tier", "order", "id")
     by_tier = {tier: [] for tier in services.CASE_TIERS}
     for action in actions:

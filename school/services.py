@@ -31,6 +31,7 @@ from .models import (
     TermPeriod,
 )
 from .pupil_import import COLUMN_FOR_FIELD, RowError, decode, parse_pupil_csv
+from .school_setup import school_set_up
 
 PUPIL_FIELDS = frozenset(
     {
@@ -86,6 +87,18 @@ def _apply_changes(instance, changes: dict, *, actor, action: str, reason: str, 
 
 
 # --- pupils ---------------------------------------------------------------------------------------
+@transaction.atomic
+def school_create(*, actor, trust, name: str, **fields) -> School:
+    """A new school of a trust, with every app's defaults set up in the same transaction
+    (school.school_setup), so pages and nightly runs never have to create them on the fly."""
+    school = School(trust=trust, name=name, **fields)
+    school.full_clean()
+    school.save()
+    school_set_up(school)
+    record(actor=actor, action="school.school.created", obj=school, school=school, after=snapshot(school))
+    return school
+
+
 @transaction.atomic
 def pupil_create(*, actor, school: School, reason: str = "", **fields) -> Pupil:
     _check_fields(fields, PUPIL_FIELDS)

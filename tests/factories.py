@@ -76,6 +76,14 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     urn = factory.Sequence(lambda n: f"{900000 + n}")
     local_authority = "Northshire"
 
+    @factory.post_generation
+    def set_up(school, create, extracted, **kwargs):
+        """As school_create does: every app's defaults (tier bands, checklists) exist with the school."""
+        if create:
+            from school.school_setup import school_set_up
+
+            school_set_up(school)
+
 
 def add_academic_year(school, name="2026/27", half_terms=HALF_TERMS_2026_27, inset=()):
     year = AcademicYear.objects.create(

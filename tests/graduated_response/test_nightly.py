@@ -285,9 +285,6 @@ def test_a_failing_school_does_not_stop_the_others(school, other_school, pupil, 
     fill_marks(
         broken_pupil, date(2026, 9, 1), date(2026, 11, 20), lambda d, s, i: "O" if i % 8 == 0 else None
     )
-    from graduated_response.services import tier_bands_ensure_defaults
-
-    tier_bands_ensure_defaults(broken)
     # Corrupt data written behind the service's back: Tier 3's band no longer covers 80.0-90.0.
     TierBand.objects.filter(school=broken, tier=3).update(low_pct=89, high_pct=90)
     with time_machine.travel(datetime(2026, 11, 21, 2, 0, tzinfo=LONDON), tick=False):

@@ -34,6 +34,7 @@ from graduated_response.models import Alert, Case, NightlyRun, PupilWeekBand
 from graduated_response.nightly import nightly_checks_run
 from school.calendar import SchoolCalendar
 from school.models import AcademicYear, Pupil, RegistrationClass, School, TermPeriod, Trust
+from school.services import school_create
 from school.upn import check_letter
 
 HALF_TERMS = [
@@ -115,8 +116,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             schools = []
             for i in range(len(existing), n_schools):
-                school = School.objects.create(
-                    trust=trust, name=f"Bench School {i + 1:02d}", urn=f"{990000 + i}"
+                school = school_create(
+                    actor=None, trust=trust, name=f"Bench School {i + 1:02d}", urn=f"{990000 + i}"
                 )
                 year = AcademicYear.objects.create(
                     school=school, name="2025/26", start_date=date(2025, 9, 1), end_date=date(2026, 8, 31)
