@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from send import cycle_dates, services
 from send import register_status as rs
-from send import services
 from send.models import AgencyInvolvement, FundingApplication, Intervention, PupilPassport, SendRecord
 from tests import factories as f
 
@@ -222,3 +222,19 @@ def test_cycle_date_rules_worked_example():
 
     result = doctest.testmod(cycle_dates)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("check", "ok"),
+    [
+        (lambda: cycle_dates.reviewed_on_problem(date(2026, 12, 1), today=date(2026, 12, 1)), True),
+        (lambda: cycle_dates.reviewed_on_problem(date(2026, 12, 2), today=date(2026, 12, 1)), False),
+        (lambda: cycle_dates.review_due_problem(date(2026, 12, 7), latest=date(2026, 12, 7), weeks=12), True),
+        (lambda: cycle_dates.review_due_problem(date(2026, 12, 8), latest=date(2026, 12, 7), weeks=12), False),
+        (lambda: cycle_dates.start_problem(date(2026, 12, 4), last_reviewed_on=date(2026, 12, 4)), True),
+        (lambda: cycle_dates.start_problem(date(2026, 12, 3), last_reviewed_on=date(2026, 12, 4)), False),
+        (lambda: cycle_dates.start_problem(date(2026, 12, 3), last_reviewed_on=None), True),
+    ],
+)
+def test_cycle_date_boundaries(check, ok):
+    assert (check() is None) is ok
