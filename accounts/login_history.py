@@ -9,14 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from .client_address import client_ip
 from .models import LoginEvent
 
 
 def _client(request):
     if request is None:
         return None, ""
-    ip = request.META.get("REMOTE_ADDR") or None
-    return ip, request.META.get("HTTP_USER_AGENT", "")[:300]
+    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def _user_named(username):
@@ -61,4 +61,17 @@ def record_lockout(sender, request, username=None, ip_address=None, **kwargs):
         ip_address=ip_address or ip,
         user_agent=agent,
         outcome=LoginEvent.Outcome.LOCKED,
+    )
+
+
+def record_second_step_failure(request) -> None:
+    """A wrong authenticator or recovery code at the second step (the password was right). Called by
+    the second-step view: Django sends no signal for it."""
+    ip, agent = _client(request)
+    LoginEvent.objects.create(
+        user=request.user,
+        username=request.user.get_username(),
+        ip_address=ip,
+        user_agent=agent,
+        outcome=LoginEvent.Outcome.SECOND_STEP_FAILED,
     )

@@ -16,6 +16,7 @@ class LoginEvent(models.Model):
         SUCCESS = "success", "Signed in"
         FAILED = "failed", "Wrong username or password"
         LOCKED = "locked", "Account locked (too many failed attempts)"
+        SECOND_STEP_FAILED = "mfa_failed", "Right password, wrong code at the second step"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -144,3 +144,41 @@ def pupil_record_requests(pupil) -> QuerySet:
     from .models import RecordRequest
 
     return RecordRequest.objects.filter(pupil=pupil).order_by("-received_on", "-pk")
+
+
+def staff_with_failed_sign_ins(school) -> list[dict]:
+    """The school's staff with failed sign-ins still remembered by the lockout, one row per person and
+    address: how many failures, the last one, and how long that pair must still wait (None: not locked)."""
+    from axes.models import AccessAttempt
+    from django.contrib.auth import get_user_model
+    from django.db.models import Max, Sum
+    from django.db.models.functions import Lower
+    from django.utils import timezone
+
+    from . import sign_in_lockout
+
+    staff = {
+        user.username.lower(): user
+        for user in get_user_model().objects.filter(memberships__school=school, memberships__is_active=True)
+    }
+    now = timezone.now()
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gt=now - sign_in_lockout.FORGET_AFTER)
+        .annotate(name=Lower("username"))
+        .filter(name__in=list(staff))
+        .values("name", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .order_by("-last")
+    )
+    return [
+        {
+            "user": staff[row["name"]],
+            "ip_address": row["ip_address"],
+            "failures": row["failures"],
+            "last": row["last"],
+            "wait": sign_in_lockout.wait(
+                failures=row["failures"], last_failure=row["last"], address_failures=0, now=now
+            ),
+        }
+        for row in rows
+    ]

@@ -337,3 +337,25 @@ def record_request_export(*, actor, request: RecordRequest) -> tuple[str, bytes,
         },
     )
     return f"{record_export.filename_stem(export)}.zip", content, export
+
+
+@transaction.atomic
+def lockout_reset(*, actor, school, user) -> int:
+    """Forget a staff member's failed sign-ins (from every address), so they can sign in at once.
+    Returns how many failures were forgotten."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    policy.require(actor, school, policy.MANAGE_SCHOOL)
+    attempts = AccessAttempt.objects.filter(username__iexact=user.get_username())
+    failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    attempts.delete()
+    record(
+        actor=actor,
+        action="accounts.lockout.reset",
+        obj=user,
+        school=school,
+        before={"failed_sign_ins": failures},
+        after={"failed_sign_ins": 0},
+    )
+    return failures

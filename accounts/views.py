@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from school.pagination import paginate
 
 from . import mfa, selectors, services
 from .forms import CodeForm, EnrolForm, LegalHoldForm, RetentionDeleteForm
+from .login_history import record_second_step_failure
 from .models import LegalHold
 
 
@@ -77,6 +79,7 @@ def mfa_verify(request):
             otp_login(request, device)
             request.session.cycle_key()  # a new session id once fully signed in
             return HttpResponseRedirect(_next_url(request))
+        record_second_step_failure(request)
         form.add_error("code", "That code is not right, or has been used already. Try the newest code.")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -108,7 +111,24 @@ def recovery_codes_new(request):
 @require_safe
 def login_history(request):
     page = paginate(request, selectors.login_events_for_school(request.school))
-    return render(request, "accounts/login_history.html", {"page": page})
+    can_unlock = policy.can(request.user, request.school, policy.MANAGE_SCHOOL)
+    failed = selectors.staff_with_failed_sign_ins(request.school) if can_unlock else []
+    return render(
+        request, "accounts/login_history.html", {"page": page, "failed": failed, "can_unlock": can_unlock}
+    )
+
+
+@policy.capability_required(policy.MANAGE_SCHOOL)
+@require_POST
+def lockout_reset(request, user_id):
+    """The headteacher unlocks a member of their school's staff (anyone else's account is 404)."""
+    staff = get_user_model().objects.filter(memberships__school=request.school, memberships__is_active=True)
+    user = staff.filter(pk=user_id).first()
+    if user is None:
+        raise Http404("No such member of staff.")
+    services.lockout_reset(actor=request.user, school=request.school, user=user)
+    messages.success(request, f"{user} can sign in again now.")
+    return redirect("accounts:login_history")
 
 
 @policy.capability_required(policy.MANAGE_RETENTION)

@@ -143,16 +143,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- security: sign-in, sessions, headers (accounts app; SECURITY.md explains each) ---------------
-# Locked after 10 failed attempts for a username (from any address), until an administrator unlocks
-# it (admin "Access attempts", or `manage.py axes_reset_username <name>`) or AXES_COOLOFF_HOURS pass.
+# Sign-in lockout (accounts/sign_in_lockout.py has the rule, SECURITY.md "Signing in" explains it):
+# 10 failures for one username from one address -> that pair waits 1 minute, doubling with each further
+# failure up to 24 hours; 30 failures from one address across usernames in an hour -> the address waits.
+# Locking by username alone let anyone lock a colleague out for good; by address alone would lock out a
+# whole school, whose staff share one public address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Not by IP address: a school's staff share one public address, so an IP lockout would lock out the
-# whole school after 10 typos. Per-username locking still stops guessing any one account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_COOLOFF_TIME = float(os.environ["AXES_COOLOFF_HOURS"]) if os.environ.get("AXES_COOLOFF_HOURS") else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout_handler.SignInLockoutHandler"
+AXES_COOLOFF_TIME = "accounts.lockout_handler.cool_off_for_request"
+# A refused attempt during a wait is not another failure: a person retrying the right password does not
+# extend their own wait (the wait grows only with wrong passwords after it ends).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address behind DJANGO_TRUSTED_PROXY_COUNT proxies (0: REMOTE_ADDR, X-Forwarded-For ignored),
+# for axes and the login history alike (accounts/client_address.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout_handler.lockout_response"
 AXES_VERBOSE = False
 
 # Sessions: 30 minutes idle and 12 hours in all (accounts.middleware.SessionLimitsMiddleware); the

@@ -61,7 +61,10 @@ def record(
     reason: str = "",
     school=None,
     pupil=None,
+    actor_role: str | None = None,
 ) -> AuditEntry:
+    """`actor_role`: the actor's role as described before the write, when the write may change it
+    (a grant); otherwise it is looked up now."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
@@ -70,7 +73,8 @@ def record(
             pupil = obj
         if pupil is None and hasattr(obj, "pupil_id"):
             pupil = obj.pupil
-    actor_name, actor_role = describe_actor(actor, school)
+    actor_name, current_role = describe_actor(actor, school)
+    actor_role = current_role if actor_role is None else actor_role
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=actor_name[:200],

@@ -243,9 +243,22 @@ class StaffAddForm(forms.Form):
     job_title = forms.CharField(max_length=100, required=False)
     role = forms.ChoiceField(choices=Role.choices)
 
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_roles(self.fields["role"], roles)
+
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_roles(self.fields["role"], roles)
+
+
+def _offer_roles(field, roles: list[str]) -> None:
+    """Offer only the roles the person filling in the form may grant (school.role_grants)."""
+    field.choices = [(value, label) for value, label in Role.choices if value in roles]
 
 
 class PupilImportForm(forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from school.pagination import paginate
 
-from . import policy, selectors, services
+from . import policy, role_grants, selectors, services
 from .calendar import SchoolCalendar
 from .forms import (
     AcademicYearForm,
@@ -305,10 +305,14 @@ def _add_staff(request, data):
     return services.membership_create(actor=request.user, school=school, user=user, role=data["role"])
 
 
+def _grantable_roles(request) -> list[str]:
+    return role_grants.grantable_roles(policy.roles_at(request.user, request.school))
+
+
 @require_http_methods(["GET", "POST"])
 @manage_required
 def staff_add(request):
-    form = StaffAddForm(request.POST or None)
+    form = StaffAddForm(request.POST or None, roles=_grantable_roles(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership = _add_staff(request, form.cleaned_data)
@@ -336,7 +340,9 @@ def staff_add(request):
 @manage_required
 def membership_edit(request, pk):
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
-    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    form = MembershipRoleForm(
+        request.POST or None, initial={"role": membership.role}, roles=_grantable_roles(request)
+    )
     response = _save_form(
         request,
         form,

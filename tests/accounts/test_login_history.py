@@ -48,3 +48,24 @@ def test_login_history_is_paginated_with_few_queries(
 
 def test_only_the_headteacher_sees_login_history(login, sendco):
     assert login(sendco).get(reverse("accounts:login_history")).status_code == 403
+
+
+def test_a_wrong_second_step_code_is_recorded(headteacher):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=headteacher, name="Authenticator app", confirmed=True)
+    client, _ = password_login(headteacher, REMOTE_ADDR="198.51.100.9")
+    client.post(reverse("accounts:mfa_verify"), {"code": "000000"}, REMOTE_ADDR="198.51.100.9")
+    client.post(reverse("accounts:mfa_verify"), {"code": "not-a-recovery-code"}, REMOTE_ADDR="198.51.100.9")
+    events = list(LoginEvent.objects.order_by("id").values_list("outcome", "ip_address", "user"))
+    assert events == [
+        ("success", "198.51.100.9", headteacher.pk),
+        ("mfa_failed", "198.51.100.9", headteacher.pk),
+        ("mfa_failed", "198.51.100.9", headteacher.pk),
+    ]
+
+
+def test_the_second_step_failure_shows_on_the_login_history(login, headteacher, class_teacher):
+    LoginEvent.objects.create(user=class_teacher, username="teacher", outcome=LoginEvent.Outcome.SECOND_STEP_FAILED)
+    page = login(headteacher).get(reverse("accounts:login_history")).content.decode()
+    assert "Right password, wrong code at the second step" in page

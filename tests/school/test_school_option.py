@@ -11,7 +11,14 @@ from graduated_response.models import NightlyRun
 from school.management.school_option import find_school
 from tests import factories as f
 
-COMMANDS_WITH_SCHOOL = ["import_marks", "export_attendance", "import_pupils", "run_nightly_checks"]
+COMMANDS_WITH_SCHOOL = [
+    "import_marks",
+    "export_attendance",
+    "import_pupils",
+    "run_nightly_checks",
+    "grant_role",
+    "set_up_schools",
+]
 
 
 @pytest.fixture

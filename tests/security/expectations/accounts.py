@@ -53,6 +53,12 @@ EXPECTATIONS = {
     "accounts:security": Expect(get=EVERY_STAFF_ROLE, post=NOBODY),
     "accounts:recovery_codes_new": Expect(get=NOBODY, post=EVERY_STAFF_ROLE),
     "accounts:login_history": Expect(get=roles_with(policy.VIEW_LOGIN_HISTORY), post=NOBODY),
+    "accounts:lockout_reset": Expect(
+        get=NOBODY,
+        post=roles_with(policy.MANAGE_SCHOOL),
+        kwargs=lambda w: {"user_id": w.users["class_teacher"].pk},
+        foreign=lambda w: {"user_id": w.users["other_school_teacher"].pk},
+    ),
     "accounts:retention_report": Expect(get=RETENTION, post=NOBODY),
     "accounts:retention_delete": Expect(
         get=RETENTION,
