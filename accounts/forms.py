@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from school.form_base import Form, ModelForm
+
 from .models import LegalHold
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label="Code",
         max_length=20,
@@ -28,14 +30,14 @@ class EnrolForm(CodeForm):
     )
 
 
-class LegalHoldForm(forms.ModelForm):
+class LegalHoldForm(ModelForm):
     class Meta:
         model = LegalHold
         fields = ["reason"]
         help_texts = {"reason": "For example: a claim, an inquiry or a tribunal that needs these records."}
 
 
-class RetentionDeleteForm(forms.Form):
+class RetentionDeleteForm(Form):
     confirm = forms.BooleanField(
         label="I understand this permanently deletes this pupil's records from the system.", required=True
     )
