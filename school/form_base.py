@@ -25,7 +25,6 @@ from .text_input import (
     too_long_message,
 )
 
-
 # What is typed as a secret stays exactly as typed; hidden values are the page's own, not typed text.
 UNTOUCHED_WIDGETS = (forms.PasswordInput, forms.HiddenInput)
 
