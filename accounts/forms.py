@@ -2,13 +2,14 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from school.form_base import Form, ModelForm
 from school.forms import DateInput
 
 from . import record_request_status
 from .models import LegalHold, RecordItemDecision, RecordRequest
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label="Code",
         max_length=20,
@@ -31,14 +32,14 @@ class EnrolForm(CodeForm):
     )
 
 
-class LegalHoldForm(forms.ModelForm):
+class LegalHoldForm(ModelForm):
     class Meta:
         model = LegalHold
         fields = ["reason"]
         help_texts = {"reason": "For example: a claim, an inquiry or a tribunal that needs these records."}
 
 
-class RetentionDeleteForm(forms.Form):
+class RetentionDeleteForm(Form):
     confirm = forms.BooleanField(
         label="I understand this permanently deletes this pupil's records from the system.", required=True
     )
@@ -55,7 +56,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].validators.append(MaxLengthValidator(limit))
 
 
-class RecordRequestForm(forms.ModelForm):
+class RecordRequestForm(ModelForm):
     class Meta:
         model = RecordRequest
         fields = ["kind", "requester_name", "requester_relationship", "received_on", "identity_checked"]
@@ -68,7 +69,7 @@ class RecordRequestForm(forms.ModelForm):
         pass  # the service validates the whole request (and works out the due date)
 
 
-class RecordRequestExtendForm(forms.Form):
+class RecordRequestExtendForm(Form):
     reason = forms.CharField(
         label="Why the request is complex",
         max_length=500,
@@ -77,7 +78,7 @@ class RecordRequestExtendForm(forms.Form):
     )
 
 
-class RecordRequestMoveForm(forms.Form):
+class RecordRequestMoveForm(Form):
     to_status = forms.ChoiceField(label="New status", choices=())
     note = forms.CharField(
         label="Note",
@@ -91,6 +92,6 @@ class RecordRequestMoveForm(forms.Form):
         self.fields["to_status"].choices = [(s, record_request_status.LABELS[s]) for s in allowed]
 
 
-class RecordItemDecisionForm(forms.Form):
+class RecordItemDecisionForm(Form):
     item_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=RecordItemDecision.Decision.choices, widget=forms.RadioSelect)

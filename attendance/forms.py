@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from school.form_base import Form, ModelForm
 from school.forms import ClosureDayForm, DateInput
 from school.models import Session
 
@@ -39,7 +40,7 @@ def _code_choices(allowed):
     return [(c, label) for c, label in codes.choices() if c in allowed]
 
 
-class AmendMarkForm(forms.Form):
+class AmendMarkForm(Form):
     code = forms.CharField(max_length=3, help_text="The DfE code, for example I, M or O.")
     minutes_late = forms.IntegerField(
         min_value=0, max_value=600, required=False, help_text="Only for L or U."
@@ -50,7 +51,7 @@ class AmendMarkForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AbsenceCallForm(forms.Form):
+class AbsenceCallForm(Form):
     caller_contact = forms.ModelChoiceField(
         queryset=None, required=False, label="Who called", empty_label="Someone not listed (type their name)"
     )
@@ -79,7 +80,7 @@ class AbsenceCallForm(forms.Form):
         return data
 
 
-class LeaveRequestForm(forms.ModelForm):
+class LeaveRequestForm(ModelForm):
     class Meta:
         model = LeaveRequest
         fields = [
@@ -99,7 +100,7 @@ class LeaveRequestForm(forms.ModelForm):
         }
 
 
-class LeaveDecisionForm(forms.Form):
+class LeaveDecisionForm(Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -108,13 +109,13 @@ class LeaveDecisionForm(forms.Form):
     )
 
 
-class ImportMarksForm(forms.Form):
+class ImportMarksForm(Form):
     file = forms.FileField(
         label="CSV file", help_text="Columns: upn, date, session, code, minutes_late (optional)."
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     start = forms.DateField(widget=DateInput(), required=False, label="From")
     end = forms.DateField(widget=DateInput(), required=False, label="To")
 

@@ -32,6 +32,7 @@ from school import audit
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 from school.spreadsheet import safe_cell
+from school.text_input import disallowed_character
 
 from . import codes, statistics
 from .models import RegisterMark
@@ -116,6 +117,14 @@ def _parse_date(text: str) -> date:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
 
 
+def _bad_character(raw: dict) -> str | None:
+    for value in raw.values():
+        for text in value if isinstance(value, list) else [value]:
+            if text and (name := disallowed_character(text)):
+                return name
+    return None
+
+
 def read_marks_csv(
     text: str, *, school, calendar: SchoolCalendar | None = None, today: date | None = None
 ) -> list[ImportRow]:
@@ -137,11 +146,16 @@ def read_marks_csv(
     raw_rows = list(reader)
     if len(raw_rows) > MAX_ROWS:
         raise ImportRefused([(1, f"The file has more than {MAX_ROWS:,} rows; split it.")])
-    upns = {(r.get("upn") or "").strip().upper() for r in raw_rows}
+    bad = {number: name for number, raw in enumerate(raw_rows, start=2) if (name := _bad_character(raw))}
+    upns = {(r.get("upn") or "").strip().upper() for n, r in enumerate(raw_rows, start=2) if n not in bad}
     pupils = {p.upn: p for p in Pupil.objects.filter(school=school, upn__in=upns)}
     calendar = calendar or SchoolCalendar.for_school(school)
     errors, rows, seen = [], [], {}
     for number, raw in enumerate(raw_rows, start=2):
+        if number in bad:
+            # NUL would reach PostgreSQL and fail the whole request; it is this row's problem instead.
+            errors.append((number, f"contains a character that is not allowed ({bad[number]})"))
+            continue
         problems = []
         upn = (raw.get("upn") or "").strip().upper()
         pupil = pupils.get(upn)

@@ -4,13 +4,14 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from school.form_base import Form, ModelForm
 from school.forms import DateInput
 from school.models import Membership
 
 from .models import TIER_CHOICES, CommunicationLog, TierAction
 
 
-class CommunicationLogForm(forms.ModelForm):
+class CommunicationLogForm(ModelForm):
     class Meta:
         model = CommunicationLog
         fields = ["kind", "happened_on", "with_whom", "summary"]
@@ -26,11 +27,11 @@ class CommunicationLogForm(forms.ModelForm):
         return day
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(Form):
     note = forms.CharField(required=False, max_length=2000, label="Note (optional)")
 
 
-class TierBandsForm(forms.Form):
+class TierBandsForm(Form):
     """One From/To pair per tier; the service checks that bands tile 0.0-100.0."""
 
     min_possible_sessions = forms.IntegerField(
@@ -65,7 +66,7 @@ class TierBandsForm(forms.Form):
         }
 
 
-class TierActionForm(forms.ModelForm):
+class TierActionForm(ModelForm):
     """One checklist action. Several of these sit on one page, so each gets its own prefix (which
     keeps the ids unique) from the view: ``add-<tier>`` or ``action-<pk>``."""
 
@@ -103,7 +104,7 @@ class TierActionForm(forms.ModelForm):
         return order
 
 
-class KeyAdultForm(forms.Form):
+class KeyAdultForm(Form):
     cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
     key_adult = forms.ModelChoiceField(
         queryset=None,
@@ -127,7 +128,7 @@ class KeyAdultForm(forms.Form):
         )
 
 
-class AlertsForm(forms.Form):
+class AlertsForm(Form):
     alerts = forms.ModelMultipleChoiceField(
         queryset=None, error_messages={"required": "Choose at least one alert."}
     )

@@ -16,6 +16,8 @@ import logging
 import weasyprint
 from django.template.loader import render_to_string
 
+from school.text_input import strip_bidi_controls
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("data:",)
@@ -52,7 +54,12 @@ else:  # pragma: no cover - older WeasyPrint takes a plain function
 
 
 def html_to_pdf(html: str) -> bytes:
-    """PDF bytes for an HTML string, with no base URL and the refusing fetcher."""
+    """PDF bytes for an HTML string, with no base URL and the refusing fetcher.
+
+    Direction-override characters are stripped here too: forms and imports strip them on save, and
+    this catches text saved before that rule or by a path that bypasses a form (school/text_input.py).
+    """
+    html = strip_bidi_controls(html)
     return weasyprint.HTML(string=html, base_url=None, url_fetcher=make_url_fetcher()).write_pdf()
 
 

@@ -9,7 +9,13 @@ from attendance.figures import combine
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 
-from .suppression import count_for_display, counts_for_display, groups_to_hide, is_suppressed_group
+from .suppression import (
+    SMALL,
+    count_for_display,
+    counts_for_display,
+    hidden_groups_with_reasons,
+    is_suppressed_group,
+)
 
 
 def _present_group(*, label: str, pupils: int, figures, persistent, severe) -> dict:
@@ -27,7 +33,7 @@ def _present_group(*, label: str, pupils: int, figures, persistent, severe) -> d
 
 def _present_breakdown(groups: list[dict]) -> list[dict]:
     """One breakdown (e.g. by year group) with small groups and small counts suppressed."""
-    hidden = groups_to_hide([group["pupils"] for group in groups])
+    hidden = hidden_groups_with_reasons([group["pupils"] for group in groups])
     visible = [group for i, group in enumerate(groups) if i not in hidden]
     persistent = dict(
         zip(map(id, visible), counts_for_display([g["persistent"] for g in visible]), strict=True)
@@ -36,7 +42,7 @@ def _present_breakdown(groups: list[dict]) -> list[dict]:
     result = []
     for i, group in enumerate(groups):
         if i in hidden:
-            result.append({"label": group["label"], "suppressed": True})
+            result.append({"label": group["label"], "suppressed": True, "small": hidden[i] == SMALL})
             continue
         result.append(
             _present_group(
@@ -64,7 +70,7 @@ def governor_overview(*, school, today: date) -> dict:
     everyone = dimensions[0]["groups"] if dimensions else []
     total = sum(group["pupils"] for group in everyone)
     if is_suppressed_group(total):
-        whole = {"label": "Whole school", "suppressed": True}
+        whole = {"label": "Whole school", "suppressed": True, "small": True}
     else:
         whole = _present_group(
             label="Whole school",
@@ -76,5 +82,8 @@ def governor_overview(*, school, today: date) -> dict:
     provision = dict(pupils.values_list("sen_provision").annotate(n=Count("pk")).order_by())
     labels = (("K", "SEN support"), ("E", "EHC plan"))
     counts = counts_for_display([provision.get(code, 0) for code, _ in labels])
-    sen = [{"label": label, "count": count} for (_, label), count in zip(labels, counts, strict=True)]
+    sen = [
+        {"label": label, "count": count, "is_number": isinstance(count, int)}
+        for (_, label), count in zip(labels, counts, strict=True)
+    ]
     return {"start": start, "end": end, "whole": whole, "cohorts": cohorts, "sen": sen}

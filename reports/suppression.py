@@ -48,6 +48,20 @@ def groups_to_hide(sizes: list[int]) -> set[int]:
     return hidden
 
 
+def hidden_groups_with_reasons(sizes: list[int]) -> dict[int, str]:
+    """Each hidden group of one breakdown and why: SMALL (fewer than 5 pupils) or HIDDEN (a larger
+    group hidden only so the small one beside it cannot be worked out; it must not be called small).
+
+    >>> hidden_groups_with_reasons([4, 73, 416])
+    {0: 'fewer than 5', 1: 'not shown'}
+    >>> hidden_groups_with_reasons([2, 3, 415])
+    {0: 'fewer than 5', 1: 'fewer than 5'}
+    """
+    return {
+        i: SMALL if is_suppressed_group(sizes[i]) else HIDDEN for i in sorted(groups_to_hide(sizes))
+    }
+
+
 def counts_for_display(counts: list[int]) -> list[int | str]:
     """Counts of one breakdown (e.g. persistently absent pupils per year group), safe beside a total.
 

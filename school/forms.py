@@ -4,7 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from .form_base import Form, ModelForm
 from .models import AcademicYear, ClosureDay, Contact, Pupil, RegistrationClass, Role, School, TermPeriod
+from .text_input import refuse_bidi_controls
 
 
 class DateInput(forms.DateInput):
@@ -48,7 +50,7 @@ def apply_service(form: forms.Form, call):
         return None
 
 
-class PupilForm(forms.ModelForm):
+class PupilForm(ModelForm):
     class Meta:
         model = Pupil
         fields = [
@@ -84,7 +86,7 @@ class PupilForm(forms.ModelForm):
         pass
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     """A contact and how they relate to this pupil."""
 
     relationship = forms.CharField(max_length=50, help_text="For example Mother, Father, Carer, Grandparent")
@@ -140,7 +142,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
-class ClassForm(forms.ModelForm):
+class ClassForm(ModelForm):
     staff = StaffChoiceField(
         queryset=None,
         required=False,
@@ -160,7 +162,7 @@ class ClassForm(forms.ModelForm):
         pass
 
 
-class AcademicYearForm(forms.ModelForm):
+class AcademicYearForm(ModelForm):
     class Meta:
         model = AcademicYear
         fields = ["name", "start_date", "end_date"]
@@ -170,7 +172,7 @@ class AcademicYearForm(forms.ModelForm):
         pass
 
 
-class TermPeriodForm(forms.ModelForm):
+class TermPeriodForm(ModelForm):
     class Meta:
         model = TermPeriod
         fields = ["academic_year", "name", "start_date", "end_date"]
@@ -187,7 +189,7 @@ class TermPeriodForm(forms.ModelForm):
         pass
 
 
-class ClosureDayForm(forms.ModelForm):
+class ClosureDayForm(ModelForm):
     class Meta:
         model = ClosureDay
         fields = ["date", "kind", "sessions", "reason"]
@@ -204,7 +206,7 @@ class ClosureDayForm(forms.ModelForm):
         pass
 
 
-class RegisterTimesForm(forms.ModelForm):
+class RegisterTimesForm(ModelForm):
     class Meta:
         model = School
         fields = ["am_register_opens", "am_register_closes", "pm_register_opens", "pm_register_closes"]
@@ -220,7 +222,7 @@ class RegisterTimesForm(forms.ModelForm):
         pass
 
 
-class SchoolKindForm(forms.ModelForm):
+class SchoolKindForm(ModelForm):
     class Meta:
         model = School
         fields = ["kind"]
@@ -233,9 +235,11 @@ class SchoolKindForm(forms.ModelForm):
         pass
 
 
-class StaffAddForm(forms.Form):
+class StaffAddForm(Form):
     username = forms.CharField(
-        max_length=150, help_text="What they type to sign in. If they already work here, their username."
+        max_length=150,
+        help_text="What they type to sign in. If they already work here, their username.",
+        validators=[refuse_bidi_controls],  # refused, not stripped: see school/text_input.py
     )
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
@@ -248,7 +252,7 @@ class StaffAddForm(forms.Form):
         _offer_roles(self.fields["role"], roles)
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(Form):
     role = forms.ChoiceField(choices=Role.choices)
 
     def __init__(self, *args, roles: list[str], **kwargs):
@@ -261,7 +265,7 @@ def _offer_roles(field, roles: list[str]) -> None:
     field.choices = [(value, label) for value, label in Role.choices if value in roles]
 
 
-class PupilImportForm(forms.Form):
+class PupilImportForm(Form):
     file = forms.FileField(
         label="CSV file from your MIS", help_text="The columns are described beside this form."
     )

@@ -30,6 +30,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from .text_input import disallowed_character, strip_bidi_controls
 from .upn import upn_problem
 
 REQUIRED_COLUMNS = ("upn", "first_name", "last_name", "date_of_birth", "sex", "year_group", "admission_date")
@@ -85,6 +86,8 @@ MAX_LENGTHS = {
     "phone": 30,
     "postcode": 10,
     "language": 50,
+    "address": 500,
+    "email": 254,
 }
 
 
@@ -186,7 +189,18 @@ def parse_sex(value: str) -> str:
 
 
 def _clean(value) -> str:
-    return (value or "").strip()
+    # Direction controls could make a printed name or address read as something else (text_input.py).
+    return strip_bidi_controls(value or "").strip()
+
+
+def _bad_character(raw: dict) -> str | None:
+    """The first character in the row that no field may hold (NUL would be an error from PostgreSQL)."""
+    for value in raw.values():
+        values = value if isinstance(value, list) else [value]  # extra cells arrive as a list
+        for text in values:
+            if text and (name := disallowed_character(text)):
+                return name
+    return None
 
 
 class _RowReader:
@@ -290,6 +304,8 @@ def parse_pupil_csv(text: str, *, class_names, create_classes: bool = False) -> 
     header = [(_clean(name)).lower() for name in (reader.fieldnames or [])]
     if not header:
         return ParsedFile([], [RowError(0, "", "The file is empty.")], [], {})
+    if bad := disallowed_character("".join(header)):
+        return ParsedFile([], [RowError(1, "", f"contains a character that is not allowed ({bad}).")], [], {})
     reader.fieldnames = header
     columns = set(header)
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
@@ -308,6 +324,9 @@ def parse_pupil_csv(text: str, *, class_names, create_classes: bool = False) -> 
     for number, raw in enumerate(reader, start=2):
         if None in raw:
             errors.append(RowError(number, "", "has more values than the header has columns."))
+        if bad := _bad_character(raw):
+            errors.append(RowError(number, "", f"contains a character that is not allowed ({bad})."))
+            continue
         if not any(_clean(v) for k, v in raw.items() if k is not None):
             continue  # blank lines at the end of an export
         row = _read_row(_RowReader(number, raw, errors), columns)

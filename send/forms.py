@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from school.form_base import Form, ModelForm
 from school.forms import DateInput
 
 from . import cycle_stages, needs, register_status
@@ -25,7 +26,7 @@ from .models import (
 DATE = DateInput()
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(ModelForm):
     class Meta:
         model = Concern
         fields = ["area_of_need", "what_we_see", "evidence", "adjustments_in_place"]
@@ -35,7 +36,7 @@ class ConcernForm(forms.ModelForm):
         }
 
 
-class TriageForm(forms.Form):
+class TriageForm(Form):
     observe = forms.BooleanField(label="Observe the pupil", required=False)
     observe_on = forms.DateField(label="Observation date", required=False, widget=DATE)
     discuss_at_progress_meeting = forms.BooleanField(
@@ -60,7 +61,7 @@ class TriageForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(Form):
     to_status = forms.ChoiceField(label="New status", choices=register_status.STATUS_CHOICES)
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
     parents_agreed_by = forms.CharField(
@@ -77,7 +78,7 @@ class StatusChangeForm(forms.Form):
         self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
 
 
-class NeedsForm(forms.Form):
+class NeedsForm(Form):
     primary_need = forms.ChoiceField(
         label="Primary need", required=False, choices=[("", "Not yet known"), *needs.need_choices()]
     )
@@ -87,7 +88,7 @@ class NeedsForm(forms.Form):
     reason = forms.CharField(label="Why", required=False, max_length=500)
 
 
-class PassportForm(forms.ModelForm):
+class PassportForm(ModelForm):
     class Meta:
         model = PupilPassport
         fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
@@ -97,7 +98,7 @@ class PassportForm(forms.ModelForm):
         }
 
 
-class CycleStartForm(forms.Form):
+class CycleStartForm(Form):
     start_date = forms.DateField(widget=DATE)
     plan_type = forms.ChoiceField(label="Plan", choices=SupportCycle.PlanType.choices)
     review_due = forms.DateField(
@@ -108,7 +109,7 @@ class CycleStartForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(ModelForm):
     class Meta:
         model = SupportCycle
         fields = [
@@ -134,11 +135,11 @@ class AssessmentForm(forms.ModelForm):
         }
 
 
-class StageForm(forms.Form):
+class StageForm(Form):
     to_stage = forms.ChoiceField(choices=cycle_stages.STAGE_CHOICES)
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -156,7 +157,7 @@ class TargetForm(forms.ModelForm):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     reviewed_on = forms.DateField(label="Review date", widget=DATE)
     pupil_views = forms.CharField(
         label="Pupil's views", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -190,17 +191,17 @@ class ReviewForm(forms.Form):
         }
 
 
-class ViewsRequestForm(forms.Form):
+class ViewsRequestForm(Form):
     respondent = forms.ChoiceField(choices=ViewsRequest.Respondent.choices, label="Whose views")
     method = forms.ChoiceField(choices=ViewsRequest.Method.choices, label="How")
 
 
-class ViewsRecordForm(forms.Form):
+class ViewsRecordForm(Form):
     views = forms.CharField(label="Their views", widget=forms.Textarea(attrs={"rows": 5}))
     received_on = forms.DateField(label="Received on", widget=DATE)
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(ModelForm):
     class Meta:
         model = Intervention
         fields = [
@@ -220,7 +221,7 @@ class InterventionForm(forms.ModelForm):
         widgets = {"resources": forms.Textarea(attrs={"rows": 2})}
 
 
-class EnrolmentForm(forms.ModelForm):
+class EnrolmentForm(ModelForm):
     class Meta:
         model = ProvisionEnrolment
         fields = ["intervention", "start_date", "end_date", "measure_unit", "entry_measure", "exit_measure"]
@@ -231,14 +232,14 @@ class EnrolmentForm(forms.ModelForm):
         self.fields["intervention"].queryset = Intervention.objects.filter(school=school)
 
 
-class FundingForm(forms.ModelForm):
+class FundingForm(ModelForm):
     class Meta:
         model = FundingApplication
         fields = ["kind", "submitted_on", "amount_asked", "status", "amount_awarded", "review_date", "notes"]
         widgets = {"submitted_on": DATE, "review_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(ModelForm):
     class Meta:
         model = AgencyInvolvement
         fields = ["agency", "agency_detail", "referral_date", "status", "last_report_received_on", "notes"]
@@ -249,7 +250,7 @@ class AgencyForm(forms.ModelForm):
         }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=SendDocument.Kind.choices)
     confidential = forms.BooleanField(
@@ -267,13 +268,13 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = f"PDF, Word (.docx), JPEG or PNG, up to {limit} MB."
 
 
-class SendSettingsForm(forms.ModelForm):
+class SendSettingsForm(ModelForm):
     class Meta:
         model = SendSettings
         fields = ["notional_threshold", "cycle_school_weeks"]
 
 
-class ViewsCompletionFilterForm(forms.Form):
+class ViewsCompletionFilterForm(Form):
     registration_class = forms.ModelChoiceField(
         label="Class", queryset=None, required=False, empty_label="All classes"
     )

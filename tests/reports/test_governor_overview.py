@@ -12,6 +12,7 @@ from reports.suppression import (
     count_for_display,
     counts_for_display,
     groups_to_hide,
+    hidden_groups_with_reasons,
     is_suppressed_group,
 )
 from tests import factories as f
@@ -67,9 +68,10 @@ def test_governor_sees_figures_by_year_with_small_groups_suppressed(login, gover
     years = {
         g["label"]: g for g in next(c for c in overview["cohorts"] if c["label"] == "Year group")["groups"]
     }
-    assert years["Year 4"] == {"label": "Year 4", "suppressed": True}  # 3 pupils
+    assert years["Year 4"] == {"label": "Year 4", "suppressed": True, "small": True}  # 3 pupils
     # Year 3 is hidden too: whole school minus Years 4 and 5 would give Year 4's figures away.
-    assert years["Year 3"] == {"label": "Year 3", "suppressed": True}
+    # It has 6 pupils, so it is "not shown", never called "fewer than 5".
+    assert years["Year 3"] == {"label": "Year 3", "suppressed": True, "small": False}
     assert years["Year 5"]["pupils"] == 8 and str(years["Year 5"]["attendance_pct"]) == "100.0"
     html = response.content.decode()
     assert "Zephyrine" not in html
@@ -109,3 +111,40 @@ def test_home_panel_shows_whole_school_attendance(login, governor, year_of_pupil
 def test_class_teacher_sees_reports_but_anonymous_does_not(client, login, class_teacher):
     assert client.get("/reports/").status_code == 302
     assert login(class_teacher).get("/reports/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "sizes, reasons",
+    [
+        ([4, 73, 416], {0: SMALL, 1: HIDDEN}),
+        ([73, 4], {0: HIDDEN, 1: SMALL}),
+        ([2, 3, 415], {0: SMALL, 1: SMALL}),
+        ([5, 5], {}),
+    ],
+)
+def test_a_group_hidden_to_protect_another_is_not_called_small(sizes, reasons):
+    assert hidden_groups_with_reasons(sizes) == reasons
+
+
+@time_machine.travel(TODAY)
+def test_page_labels_each_kind_of_hidden_group(login, governor, year_of_pupils):
+    import re
+
+    html = login(governor).get("/reports/").content.decode()
+    rows = {
+        label: cells
+        for label, cells in re.findall(r'<th scope="row">([^<]+)</th>\s*(.*?)</tr>', html, flags=re.S)
+    }
+    assert "Fewer than 5 pupils" in rows["Year 4"]
+    assert "Fewer than 5" not in rows["Year 3"] and "Not shown" in rows["Year 3"]
+
+
+@time_machine.travel(TODAY)
+def test_sen_counts_never_read_not_shown_pupils(login, governor, school, own_class):
+    f.PupilFactory(school=school, registration_class=own_class, sen_provision="E")
+    for _ in range(5):
+        f.PupilFactory(school=school, registration_class=own_class, sen_provision="K")
+    html = login(governor).get("/reports/").content.decode()
+    assert "EHC plan: fewer than 5 pupils" in html
+    assert "SEN support: not shown" in html  # 5, hidden: with the total it would give the 1 away
+    assert "not shown pupils" not in html

@@ -1,10 +1,13 @@
 import json
 import subprocess
+import tempfile
 from pathlib import Path
 
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from accounts.file_backup import compare_with_manifest, extract, hashes_under
 
 from ._postgres import require_postgres, tool_args
 
@@ -15,7 +18,8 @@ KEY_TABLES = ["school_pupil", "school_auditentry", "attendance_registermark", "s
 class Command(BaseCommand):
     help = (
         "Restore the newest dump into a scratch database and check that every table has the row count "
-        "recorded at backup time. Fails (exit 1) on any difference."
+        "recorded at backup time, and extract its private files into a scratch folder and check their "
+        "number and SHA-256 hashes. Fails (exit 1) on any difference."
     )
 
     def add_arguments(self, parser):
@@ -47,20 +51,39 @@ class Command(BaseCommand):
             if not options["keep"]:
                 self._admin_sql(f'DROP DATABASE IF EXISTS "{scratch}"')
         differences = {t: (n, restored.get(t)) for t, n in expected.items() if restored.get(t) != n}
+        file_problems, file_count = self._check_files(dump)
         for table in KEY_TABLES:
             if table in expected:
                 self.stdout.write(
                     f"{table}: {expected[table]} rows backed up, {restored.get(table)} restored"
                 )
-        if differences:
-            for table, (want, got) in sorted(differences.items()):
-                self.stderr.write(f"MISMATCH {table}: backed up {want}, restored {got}")
-            raise CommandError(f"Restore drill FAILED for {dump.name}: {len(differences)} tables differ.")
+        for table, (want, got) in sorted(differences.items()):
+            self.stderr.write(f"MISMATCH {table}: backed up {want}, restored {got}")
+        for problem in file_problems:
+            self.stderr.write(f"MISMATCH private files: {problem}")
+        if differences or file_problems:
+            raise CommandError(
+                f"Restore drill FAILED for {dump.name}: {len(differences)} tables differ, "
+                f"{len(file_problems)} private-file problem(s)."
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restore drill passed: {dump.name} restored, {len(expected)} tables, {sum(expected.values())} rows match."
+                f"Restore drill passed: {dump.name} restored, {len(expected)} tables, "
+                f"{sum(expected.values())} rows match; {file_count} private files match."
             )
         )
+
+    def _check_files(self, dump: Path) -> tuple[list[str], int]:
+        """Extract the private files into a scratch folder and compare them with the manifest."""
+        archive, manifest_path = Path(f"{dump}.files.tar.gz"), Path(f"{dump}.files.json")
+        if not archive.exists() or not manifest_path.exists():
+            return ["this backup has no private files archive (made before files were backed up?)"], 0
+        manifest = json.loads(manifest_path.read_text())
+        with tempfile.TemporaryDirectory(prefix="restore-drill-files-") as scratch:
+            extract(archive, Path(scratch))
+            restored = hashes_under(Path(scratch))
+        self.stdout.write(f"private files: {manifest['count']} backed up, {len(restored)} restored")
+        return compare_with_manifest(manifest, restored), len(restored)
 
     def _conninfo(self, database):
         s = connection.settings_dict
