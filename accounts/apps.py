@@ -4,8 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     """Sign-in security (two-factor, lockout, sessions, login history) and records retention.
 
-    It sits beside `school` and imports only `school`, so every other app is covered without knowing
-    about it: its middleware protects every page by default.
+    It sits beside `school` and imports only `school` (plus `letters.rendering`, the one PDF renderer,
+    which imports nothing of ours), so every other app is covered without knowing about it: its
+    middleware protects every page by default. The records export reads other apps through the
+    section registry in `school.record_sections`, never by importing them.
     """
 
     name = "accounts"

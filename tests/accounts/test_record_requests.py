@@ -470,3 +470,18 @@ def test_the_headteacher_sees_requests_on_the_pupil_page(login, headteacher, pup
     assert reverse("accounts:record_request_panel", args=[pupil.pk]) in page
     panel = client.get(reverse("accounts:record_request_panel", args=[pupil.pk])).content.decode()
     assert "Dana Whitlow" in panel and "Record a request" in panel
+
+
+def test_a_request_does_not_stop_deletion_at_the_end_of_retention(headteacher, school):
+    from accounts.services import pupil_delete_for_retention
+
+    left = f.PupilFactory(
+        school=school,
+        date_of_birth=date(2003, 1, 5),
+        admission_date=date(2007, 9, 1),
+        leaving_date=date(2014, 7, 18),
+    )
+    request = _request(left, headteacher)
+    counts = pupil_delete_for_retention(actor=headteacher, school=school, pupil=left)
+    assert counts["accounts.RecordRequest"] == 1
+    assert not RecordRequest.objects.filter(pk=request.pk).exists()
