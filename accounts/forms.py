@@ -79,11 +79,14 @@ class RecordRequestExtendForm(Form):
 
 
 class RecordRequestMoveForm(Form):
-    to_status = forms.ChoiceField(label="New status", choices=())
+    to_status = forms.ChoiceField(
+        label="New status", choices=(), widget=forms.Select(attrs={"class": "form-select"})
+    )
     note = forms.CharField(
         label="Note",
         max_length=500,
         required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "aria-describedby": "move-note-help"}),
         help_text="Required when refusing: the reason you give the requester.",
     )
 

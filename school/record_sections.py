@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 
 # Why an item is flagged for review (STATUTORY_RULES.md section 7: information likely to cause serious
 # harm, or about child abuse, is withheld; UK GDPR: other people's information is not released
@@ -105,7 +106,7 @@ def describe(obj: models.Model, fields: list[str], *, keep_blank: bool = False) 
             value = getattr(obj, name)
         shown = text(value)
         if shown or keep_blank:
-            data[str(model_field.verbose_name).capitalize()] = shown
+            data[capfirst(str(model_field.verbose_name))] = shown  # capitalize() printed 'Upn'
     return data
 
 

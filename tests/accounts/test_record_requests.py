@@ -320,6 +320,17 @@ def test_the_draft_export_holds_marks_and_targets_and_flags_what_to_review(login
     assert entry.pupil_id == pupil.pk and entry.after["draft"] is True
 
 
+def test_the_export_keeps_the_capitals_of_field_labels(login, headteacher, pupil, held):
+    """Labels came from verbose_name.capitalize(), which printed 'Upn' and 'Sen provision' to the
+    requester."""
+    response = login(headteacher).get(reverse("accounts:record_request_export", args=[held["request"].pk]))
+    pdf_text, data = _unzip(response)
+    details = _items(data)[f"school.pupil:{pupil.pk}"]["data"]
+    assert {"UPN", "SEN provision", "Legal first name"} <= set(details)
+    assert "Upn" not in details and "Upn" not in pdf_text
+    assert "SEN provision" in pdf_text
+
+
 def test_after_review_the_final_export_leaves_out_withheld_items(login, headteacher, pupil, held):
     request = held["request"]
     client = login(headteacher)

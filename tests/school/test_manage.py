@@ -94,6 +94,20 @@ def test_register_times(login, headteacher, school):
     assert "at most 30 minutes" in response.content.decode()
 
 
+def test_the_set_up_tabs_reach_the_type_of_school_and_mark_the_page_shown(login, headteacher):
+    """The type-of-school page had no tab: a headteacher on it saw no tab as current and could not
+    reach it from the other set-up pages except through the overview."""
+    client = login(headteacher)
+    kind_url = reverse("school:school_kind")
+    page = client.get(reverse("school:register_times")).content.decode()
+    assert f'href="{kind_url}">Type of school</a>' in page
+    page = client.get(kind_url).content.decode()
+    assert f'aria-current="page" href="{kind_url}">Type of school</a>' in page
+    calendar_url = reverse("school:calendar")
+    page = client.get(reverse("attendance:closure_create")).content.decode()
+    assert f'aria-current="page" href="{calendar_url}">Calendar</a>' in page
+
+
 def test_add_new_staff_member_gets_a_one_time_link(login, headteacher, school, client):
     response = login(headteacher).post(
         reverse("school:staff_add"),
