@@ -65,7 +65,9 @@ class DeletionRefused(ValidationError):
 def _private_files(collector: Collector) -> list[Path]:
     """The files on disk of the rows about to be deleted: any model with `private_file_path()` (an
     uploaded document, a letter's PDF) keeps its bytes under PRIVATE_MEDIA_ROOT."""
-    instances = [obj for model, objs in collector.data.items() if hasattr(model, "private_file_path") for obj in objs]
+    instances = [
+        obj for model, objs in collector.data.items() if hasattr(model, "private_file_path") for obj in objs
+    ]
     for qs in collector.fast_deletes:
         if hasattr(getattr(qs, "model", None), "private_file_path"):
             instances += list(qs)
