@@ -116,5 +116,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditentry", name="hash", field=models.CharField(blank=True, max_length=64)
         ),
-        migrations.RunPython(seal_existing, migrations.RunPython.noop),
+        # Irreversible: unsealing would need the personal values back in the rows, which erasure forbids.
+        migrations.RunPython(seal_existing),
     ]
