@@ -1,7 +1,11 @@
 """The one audit trail: who, when, before, after, why.
 
 Services call `record(...)` inside their transaction, so an audit row exists exactly when the change
-it describes was committed. `snapshot(instance)` gives a JSON-safe dict of a model's concrete fields.
+it describes was committed. Each row is hash-chained to the one before (school.audit_chain; check with
+`manage.py audit_verify`), and the pupil's and contacts' personal values in it are kept in the pupil's
+AuditSubject, not in the row (school.audit_seal), so erasure at the end of retention leaves the chain
+whole. Rows are read back with `entry.object_repr`, `.before`, `.after` and `.reason` as always; filter
+on the stored `sealed_*` fields. `snapshot(instance)` gives a JSON-safe dict of a model's concrete fields.
 
     before = snapshot(pupil)
     pupil.year_group = 4
