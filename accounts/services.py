@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from school import policy
-from school.audit import record, snapshot
+from school.audit import erase_subject, record, snapshot
 from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil
 from school.transitions import IllegalMove, move
@@ -64,10 +65,22 @@ class DeletionRefused(ValidationError):
     pass
 
 
-def _delete_with_dependants(objects, counts: Counter, depth: int = 0) -> None:
+def _private_files(collector: Collector) -> list[Path]:
+    """The files on disk of the rows about to be deleted: any model with `private_file_path()` (an
+    uploaded document, a letter's PDF) keeps its bytes under PRIVATE_MEDIA_ROOT."""
+    instances = [
+        obj for model, objs in collector.data.items() if hasattr(model, "private_file_path") for obj in objs
+    ]
+    for qs in collector.fast_deletes:
+        if hasattr(getattr(qs, "model", None), "private_file_path"):
+            instances += list(qs)
+    return [obj.private_file_path() for obj in instances]
+
+
+def _delete_with_dependants(objects, counts: Counter, files: list[Path], depth: int = 0) -> None:
     """Delete `objects` and everything that hangs off them, including rows other apps PROTECT
-    (register marks, cases, letters), which the retention period covers too. An active legal hold
-    is never deleted: it stops the whole deletion."""
+    (register marks, cases, letters), which the retention period covers too, noting their files in
+    `files`. An active legal hold is never deleted: it stops the whole deletion."""
     if depth > 10:
         raise DeletionRefused("These records are linked too deeply to delete automatically.")
     while True:
@@ -82,8 +95,9 @@ def _delete_with_dependants(objects, counts: Counter, depth: int = 0) -> None:
             for blocker in blockers:
                 by_model.setdefault(type(blocker), []).append(blocker)
             for same_model in by_model.values():  # a Collector takes one model at a time
-                _delete_with_dependants(same_model, counts, depth + 1)
+                _delete_with_dependants(same_model, counts, files, depth + 1)
             continue
+        files += _private_files(collector)
         _, deleted = collector.delete()
         counts.update(deleted)
         return
@@ -107,11 +121,16 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
     pupil_id, left_on = pupil.pk, pupil.leaving_date
     contact_ids = list(pupil.contact_links.values_list("contact_id", flat=True))
     counts: Counter = Counter()
-    _delete_with_dependants([pupil], counts)
+    files: list[Path] = []
+    _delete_with_dependants([pupil], counts, files)
     # Parents' details go with the last child they are linked to.
     orphans = list(Contact.objects.filter(pk__in=contact_ids, pupil_links__isnull=True))
     if orphans:
-        _delete_with_dependants(orphans, counts)
+        _delete_with_dependants(orphans, counts, files)
+    # The audit rows keep who did what and when; the pupil's and contacts' details in them go.
+    erase_subject(pupil_id)
+    # Files go only once the deletion has committed: a rollback leaves rows and files together.
+    transaction.on_commit(lambda: _remove_files(files))
     record(
         actor=actor,
         action="accounts.retention.pupil_deleted",
@@ -127,6 +146,11 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
         reason="Retention period ended",
     )
     return dict(counts)
+
+
+def _remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 # --- requests for records -------------------------------------------------------------------------

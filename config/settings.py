@@ -113,6 +113,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# Two PostgreSQL roles (SECURITY.md "Audit trail"): DATABASE_URL is the application role, which may
+# read and write rows but owns nothing and may only SELECT and INSERT audit rows; DATABASE_OWNER_URL
+# is the role that owns the tables. Only the commands that change the schema or the grants (below)
+# connect as the owner, and only when DATABASE_OWNER_URL is set; everything else, the web app and the
+# workers, connects as the application role.
+OWNER_COMMANDS = {"migrate", "db_roles"}
+DATABASE_APP_USER = DATABASES["default"].get("USER", "")
+if os.environ.get("DATABASE_OWNER_URL") and len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS:
+    DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"], conn_max_age=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_JIT"):
     # PostgreSQL's JIT compiler starts on any query its planner prices high, such as one school's
     # year of marks, and spends ~90 ms compiling a GROUP BY that then runs in ~150 ms. Our queries are

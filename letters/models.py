@@ -63,6 +63,12 @@ class Letter(models.Model):
     def __str__(self):
         return f"{self.subject} ({self.letter_date:%d %b %Y})"
 
+    def private_file_path(self):
+        """Where the PDF is; deleting the row at the end of retention deletes this file too."""
+        from .storage import letter_path
+
+        return letter_path(self)
+
     @property
     def filename(self) -> str:
         return f"{self.kind.replace('_', '-')}-{self.pupil_id}-{self.pk}.pdf"

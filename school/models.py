@@ -7,7 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from . import audit_seal
 from .upn import upn_problem
 
 
@@ -418,24 +420,57 @@ class PupilContact(models.Model):
         return f"{self.contact} ({self.relationship}) for {self.pupil}"
 
 
-class AuditEntry(models.Model):
-    """One row per create, change or delete of a record about a child. Never edited or deleted."""
+class AuditSubject(models.Model):
+    """The personal details that audit rows about one pupil mention, kept apart from the chained rows
+    (school.audit_seal). Erasure at the end of retention clears `values` and `salt` and keeps the
+    pseudonym, so the rows still say who did what and when, and the chain still verifies."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    pupil_id = models.BigIntegerField(unique=True)  # no foreign key: the subject outlives the pupil
+    code = models.CharField(max_length=8, unique=True)
+    values = models.JSONField(default=list, blank=True)
+    salt = models.CharField(max_length=64, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.pseudonym
+
+    @property
+    def pseudonym(self):
+        return f"Pupil {self.code}"
+
+    @property
+    def shown_values(self):
+        return None if self.erased_at else self.values
+
+
+class AuditEntry(models.Model):
+    """One row per create, change or delete of a record about a child. Never edited or deleted.
+
+    The `sealed_*` fields are stored and hash-chained (school.audit_chain) with personal values
+    replaced by tokens; `object_repr`, `before`, `after` and `reason` give them back with the real
+    values while the pupil's subject record holds them, and the pseudonym after erasure."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     actor_name = models.CharField(max_length=200, blank=True)
     actor_role = models.CharField(max_length=200, blank=True)
     school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True)
     pupil = models.ForeignKey(Pupil, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False)
+    subject = models.ForeignKey(
+        AuditSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(
         max_length=100, db_index=True, help_text="Namespaced, e.g. school.pupil.changed"
     )
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=300, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    sealed_repr = models.CharField(max_length=300, blank=True)
+    sealed_before = models.JSONField(null=True, blank=True)
+    sealed_after = models.JSONField(null=True, blank=True)
+    sealed_reason = models.TextField(blank=True)
+    personal_digest = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -444,6 +479,27 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def _reveal(self, data):
+        if self.subject_id is None:
+            return data
+        return audit_seal.reveal(data, self.subject.code, self.subject.shown_values)
+
+    @property
+    def object_repr(self):
+        return self._reveal(self.sealed_repr)
+
+    @property
+    def before(self):
+        return self._reveal(self.sealed_before)
+
+    @property
+    def after(self):
+        return self._reveal(self.sealed_after)
+
+    @property
+    def reason(self):
+        return self._reveal(self.sealed_reason)
 
     def changed_fields(self):
         before, after = self.before or {}, self.after or {}

@@ -56,7 +56,7 @@ def audit_entries(*, school, data):
 
     entries = AuditEntry.objects.filter(school=school)
     actions = list(entries.order_by("action").values_list("action", flat=True).distinct())
-    filterset = AuditFilter(data, queryset=entries.select_related("pupil"), actions=actions)
+    filterset = AuditFilter(data, queryset=entries.select_related("pupil", "subject"), actions=actions)
     queryset = filterset.qs if filterset.is_valid() else entries.none()
     return filterset, queryset.order_by("-at", "-id")
 

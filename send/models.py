@@ -8,6 +8,7 @@ tables in send/register_status.py and send/cycle_stages.py.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -568,3 +569,7 @@ class SendDocument(models.Model):
     @property
     def view_is_audited(self):
         return self.confidential or self.kind in self.AUDITED_KINDS
+
+    def private_file_path(self):
+        """Where the bytes are; deleting the row at the end of retention deletes this file too."""
+        return Path(settings.PRIVATE_MEDIA_ROOT) / "send" / str(self.school_id) / self.stored_name

@@ -713,7 +713,7 @@ def agency_save(
 
 
 def document_path(document: SendDocument) -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "send" / str(document.school_id) / document.stored_name
+    return document.private_file_path()
 
 
 def document_upload(

@@ -75,7 +75,9 @@ def test_saving_a_register_takes_the_same_number_of_queries_for_5_or_30_pupils(s
     small = _queries_to_save(school, office_staff, 5, "Small")
     large = _queries_to_save(school, office_staff, 30, "Large")
     assert small == large
-    assert large[0] <= 12 and large[1] <= 14
+    # The audit trail's share is constant: its chain lock and head (2), and on the first save the
+    # pupils' audit subjects, created in one go (4: subjects, pupils, contacts, insert).
+    assert large[0] <= 18 and large[1] <= 16
     assert MarkAmendment.objects.count() == 35
 
 

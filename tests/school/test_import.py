@@ -64,7 +64,7 @@ def test_import_creates_pupils_contacts_and_shared_siblings(school, classes, off
     mother = Contact.objects.get(first_name="Rhea")
     assert mother.pupil_links.count() == 3 and mother.preferred_language == "Polish"
     assert PupilContact.objects.get(pupil=ada, contact=mother).parental_responsibility
-    assert AuditEntry.objects.filter(action="school.pupil.created", reason="import").count() == 3
+    assert AuditEntry.objects.filter(action="school.pupil.created", sealed_reason="import").count() == 3
 
 
 def test_reimporting_the_same_file_changes_nothing(school, classes, office_staff):

@@ -23,7 +23,7 @@ def test_audit_rows_cannot_be_updated_or_deleted(headteacher, pupil):
         actor=headteacher, action="school.pupil.changed", obj=pupil, before={"a": 1}, after={"a": 2}
     )
     for attempt in (
-        lambda: AuditEntry.objects.filter(pk=entry.pk).update(reason="covered up"),
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(sealed_reason="covered up"),
         lambda: AuditEntry.objects.filter(pk=entry.pk).delete(),
         lambda: entry.save(),
     ):

@@ -2,6 +2,7 @@ from datetime import date
 
 from accounts.models import LegalHold, RecordRequest
 from school import policy
+from school.audit import record
 from tests.security.matrix import EVERY_STAFF_ROLE, NOBODY, Expect, roles_with
 
 
@@ -31,6 +32,8 @@ def setup(world):
     world.foreign_legal_hold = LegalHold.objects.create(
         school=world.other_school, pupil=world.other_school_pupil, reason="Claim", placed_by=head
     )
+    for hold in (world.legal_hold, world.foreign_legal_hold):  # the database refuses a hold unaudited
+        record(actor=head, action="accounts.legal_hold.placed", obj=hold, pupil=hold.pupil)
 
 
 RETENTION = roles_with(policy.MANAGE_RETENTION)
