@@ -115,3 +115,12 @@ def test_nul_in_marks_command_is_a_row_error(tmp_path, school, pupil, capsys):
         call_command("import_marks", str(path), "--school", str(school.pk))
     assert "row 2: contains a character that is not allowed (NUL)" in capsys.readouterr().err
     assert not RegisterMark.objects.exists()
+
+
+@pytest.mark.parametrize("module_name", ["school.text_input", "accounts.file_backup", "reports.suppression"])
+def test_worked_examples(module_name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module_name))
+    assert result.attempted > 0 and result.failed == 0
