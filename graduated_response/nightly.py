@@ -548,12 +548,61 @@ def _run_locked(*, school, on) -> dict:
     return {"pupils_evaluated": plan.evaluated, **counts}
 
 
+class NightlyRefused(ValueError):
+    """The night asked for cannot be checked without rewriting history; the message says why."""
+
+
+def last_successful_night(school: School) -> date | None:
+    return (
+        NightlyRun.objects.filter(school=school, status=NightlyRun.Status.SUCCEEDED)
+        .order_by("-run_date")
+        .values_list("run_date", flat=True)
+        .first()
+    )
+
+
+def nightly_refusal(*, on: date, today: date, last_success: date | None) -> str | None:
+    """Why the night ``on`` may not be checked now (None: it may).
+
+    A night after today has no registers yet: checking it would escalate actions that are not due and
+    show a "last run" in the future. A night before the last successful one would judge today's cases
+    by that night's figures (closing cases the later nights kept open, so the next night opens new
+    ones and splits each family's history): refused, not replayed. The last successful night itself
+    may be checked again (it changes nothing).
+
+    >>> nightly_refusal(on=date(2026, 12, 2), today=date(2026, 12, 1), last_success=None)
+    'The night of 2 December 2026 has not happened yet: the latest night that can be checked is 1 December 2026.'
+    >>> nightly_refusal(on=date(2026, 11, 20), today=date(2026, 12, 1), last_success=date(2026, 11, 20))
+    >>> nightly_refusal(on=date(2026, 11, 19), today=date(2026, 12, 1), last_success=date(2026, 11, 20))[:60]
+    'The night of 19 November 2026 is before the last successful '
+    """
+    if on > today:
+        return (
+            f"The night of {on:%-d %B %Y} has not happened yet: the latest night that can be checked is "
+            f"{today:%-d %B %Y}."
+        )
+    if last_success is not None and on < last_success:
+        return (
+            f"The night of {on:%-d %B %Y} is before the last successful night checked, {last_success:%-d %B %Y}. "
+            "Checking it again now would close or reopen cases the later nights decided, so it is refused; "
+            "nights are only checked forwards, from the last successful one."
+        )
+    return None
+
+
 def nightly_checks_run(*, school: School, on: date, force: bool = False) -> NightlyRun:
-    """Run the checks for ``school`` as of the end of ``on``; record the run; never raise.
+    """Run the checks for ``school`` as of the end of ``on``; record the run; never raise on a failure.
 
     A night already checked successfully is skipped unless ``force`` (a person re-running it from the
-    command line); either way nothing is duplicated.
+    command line); either way nothing is duplicated. A night after today, or before the school's last
+    successful night, raises ``NightlyRefused`` before anything is written (see ``nightly_refusal``).
     """
+    existing = NightlyRun.objects.filter(school=school, run_date=on).first()
+    if existing is not None and existing.status == NightlyRun.Status.SUCCEEDED and not force:
+        return existing
+    refusal = nightly_refusal(on=on, today=timezone.localdate(), last_success=last_successful_night(school))
+    if refusal:
+        raise NightlyRefused(refusal)
     run, _ = NightlyRun.objects.get_or_create(
         school=school, run_date=on, defaults={"started_at": timezone.now()}
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from school.models import School
 
-from .nightly import nightly_catch_up_dates, nightly_checks_run, nightly_run_missing_check
+from .nightly import NightlyRefused, nightly_catch_up_dates, nightly_checks_run, nightly_run_missing_check
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,12 @@ def run_nightly_checks_for_school(school_id: int, date_iso: str) -> dict:
     days = [d for d in nightly_catch_up_dates(school=school, today=target + timedelta(days=1)) if d < target]
     results = {}
     for day in [*days, target]:
-        run = nightly_checks_run(school=school, on=day)
+        try:
+            run = nightly_checks_run(school=school, on=day)
+        except NightlyRefused as exc:  # a future or already-overtaken night: nothing to do, say why
+            logger.warning("Nightly checks for school %s on %s refused: %s", school_id, day, exc)
+            results[day.isoformat()] = "refused"
+            continue
         results[day.isoformat()] = run.status
     return {"school": school_id, "runs": results}
 
