@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from school import audit
@@ -54,6 +54,10 @@ logger = logging.getLogger(__name__)
 
 MISSING_AFTER = timedelta(hours=26)
 CATCH_UP_DAYS = 7
+#: A run whose last heartbeat is older than this is dead: one night's work for one school is a single
+#: transaction bounded by the school task's hard time limit (30 minutes, tasks.py), so a run still
+#: "running" well past it lost its worker (killed, out of memory, a deploy) and its work rolled back.
+ABANDON_AFTER = timedelta(minutes=45)
 
 
 @dataclass
@@ -603,12 +607,18 @@ def nightly_checks_run(*, school: School, on: date, force: bool = False) -> Nigh
     refusal = nightly_refusal(on=on, today=timezone.localdate(), last_success=last_successful_night(school))
     if refusal:
         raise NightlyRefused(refusal)
+    nightly_abandon_stale(now=timezone.now(), school=school)  # an earlier run that died says so
+    started = timezone.now()
     run, _ = NightlyRun.objects.get_or_create(
-        school=school, run_date=on, defaults={"started_at": timezone.now()}
+        school=school, run_date=on, defaults={"started_at": started, "heartbeat_at": started}
     )
     if run.status == NightlyRun.Status.SUCCEEDED and not force:
         return run
-    started = timezone.now()
+    # Committed before the run's own transaction, so others see it is alive (or, later, that it died).
+    NightlyRun.objects.filter(pk=run.pk).update(heartbeat_at=started)
+    NightlyRun.objects.filter(pk=run.pk).exclude(status=NightlyRun.Status.SUCCEEDED).update(
+        status=NightlyRun.Status.RUNNING, started_at=started, finished_at=None
+    )
     try:
         with transaction.atomic():
             # Two workers on the same school take turns here; the second sees the first's rows.
@@ -636,6 +646,37 @@ def nightly_checks_run(*, school: School, on: date, force: bool = False) -> Nigh
         )
     run.refresh_from_db()
     return run
+
+
+def nightly_abandon_stale(*, now: datetime, school: School | None = None) -> list[NightlyRun]:
+    """Mark runs that stopped beating as Abandoned (conditional update: once), and return them.
+
+    Called by the next run for the school, by the pages that check the nightly health, and by the
+    nightly sweep (which queues them again). Their work rolled back with their transaction, so
+    running the night again is safe; catch-up (``nightly_catch_up_dates``) includes them too.
+    """
+    cutoff = now - ABANDON_AFTER
+    stale = NightlyRun.objects.filter(status=NightlyRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    if school is not None:
+        stale = stale.filter(school=school)
+    abandoned = []
+    for run in stale.select_related("school"):
+        beat = timezone.localtime(run.heartbeat_at or run.started_at)
+        moved = NightlyRun.objects.filter(pk=run.pk, status=NightlyRun.Status.RUNNING).update(
+            status=NightlyRun.Status.ABANDONED,
+            finished_at=now,
+            errors=(
+                f"Stopped without finishing (no sign of life since {beat:%-d %B %Y at %H:%M}); "
+                "its work was not saved and the night will be checked again."
+            ),
+        )
+        if moved:
+            logger.warning("Nightly run %s (school %s, %s) abandoned", run.pk, run.school_id, run.run_date)
+            run.refresh_from_db()
+            abandoned.append(run)
+    return abandoned
 
 
 def nightly_catch_up_dates(*, school: School, today: date, max_days: int = CATCH_UP_DAYS) -> list[date]:
