@@ -256,6 +256,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task killed with its worker (out of memory, a deploy) goes back on the queue instead of being lost;
+# every task is idempotent, so running it again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every task has time limits (tasks that need less or more set their own): a stuck task cannot hold
+# a worker for ever. The soft limit raises inside the task so it can record the failure.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "300"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "360"))
 # The queue tasks are sent to; the real-worker test uses a private one so it never meets another worker.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 NIGHTLY_CHECKS_HOUR = int(os.environ.get("NIGHTLY_CHECKS_HOUR", "2"))
@@ -264,6 +271,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "graduated-response-nightly-checks": {
         "task": "graduated_response.tasks.run_nightly_checks_all",
         "schedule": crontab(hour=NIGHTLY_CHECKS_HOUR, minute=NIGHTLY_CHECKS_MINUTE),
+    },
+    # The outbox: letters and e-mails left pending (broker down, worker lost) are queued again.
+    "letters-outbox-sweep": {"task": "letters.tasks.outbox_sweep", "schedule": crontab(minute="*/5")},
+    # Nightly runs that stopped beating are marked abandoned and run again.
+    "graduated-response-nightly-sweep": {
+        "task": "graduated_response.tasks.nightly_sweep",
+        "schedule": crontab(minute="*/15"),
     },
 }
 # A worker that starts after a missed night (broker or workers down) catches up at once.
@@ -278,6 +292,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# A mail server that does not answer fails the send (and the e-mail is marked failed) within the task's
+# time limit instead of hanging it.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@school.invalid")
 
 LOGGING = {

@@ -26,6 +26,7 @@ from django.utils import timezone
 from school.models import Pupil, Role, School
 
 from .models import Alert, NightlyRun
+from .nightly import nightly_abandon_stale
 from .triggers import Kind
 
 #: A run every night, plus slack for a slow one.
@@ -100,8 +101,10 @@ def nightly_run_missing_alert_raise(*, school: School, stale: StaleRuns, now: da
 
 
 def nightly_health_check(*, school: School, now: datetime | None = None) -> StaleRuns | None:
-    """What the pages call: the warning to show, if any, with its alert raised."""
+    """What the pages call: the warning to show, if any, with its alert raised. A run that stopped
+    beating is marked Abandoned here too, so the page never shows "Running" for a dead run."""
     now = now or timezone.now()
+    nightly_abandon_stale(now=now, school=school)
     stale = stale_nightly_runs(school, now)
     if stale is not None:
         nightly_run_missing_alert_raise(school=school, stale=stale, now=now)

@@ -294,16 +294,21 @@ class Alert(models.Model):
 
 
 class NightlyRun(models.Model):
+    """One school's checks for one night. A run beats (heartbeat_at) as it starts each night's work; one
+    that stopped beating (its worker was killed) becomes Abandoned and is run again (nightly.py)."""
+
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        ABANDONED = "abandoned", "Abandoned (stopped without finishing; it will be run again)"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="nightly_runs")
     run_date = models.DateField(help_text="The school day whose registers were checked.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     pupils_evaluated = models.PositiveIntegerField(default=0)
     cases_opened = models.PositiveIntegerField(default=0)

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from school import audit
@@ -54,6 +54,10 @@ logger = logging.getLogger(__name__)
 
 MISSING_AFTER = timedelta(hours=26)
 CATCH_UP_DAYS = 7
+#: A run whose last heartbeat is older than this is dead: one night's work for one school is a single
+#: transaction bounded by the school task's hard time limit (30 minutes, tasks.py), so a run still
+#: "running" well past it lost its worker (killed, out of memory, a deploy) and its work rolled back.
+ABANDON_AFTER = timedelta(minutes=45)
 
 
 @dataclass
@@ -548,18 +552,73 @@ def _run_locked(*, school, on) -> dict:
     return {"pupils_evaluated": plan.evaluated, **counts}
 
 
+class NightlyRefused(ValueError):
+    """The night asked for cannot be checked without rewriting history; the message says why."""
+
+
+def last_successful_night(school: School) -> date | None:
+    return (
+        NightlyRun.objects.filter(school=school, status=NightlyRun.Status.SUCCEEDED)
+        .order_by("-run_date")
+        .values_list("run_date", flat=True)
+        .first()
+    )
+
+
+def nightly_refusal(*, on: date, today: date, last_success: date | None) -> str | None:
+    """Why the night ``on`` may not be checked now (None: it may).
+
+    A night after today has no registers yet: checking it would escalate actions that are not due and
+    show a "last run" in the future. A night before the last successful one would judge today's cases
+    by that night's figures (closing cases the later nights kept open, so the next night opens new
+    ones and splits each family's history): refused, not replayed. The last successful night itself
+    may be checked again (it changes nothing).
+
+    >>> nightly_refusal(on=date(2026, 12, 2), today=date(2026, 12, 1), last_success=None)
+    'The night of 2 December 2026 has not happened yet: the latest night that can be checked is 1 December 2026.'
+    >>> nightly_refusal(on=date(2026, 11, 20), today=date(2026, 12, 1), last_success=date(2026, 11, 20))
+    >>> nightly_refusal(on=date(2026, 11, 19), today=date(2026, 12, 1), last_success=date(2026, 11, 20))[:60]
+    'The night of 19 November 2026 is before the last successful '
+    """
+    if on > today:
+        return (
+            f"The night of {on:%-d %B %Y} has not happened yet: the latest night that can be checked is "
+            f"{today:%-d %B %Y}."
+        )
+    if last_success is not None and on < last_success:
+        return (
+            f"The night of {on:%-d %B %Y} is before the last successful night checked, {last_success:%-d %B %Y}. "
+            "Checking it again now would close or reopen cases the later nights decided, so it is refused; "
+            "nights are only checked forwards, from the last successful one."
+        )
+    return None
+
+
 def nightly_checks_run(*, school: School, on: date, force: bool = False) -> NightlyRun:
-    """Run the checks for ``school`` as of the end of ``on``; record the run; never raise.
+    """Run the checks for ``school`` as of the end of ``on``; record the run; never raise on a failure.
 
     A night already checked successfully is skipped unless ``force`` (a person re-running it from the
-    command line); either way nothing is duplicated.
+    command line); either way nothing is duplicated. A night after today, or before the school's last
+    successful night, raises ``NightlyRefused`` before anything is written (see ``nightly_refusal``).
     """
+    existing = NightlyRun.objects.filter(school=school, run_date=on).first()
+    if existing is not None and existing.status == NightlyRun.Status.SUCCEEDED and not force:
+        return existing
+    refusal = nightly_refusal(on=on, today=timezone.localdate(), last_success=last_successful_night(school))
+    if refusal:
+        raise NightlyRefused(refusal)
+    nightly_abandon_stale(now=timezone.now(), school=school)  # an earlier run that died says so
+    started = timezone.now()
     run, _ = NightlyRun.objects.get_or_create(
-        school=school, run_date=on, defaults={"started_at": timezone.now()}
+        school=school, run_date=on, defaults={"started_at": started, "heartbeat_at": started}
     )
     if run.status == NightlyRun.Status.SUCCEEDED and not force:
         return run
-    started = timezone.now()
+    # Committed before the run's own transaction, so others see it is alive (or, later, that it died).
+    NightlyRun.objects.filter(pk=run.pk).update(heartbeat_at=started)
+    NightlyRun.objects.filter(pk=run.pk).exclude(status=NightlyRun.Status.SUCCEEDED).update(
+        status=NightlyRun.Status.RUNNING, started_at=started, finished_at=None
+    )
     try:
         with transaction.atomic():
             # Two workers on the same school take turns here; the second sees the first's rows.
@@ -587,6 +646,37 @@ def nightly_checks_run(*, school: School, on: date, force: bool = False) -> Nigh
         )
     run.refresh_from_db()
     return run
+
+
+def nightly_abandon_stale(*, now: datetime, school: School | None = None) -> list[NightlyRun]:
+    """Mark runs that stopped beating as Abandoned (conditional update: once), and return them.
+
+    Called by the next run for the school, by the pages that check the nightly health, and by the
+    nightly sweep (which queues them again). Their work rolled back with their transaction, so
+    running the night again is safe; catch-up (``nightly_catch_up_dates``) includes them too.
+    """
+    cutoff = now - ABANDON_AFTER
+    stale = NightlyRun.objects.filter(status=NightlyRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    if school is not None:
+        stale = stale.filter(school=school)
+    abandoned = []
+    for run in stale.select_related("school"):
+        beat = timezone.localtime(run.heartbeat_at or run.started_at)
+        moved = NightlyRun.objects.filter(pk=run.pk, status=NightlyRun.Status.RUNNING).update(
+            status=NightlyRun.Status.ABANDONED,
+            finished_at=now,
+            errors=(
+                f"Stopped without finishing (no sign of life since {beat:%-d %B %Y at %H:%M}); "
+                "its work was not saved and the night will be checked again."
+            ),
+        )
+        if moved:
+            logger.warning("Nightly run %s (school %s, %s) abandoned", run.pk, run.school_id, run.run_date)
+            run.refresh_from_db()
+            abandoned.append(run)
+    return abandoned
 
 
 def nightly_catch_up_dates(*, school: School, today: date, max_days: int = CATCH_UP_DAYS) -> list[date]:

@@ -8,6 +8,11 @@ PRIVATE_MEDIA_ROOT/letters/<school id>/<random name>.pdf, served only by letters
 
 `kind` says what the letter is for and who may open it (KIND_CAPABILITY); the letters and formal
 attendance measures issue adds its kinds (Letters 1-3, notices to improve) here.
+
+Letters and Emails are the project's outbox for background work (letters.outbox): each row is written
+pending in the user's transaction, queued after commit, and records when it was last queued
+(enqueued_at: None when the broker refused it), how many attempts it took and the last error, so a
+sweep can queue again whatever is left pending too long and the page can say what really happened.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ class Letter(models.Model):
     stored_name = models.CharField(max_length=100, unique=True, editable=False)
     rendered_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The outbox (letters.outbox): when the render was last handed to the broker (None: not yet, or
+    # the broker was down), and how many renders were tried.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -72,3 +81,51 @@ class Letter(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.kind.replace('_', '-')}-{self.pupil_id}-{self.pk}.pdf"
+
+
+class Email(models.Model):
+    """An e-mail the school sends, as written (a snapshot), and whether the mail server accepted it.
+
+    Written pending in the user's transaction; letters.tasks.send_email sends it after commit and marks
+    it sent only once the mail backend accepted it (pending -> sending -> sent, or failed with the
+    server's reason). Nothing else may say "e-mailed".
+    """
+
+    class Kind(models.TextChoices):
+        VIEWS_REQUEST = "views_request", "Request for views before a SEND review"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be e-mailed"
+        SENDING = "sending", "Being e-mailed"
+        SENT = "sent", "E-mailed"
+        FAILED = "failed", "Could not be e-mailed"
+
+    # Who may see an e-mail of each kind, and send it again (on top of having the pupil in scope).
+    KIND_CAPABILITY = {Kind.VIEWS_REQUEST: policy.MANAGE_SEND}
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="emails")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="emails")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="email_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="email_sent_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}: {self.get_status_display()}"

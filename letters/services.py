@@ -1,22 +1,26 @@
-"""Letters writes: create a letter (a snapshot, audited) and render it (conditional, idempotent).
+"""Letters writes: create a letter or an e-mail (a snapshot, audited), render or send it in the
+background (conditional, idempotent), and try again. All background work goes through letters.outbox.
 
 Action codes: letters.letter.created, letters.letter.rendered, letters.letter.failed,
-letters.letter.retried.
+letters.letter.retried; letters.email.created, letters.email.sent, letters.email.failed,
+letters.email.retried.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from school import audit
 from school.models import Pupil
 
-from . import rendering, storage
-from .models import Letter
+from . import outbox, rendering, storage
+from .models import Email, Letter
 
 logger = logging.getLogger(__name__)
 
@@ -64,20 +68,20 @@ def letter_create(
         obj=letter,
         after=audit.snapshot(letter, exclude=("body_html",)),
     )
-    from .tasks import render_letter  # the task module imports this one
-
-    transaction.on_commit(lambda: render_letter.delay(letter.pk))
+    outbox.enqueue_on_commit(Letter, letter.pk)
     return letter
 
 
 @transaction.atomic
 def letter_retry(*, actor, letter: Letter) -> bool:
-    """Queue a failed letter to be prepared again, from the same snapshot. False if it had not failed.
+    """Queue a failed or still-pending letter to be prepared again, from the same snapshot.
 
-    A conditional update moves it back to pending, so two people pressing "Try again" queue it once.
+    False if it is ready, or was queued in the last few seconds: a conditional update moves it to
+    pending (not yet queued), so two people pressing "Try again" queue it once.
     """
-    moved = Letter.objects.filter(pk=letter.pk, status=Letter.Status.FAILED).update(
-        status=Letter.Status.PENDING, error=""
+    before = Letter.objects.filter(pk=letter.pk).values_list("status", flat=True).first()
+    moved = outbox.retryable(Letter, letter.pk, now=timezone.now()).update(
+        status=Letter.Status.PENDING, error="", enqueued_at=None
     )
     if not moved:
         return False
@@ -85,12 +89,10 @@ def letter_retry(*, actor, letter: Letter) -> bool:
         actor=actor,
         action="letters.letter.retried",
         obj=letter,
-        before={"status": Letter.Status.FAILED},
+        before={"status": before},
         after={"status": Letter.Status.PENDING},
     )
-    from .tasks import render_letter
-
-    transaction.on_commit(lambda: render_letter.delay(letter.pk))
+    outbox.enqueue_on_commit(Letter, letter.pk)
     return True
 
 
@@ -111,6 +113,7 @@ def letter_render(*, letter_id: int) -> str:
         return "missing"
     if letter.status != Letter.Status.PENDING:
         return letter.status
+    Letter.objects.filter(pk=letter_id).update(attempts=F("attempts") + 1)
     try:
         pdf = rendering.html_to_pdf(letter_html(letter))
         storage.write_atomically(storage.letter_path(letter), pdf)
@@ -143,3 +146,109 @@ def letter_render(*, letter_id: int) -> str:
                 after={"status": Letter.Status.RENDERED, "rendered_at": now.isoformat()},
             )
     return Letter.Status.RENDERED
+
+
+# --- e-mails ----------------------------------------------------------------------------------------
+@transaction.atomic
+def email_create(*, actor, pupil: Pupil, kind: str, to: str, subject: str, body: str) -> Email:
+    """Write an e-mail as it will be sent (pending, audited) and queue its sending after commit.
+
+    Nothing here says it was sent: only email_send does, once the mail server accepted it.
+    """
+    email = Email(
+        school=pupil.school,
+        pupil=pupil,
+        kind=kind,
+        to=to,
+        subject=subject,
+        body=body,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    email.full_clean()
+    email.save()
+    audit.record(
+        actor=actor,
+        action="letters.email.created",
+        obj=email,
+        after=audit.snapshot(email, exclude=("body", "to")),
+    )
+    outbox.enqueue_on_commit(Email, email.pk)
+    return email
+
+
+def _email_finish(email: Email, *, status: str, action: str, **fields) -> bool:
+    """Move a sending e-mail to sent or failed (conditional: exactly one run records it)."""
+    with transaction.atomic():
+        moved = Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(status=status, **fields)
+        if moved:
+            after = {"status": status, **{k: str(v) for k, v in fields.items() if k != "error"}}
+            if "error" in fields:
+                after["error"] = fields["error"][:200]
+            audit.record(
+                actor=None, action=action, obj=email, before={"status": Email.Status.SENDING}, after=after
+            )
+    return bool(moved)
+
+
+def email_send(*, email_id: int) -> str:
+    """Send a pending e-mail; returns its status afterwards. Safe to run twice or concurrently.
+
+    A conditional update claims it (pending -> sending), so only one run sends it; it is marked sent
+    only after the mail backend's send() returned without error, and failed with the server's reason
+    otherwise (SMTP refusal, connection refused, timeout). It does not raise.
+    """
+    claimed = Email.objects.filter(pk=email_id, status=Email.Status.PENDING).update(
+        status=Email.Status.SENDING, sending_since=timezone.now(), attempts=F("attempts") + 1
+    )
+    email = Email.objects.select_related("school", "pupil").filter(pk=email_id).first()
+    if email is None:
+        return "missing"
+    if not claimed:
+        return email.status
+    try:
+        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send(fail_silently=False)
+    except Exception as exc:  # smtplib.SMTPException, OSError (refused, timed out) and the like
+        logger.exception("E-mail %s could not be sent", email_id)
+        reason = f"{type(exc).__name__}: {exc}"[:2000]
+        _email_finish(email, status=Email.Status.FAILED, action="letters.email.failed", error=reason)
+        return Email.Status.FAILED
+    _email_finish(
+        email, status=Email.Status.SENT, action="letters.email.sent", sent_at=timezone.now(), error=""
+    )
+    return Email.Status.SENT
+
+
+@transaction.atomic
+def email_retry(*, actor, email: Email) -> bool:
+    """Queue a failed or still-waiting e-mail again; False if it was sent, is being sent, or was
+    queued in the last few seconds (so a double press sends it once)."""
+    before = Email.objects.filter(pk=email.pk).values_list("status", flat=True).first()
+    moved = outbox.retryable(Email, email.pk, now=timezone.now()).update(
+        status=Email.Status.PENDING, error="", enqueued_at=None
+    )
+    if not moved:
+        return False
+    audit.record(
+        actor=actor,
+        action="letters.email.retried",
+        obj=email,
+        before={"status": before},
+        after={"status": Email.Status.PENDING},
+    )
+    outbox.enqueue_on_commit(Email, email.pk)
+    return True
+
+
+def email_sending_lost(*, before) -> int:
+    """E-mails "sending" since before ``before`` lost their worker mid-send: whether the server took
+    them is unknown, so they are marked failed saying so (a person decides to send again)."""
+    lost = 0
+    for email in Email.objects.filter(status=Email.Status.SENDING, sending_since__lt=before):
+        lost += _email_finish(
+            email,
+            status=Email.Status.FAILED,
+            action="letters.email.failed",
+            error="The background service stopped while sending it; it may not have been sent.",
+        )
+    return lost

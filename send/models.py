@@ -320,6 +320,8 @@ class ViewsRequest(models.Model):
     letter = models.ForeignKey(
         "letters.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The e-mailed request (a letters.Email: whether the mail server really accepted it); the latest.
+    email = models.ForeignKey("letters.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["cycle_id", "respondent"]

@@ -180,7 +180,7 @@ def views_completion_rows(*, user, school, registration_class=None, missing_only
 
 def views_status(cycle: SupportCycle) -> list[dict]:
     """Whose views are in for one cycle: parents and pupil, each asked/in."""
-    by_respondent = {r.respondent: r for r in cycle.views_requests.select_related("letter")}
+    by_respondent = {r.respondent: r for r in cycle.views_requests.select_related("letter", "email")}
     return [
         {"respondent": value, "label": label, "request": by_respondent.get(value)}
         for value, label in ViewsRequest.Respondent.choices

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from letters.models import Letter
-from letters.services import letter_create
+from letters.models import Email, Letter
+from letters.services import email_create, letter_create
 from school import audit, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
@@ -582,7 +581,8 @@ def _views_request_letter(*, actor, cycle: SupportCycle, request: ViewsRequest) 
 def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: str) -> ViewsRequest:
     """Ask the parents (by e-mail or a printed form) or the pupil (printed form) for their views.
 
-    E-mail goes to the priority-1 contact with parental responsibility; sent_at records when.
+    E-mail goes to the priority-1 contact with parental responsibility; sent_at records when it was
+    asked, and the request's letters.Email whether the mail server accepted it.
     """
     if cycle.stage == cycle_stages.CLOSED:
         raise ValidationError("This cycle is closed.")
@@ -608,6 +608,17 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
     request.sent_at = timezone.now()
     if method == ViewsRequest.Method.PRINTED:
         request.letter = _views_request_letter(actor=actor, cycle=cycle, request=request)
+    if method == ViewsRequest.Method.EMAIL:
+        context = {"cycle": cycle, "pupil": cycle.pupil, "school": cycle.school, "contact": request.contact}
+        # Sent in the background after commit, and marked e-mailed only once the mail server took it.
+        request.email = email_create(
+            actor=actor,
+            pupil=cycle.pupil,
+            kind=Email.Kind.VIEWS_REQUEST,
+            to=request.sent_to,
+            subject=f"Your views before {cycle.pupil.display_name}'s review",
+            body=render_to_string("send/email/views_request.txt", context),
+        )
     _save_audited(
         actor=actor,
         instance=request,
@@ -616,15 +627,6 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
         school=cycle.school,
         pupil=cycle.pupil,
     )
-    if method == ViewsRequest.Method.EMAIL:
-        context = {"cycle": cycle, "pupil": cycle.pupil, "school": cycle.school, "contact": request.contact}
-        message = EmailMessage(
-            subject=f"Your views before {cycle.pupil.display_name}'s review",
-            body=render_to_string("send/email/views_request.txt", context),
-            to=[request.sent_to],
-        )
-        # Send only once the request is committed, so a rolled-back request sends nothing.
-        transaction.on_commit(lambda: message.send(fail_silently=False))
     return request
 
 

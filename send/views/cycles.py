@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from letters import outbox
+from letters.models import Email
 from letters.rendering import pdf_response, render_pdf
 from school import policy
 from school.forms import apply_service
@@ -224,14 +226,7 @@ def views_request(request, pk):
             form, lambda: services.views_request_send(actor=request.user, cycle=cycle, **form.cleaned_data)
         )
         if done:
-            if done.method == ViewsRequest.Method.EMAIL:
-                messages.success(request, f"Request e-mailed to {done.sent_to}.")
-            else:
-                messages.success(
-                    request,
-                    "Request recorded: print the form (under \u201cViews before the review\u201d) "
-                    "and send it home or use it with the pupil.",
-                )
+            messages.success(request, _views_request_message(done))
             return redirect("send:cycle_detail", pk=cycle.pk)
     return render(
         request,
@@ -242,6 +237,25 @@ def views_request(request, pk):
             "pupil": cycle.pupil,
             "back": ("Cycle", "send:cycle_detail", cycle.pk),
         },
+    )
+
+
+def _views_request_message(done: ViewsRequest) -> str:
+    """What really happened after commit: e-mailed, waiting for the background service, or failed."""
+    if done.method == ViewsRequest.Method.EMAIL:
+        email = done.email
+        if outbox.is_waiting_for_broker(email):
+            return "Saved. The e-mail will be sent when the background service is back."
+        if email.status == Email.Status.SENT:
+            return f"Request e-mailed to {done.sent_to}."
+        if email.status == Email.Status.FAILED:
+            return f"Saved, but it could not be e-mailed: {email.error} Try again from this page."
+        return f"Saved. The request is waiting to be e-mailed to {done.sent_to}."
+    if outbox.is_waiting_for_broker(done.letter):
+        return "Saved. The letter will be ready when the background service is back."
+    return (
+        "Request recorded: print the form (under \u201cViews before the review\u201d) "
+        "and send it home or use it with the pupil."
     )
 
 

@@ -357,3 +357,78 @@ def test_the_number_of_queries_does_not_grow_with_pupils(school, own_class, djan
     with django_assert_max_num_queries(len(small_queries) + 5):
         run = run_on(big, date(2026, 11, 20))
     assert run.pupils_evaluated == 50 and run.cases_opened > 10
+
+
+# --- the nightly run never rewrites history -----------------------------------------------------------
+def test_a_night_after_today_is_refused_by_the_command_and_the_service(school, pupil):
+    from django.core.management.base import CommandError
+
+    from graduated_response.nightly import NightlyRefused
+
+    fill_marks(pupil, date(2026, 9, 1), date(2026, 11, 20), lambda d, s, i: "O" if i % 8 == 0 else None)
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=LONDON), tick=False):
+        with pytest.raises(CommandError, match="2 December 2026 has not happened yet"):
+            call_command("run_nightly_checks", "--date", "2026-12-02")
+        with pytest.raises(NightlyRefused, match="has not happened yet"):
+            nightly_checks_run(school=school, on=date(2026, 12, 2))
+    assert not NightlyRun.objects.exists() and not Case.objects.exists()
+    assert not CaseAction.objects.filter(escalation__gt=0).exists()
+
+
+def test_a_night_before_the_last_successful_one_is_refused_and_changes_no_case(school, pupil):
+    from django.core.management.base import CommandError
+
+    # Absent a lot in the autumn (a case opens on 6 November), then attending every session: by the
+    # 27th the case is still open; checking the 6th again later must not close or reopen anything.
+    fill_marks(pupil, date(2026, 9, 1), date(2026, 11, 27), lambda d, s, i: "O" if i % 8 == 0 else None)
+    run_on(school, date(2026, 11, 20))
+    run_on(school, date(2026, 11, 27))
+    before = list(Case.objects.values_list("pk", "status", "current_tier", "closed_on"))
+    events = CaseStatusEvent.objects.count()
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=LONDON), tick=False):
+        with pytest.raises(CommandError, match="refused"):
+            call_command("run_nightly_checks", "--date", "2026-11-06", "--school", str(school.pk))
+    assert list(Case.objects.values_list("pk", "status", "current_tier", "closed_on")) == before
+    assert CaseStatusEvent.objects.count() == events
+    assert not NightlyRun.objects.filter(run_date=date(2026, 11, 6)).exists()
+    # The last successful night itself may be checked again: it changes nothing.
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=LONDON), tick=False):
+        call_command("run_nightly_checks", "--date", "2026-11-27", "--school", str(school.pk))
+    assert list(Case.objects.values_list("pk", "status", "current_tier", "closed_on")) == before
+
+
+def test_the_refusal_names_the_last_successful_night(school, pupil):
+    from graduated_response.nightly import NightlyRefused
+
+    fill_marks(pupil, date(2026, 9, 1), date(2026, 11, 20), lambda d, s, i: "O" if i % 8 == 0 else None)
+    run_on(school, date(2026, 11, 20))
+    with pytest.raises(NightlyRefused, match="last successful night checked, 20 November 2026"):
+        run_on(school, date(2026, 11, 19), force=True)
+
+
+def test_the_refusal_rule_worked_examples_hold():
+    import doctest
+
+    from graduated_response import nightly
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner()
+    for test in finder.find(nightly.nightly_refusal, "nightly_refusal", globs=vars(nightly).copy()):
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0 and runner.summarize(verbose=False).attempted == 3
+
+
+@pytest.mark.parametrize(
+    "on, last_success, refused",
+    [
+        (date(2026, 12, 1), None, False),  # today: allowed
+        (date(2026, 12, 2), None, True),  # tomorrow
+        (date(2026, 11, 27), date(2026, 11, 27), False),  # the last successful night again
+        (date(2026, 11, 28), date(2026, 11, 27), False),  # the next night
+        (date(2026, 11, 26), date(2026, 11, 27), True),  # one before
+    ],
+)
+def test_refusal_boundaries(on, last_success, refused):
+    from graduated_response.nightly import nightly_refusal
+
+    assert bool(nightly_refusal(on=on, today=date(2026, 12, 1), last_success=last_success)) is refused

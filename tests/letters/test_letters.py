@@ -66,7 +66,8 @@ def test_printed_views_request_is_a_snapshot_rendered_after_commit(
     contact.address, contact.last_name = "99 Other Street", "Renamed"
     contact.save()
     pending = login(sendco).get(f"/letters/{letter.pk}/letter.pdf")
-    assert pending.status_code == 200 and "being prepared" in pending.content.decode()
+    # Not yet handed to the background service (its on_commit hook has not run): the page says so.
+    assert pending.status_code == 200 and "background service is back" in pending.content.decode()
     callbacks[0]()  # the on_commit hook: enqueue the task (eager in tests)
     letter.refresh_from_db()
     assert letter.status == Letter.Status.RENDERED and storage.letter_path(letter).is_file()

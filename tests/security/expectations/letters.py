@@ -4,12 +4,13 @@ A letter is reachable by roles that may see its pupil and open its kind: views r
 VIEW_SEND roles, class teachers and TAs only for their own classes. Governors and trust leads reach none.
 """
 
-from letters.models import Letter
+from letters.models import Email, Letter
 from letters.services import letter_render
 from school import policy
 from tests.security.matrix import NOBODY, Expect, roles_with
 
 VIEW_LETTER = roles_with(policy.VIEW_PUPILS, policy.VIEW_SEND) - {"other_school_teacher"}
+SEND_EMAIL = roles_with(policy.VIEW_PUPILS, policy.MANAGE_SEND) - {"other_school_teacher"}
 
 
 def _letter(world, pupil, name):
@@ -29,7 +30,27 @@ def _letter(world, pupil, name):
     return letter
 
 
+def _email(world, pupil, name):
+    email = Email.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        kind=Email.Kind.VIEWS_REQUEST,
+        to="parent@example.invalid",
+        subject="Your views",
+        body="Dear parent",
+        status=Email.Status.FAILED,
+        error="SMTPException: test",
+        created_by=world.users["sendco"],
+        created_at="2026-11-23T09:00:00Z",
+    )
+    setattr(world, name, email)
+    return email
+
+
 def setup(world):
+    _email(world, world.pupil, "email")
+    _email(world, world.other_class_pupil, "other_class_email")
+    _email(world, world.other_school_pupil, "foreign_email")
     letter_render(letter_id=_letter(world, world.pupil, "letter").pk)  # served as a PDF
     _letter(world, world.other_class_pupil, "other_class_letter")
     _letter(world, world.other_school_pupil, "foreign_letter")
@@ -56,5 +77,13 @@ EXPECTATIONS = {
         kwargs=lambda w: {"pk": w.letter.pk},
         foreign=lambda w: {"pk": w.foreign_letter.pk},
         class_scoped=lambda w: {"pk": w.other_class_letter.pk},
+    ),
+    # POST only; sending again a failed or waiting e-mail (SENDCo work), back to the page it was on.
+    "letters:email_retry": Expect(
+        get=NOBODY,
+        post=SEND_EMAIL,
+        kwargs=lambda w: {"pk": w.email.pk},
+        foreign=lambda w: {"pk": w.foreign_email.pk},
+        class_scoped=lambda w: {"pk": w.other_class_email.pk},
     ),
 }

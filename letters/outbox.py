@@ -1,0 +1,101 @@
+"""The outbox: the one way background work is queued, so a failure tells the truth.
+
+A user's action writes its work as a pending row (a Letter to render, an Email to send) inside its own
+transaction, then calls ``enqueue_on_commit``. After commit the task is handed to the broker; if the
+broker is down the error is logged and the row simply stays pending with ``enqueued_at`` empty, so the
+action itself still succeeds and the page can say "saved; it will be done when the background service
+is back" (``is_waiting_for_broker``). ``outbox_sweep`` (Celery beat every few minutes, the
+``outbox_sweep`` command, and each worker's start-up) queues again every row left pending longer than
+``STALE_AFTER`` or never queued, and gives up honestly on an e-mail whose sender died mid-send.
+
+Tasks take ids and are idempotent (conditional updates pending -> done), so queueing twice is safe.
+
+Worked example: the broker is down at 09:00 when a SENDCo asks for the parents' views on paper. The
+request and its letter are saved, the letter is pending with no ``enqueued_at`` and the page says so.
+At 09:05 the sweep runs (or a worker starts): the letter is queued, rendered and marked ready.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Email, Letter
+
+logger = logging.getLogger(__name__)
+
+#: A row queued this long ago and still pending was lost (worker or broker restarted): queue it again.
+STALE_AFTER = timedelta(minutes=10)
+#: An e-mail "sending" this long (well past the task's hard time limit) lost its worker mid-send.
+SENDING_LOST_AFTER = timedelta(minutes=15)
+#: Pressing "Try again" twice within this long queues the work once.
+RETRY_GAP = timedelta(seconds=30)
+SWEEP_BATCH = 500
+
+
+def _task_for(model):
+    from . import tasks  # the task module imports the services, which import this one
+
+    return {Letter: tasks.render_letter, Email: tasks.send_email}[model]
+
+
+def enqueue(model, pk: int) -> bool:
+    """Hand the row's task to the broker now; False (logged, the row stays pending) if it is down."""
+    try:
+        _task_for(model).apply_async(args=[pk])
+    except Exception:  # kombu OperationalError, a refused connection, a timeout: the broker is down
+        logger.exception("Could not queue %s %s; the outbox sweep will queue it later", model.__name__, pk)
+        return False
+    model.objects.filter(pk=pk).update(enqueued_at=timezone.now())
+    return True
+
+
+def enqueue_on_commit(model, pk: int) -> None:
+    """Queue the row's task once the caller's transaction commits (a rolled-back action queues nothing)."""
+    transaction.on_commit(lambda: enqueue(model, pk))
+
+
+def is_waiting_for_broker(item) -> bool:
+    """True when the row is still pending and was never handed to the broker (it was down)."""
+    item.refresh_from_db(fields=["status", "enqueued_at"])
+    return item.status == "pending" and item.enqueued_at is None
+
+
+def retryable(model, pk: int, *, now: datetime):
+    """The conditional update's filter for "Try again": a failed row, or a pending row not queued in
+    the last ``RETRY_GAP`` (a double press queues once)."""
+    return model.objects.filter(pk=pk).filter(
+        Q(status="failed")
+        | Q(status="pending", enqueued_at__isnull=True)
+        | Q(status="pending", enqueued_at__lt=now - RETRY_GAP)
+    )
+
+
+def _stale_pending(model, now: datetime):
+    return model.objects.filter(status="pending").filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - STALE_AFTER)
+    )
+
+
+def outbox_sweep(*, now: datetime | None = None) -> dict:
+    """Queue again every row pending too long; mark e-mails whose sender died mid-send as failed.
+
+    Returns counts: {"letters": queued, "emails": queued, "lost": e-mails given up, "down": refused}.
+    """
+    now = now or timezone.now()
+    from .services import email_sending_lost
+
+    lost = email_sending_lost(before=now - SENDING_LOST_AFTER)
+    counts = {"letters": 0, "emails": 0, "lost": lost, "down": 0}
+    for model, key in ((Letter, "letters"), (Email, "emails")):
+        for pk in _stale_pending(model, now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]:
+            if enqueue(model, pk):
+                counts[key] += 1
+            else:
+                counts["down"] += 1
+                return counts  # the broker is down: the next sweep tries again
+    return counts
