@@ -6,6 +6,7 @@ from django import forms
 
 from school.forms import DateInput
 from school.models import Session
+from school.submissions import OneTimeTokenMixin
 
 from . import codes
 from .models import AbsenceCall, LeaveRequest
@@ -50,7 +51,7 @@ class AmendMarkForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AbsenceCallForm(forms.Form):
+class AbsenceCallForm(OneTimeTokenMixin, forms.Form):
     caller_contact = forms.ModelChoiceField(
         queryset=None, required=False, label="Who called", empty_label="Someone not listed (type their name)"
     )
@@ -79,7 +80,7 @@ class AbsenceCallForm(forms.Form):
         return data
 
 
-class LeaveRequestForm(forms.ModelForm):
+class LeaveRequestForm(OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = LeaveRequest
         fields = ["requested_by", "start_date", "start_session", "end_date", "end_session", "code", "reason"]

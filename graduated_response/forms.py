@@ -4,13 +4,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from school.editing import EditVersionMixin
 from school.forms import DateInput
 from school.models import Membership
+from school.submissions import OneTimeTokenMixin
 
 from .models import TIER_CHOICES, CommunicationLog, TierAction
 
 
-class CommunicationLogForm(forms.ModelForm):
+class CommunicationLogForm(OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = CommunicationLog
         fields = ["kind", "happened_on", "with_whom", "summary"]
@@ -30,7 +32,7 @@ class ActionDoneForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000, label="Note (optional)")
 
 
-class TierBandsForm(forms.Form):
+class TierBandsForm(EditVersionMixin, forms.Form):
     """One From/To pair per tier; the service checks that bands tile 0.0-100.0."""
 
     min_possible_sessions = forms.IntegerField(
@@ -65,7 +67,7 @@ class TierBandsForm(forms.Form):
         }
 
 
-class TierActionForm(forms.ModelForm):
+class TierActionForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     """One checklist action. Several of these sit on one page, so each gets its own prefix (which
     keeps the ids unique) from the view: ``add-<tier>`` or ``action-<pk>``."""
 

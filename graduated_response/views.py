@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from letters.selectors import letters_for
-from school import policy
+from school import editing, policy
 from school.calendar import SchoolCalendar
 from school.policy import capability_required
+from school.submissions import create_once
 
 from . import charts, health, selectors, services, tiers
 from .forms import (
@@ -150,7 +151,11 @@ def communication_add(request, pk):
     form = CommunicationLogForm(request.POST)
     if form.is_valid():
         try:
-            services.communication_log_add(actor=request.user, case=case, **form.cleaned_data)
+            create_once(
+                request,
+                form,
+                lambda data: services.communication_log_add(actor=request.user, case=case, **data),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -223,7 +228,7 @@ def tier_bands(request):
     school = request.school
     bands, response_settings = services.tier_bands_ensure_defaults(school)
     if request.method == "POST":
-        form = TierBandsForm(request.POST)
+        form = TierBandsForm(request.POST, versioned=(*bands, response_settings))
         if form.is_valid():
             try:
                 services.tier_bands_update(
@@ -232,6 +237,7 @@ def tier_bands(request):
                     ranges=form.ranges(),
                     min_possible_sessions=form.cleaned_data["min_possible_sessions"],
                     step_down_weeks=form.cleaned_data["step_down_weeks"],
+                    expected_version=form.cleaned_data.get("expected_version"),
                 )
             except ValidationError as exc:
                 # The band problem shows beside that tier's "to" field.
@@ -254,7 +260,7 @@ def tier_bands(request):
         for band in bands:
             initial[f"tier_{band.tier}_low"] = band.low_pct
             initial[f"tier_{band.tier}_high"] = band.high_pct
-        form = TierBandsForm(initial=initial)
+        form = TierBandsForm(initial=initial, versioned=(*bands, response_settings))
         status = 200
     return render(request, "graduated_response/tier_bands.html", {"form": form}, status=status)
 
@@ -333,6 +339,7 @@ def _render_tier_actions(request, *, bound=None, status=200):
 def _errors_to_form(form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+    editing.refresh_version(form, exc)
 
 
 @require_safe
@@ -349,8 +356,12 @@ def tier_action_add(request, tier):
     form = TierActionForm(request.POST, prefix=f"add-{tier}")
     if form.is_valid():
         try:
-            services.tier_action_create(
-                actor=request.user, school=request.school, tier=tier, **form.cleaned_data
+            create_once(
+                request,
+                form,
+                lambda data: services.tier_action_create(
+                    actor=request.user, school=request.school, tier=tier, **data
+                ),
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
@@ -375,6 +386,7 @@ def tier_action_update(request, pk):
                 responsible_role=data["responsible_role"],
                 target_school_days=data["target_school_days"],
                 order=action.order if data["order"] is None else data["order"],
+                expected_version=data.get("expected_version"),
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)

@@ -4,7 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from .editing import EditVersionMixin, refresh_version
 from .models import AcademicYear, ClosureDay, Contact, Pupil, RegistrationClass, Role, School, TermPeriod
+from .submissions import OneTimeTokenMixin
 
 
 class DateInput(forms.DateInput):
@@ -33,9 +35,10 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(target, message)
     else:
         form.add_error(None, error)
+    refresh_version(form, error)
 
 
-class PupilForm(forms.ModelForm):
+class PupilForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Pupil
         fields = [
@@ -71,7 +74,7 @@ class PupilForm(forms.ModelForm):
         pass
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     """A contact and how they relate to this pupil."""
 
     relationship = forms.CharField(max_length=50, help_text="For example Mother, Father, Carer, Grandparent")
@@ -127,7 +130,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
-class ClassForm(forms.ModelForm):
+class ClassForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     staff = StaffChoiceField(
         queryset=None,
         required=False,
@@ -147,7 +150,7 @@ class ClassForm(forms.ModelForm):
         pass
 
 
-class AcademicYearForm(forms.ModelForm):
+class AcademicYearForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = AcademicYear
         fields = ["name", "start_date", "end_date"]
@@ -157,7 +160,7 @@ class AcademicYearForm(forms.ModelForm):
         pass
 
 
-class TermPeriodForm(forms.ModelForm):
+class TermPeriodForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = TermPeriod
         fields = ["academic_year", "name", "start_date", "end_date"]
@@ -174,7 +177,7 @@ class TermPeriodForm(forms.ModelForm):
         pass
 
 
-class ClosureDayForm(forms.ModelForm):
+class ClosureDayForm(OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = ClosureDay
         fields = ["date", "kind", "sessions", "reason"]
@@ -191,7 +194,7 @@ class ClosureDayForm(forms.ModelForm):
         pass
 
 
-class RegisterTimesForm(forms.ModelForm):
+class RegisterTimesForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = ["am_register_opens", "am_register_closes", "pm_register_opens", "pm_register_closes"]

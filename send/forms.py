@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from school.editing import EditVersionMixin
 from school.forms import DateInput
+from school.submissions import OneTimeTokenMixin
 
 from . import cycle_stages, needs, register_status
 from .models import (
@@ -25,7 +27,7 @@ from .models import (
 DATE = DateInput()
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Concern
         fields = ["area_of_need", "what_we_see", "evidence", "adjustments_in_place"]
@@ -87,7 +89,7 @@ class NeedsForm(forms.Form):
     reason = forms.CharField(label="Why", required=False, max_length=500)
 
 
-class PassportForm(forms.ModelForm):
+class PassportForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = PupilPassport
         fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
@@ -97,7 +99,7 @@ class PassportForm(forms.ModelForm):
         }
 
 
-class CycleStartForm(forms.Form):
+class CycleStartForm(OneTimeTokenMixin, forms.Form):
     start_date = forms.DateField(widget=DATE)
     plan_type = forms.ChoiceField(label="Plan", choices=SupportCycle.PlanType.choices)
     review_due = forms.DateField(
@@ -108,7 +110,7 @@ class CycleStartForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = SupportCycle
         fields = [
@@ -138,7 +140,7 @@ class StageForm(forms.Form):
     to_stage = forms.ChoiceField(choices=cycle_stages.STAGE_CHOICES)
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -156,7 +158,7 @@ class TargetForm(forms.ModelForm):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OneTimeTokenMixin, forms.Form):
     reviewed_on = forms.DateField(label="Review date", widget=DATE)
     pupil_views = forms.CharField(
         label="Pupil's views", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -190,7 +192,7 @@ class ReviewForm(forms.Form):
         }
 
 
-class ViewsRequestForm(forms.Form):
+class ViewsRequestForm(OneTimeTokenMixin, forms.Form):
     respondent = forms.ChoiceField(choices=ViewsRequest.Respondent.choices, label="Whose views")
     method = forms.ChoiceField(choices=ViewsRequest.Method.choices, label="How")
 
@@ -200,7 +202,7 @@ class ViewsRecordForm(forms.Form):
     received_on = forms.DateField(label="Received on", widget=DATE)
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Intervention
         fields = [
@@ -220,7 +222,7 @@ class InterventionForm(forms.ModelForm):
         widgets = {"resources": forms.Textarea(attrs={"rows": 2})}
 
 
-class EnrolmentForm(forms.ModelForm):
+class EnrolmentForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = ProvisionEnrolment
         fields = ["intervention", "start_date", "end_date", "measure_unit", "entry_measure", "exit_measure"]
@@ -231,14 +233,14 @@ class EnrolmentForm(forms.ModelForm):
         self.fields["intervention"].queryset = Intervention.objects.filter(school=school)
 
 
-class FundingForm(forms.ModelForm):
+class FundingForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = FundingApplication
         fields = ["kind", "submitted_on", "amount_asked", "status", "amount_awarded", "review_date", "notes"]
         widgets = {"submitted_on": DATE, "review_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(EditVersionMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = AgencyInvolvement
         fields = ["agency", "agency_detail", "referral_date", "status", "last_report_received_on", "notes"]
@@ -249,7 +251,7 @@ class AgencyForm(forms.ModelForm):
         }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OneTimeTokenMixin, forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=SendDocument.Kind.choices)
     confidential = forms.BooleanField(
@@ -267,7 +269,7 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = f"PDF, Word (.docx), JPEG or PNG, up to {limit} MB."
 
 
-class SendSettingsForm(forms.ModelForm):
+class SendSettingsForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = SendSettings
         fields = ["notional_threshold", "cycle_school_weeks"]

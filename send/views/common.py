@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 
-from school import policy
+from school import editing, policy, submissions
 
 from ..models import SupportCycle
 
@@ -17,10 +17,14 @@ def today():
     return timezone.localdate()
 
 
-def apply_service(form, call):
-    """Run a service; put its ValidationError messages beside the form's fields. None on failure."""
+def apply_service(form, call, *, actor=None):
+    """Run a service; put its ValidationError messages beside the form's fields. None on failure.
+
+    A create form's one-time token is taken out of the cleaned data first (the call reads the data
+    only when run), so a resubmitted form returns the record it made the first time."""
+    token = getattr(form, "cleaned_data", {}).pop(submissions.FIELD_NAME, None)
     try:
-        return call()
+        return submissions.submit_once(actor=actor, token=token, create=call)[0]
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
@@ -32,6 +36,7 @@ def apply_service(form, call):
         else:
             for message in exc.messages:
                 form.add_error(None, message)
+        editing.refresh_version(form, exc)
         return None
 
 
