@@ -30,6 +30,7 @@ from . import cycle_stages, register_status, uploads
 from .models import (
     AgencyInvolvement,
     Concern,
+    CycleReview,
     FundingApplication,
     Intervention,
     ProvisionEnrolment,
@@ -516,6 +517,25 @@ def cycle_review_record(
             }
         )
     audit.record_bulk(actor=actor, action="send.target.reviewed", entries=entries, school=cycle.school)
+    review = CycleReview(
+        cycle=cycle,
+        reviewed_on=reviewed_on,
+        reviewed_by=actor,
+        pupil_views=pupil_views,
+        parent_views=parent_views,
+        next_steps=next_steps,
+        outcomes=[
+            {
+                "target_id": t.pk,
+                "target": t.target,
+                "outcome": t.outcome,
+                "outcome_label": t.get_outcome_display(),
+                "evidence": t.outcome_evidence,
+            }
+            for t in sorted(targets.values(), key=lambda t: t.pk)
+        ],
+    )
+    _save_audited(actor=actor, instance=review, action="send.review.recorded", school=cycle.school, pupil=cycle.pupil)
     before = audit.snapshot(cycle)
     cycle.reviewed_on, cycle.reviewed_by = reviewed_on, actor
     cycle.review_pupil_views, cycle.review_parent_views, cycle.next_steps = (
