@@ -313,12 +313,14 @@ def _render_tier_actions(request, *, bound=None, status=200):
     services.tier_bands_ensure_defaults(request.school)
     actions = TierAction.objects.filter(school=request.school, is_active=True).order_by("tier", "order", "id")
     by_tier = {tier: [] for tier in services.CASE_TIERS}
+    actions = list(actions)
+    versions = editing.current_versions(actions)  # one query for the page, not one per form
     for action in actions:
         prefix = f"action-{action.pk}"
         form = (
             bound
             if bound is not None and bound.prefix == prefix
-            else TierActionForm(instance=action, prefix=prefix)
+            else TierActionForm(instance=action, prefix=prefix, version=versions[action.pk])
         )
         by_tier[action.tier].append({"action": action, "form": form})
     tiers_list = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q
+from django.db.models import Max, Model, Q
 from django.utils import timezone
 
 from .models import AuditEntry
@@ -49,6 +49,21 @@ def current_version(*objs: Model) -> int:
         return 0
     latest = AuditEntry.objects.filter(_rows_for(saved)).order_by("-id").values_list("id", flat=True).first()
     return latest or 0
+
+
+def current_versions(objs) -> dict:
+    """{pk: version} for many records of one model in one query (a page of several edit forms)."""
+    objs = [obj for obj in objs if obj.pk is not None]
+    if not objs:
+        return {}
+    rows = (
+        AuditEntry.objects.filter(_rows_for(objs))
+        .values("object_id")
+        .annotate(latest=Max("id"))
+        .values_list("object_id", "latest")
+    )
+    found = dict(rows)
+    return {obj.pk: found.get(str(obj.pk), 0) for obj in objs}
 
 
 class StaleEdit(ValidationError):
@@ -125,12 +140,14 @@ class EditVersionMixin:
     A form that is not a ModelForm, or whose page changes more than `self.instance`, is given the
     records it edits: `TierBandsForm(request.POST, versioned=(*bands, settings))`."""
 
-    def __init__(self, *args, versioned=None, **kwargs):
+    def __init__(self, *args, versioned=None, version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         objs = tuple(versioned) if versioned is not None else self.version_objects()
         if any(obj is not None and obj.pk is not None for obj in objs):
+            if version is None and not self.is_bound:  # a bound form saves against the posted version
+                version = current_version(*objs)
             self.fields[FIELD_NAME] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, min_value=0, initial=current_version(*objs)
+                widget=forms.HiddenInput, required=False, min_value=0, initial=version
             )
 
     def version_objects(self) -> tuple:
