@@ -7,6 +7,7 @@ from django import forms
 from school.form_base import Form, ModelForm
 from school.forms import ClosureDayForm, DateInput
 from school.models import Session
+from school.submissions import OneTimeTokenMixin
 
 from . import codes
 from .models import AbsenceCall, LeaveRequest
@@ -51,7 +52,7 @@ class AmendMarkForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AbsenceCallForm(Form):
+class AbsenceCallForm(OneTimeTokenMixin, Form):
     caller_contact = forms.ModelChoiceField(
         queryset=None, required=False, label="Who called", empty_label="Someone not listed (type their name)"
     )
@@ -80,7 +81,7 @@ class AbsenceCallForm(Form):
         return data
 
 
-class LeaveRequestForm(ModelForm):
+class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = LeaveRequest
         fields = [

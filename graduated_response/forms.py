@@ -4,14 +4,16 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
 from school.forms import DateInput
 from school.models import Membership
+from school.submissions import OneTimeTokenMixin
 
 from .models import TIER_CHOICES, CommunicationLog, TierAction
 
 
-class CommunicationLogForm(ModelForm):
+class CommunicationLogForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = CommunicationLog
         fields = ["kind", "happened_on", "with_whom", "summary"]
@@ -31,7 +33,7 @@ class ActionDoneForm(Form):
     note = forms.CharField(required=False, max_length=2000, label="Note (optional)")
 
 
-class TierBandsForm(Form):
+class TierBandsForm(EditVersionMixin, Form):
     """One From/To pair per tier; the service checks that bands tile 0.0-100.0."""
 
     min_possible_sessions = forms.IntegerField(
@@ -66,7 +68,7 @@ class TierBandsForm(Form):
         }
 
 
-class TierActionForm(ModelForm):
+class TierActionForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     """One checklist action. Several of these sit on one page, so each gets its own prefix (which
     keeps the ids unique) from the view: ``add-<tier>`` or ``action-<pk>``."""
 

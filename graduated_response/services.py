@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from school import audit, policy
+from school import audit, editing, policy
 from school.models import Role, School
 from school.transitions import move
 
@@ -101,10 +101,12 @@ def tier_bands_update(
     min_possible_sessions: int,
     step_down_weeks: int,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> list[TierBand]:
     """Replace the school's band ranges and settings. Bands must tile 0.0-100.0 with no gap or overlap;
     problems are raised as a ValidationError keyed ``tier_<n>`` (nothing is saved)."""
     bands, settings_row = tier_bands_of(school)
+    editing.ensure_unchanged(*bands, settings_row, expected_version=expected_version)
     proposed = [tiers.Band(tier, Decimal(low), Decimal(high)) for tier, (low, high) in sorted(ranges.items())]
     problems = tiers.band_problems(proposed)
     if set(ranges) != {b.tier for b in tiers.DEFAULT_BANDS}:
@@ -206,11 +208,19 @@ def tier_action_create(
 
 @transaction.atomic
 def tier_action_update(
-    *, actor, action: TierAction, text: str, responsible_role: str, target_school_days: int, order: int
+    *,
+    actor,
+    action: TierAction,
+    text: str,
+    responsible_role: str,
+    target_school_days: int,
+    order: int,
+    expected_version: int | None = None,
 ) -> TierAction:
     """Change a checklist action's wording, role, target or place. Actions already copied onto cases
     keep what they said when they were copied (the case records what was asked of whom)."""
     action = TierAction.objects.select_for_update().get(pk=action.pk)
+    editing.ensure_unchanged(action, expected_version=expected_version)
     before = audit.snapshot(action)
     action.text, action.responsible_role = text, responsible_role
     action.target_school_days, action.order = target_school_days, order

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters.selectors import letters_for
-from school import policy
+from school import editing, policy
 from school.calendar import SchoolCalendar
 from school.forms import add_service_errors
 from school.policy import capability_required
+from school.submissions import create_once
 
 from . import charts, health, selectors, services, tiers
 from .forms import (
@@ -151,7 +152,11 @@ def communication_add(request, pk):
     form = CommunicationLogForm(request.POST)
     if form.is_valid():
         try:
-            services.communication_log_add(actor=request.user, case=case, **form.cleaned_data)
+            create_once(
+                request,
+                form,
+                lambda data: services.communication_log_add(actor=request.user, case=case, **data),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -224,7 +229,7 @@ def tier_bands(request):
     school = request.school
     bands, response_settings = services.tier_bands_of(school)
     if request.method == "POST":
-        form = TierBandsForm(request.POST)
+        form = TierBandsForm(request.POST, versioned=(*bands, response_settings))
         if form.is_valid():
             try:
                 services.tier_bands_update(
@@ -233,6 +238,7 @@ def tier_bands(request):
                     ranges=form.ranges(),
                     min_possible_sessions=form.cleaned_data["min_possible_sessions"],
                     step_down_weeks=form.cleaned_data["step_down_weeks"],
+                    expected_version=form.cleaned_data.get("expected_version"),
                 )
             except ValidationError as exc:
                 # The band problem shows beside that tier's "to" field.
@@ -257,7 +263,7 @@ def tier_bands(request):
         for band in bands:
             initial[f"tier_{band.tier}_low"] = band.low_pct
             initial[f"tier_{band.tier}_high"] = band.high_pct
-        form = TierBandsForm(initial=initial)
+        form = TierBandsForm(initial=initial, versioned=(*bands, response_settings))
         status = 200
     return render(request, "graduated_response/tier_bands.html", {"form": form}, status=status)
 
@@ -309,12 +315,14 @@ def _render_tier_actions(request, *, bound=None, status=200):
     form that failed validation, shown in its place with its errors beside the fields."""
     actions = TierAction.objects.filter(school=request.school, is_active=True).order_by("tier", "order", "id")
     by_tier = {tier: [] for tier in services.CASE_TIERS}
+    actions = list(actions)
+    versions = editing.current_versions(actions)  # one query for the page, not one per form
     for action in actions:
         prefix = f"action-{action.pk}"
         form = (
             bound
             if bound is not None and bound.prefix == prefix
-            else TierActionForm(instance=action, prefix=prefix)
+            else TierActionForm(instance=action, prefix=prefix, version=versions[action.pk])
         )
         by_tier[action.tier].append({"action": action, "form": form})
     tiers_list = []
@@ -346,8 +354,12 @@ def tier_action_add(request, tier):
     form = TierActionForm(request.POST, prefix=f"add-{tier}")
     if form.is_valid():
         try:
-            services.tier_action_create(
-                actor=request.user, school=request.school, tier=tier, **form.cleaned_data
+            create_once(
+                request,
+                form,
+                lambda data: services.tier_action_create(
+                    actor=request.user, school=request.school, tier=tier, **data
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -372,6 +384,7 @@ def tier_action_update(request, pk):
                 responsible_role=data["responsible_role"],
                 target_school_days=data["target_school_days"],
                 order=action.order if data["order"] is None else data["order"],
+                expected_version=data.get("expected_version"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -4,8 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from . import submissions
+from .editing import EditVersionMixin, refresh_version
 from .form_base import Form, ModelForm
 from .models import AcademicYear, ClosureDay, Contact, Pupil, RegistrationClass, Role, School, TermPeriod
+from .submissions import OneTimeTokenMixin
 from .text_input import refuse_bidi_controls
 
 
@@ -28,29 +31,35 @@ class TimeInput(forms.TimeInput):
 
 def add_service_errors(form: forms.Form, error: ValidationError, *, field_map: dict | None = None) -> None:
     """The one way a service's ValidationError reaches a form: each message beside the field it names
-    (`field_map` renames a service's key to the form's field), anything else at the top of the form."""
+    (`field_map` renames a service's key to the form's field), anything else at the top of the form.
+    An edit form refused as stale gets the newer version to save against (school.editing)."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        target = (field_map or {}).get(key, key)
-        target = target if target in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+    else:
+        for key, messages in error.message_dict.items():
+            target = (field_map or {}).get(key, key)
+            target = target if target in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    refresh_version(form, error)
 
 
-def apply_service(form: forms.Form, call):
+def apply_service(form: forms.Form, call, *, actor=None):
     """Run a service; on a ValidationError put its messages on the form (add_service_errors) and
-    return None, else return what the service returned."""
+    return None, else return what the service returned.
+
+    A create form's one-time token is taken out of the cleaned data first (the call reads the data
+    only when run), so a resubmitted form returns the record it made the first time."""
+    token = getattr(form, "cleaned_data", {}).pop(submissions.FIELD_NAME, None)
     try:
-        return call()
+        return submissions.submit_once(actor=actor, token=token, create=call)[0]
     except ValidationError as error:
         add_service_errors(form, error)
         return None
 
 
-class PupilForm(ModelForm):
+class PupilForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = Pupil
         fields = [
@@ -86,7 +95,7 @@ class PupilForm(ModelForm):
         pass
 
 
-class ContactForm(ModelForm):
+class ContactForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     """A contact and how they relate to this pupil."""
 
     relationship = forms.CharField(max_length=50, help_text="For example Mother, Father, Carer, Grandparent")
@@ -142,7 +151,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
-class ClassForm(ModelForm):
+class ClassForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     staff = StaffChoiceField(
         queryset=None,
         required=False,
@@ -162,7 +171,7 @@ class ClassForm(ModelForm):
         pass
 
 
-class AcademicYearForm(ModelForm):
+class AcademicYearForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = AcademicYear
         fields = ["name", "start_date", "end_date"]
@@ -172,7 +181,7 @@ class AcademicYearForm(ModelForm):
         pass
 
 
-class TermPeriodForm(ModelForm):
+class TermPeriodForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = TermPeriod
         fields = ["academic_year", "name", "start_date", "end_date"]
@@ -189,7 +198,7 @@ class TermPeriodForm(ModelForm):
         pass
 
 
-class ClosureDayForm(ModelForm):
+class ClosureDayForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = ClosureDay
         fields = ["date", "kind", "sessions", "reason"]
@@ -206,7 +215,7 @@ class ClosureDayForm(ModelForm):
         pass
 
 
-class RegisterTimesForm(ModelForm):
+class RegisterTimesForm(EditVersionMixin, ModelForm):
     class Meta:
         model = School
         fields = ["am_register_opens", "am_register_closes", "pm_register_opens", "pm_register_closes"]

@@ -505,3 +505,22 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token, claimed in the same transaction as the row it created.
+
+    The unique token closes the race of a double click or a resubmitted form: the second INSERT
+    waits for the first transaction and then fails, and the second request is shown the first's
+    record instead of making another (school.submissions)."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"{self.token} -> {self.object_type} {self.object_id}"

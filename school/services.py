@@ -19,6 +19,7 @@ from django.db import transaction
 from . import policy, role_grants
 from .audit import describe_actor, record, record_bulk, snapshot
 from .class_membership import sync_memberships
+from .editing import ensure_unchanged
 from .models import (
     AcademicYear,
     ClosureDay,
@@ -112,8 +113,9 @@ def pupil_create(*, actor, school: School, reason: str = "", **fields) -> Pupil:
 
 
 @transaction.atomic
-def pupil_update(*, actor, pupil: Pupil, reason: str = "", **changes) -> bool:
+def pupil_update(*, actor, pupil: Pupil, reason: str = "", expected_version: int | None = None, **changes) -> bool:
     """Change a pupil's details. Returns whether anything changed; an unchanged save writes no audit row."""
+    ensure_unchanged(pupil, expected_version=expected_version)
     _check_fields(changes, PUPIL_FIELDS)
     changed = _apply_changes(pupil, changes, actor=actor, action="school.pupil.changed", reason=reason)
     if changed:  # a class changed on the form is a move from today (pupil_class_move for another day)
@@ -372,7 +374,10 @@ def class_create(*, actor, school: School, name: str, year_group: int, staff=())
 
 
 @transaction.atomic
-def class_update(*, actor, registration_class: RegistrationClass, staff=None, **changes) -> bool:
+def class_update(
+    *, actor, registration_class: RegistrationClass, staff=None, expected_version: int | None = None, **changes
+) -> bool:
+    ensure_unchanged(registration_class, expected_version=expected_version)
     _check_fields(changes, CLASS_FIELDS)
     cls = registration_class
     before = snapshot(cls) | {"staff": sorted(cls.staff.values_list("pk", flat=True))}
@@ -403,7 +408,10 @@ def academic_year_create(*, actor, school: School, name: str, start_date, end_da
 
 
 @transaction.atomic
-def academic_year_update(*, actor, academic_year: AcademicYear, **changes) -> bool:
+def academic_year_update(
+    *, actor, academic_year: AcademicYear, expected_version: int | None = None, **changes
+) -> bool:
+    ensure_unchanged(academic_year, expected_version=expected_version)
     _check_fields(changes, frozenset({"name", "start_date", "end_date"}))
     return _apply_changes(
         academic_year,
@@ -443,7 +451,8 @@ def term_period_create(*, actor, academic_year: AcademicYear, name: str, start_d
 
 
 @transaction.atomic
-def term_period_update(*, actor, term_period: TermPeriod, **changes) -> bool:
+def term_period_update(*, actor, term_period: TermPeriod, expected_version: int | None = None, **changes) -> bool:
+    ensure_unchanged(term_period, expected_version=expected_version)
     _check_fields(changes, frozenset({"name", "start_date", "end_date"}))
     before = snapshot(term_period)
     for name, value in changes.items():
@@ -492,7 +501,8 @@ def _minutes(value) -> int:
 
 
 @transaction.atomic
-def school_update_register_times(*, actor, school: School, **changes) -> bool:
+def school_update_register_times(*, actor, school: School, expected_version: int | None = None, **changes) -> bool:
+    ensure_unchanged(school, expected_version=expected_version)
     _check_fields(changes, REGISTER_TIME_FIELDS)
     errors = {}
     am_open = changes.get("am_register_opens", school.am_register_opens)
@@ -777,7 +787,10 @@ def pupil_contact_add(*, actor, pupil: Pupil, contact_fields: dict, link_fields:
 
 
 @transaction.atomic
-def pupil_contact_edit(*, actor, link: PupilContact, contact_fields: dict, link_fields: dict) -> bool:
+def pupil_contact_edit(
+    *, actor, link: PupilContact, contact_fields: dict, link_fields: dict, expected_version: int | None = None
+) -> bool:
     """Change a contact's details and how they relate to one pupil, together."""
+    ensure_unchanged(link.contact, link, expected_version=expected_version)
     changed = contact_update(actor=actor, contact=link.contact, pupil=link.pupil, **contact_fields)
     return pupil_contact_update(actor=actor, link=link, **link_fields) or changed

@@ -16,6 +16,7 @@ from .forms import ContactForm, PupilForm, add_service_errors
 from .middleware import SESSION_KEY
 from .models import Pupil, PupilContact
 from .navigation import panels_for, pupil_panels_for
+from .submissions import create_once
 
 PUPILS_PER_PAGE = 50
 
@@ -108,7 +109,11 @@ def pupil_create(request):
     form = _pupil_form(request)
     if request.method == "POST" and form.is_valid():
         try:
-            pupil = services.pupil_create(actor=request.user, school=request.school, **form.cleaned_data)
+            pupil = create_once(
+                request,
+                form,
+                lambda data: services.pupil_create(actor=request.user, school=request.school, **data),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -150,11 +155,15 @@ def contact_add(request, pk):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pupil_contact_add(
-                actor=request.user,
-                pupil=pupil,
-                contact_fields=form.contact_data(),
-                link_fields=form.link_data(),
+            create_once(
+                request,
+                form,
+                lambda data: services.pupil_contact_add(
+                    actor=request.user,
+                    pupil=pupil,
+                    contact_fields=form.contact_data(),
+                    link_fields=form.link_data(),
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -168,7 +177,7 @@ def contact_add(request, pk):
 @policy.capability_required(policy.EDIT_PUPILS)
 def contact_edit(request, pk, link_pk):
     pupil, link = _access_link(request, pk, link_pk)
-    form = ContactForm(request.POST or None, instance=link.contact, link=link)
+    form = ContactForm(request.POST or None, instance=link.contact, link=link, versioned=(link.contact, link))
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.pupil_contact_edit(
@@ -176,6 +185,7 @@ def contact_edit(request, pk, link_pk):
                 link=link,
                 contact_fields=form.contact_data(),
                 link_fields=form.link_data(),
+                expected_version=form.cleaned_data.get("expected_version"),
             )
         except ValidationError as error:
             add_service_errors(form, error)

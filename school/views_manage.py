@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import AcademicYear, ClosureDay, Membership, RegistrationClass, TermPeriod
 from .pupil_import import CONTACT_SUFFIXES, FLAG_COLUMNS, REQUIRED_COLUMNS
+from .submissions import create_once
 
 manage_required = policy.capability_required(policy.MANAGE_SCHOOL)
 
@@ -42,7 +43,7 @@ def _save_form(request, form, save, *, success: str, redirect_to: str):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        save(form.cleaned_data)
+        create_once(request, form, save)  # an edit form has no token: this is then just save(data)
     except ValidationError as error:
         add_service_errors(form, error)
         return None

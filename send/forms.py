@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
 from school.forms import DateInput
+from school.submissions import OneTimeTokenMixin
 
 from . import cycle_stages, needs, register_status
 from .models import (
@@ -26,7 +28,7 @@ from .models import (
 DATE = DateInput()
 
 
-class ConcernForm(ModelForm):
+class ConcernForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = Concern
         fields = ["area_of_need", "what_we_see", "evidence", "adjustments_in_place"]
@@ -88,7 +90,7 @@ class NeedsForm(Form):
     reason = forms.CharField(label="Why", required=False, max_length=500)
 
 
-class PassportForm(ModelForm):
+class PassportForm(EditVersionMixin, ModelForm):
     class Meta:
         model = PupilPassport
         fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
@@ -98,7 +100,7 @@ class PassportForm(ModelForm):
         }
 
 
-class CycleStartForm(Form):
+class CycleStartForm(OneTimeTokenMixin, Form):
     start_date = forms.DateField(widget=DATE)
     plan_type = forms.ChoiceField(label="Plan", choices=SupportCycle.PlanType.choices)
     review_due = forms.DateField(
@@ -109,7 +111,7 @@ class CycleStartForm(Form):
     )
 
 
-class AssessmentForm(ModelForm):
+class AssessmentForm(EditVersionMixin, ModelForm):
     class Meta:
         model = SupportCycle
         fields = [
@@ -139,7 +141,7 @@ class StageForm(Form):
     to_stage = forms.ChoiceField(choices=cycle_stages.STAGE_CHOICES)
 
 
-class TargetForm(ModelForm):
+class TargetForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -157,7 +159,7 @@ class TargetForm(ModelForm):
         }
 
 
-class ReviewForm(Form):
+class ReviewForm(OneTimeTokenMixin, Form):
     reviewed_on = forms.DateField(label="Review date", widget=DATE)
     pupil_views = forms.CharField(
         label="Pupil's views", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -191,7 +193,7 @@ class ReviewForm(Form):
         }
 
 
-class ViewsRequestForm(Form):
+class ViewsRequestForm(OneTimeTokenMixin, Form):
     respondent = forms.ChoiceField(choices=ViewsRequest.Respondent.choices, label="Whose views")
     method = forms.ChoiceField(choices=ViewsRequest.Method.choices, label="How")
 
@@ -201,7 +203,7 @@ class ViewsRecordForm(Form):
     received_on = forms.DateField(label="Received on", widget=DATE)
 
 
-class InterventionForm(ModelForm):
+class InterventionForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = Intervention
         fields = [
@@ -221,7 +223,7 @@ class InterventionForm(ModelForm):
         widgets = {"resources": forms.Textarea(attrs={"rows": 2})}
 
 
-class EnrolmentForm(ModelForm):
+class EnrolmentForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = ProvisionEnrolment
         fields = ["intervention", "start_date", "end_date", "measure_unit", "entry_measure", "exit_measure"]
@@ -232,14 +234,14 @@ class EnrolmentForm(ModelForm):
         self.fields["intervention"].queryset = Intervention.objects.filter(school=school)
 
 
-class FundingForm(ModelForm):
+class FundingForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = FundingApplication
         fields = ["kind", "submitted_on", "amount_asked", "status", "amount_awarded", "review_date", "notes"]
         widgets = {"submitted_on": DATE, "review_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class AgencyForm(ModelForm):
+class AgencyForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = AgencyInvolvement
         fields = ["agency", "agency_detail", "referral_date", "status", "last_report_received_on", "notes"]
@@ -250,7 +252,7 @@ class AgencyForm(ModelForm):
         }
 
 
-class DocumentForm(Form):
+class DocumentForm(OneTimeTokenMixin, Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=SendDocument.Kind.choices)
     confidential = forms.BooleanField(
@@ -268,7 +270,7 @@ class DocumentForm(Form):
         self.fields["file"].help_text = f"PDF, Word (.docx), JPEG or PNG, up to {limit} MB."
 
 
-class SendSettingsForm(ModelForm):
+class SendSettingsForm(EditVersionMixin, ModelForm):
     class Meta:
         model = SendSettings
         fields = ["notional_threshold", "cycle_school_weeks"]

@@ -261,6 +261,31 @@ class CycleStageChange(models.Model):
         return f"{self.cycle}: {self.get_from_stage_display()} to {self.get_to_stage_display()}"
 
 
+class CycleReview(models.Model):
+    """One review of a cycle, kept as history: a second review adds a record, never replaces one.
+
+    `outcomes` snapshots each target's outcome and evidence as this review gave them, since a later
+    review of the same cycle changes the targets' current outcome. The cycle's own review fields
+    hold the latest review, for lists and the closing check."""
+
+    cycle = models.ForeignKey(SupportCycle, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    pupil_views = models.TextField("Pupil's views at review", blank=True)
+    parent_views = models.TextField("Parents' views at review", blank=True)
+    next_steps = models.TextField(blank=True)
+    outcomes = models.JSONField(default=list, blank=True, help_text="[{target, outcome, evidence}]")
+
+    class Meta:
+        ordering = ["cycle_id", "reviewed_on", "id"]
+
+    def __str__(self):
+        return f"Review of {self.cycle} on {self.reviewed_on:%-d %B %Y}"
+
+
 class Target(models.Model):
     """A SMART target of a plan, with its outcome at review."""
 

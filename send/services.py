@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from letters.models import Email, Letter
 from letters.services import email_create, letter_create
-from school import audit, transitions
+from school import audit, editing, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
 
@@ -29,6 +29,7 @@ from . import cycle_dates, cycle_stages, register_status, uploads
 from .models import (
     AgencyInvolvement,
     Concern,
+    CycleReview,
     CycleStageChange,
     FundingApplication,
     Intervention,
@@ -67,8 +68,11 @@ def settings_for(school) -> SendSettings:
 
 
 @transaction.atomic
-def send_settings_save(*, actor, school, notional_threshold, cycle_school_weeks) -> SendSettings:
+def send_settings_save(
+    *, actor, school, notional_threshold, cycle_school_weeks, expected_version: int | None = None
+) -> SendSettings:
     current = settings_for(school)
+    editing.ensure_unchanged(current, expected_version=expected_version)
     before = audit.snapshot(current) if current.pk else None
     current.notional_threshold = notional_threshold
     current.cycle_school_weeks = cycle_school_weeks
@@ -309,11 +313,19 @@ def send_needs_set(
 # --- passport -------------------------------------------------------------------------------------------
 @transaction.atomic
 def passport_save(
-    *, actor, pupil: Pupil, liked_and_admired, important_to_me, how_to_support_me, in_pupils_words=True
+    *,
+    actor,
+    pupil: Pupil,
+    liked_and_admired,
+    important_to_me,
+    how_to_support_me,
+    in_pupils_words=True,
+    expected_version: int | None = None,
 ) -> PupilPassport:
     if not any(text.strip() for text in (liked_and_admired, important_to_me, how_to_support_me)):
         raise ValidationError("Write at least one part of the passport: an empty one tells adults nothing.")
     passport = PupilPassport.objects.select_for_update().filter(pupil=pupil).first()
+    editing.ensure_unchanged(passport, expected_version=expected_version)
     before = audit.snapshot(passport) if passport else None
     passport = passport or PupilPassport(school=pupil.school, pupil=pupil)
     passport.liked_and_admired = liked_and_admired
@@ -408,7 +420,9 @@ def cycle_start(
 
 
 @transaction.atomic
-def cycle_assessment_save(*, actor, cycle: SupportCycle, **fields) -> SupportCycle:
+def cycle_assessment_save(
+    *, actor, cycle: SupportCycle, expected_version: int | None = None, **fields
+) -> SupportCycle:
     allowed = {
         "assessment_evidence",
         "teacher_views",
@@ -419,6 +433,7 @@ def cycle_assessment_save(*, actor, cycle: SupportCycle, **fields) -> SupportCyc
         "review_due",
         "provision_notes",
     }
+    editing.ensure_unchanged(cycle, expected_version=expected_version)
     if cycle.stage == cycle_stages.CLOSED:
         raise ValidationError("This cycle is closed.")
     new_due = fields.get("review_due")
@@ -460,8 +475,11 @@ def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCyc
 
 
 @transaction.atomic
-def target_save(*, actor, cycle: SupportCycle, instance: Target | None = None, **fields) -> Target:
+def target_save(
+    *, actor, cycle: SupportCycle, instance: Target | None = None, expected_version: int | None = None, **fields
+) -> Target:
     """Add a target to a plan (`instance` None) or change one; `fields` are Target fields."""
+    editing.ensure_unchanged(instance, expected_version=expected_version)
     if cycle.stage in (cycle_stages.REVIEW, cycle_stages.CLOSED) and instance is None:
         raise ValidationError("Targets are added while assessing, planning or doing, not at review.")
     if cycle.stage == cycle_stages.CLOSED:
@@ -533,6 +551,25 @@ def cycle_review_record(
             }
         )
     audit.record_bulk(actor=actor, action="send.target.reviewed", entries=entries, school=cycle.school)
+    review = CycleReview(
+        cycle=cycle,
+        reviewed_on=reviewed_on,
+        reviewed_by=actor,
+        pupil_views=pupil_views,
+        parent_views=parent_views,
+        next_steps=next_steps,
+        outcomes=[
+            {
+                "target_id": t.pk,
+                "target": t.target,
+                "outcome": t.outcome,
+                "outcome_label": t.get_outcome_display(),
+                "evidence": t.outcome_evidence,
+            }
+            for t in sorted(targets.values(), key=lambda t: t.pk)
+        ],
+    )
+    _save_audited(actor=actor, instance=review, action="send.review.recorded", school=cycle.school, pupil=cycle.pupil)
     before = audit.snapshot(cycle)
     cycle.reviewed_on, cycle.reviewed_by = reviewed_on, actor
     cycle.review_pupil_views, cycle.review_parent_views, cycle.next_steps = (
@@ -651,7 +688,10 @@ def views_record(*, actor, request: ViewsRequest, views: str, received_on: date)
 
 # --- provision ------------------------------------------------------------------------------------------
 @transaction.atomic
-def intervention_save(*, actor, school, intervention: Intervention | None = None, **fields) -> Intervention:
+def intervention_save(
+    *, actor, school, intervention: Intervention | None = None, expected_version: int | None = None, **fields
+) -> Intervention:
+    editing.ensure_unchanged(intervention, expected_version=expected_version)
     before = audit.snapshot(intervention) if intervention and intervention.pk else None
     intervention = intervention or Intervention(school=school)
     for name, value in fields.items():
@@ -665,8 +705,14 @@ def intervention_save(*, actor, school, intervention: Intervention | None = None
 
 @transaction.atomic
 def enrolment_save(
-    *, actor, pupil: Pupil, enrolment: ProvisionEnrolment | None = None, **fields
+    *,
+    actor,
+    pupil: Pupil,
+    enrolment: ProvisionEnrolment | None = None,
+    expected_version: int | None = None,
+    **fields,
 ) -> ProvisionEnrolment:
+    editing.ensure_unchanged(enrolment, expected_version=expected_version)
     before = audit.snapshot(enrolment) if enrolment and enrolment.pk else None
     enrolment = enrolment or ProvisionEnrolment(school=pupil.school, pupil=pupil)
     for name, value in fields.items():
@@ -691,8 +737,14 @@ def enrolment_save(
 
 @transaction.atomic
 def funding_application_save(
-    *, actor, pupil: Pupil, application: FundingApplication | None = None, **fields
+    *,
+    actor,
+    pupil: Pupil,
+    application: FundingApplication | None = None,
+    expected_version: int | None = None,
+    **fields,
 ) -> FundingApplication:
+    editing.ensure_unchanged(application, expected_version=expected_version)
     before = audit.snapshot(application) if application and application.pk else None
     application = application or FundingApplication(school=pupil.school, pupil=pupil, created_by=actor)
     for name, value in fields.items():
@@ -704,8 +756,14 @@ def funding_application_save(
 # --- agencies and documents -----------------------------------------------------------------------------
 @transaction.atomic
 def agency_save(
-    *, actor, pupil: Pupil, involvement: AgencyInvolvement | None = None, **fields
+    *,
+    actor,
+    pupil: Pupil,
+    involvement: AgencyInvolvement | None = None,
+    expected_version: int | None = None,
+    **fields,
 ) -> AgencyInvolvement:
+    editing.ensure_unchanged(involvement, expected_version=expected_version)
     before = audit.snapshot(involvement) if involvement and involvement.pk else None
     involvement = involvement or AgencyInvolvement(school=pupil.school, pupil=pupil)
     for name, value in fields.items():

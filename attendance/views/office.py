@@ -15,6 +15,7 @@ from school import policy
 from school.calendar import SchoolCalendar
 from school.forms import add_service_errors
 from school.models import Session
+from school.submissions import create_once
 
 from .. import selectors, services
 from ..filters import LeaveFilter, NQueueFilter
@@ -101,9 +102,10 @@ def absence_call_new(request, pupil_id):
     pupil = policy.access_pupil(request.user, school, pupil_id)
     form = AbsenceCallForm(request.POST or None, pupil=pupil, initial=_call_initial(request.GET))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            call, result = services.absence_call_record(
+        outcome = {}
+
+        def record(data):
+            outcome["call"], outcome["result"] = services.absence_call_record(
                 actor=request.user,
                 school=school,
                 pupil=pupil,
@@ -118,9 +120,16 @@ def absence_call_new(request, pupil_id):
                 last_session=data["last_session"],
                 expected_return=data["expected_return"],
             )
+            return outcome["call"]
+
+        try:
+            create_once(request, form, record)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if "result" not in outcome:  # the same call, sent twice: recorded once, said so above
+                return redirect("attendance:office_dashboard")
+            call, result = outcome["call"], outcome["result"]
             text = f"Call recorded for {pupil}: {result.recorded} session(s) coded {call.code}, {result.amended} N changed."
             if result.kept:
                 text += (
@@ -174,14 +183,17 @@ def leave_new(request, pupil_id):
     pupil = policy.access_pupil(request.user, school, pupil_id)
     form = LeaveRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.leave_request_create(actor=request.user, school=school, pupil=pupil, **data)
+            create_once(
+                request,
+                form,
+                lambda data: services.leave_request_create(actor=request.user, school=school, pupil=pupil, **data),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             text = f"Leave request for {pupil} recorded; the headteacher decides."
-            if data.get("retrospective"):
+            if form.cleaned_data.get("retrospective"):
                 text += " It was recorded after the event, so granting it will code no sessions."
             messages.success(request, text)
             return redirect("attendance:leave_list")

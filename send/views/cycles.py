@@ -63,6 +63,7 @@ def cycle_detail(request, pk):
             "pupil": cycle.pupil,
             "targets": cycle.targets.select_related("carried_from__cycle"),
             "stage_history": cycle.stage_history.select_related("changed_by"),
+            "reviews": list(cycle.reviews.select_related("reviewed_by")),
             "views": selectors.views_status(cycle),
             "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
             "can_manage": can_manage(request),
@@ -352,6 +353,7 @@ def review_pdf(request, pk):
             "pupil": cycle.pupil,
             "school": request.school,
             "targets": list(cycle.targets.all()),
+            "reviews": list(cycle.reviews.all()),
             "views": selectors.views_status(cycle),
         },
     )
