@@ -39,7 +39,7 @@ def _rows_for(objs) -> Q:
     for obj in objs:
         match |= Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
     # Views and downloads of a record are audited too, with neither before nor after: not changes.
-    return match & (Q(before__isnull=False) | Q(after__isnull=False))
+    return match & (Q(sealed_before__isnull=False) | Q(sealed_after__isnull=False))
 
 
 def current_version(*objs: Model) -> int:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from school import policy
+from school import policy, submissions
 from school.forms import add_service_errors
 
 from .. import closures
@@ -20,7 +20,9 @@ from ..forms import ClosureAddForm
 def closure_create(request):
     form = ClosureAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        # No one-time token here: a second closure on the same day is refused anyway, and the confirm
+        # step posts the same form again on purpose.
+        data = {k: v for k, v in form.cleaned_data.items() if k != submissions.FIELD_NAME}
         try:
             _, recoded = closures.closure_add(actor=request.user, school=request.school, **data)
         except closures.ClosureHasMarks as exc:
