@@ -496,3 +496,46 @@ def test_a_request_does_not_stop_deletion_at_the_end_of_retention(headteacher, s
     counts = pupil_delete_for_retention(actor=headteacher, school=school, pupil=left)
     assert counts["accounts.RecordRequest"] == 1
     assert not RecordRequest.objects.filter(pk=request.pk).exists()
+
+
+# --- QA walk: the final export, closed and overdue requests -----------------------------------------
+def _decide_all(client, request, pupil, held, *, report="withhold"):
+    decide = reverse("accounts:record_item_decide", args=[request.pk])
+    client.post(decide, {"item_key": f"school.pupil:{pupil.pk}:safeguarding", "decision": "withhold"})
+    client.post(decide, {"item_key": f"school.pupil:{pupil.pk}:siblings", "decision": "release"})
+    client.post(decide, {"item_key": f"send.senddocument:{held['report'].pk}", "decision": report})
+
+
+def test_the_final_audit_trail_leaves_out_requests_and_withheld_items_in_plain_words(
+    login, headteacher, pupil, held
+):
+    from school import services as school_services
+    from school.audit import record
+
+    request = held["request"]
+    _request(pupil, headteacher, requester_name="Grandma Gwen", requester_relationship="Grandmother")
+    record(actor=headteacher, action="send.document.viewed", obj=held["report"])
+    school_services.pupil_update(actor=headteacher, pupil=pupil, year_group=4, reason="Moved up")
+    client = login(headteacher)
+    _decide_all(client, request, pupil, held)
+    pdf_text, data = _unzip(client.get(reverse("accounts:record_request_export", args=[request.pk])))
+    assert data["status"] == "Final"
+    audit = _items(data)[f"school.pupil:{pupil.pk}:audit"]["rows"]
+    shown = json.dumps(audit)
+    for leaked in ("record_request", "withhold", "Grandma Gwen", "Grandmother", "Paediatric report"):
+        assert leaked not in shown and leaked not in pdf_text
+    assert "created_by_id" not in shown and "school.pupil.changed" not in shown
+    change = next(row for row in audit if row["Reason"] == "Moved up")
+    assert change["What"] == "Changed" and "Year group: " in change["Changes"] and " → " in change["Changes"]
+    assert "Year group" in pdf_text
+
+
+def test_the_final_export_holds_no_review_notes(login, headteacher, pupil, held):
+    request = held["request"]
+    client = login(headteacher)
+    _decide_all(client, request, pupil, held, report="release")
+    pdf_text, data = _unzip(client.get(reverse("accounts:record_request_export", args=[request.pk])))
+    assert data["status"] == "Final" and "Rowan Siblingson" in pdf_text
+    assert "For review" not in pdf_text and "Decision:" not in pdf_text
+    assert "Mentions other people" not in pdf_text
+    assert not any("review" in item for item in _items(data).values())
