@@ -3,7 +3,10 @@ and the audit trail about the pupil."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.apps import apps
+from django.db import models
 from django.utils.text import capfirst
 
 from .models import AuditEntry, Pupil
@@ -122,28 +125,44 @@ def _model_for(object_type: str):
         return None
 
 
-def _field_label(model, name: str) -> str | None:
+def _model_field(model, name: str):
+    if model is None:
+        return None
+    return next((each for each in model._meta.concrete_fields if each.attname == name), None)
+
+
+def _field_label(model_field, name: str) -> str | None:
     """The human label of a snapshot key, or None for an internal id (a relation's `*_id`)."""
     if name in HIDDEN_FIELDS:
         return None
-    if model is not None:
-        for model_field in model._meta.concrete_fields:
-            if model_field.attname == name:
-                if model_field.is_relation:
-                    return None
-                return capfirst(str(model_field.verbose_name))
-    if name.endswith("_id"):
-        return None
-    return capfirst(name.replace("_", " "))
+    if model_field is not None:
+        return None if model_field.is_relation else capfirst(str(model_field.verbose_name))
+    return None if name.endswith("_id") else capfirst(name.replace("_", " "))
+
+
+def _shown_value(model_field, value) -> str:
+    """A snapshot value (JSON: dates as ISO text, choices as codes) as the requester reads it."""
+    if model_field is not None and value not in (None, ""):
+        try:
+            if model_field.choices:
+                value = dict(model_field.flatchoices).get(value, value)
+            elif isinstance(model_field, models.DateTimeField):
+                value = datetime.fromisoformat(value)
+            elif isinstance(model_field, models.DateField):
+                value = date.fromisoformat(value)
+        except (TypeError, ValueError):  # an old row in another shape: show it as stored
+            pass
+    return text(value) or "(blank)"
 
 
 def _changes(entry: AuditEntry) -> str:
     model = _model_for(entry.object_type)
     parts = []
     for name, old, new in entry.changed_fields():
-        label = _field_label(model, name)
+        model_field = _model_field(model, name)
+        label = _field_label(model_field, name)
         if label is not None:
-            parts.append(f"{label}: {text(old) or '(blank)'} → {text(new) or '(blank)'}")
+            parts.append(f"{label}: {_shown_value(model_field, old)} → {_shown_value(model_field, new)}")
     return "; ".join(parts)
 
 

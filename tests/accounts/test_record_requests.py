@@ -536,6 +536,7 @@ def test_the_final_audit_trail_leaves_out_requests_and_withheld_items_in_plain_w
     _request(pupil, headteacher, requester_name="Grandma Gwen", requester_relationship="Grandmother")
     record(actor=headteacher, action="send.document.viewed", obj=held["report"])
     school_services.pupil_update(actor=headteacher, pupil=pupil, year_group=4, reason="Moved up")
+    school_services.pupil_update(actor=headteacher, pupil=pupil, leaving_date=date(2027, 7, 21), reason="Leaving")
     client = login(headteacher)
     _decide_all(client, request, pupil, held)
     pdf_text, data = _unzip(client.get(reverse("accounts:record_request_export", args=[request.pk])))
@@ -548,6 +549,8 @@ def test_the_final_audit_trail_leaves_out_requests_and_withheld_items_in_plain_w
     change = next(row for row in audit if row["Reason"] == "Moved up")
     assert change["What"] == "Changed" and "Year group: " in change["Changes"] and " → " in change["Changes"]
     assert "Year group" in pdf_text
+    leaving = next(row for row in audit if row["Reason"] == "Leaving")
+    assert leaving["Changes"] == "Leaving date: (blank) → 21 Jul 2027"
 
 
 def test_the_final_export_holds_no_review_notes(login, headteacher, pupil, held):
