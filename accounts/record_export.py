@@ -8,9 +8,9 @@ so the imports stay acyclic).
 
 Items that may have to be withheld (safeguarding, confidential documents, other people's
 information) are flagged. Until the reviewer has decided every flagged item, the export is a draft:
-it shows every item, marks the undecided ones, and says "DRAFT — contains items to review" on every
-page and in the JSON. Once all are decided, withheld items are left out of the export and only their
-number is given.
+it shows every item with the reviewer's notes, marks the undecided ones, and says "DRAFT — contains
+items to review" on every page and in the JSON. Once all are decided, the export is final: withheld
+items, and audit rows about them, are left out and only their number is given; no review notes.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.utils import timezone
@@ -66,21 +66,31 @@ class Export:
         return self.to_review > 0
 
 
+def _without_rows_about(item: Item, withheld_keys: set[str]) -> Item:
+    """`item` less its rows about a withheld item (an audit row about a withheld document would
+    otherwise name it)."""
+    if not item.row_keys or not withheld_keys:
+        return item
+    kept = [(row, key) for row, key in zip(item.rows, item.row_keys, strict=True) if key not in withheld_keys]
+    return replace(item, rows=[row for row, _ in kept], row_keys=tuple(key for _, key in kept))
+
+
 def build(request, decisions: dict[str, str]) -> Export:
     """The export for a request, applying the reviewer's `decisions` (item key -> release/withhold)."""
     sections = gather(request.pupil)
     flagged = flagged_items(sections)
     to_review = sum(1 for _, item in flagged if item.key not in decisions)
     draft = to_review > 0
+    withheld_keys = set() if draft else {item.key for _, item in flagged if decisions.get(item.key) == WITHHOLD}
     shown_sections, withheld, count = [], 0, 0
     for sec in sections:
         shown = []
         for item in sec.items:
             decision = decisions.get(item.key, "") if item.flag else ""
-            if decision == WITHHOLD and not draft:
+            if item.key in withheld_keys:
                 withheld += 1
                 continue
-            shown.append(ShownItem(item, decision))
+            shown.append(ShownItem(_without_rows_about(item, withheld_keys), decision))
         count += len(shown)
         shown_sections.append((sec, shown))
     return Export(
@@ -120,9 +130,10 @@ def to_json(export: Export) -> bytes:
                         "title": shown.item.title,
                         "data": shown.item.data,
                         "rows": shown.item.rows,
+                        # The reviewer's notes belong to the draft; the final holds released content only.
                         **(
                             {"review": {"reason": shown.item.flag, "decision": shown.decision or "to review"}}
-                            if shown.item.flag
+                            if shown.item.flag and export.is_draft
                             else {}
                         ),
                     }

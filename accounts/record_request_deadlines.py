@@ -114,3 +114,31 @@ def due_on(
             ) from error
     months = rule.months + (rule.extension_months if extended else 0)
     return add_months(received_on, months)
+
+
+def extension_refusal(*, rule: Rule, extended: bool, due_on: date, today: date) -> str:
+    """Why an open request's deadline cannot be extended today, or "" when it can.
+
+    UK GDPR Art. 12(3): the requester must be told of an extension within the first month, so once
+    the original due date has passed the request is overdue and can no longer be extended (extending
+    it then would hide that it was missed).
+
+    >>> sar = rule_for(kind=SUBJECT_ACCESS, school_kind=ACADEMY)
+    >>> extension_refusal(rule=sar, extended=False, due_on=date(2026, 10, 15), today=date(2026, 10, 15))
+    ''
+    >>> extension_refusal(rule=sar, extended=False, due_on=date(2026, 10, 15), today=date(2026, 10, 16))
+    'It was due by 15 October 2026: it is overdue. An extension must be made within the first month.'
+    """
+    if not rule.may_extend:
+        return (
+            "The law allows no extension for this request: a maintained school must show the "
+            "educational record within 15 school days."
+        )
+    if extended:
+        return "This request has already been extended; the law allows one extension."
+    if today > due_on:
+        return (
+            f"It was due by {due_on.day} {due_on:%B %Y}: it is overdue. "
+            "An extension must be made within the first month."
+        )
+    return ""

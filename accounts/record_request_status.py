@@ -8,7 +8,7 @@ confirmed). Released and refused are final: a new request is recorded as a new r
     >>> STATUS.check(RELEASED, RECEIVED)
     Traceback (most recent call last):
     ...
-    school.transitions.IllegalMove: ['This request is Released. Record a new request instead.']
+    school.transitions.IllegalMove: ['This request has been released. Record a new request instead.']
 """
 
 from __future__ import annotations
@@ -37,12 +37,21 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
+def closed_message(status: str) -> str:
+    """Why a closed request cannot be changed, or "" for an open one.
+
+    >>> closed_message(REFUSED)
+    'This request has been refused. Record a new request instead.'
+    """
+    return STATUS.final_messages.get(status, "")
+
+
 STATUS = Transitions(
     name="request",
     labels=LABELS,
     moves=TRANSITIONS,
     final_messages={
-        RELEASED: "This request is Released. Record a new request instead.",
-        REFUSED: "This request is Refused. Record a new request instead.",
+        RELEASED: "This request has been released. Record a new request instead.",
+        REFUSED: "This request has been refused. Record a new request instead.",
     },
 )

@@ -174,6 +174,27 @@ def _due_on(request: RecordRequest) -> date:
         raise ValidationError({"received_on": str(error)}) from None
 
 
+def _refuse_if_closed(request: RecordRequest) -> None:
+    """Released and refused are final: nothing about the request changes afterwards."""
+    message = record_request_status.closed_message(request.status)
+    if message:
+        raise ValidationError(message)
+
+
+def extension_refusal(request: RecordRequest, *, today: date) -> str:
+    """Why `request` cannot be extended today ("" when it can): the services refuse it and the pages
+    offer no Extend button or form."""
+    closed = record_request_status.closed_message(request.status)
+    if closed:
+        return closed
+    return record_request_deadlines.extension_refusal(
+        rule=record_request_deadlines.rule_for(kind=request.kind, school_kind=request.school.kind),
+        extended=request.extended,
+        due_on=request.due_on,
+        today=today,
+    )
+
+
 def _request_snapshot(request: RecordRequest) -> dict:
     return snapshot(request, exclude=("created_at",))
 
@@ -212,6 +233,7 @@ def record_request_change(*, actor, request: RecordRequest, **changes) -> bool:
     if unknown:
         raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
     request = RecordRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
+    _refuse_if_closed(request)
     before = _request_snapshot(request)
     for name, value in changes.items():
         setattr(request, name, value)
@@ -241,16 +263,10 @@ def record_request_extend(*, actor, request: RecordRequest, reason: str) -> Reco
     """Extend a subject access request by two further months (complex requests only, with a reason)."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
     request = RecordRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
-    rule = record_request_deadlines.rule_for(kind=request.kind, school_kind=request.school.kind)
-    if not rule.may_extend:
-        raise ValidationError(
-            "The law allows no extension for this request: a maintained school must show the "
-            "educational record within 15 school days."
-        )
-    if request.extended:
-        raise ValidationError("This request has already been extended; the law allows one extension.")
-    if not request.is_open:
-        raise ValidationError("This request is closed.")
+    _refuse_if_closed(request)
+    refusal = extension_refusal(request, today=timezone.localdate())
+    if refusal:
+        raise ValidationError({"reason": refusal})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the request is complex."})
     before = _request_snapshot(request)
@@ -321,8 +337,7 @@ def record_item_decide(*, actor, request: RecordRequest, item_key: str, decision
     """The reviewer's release/withhold decision on one flagged item of the export."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
     request = RecordRequest.objects.select_for_update().select_related("school", "pupil").get(pk=request.pk)
-    if not request.is_open:
-        raise ValidationError("This request is closed.")
+    _refuse_if_closed(request)
     flagged = {item.key for _, item in record_export.flagged_items(record_export.gather(request.pupil))}
     if item_key not in flagged:
         raise ValidationError({"item_key": "That item is not one to review."})

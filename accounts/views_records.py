@@ -60,6 +60,15 @@ def record_request_panel(request, pk):
     )
 
 
+def _recorded_message(created: RecordRequest, *, today) -> str:
+    """A request recorded late may already be overdue: say so rather than "must be answered by" a
+    past date."""
+    due = f"{created.due_on:%-d %B %Y}"
+    if created.due_on < today:
+        return f"Request recorded. It was due by {due}: it is overdue."
+    return f"Request recorded. It must be answered by {due}."
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @manage_required
 def record_request_create(request, pupil_id):
@@ -73,7 +82,7 @@ def record_request_create(request, pupil_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Request recorded. It must be answered by {created.due_on:%-d %B %Y}.")
+            messages.success(request, _recorded_message(created, today=timezone.localdate()))
             return redirect("accounts:record_request_detail", pk=created.pk)
     return render(
         request,
@@ -103,6 +112,7 @@ def record_request_detail(request, pk):
             "events": record_request.events.select_related("by"),
             "rule": rule,
             "can_manage": can_manage,
+            "can_extend": not services.extension_refusal(record_request, today=timezone.localdate()),
             "flagged": flagged,
             "to_review": sum(1 for row in flagged if not row["decision"]),
             "move_form": RecordRequestMoveForm(
@@ -118,7 +128,8 @@ def record_request_detail(request, pk):
 def record_request_edit(request, pk):
     record_request = _access_request(request, pk)
     form = RecordRequestForm(request.POST or None, instance=record_request)
-    if request.method == "POST" and form.is_valid():
+    closed = record_request_status.closed_message(record_request.status)
+    if request.method == "POST" and not closed and form.is_valid():
         try:
             services.record_request_change(actor=request.user, request=record_request, **form.cleaned_data)
         except ValidationError as error:
@@ -134,6 +145,7 @@ def record_request_edit(request, pk):
             "pupil": record_request.pupil,
             "record_request": record_request,
             "school_kind": request.school.get_kind_display(),
+            "closed": closed,
         },
     )
 
@@ -143,7 +155,8 @@ def record_request_edit(request, pk):
 def record_request_extend(request, pk):
     record_request = _access_request(request, pk)
     form = RecordRequestExtendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = services.extension_refusal(record_request, today=timezone.localdate())
+    if request.method == "POST" and not refusal and form.is_valid():
         try:
             extended = services.record_request_extend(
                 actor=request.user, request=record_request, reason=form.cleaned_data["reason"]
@@ -154,7 +167,9 @@ def record_request_extend(request, pk):
             messages.success(request, f"Deadline extended to {extended.due_on:%-d %B %Y}.")
             return redirect("accounts:record_request_detail", pk=record_request.pk)
     return render(
-        request, "accounts/record_requests/extend.html", {"form": form, "record_request": record_request}
+        request,
+        "accounts/record_requests/extend.html",
+        {"form": form, "record_request": record_request, "refusal": refusal},
     )
 
 

@@ -39,6 +39,9 @@ class Item:
     data: dict[str, str] = field(default_factory=dict)
     rows: list[dict[str, str]] = field(default_factory=list)  # a table, e.g. the register marks
     flag: str = ""
+    # The key of the record each row is about (parallel to `rows`), so that a row about an item the
+    # reviewer withheld (e.g. an audit row about a withheld document) is withheld with it.
+    row_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

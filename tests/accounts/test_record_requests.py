@@ -111,6 +111,26 @@ def test_a_maintained_schools_educational_record_deadline_cannot_be_extended():
 
 
 @pytest.mark.parametrize(
+    "kind, school_kind, extended, today, refused",
+    [
+        (SAR, ACADEMY, False, date(2026, 10, 15), ""),  # on the due date itself: still in time
+        (SAR, ACADEMY, False, date(2026, 10, 16), "overdue"),  # the day after: too late
+        (SAR, ACADEMY, True, date(2026, 10, 1), "already been extended"),
+        (ER, MAINTAINED, False, date(2026, 10, 1), "no extension"),
+        (ER, ACADEMY, False, date(2026, 10, 1), ""),  # an academy handles it as a SAR
+    ],
+)
+def test_when_a_deadline_may_be_extended(kind, school_kind, extended, today, refused):
+    got = deadlines.extension_refusal(
+        rule=deadlines.rule_for(kind=kind, school_kind=school_kind),
+        extended=extended,
+        due_on=date(2026, 10, 15),
+        today=today,
+    )
+    assert (refused in got) if refused else got == ""
+
+
+@pytest.mark.parametrize(
     "from_status, to_status, allowed",
     [
         ("received", "in_preparation", True),
@@ -496,3 +516,147 @@ def test_a_request_does_not_stop_deletion_at_the_end_of_retention(headteacher, s
     counts = pupil_delete_for_retention(actor=headteacher, school=school, pupil=left)
     assert counts["accounts.RecordRequest"] == 1
     assert not RecordRequest.objects.filter(pk=request.pk).exists()
+
+
+# --- QA walk: the final export, closed and overdue requests -----------------------------------------
+def _decide_all(client, request, pupil, held, *, report="withhold"):
+    decide = reverse("accounts:record_item_decide", args=[request.pk])
+    client.post(decide, {"item_key": f"school.pupil:{pupil.pk}:safeguarding", "decision": "withhold"})
+    client.post(decide, {"item_key": f"school.pupil:{pupil.pk}:siblings", "decision": "release"})
+    client.post(decide, {"item_key": f"send.senddocument:{held['report'].pk}", "decision": report})
+
+
+def test_the_final_audit_trail_leaves_out_requests_and_withheld_items_in_plain_words(
+    login, headteacher, pupil, held
+):
+    from school import services as school_services
+    from school.audit import record
+
+    request = held["request"]
+    _request(pupil, headteacher, requester_name="Grandma Gwen", requester_relationship="Grandmother")
+    record(actor=headteacher, action="send.document.viewed", obj=held["report"])
+    school_services.pupil_update(actor=headteacher, pupil=pupil, year_group=4, reason="Moved up")
+    school_services.pupil_update(actor=headteacher, pupil=pupil, leaving_date=date(2027, 7, 21), reason="Leaving")
+    client = login(headteacher)
+    _decide_all(client, request, pupil, held)
+    pdf_text, data = _unzip(client.get(reverse("accounts:record_request_export", args=[request.pk])))
+    assert data["status"] == "Final"
+    audit = _items(data)[f"school.pupil:{pupil.pk}:audit"]["rows"]
+    shown = json.dumps(audit)
+    for leaked in ("record_request", "withhold", "Grandma Gwen", "Grandmother", "Paediatric report"):
+        assert leaked not in shown and leaked not in pdf_text
+    assert "created_by_id" not in shown and "school.pupil.changed" not in shown
+    change = next(row for row in audit if row["Reason"] == "Moved up")
+    assert change["What"] == "Changed" and "Year group: " in change["Changes"] and " → " in change["Changes"]
+    assert "Year group" in pdf_text
+    leaving = next(row for row in audit if row["Reason"] == "Leaving")
+    assert leaving["Changes"] == "Leaving date: (blank) → 21 Jul 2027"
+
+
+def test_the_final_export_holds_no_review_notes(login, headteacher, pupil, held):
+    request = held["request"]
+    client = login(headteacher)
+    _decide_all(client, request, pupil, held, report="release")
+    pdf_text, data = _unzip(client.get(reverse("accounts:record_request_export", args=[request.pk])))
+    assert data["status"] == "Final" and "Rowan Siblingson" in pdf_text
+    assert "For review" not in pdf_text and "Decision:" not in pdf_text
+    assert "Mentions other people" not in pdf_text
+    assert not any("review" in item for item in _items(data).values())
+
+
+def test_an_overdue_request_cannot_be_extended(login, headteacher, pupil):
+    """Received 15 Sep, due 15 Oct: on 1 December extending would move it to 15 December and hide that
+    the deadline was missed. The requester must be told of an extension within the first month."""
+    request = _request(pupil, headteacher, received_on=date(2026, 9, 15))
+    assert request.due_on == date(2026, 10, 15)
+    client = login(headteacher)
+    detail = client.get(reverse("accounts:record_request_detail", args=[request.pk])).content.decode()
+    assert "Extend the deadline" not in detail
+    url = reverse("accounts:record_request_extend", args=[request.pk])
+    page = client.get(url).content.decode()
+    assert "It was due by 15 October 2026: it is overdue." in page
+    assert "Why the request is complex" not in page
+    client.post(url, {"reason": "Ten years of records"})
+    with pytest.raises(ValidationError) as refused:
+        services.record_request_extend(actor=headteacher, request=request, reason="Ten years of records")
+    assert "overdue" in refused.value.message_dict["reason"][0]
+    request.refresh_from_db()
+    assert not request.extended and request.due_on == date(2026, 10, 15)
+    assert not AuditEntry.objects.filter(action="accounts.record_request.extended").exists()
+
+
+@pytest.mark.parametrize("status, word", [("released", "released"), ("refused", "refused")])
+def test_a_closed_request_cannot_be_changed(login, headteacher, pupil, status, word):
+    request = _request(pupil, headteacher)
+    if status == "released":
+        services.record_request_move(actor=headteacher, request=request, to_status="in_preparation")
+        services.record_request_move(actor=headteacher, request=request, to_status="released")
+    else:
+        services.record_request_move(actor=headteacher, request=request, to_status="refused", note="No ID")
+    message = f"This request has been {word}. Record a new request instead."
+    with pytest.raises(ValidationError, match=message):
+        services.record_request_change(actor=headteacher, request=request, received_on=date(2026, 11, 1))
+    with pytest.raises(ValidationError, match=message):
+        services.record_request_extend(actor=headteacher, request=request, reason="Complex")
+    with pytest.raises(ValidationError, match=message):
+        services.record_request_move(actor=headteacher, request=request, to_status="in_preparation")
+    client = login(headteacher)
+    client.post(reverse("accounts:record_request_edit", args=[request.pk]), _form(received_on="2026-11-01"))
+    request.refresh_from_db()
+    assert request.received_on == date(2026, 11, 20) and request.status == status
+    assert not AuditEntry.objects.filter(
+        action__in=["accounts.record_request.changed", "accounts.record_request.extended"]
+    ).exists()
+    detail = client.get(reverse("accounts:record_request_detail", args=[request.pk])).content.decode()
+    assert "Change details" not in detail and "Extend the deadline" not in detail
+    assert "Change status" not in detail
+    edit = client.get(reverse("accounts:record_request_edit", args=[request.pk])).content.decode()
+    assert message in edit and "Save</button>" not in edit
+    extend = client.get(reverse("accounts:record_request_extend", args=[request.pk])).content.decode()
+    assert message in extend and "Why the request is complex" not in extend
+
+
+def test_no_item_decisions_on_a_closed_request(login, headteacher, pupil, held):
+    request = held["request"]
+    services.record_request_move(actor=headteacher, request=request, to_status="refused", note="No ID")
+    key = f"school.pupil:{pupil.pk}:siblings"
+    with pytest.raises(ValidationError, match="has been refused"):
+        services.record_item_decide(actor=headteacher, request=request, item_key=key, decision="release")
+    detail = login(headteacher).get(reverse("accounts:record_request_detail", args=[request.pk]))
+    assert "Save decision" not in detail.content.decode()
+    assert not RecordItemDecision.objects.exists()
+
+
+@pytest.mark.parametrize("ext_status", ["extended", "maintained"])
+def test_the_extend_page_shows_no_form_when_the_law_allows_no_extension(
+    login, headteacher, school, pupil, ext_status
+):
+    if ext_status == "maintained":
+        school.kind = School.Kind.MAINTAINED
+        school.save()
+        request = _request(pupil, headteacher, kind=ER)
+        expected = "The law allows no extension"
+    else:
+        request = _request(pupil, headteacher)
+        services.record_request_extend(actor=headteacher, request=request, reason="Complex")
+        expected = "already been extended"
+    page = login(headteacher).get(reverse("accounts:record_request_extend", args=[request.pk]))
+    assert expected in page.content.decode() and "Why the request is complex" not in page.content.decode()
+
+
+def test_a_request_recorded_after_its_deadline_says_it_is_overdue(login, headteacher, pupil):
+    response = login(headteacher).post(
+        reverse("accounts:record_request_create", args=[pupil.pk]),
+        _form(kind=SAR, received_on="2026-09-15"),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "It was due by 15 October 2026: it is overdue." in page
+    assert "must be answered by 15 October" not in page
+
+
+def test_the_request_page_says_how_long_a_fresh_request_has(login, headteacher, pupil):
+    response = login(headteacher).post(
+        reverse("accounts:record_request_create", args=[pupil.pk]), _form(kind=SAR), follow=True
+    )
+    assert "It must be answered by 23 December 2026." in response.content.decode()
