@@ -1,5 +1,7 @@
 from datetime import date
 
+from django.db import transaction
+
 from accounts.models import LegalHold, RecordRequest
 from school import policy
 from school.audit import record
@@ -26,14 +28,23 @@ def setup(world):
                 created_by=head,
             ),
         )
-    world.legal_hold = LegalHold.objects.create(
-        school=world.school, pupil=world.pupil, reason="Claim", placed_by=head
-    )
-    world.foreign_legal_hold = LegalHold.objects.create(
-        school=world.other_school, pupil=world.other_school_pupil, reason="Claim", placed_by=head
-    )
-    for hold in (world.legal_hold, world.foreign_legal_hold):  # the database refuses a hold unaudited
-        record(actor=head, action="accounts.legal_hold.placed", obj=hold, pupil=hold.pupil)
+    # One transaction per hold with its audit row: the database refuses a hold unaudited, and browser
+    # tests build this world in autocommit mode.
+    with transaction.atomic():
+        world.legal_hold = LegalHold.objects.create(
+            school=world.school, pupil=world.pupil, reason="Claim", placed_by=head
+        )
+        record(actor=head, action="accounts.legal_hold.placed", obj=world.legal_hold, pupil=world.pupil)
+    with transaction.atomic():
+        world.foreign_legal_hold = LegalHold.objects.create(
+            school=world.other_school, pupil=world.other_school_pupil, reason="Claim", placed_by=head
+        )
+        record(
+            actor=head,
+            action="accounts.legal_hold.placed",
+            obj=world.foreign_legal_hold,
+            pupil=world.other_school_pupil,
+        )
 
 
 RETENTION = roles_with(policy.MANAGE_RETENTION)
