@@ -59,6 +59,7 @@ def closure_add(
     """
     if ClosureDay.objects.filter(school=school, date=date).exists():  # before asking about marks
         raise ValidationError({"date": "There is already a closure on that day."})
+    school_services.closure_date_check(school=school, day=date)  # before asking about marks
     code = closure_code(kind)
     marks = list(
         RegisterMark.objects.select_for_update(of=("self",))

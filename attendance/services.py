@@ -626,6 +626,11 @@ def leave_request_create(
                 "'Recorded after the event': it is kept on record but codes no sessions."
             }
         )
+    if retrospective and start_date >= today:
+        # "Started" means before today, the same line as the past-dates rule above: leave from today on
+        # is ordinary leave, and granting it codes its sessions. Ticked, it would code nothing and the
+        # pupil would later look absent with no reason.
+        raise ValidationError({"retrospective": "Tick this only for leave that has already started."})
     leave = LeaveRequest(
         school=school,
         pupil=pupil,

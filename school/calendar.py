@@ -44,6 +44,31 @@ def england_bank_holidays(years: Iterable[int]) -> set[date]:
     return set(england_bank_holiday_names(years))
 
 
+def closure_date_refusal(calendar: SchoolCalendar, day: date, *, in_academic_year: bool) -> str | None:
+    """Why a closure cannot go on `day`, or None. A closure only makes sense on a day the school meets.
+
+    The school is already closed at weekends, on bank holidays and in holidays (days of an academic
+    year outside every half-term); a date outside every academic year is not in the calendar at all.
+
+    >>> cal = SchoolCalendar.build([(date(2026, 9, 1), date(2026, 10, 23)), (date(2026, 11, 2), date(2026, 12, 18))])
+    >>> closure_date_refusal(cal, date(2026, 11, 16), in_academic_year=True) is None
+    True
+    >>> closure_date_refusal(cal, date(2026, 11, 21), in_academic_year=True)
+    'That is a weekend: the school is already closed.'
+    >>> closure_date_refusal(cal, date(2026, 10, 27), in_academic_year=True)
+    'That day is in a holiday: the school is already closed.'
+    """
+    if not in_academic_year:
+        return "That date is outside every academic year of the school calendar. Add the year first."
+    if day.weekday() >= 5:
+        return "That is a weekend: the school is already closed."
+    if day in calendar.bank_holidays:
+        return "That is a bank holiday: the school is already closed."
+    if not calendar.in_term(day):
+        return "That day is in a holiday: the school is already closed."
+    return None
+
+
 @dataclass(frozen=True)
 class SchoolCalendar:
     """An in-memory calendar: periods are (start, end) inclusive; closures map a date to closed sessions."""

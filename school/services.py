@@ -18,6 +18,7 @@ from django.db import transaction
 
 from . import policy, role_grants
 from .audit import describe_actor, record, record_bulk, snapshot
+from .calendar import SchoolCalendar, closure_date_refusal
 from .class_membership import sync_memberships
 from .editing import ensure_unchanged
 from .models import (
@@ -474,6 +475,14 @@ def term_period_update(*, actor, term_period: TermPeriod, expected_version: int 
     return True
 
 
+def closure_date_check(*, school: School, day) -> None:
+    """Refuse, beside the date, a closure on a day the school does not meet anyway."""
+    in_year = AcademicYear.objects.filter(school=school, start_date__lte=day, end_date__gte=day).exists()
+    refusal = closure_date_refusal(SchoolCalendar.for_school(school), day, in_academic_year=in_year)
+    if refusal:
+        raise ValidationError({"date": refusal})
+
+
 @transaction.atomic
 def closure_day_create(
     *, actor, school: School, date, kind: str, sessions: str = "both", reason: str = ""
@@ -485,6 +494,7 @@ def closure_day_create(
         if "__all__" in error.message_dict and ClosureDay.objects.filter(school=school, date=date).exists():
             raise ValidationError({"date": "There is already a closure on that day."}) from None
         raise
+    closure_date_check(school=school, day=date)
     closure.save()
     record(actor=actor, action="school.calendar.closure_created", obj=closure, after=snapshot(closure))
     return closure

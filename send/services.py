@@ -459,6 +459,13 @@ def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCyc
             raise ValidationError("Record the review (an outcome for every target) before closing the cycle.")
     before = audit.snapshot(cycle)
     reason = f"{cycle_stages.LABELS[before['stage']]} to {cycle_stages.LABELS[to_stage]}"
+    if cycle.stage == cycle_stages.REVIEW and to_stage == cycle_stages.PLAN:
+        # Back to planning starts a new round: it is due for review one cycle length from today, and the
+        # review already held no longer describes it. That review stays in the audit trail (its own
+        # send.cycle.reviewed entry, and this move's "before"), not on the cycle's header or due lists.
+        cycle.review_due = default_review_due(cycle.school, timezone.localdate())
+        cycle.reviewed_on, cycle.reviewed_by = None, None
+        reason += f"; review now due {cycle.review_due:%-d %B %Y}"
     transitions.move(
         table=cycle_stages.STAGES,
         obj=cycle,

@@ -122,3 +122,29 @@ def test_a_second_closure_on_the_same_day_is_refused_before_asking_about_marks(
     )
     assert response.context["form"].errors["date"] == ["There is already a closure on that day."]
     assert RegisterMark.objects.get().code == "/"
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (date(2026, 11, 21), "That is a weekend: the school is already closed."),
+        (date(2026, 10, 27), "That day is in a holiday: the school is already closed."),
+        (date(2027, 5, 3), "That is a bank holiday: the school is already closed."),
+        (
+            date(2029, 1, 8),
+            "That date is outside every academic year of the school calendar. Add the year first.",
+        ),
+    ],
+)
+def test_closure_on_a_day_the_school_does_not_meet_is_refused_beside_the_date(
+    login, headteacher, school, day, message
+):
+    response = login(headteacher).post(
+        reverse("attendance:closure_create"),
+        {"date": day.isoformat(), "kind": "inset", "sessions": "both", "reason": "Training"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [message]
+    assert "Closure added." not in response.content.decode()
+    assert not ClosureDay.objects.filter(school=school, date=day).exists()
+    assert not AuditEntry.objects.filter(action="school.calendar.closure_created").exists()

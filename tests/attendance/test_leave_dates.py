@@ -68,3 +68,33 @@ def test_leave_starting_today_needs_no_tick(office_staff, school, pupil):
         reason="Funeral",
     )
     assert not leave.retrospective
+
+
+@pytest.mark.parametrize("start, end", [("2026-11-23", "2026-11-24"), ("2026-12-10", "2026-12-11")])
+def test_future_leave_cannot_be_ticked_as_recorded_after_the_event(login, office_staff, pupil, start, end):
+    """Leave starting today or later is ordinary leave: ticked, granting it would code nothing."""
+    response = login(office_staff).post(
+        reverse("attendance:leave_new", args=[pupil.pk]),
+        FORM | {"start_date": start, "end_date": end, "retrospective": "on"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["retrospective"] == [
+        "Tick this only for leave that has already started."
+    ]
+    assert not LeaveRequest.objects.exists()
+
+
+def test_leave_list_buttons_name_the_pupil(login, office_staff, headteacher, pupil):
+    services.leave_request_create(
+        actor=office_staff,
+        school=pupil.school,
+        pupil=pupil,
+        requested_by="Dad",
+        start_date=date(2026, 11, 30),
+        end_date=date(2026, 12, 1),
+        reason="Funeral",
+    )
+    body = login(headteacher).get(reverse("attendance:leave_list")).content.decode()
+    hidden = f'<span class="visually-hidden"> for {pupil.display_name}</span>'
+    assert f"Grant{hidden}</button>" in body
+    assert f"Refuse{hidden}</button>" in body

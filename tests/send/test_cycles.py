@@ -236,3 +236,36 @@ def test_printed_parents_form_is_one_page_and_signs_off(
     pages = PdfReader(io.BytesIO(data)).pages
     assert len(pages) == 1  # the signature line does not spill onto a page of its own
     assert "Signed:" in pages[0].extract_text() and "Thank you for your help." in pages[0].extract_text()
+
+
+@time_machine.travel("2026-12-01 09:00", tick=False)
+def test_back_to_planning_starts_a_new_round_with_a_new_review_date(login, school, sendco, pupil):
+    cycle = services.cycle_start(
+        actor=sendco, pupil=pupil, start_date=date(2026, 9, 7), plan_type="PLP", review_due=date(2026, 11, 27)
+    )
+    target = f.TargetFactory(cycle=cycle)
+    for stage in ("plan", "do", "review"):
+        services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage=stage)
+    services.cycle_review_record(
+        actor=sendco,
+        cycle=cycle,
+        outcomes={target.pk: ("partly", "3 of 5")},
+        reviewed_on=date(2026, 11, 27),
+        pupil_views="OK",
+        parent_views="OK",
+        next_steps="Rework the plan",
+    )
+    client = login(sendco)
+    client.post(f"/send/cycles/{cycle.pk}/stage/", {"to_stage": "plan"})
+    cycle.refresh_from_db()
+    assert cycle.stage == "plan" and cycle.reviewed_on is None
+    new_due = services.default_review_due(school, date(2026, 12, 1))
+    assert cycle.review_due == new_due > date(2026, 12, 1)
+    body = client.get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert "review held 27 Nov" not in body
+    assert f"review due {new_due:%-d %b %Y}" in body
+    assert reviews_due(user=sendco, school=school, today=date(2026, 12, 1))["overdue"] == []
+    # The review held on 27 November stays on record.
+    move = AuditEntry.objects.filter(action="send.cycle.stage_changed").latest("pk")
+    assert move.before["reviewed_on"] == "2026-11-27"
+    assert AuditEntry.objects.filter(action="send.cycle.reviewed", pupil=pupil).exists()
