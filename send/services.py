@@ -371,7 +371,7 @@ def cycle_start(
                 review_date=cycle.review_due,
                 **{name: getattr(old, name) for name in CARRIED_FIELDS},
             )
-            for old in previous.targets.filter(outcome__in=Target.UNMET).order_by("id")
+            for old in previous.targets.current().filter(outcome__in=Target.UNMET).order_by("id")
         ]
         Target.objects.bulk_create(carried)
         if carried:
@@ -426,10 +426,10 @@ def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCyc
         cycle_stages.check_stage_move(cycle.stage, to_stage)
     except cycle_stages.IllegalStageMove as exc:
         raise ValidationError(str(exc)) from None
-    if to_stage == cycle_stages.DO and not cycle.targets.exists():
+    if to_stage == cycle_stages.DO and not cycle.targets.current().exists():
         raise ValidationError("Add at least one target to the plan before it starts.")
     if to_stage == cycle_stages.CLOSED:
-        if cycle.reviewed_on is None or cycle.targets.filter(outcome="").exists():
+        if cycle.reviewed_on is None or cycle.targets.current().filter(outcome="").exists():
             raise ValidationError("Record the review (an outcome for every target) before closing the cycle.")
     before = audit.snapshot(cycle)
     cycle.stage = to_stage
@@ -493,7 +493,7 @@ def cycle_review_record(
         raise ValidationError(
             {"reviewed_on": f"The review cannot be before the cycle started ({cycle.start_date:%-d %B %Y})."}
         )
-    targets = {t.pk: t for t in cycle.targets.all()}
+    targets = {t.pk: t for t in cycle.targets.current()}
     missing = [pk for pk in targets if not (outcomes.get(pk) or ("", ""))[0]]
     if missing:
         raise ValidationError("Give an outcome for every target.")
