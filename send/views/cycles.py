@@ -211,7 +211,7 @@ def target_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def target_restore(request, pk):
-    target = _access_target(request, pk, Target.objects.withdrawn())
+    target = _access_target(request, pk, Target.objects.all())  # restored already: said, not 404
     try:
         withdrawal.record_restore(actor=request.user, obj=target, school=request.school)
     except ValidationError as exc:
