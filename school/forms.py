@@ -302,3 +302,14 @@ class PupilImportForm(Form):
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise ValidationError("Upload a CSV file (ending .csv).")
         return upload
+
+
+class WithdrawForm(forms.Form):
+    """The one confirmation form for withdrawing a record (school.withdrawal)."""
+
+    reason = forms.CharField(
+        label="Why is this being withdrawn?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Up to 500 characters. The SENDCo or the headteacher can restore it within 30 days.",
+    )

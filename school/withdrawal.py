@@ -12,7 +12,7 @@ withdrawal. One mechanism for every kind of record: the abstract model `Withdraw
     >>> restorable(withdrawn, now=datetime(2026, 12, 1, 9, 1, tzinfo=tz.utc))   # past 30 days
     False
 
-Not yet applied to any model: see the report on branch h-edits (task 4 of issue 10).
+Applied so far to SMART targets (send.Target).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class Withdrawable(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.CharField(max_length=MAX_REASON_CHARS, blank=True)
+
+    objects = WithdrawableQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from school.models import Contact, Pupil, School
+from school.withdrawal import Withdrawable
 
 from . import cycle_stages, needs, register_status
 from .provision_costs import DEFAULT_NOTIONAL_THRESHOLD, PER_HOUR, PER_SESSION, impact
@@ -286,8 +287,8 @@ class CycleReview(models.Model):
         return f"Review of {self.cycle} on {self.reviewed_on:%-d %B %Y}"
 
 
-class Target(models.Model):
-    """A SMART target of a plan, with its outcome at review."""
+class Target(Withdrawable):
+    """A SMART target of a plan, with its outcome at review. A mistaken one is withdrawn, not deleted."""
 
     class Outcome(models.TextChoices):
         ACHIEVED = "achieved", "Achieved"
@@ -319,6 +320,14 @@ class Target(models.Model):
     @property
     def pupil_id(self):
         return self.cycle.pupil_id
+
+    @property
+    def pupil(self):  # the audit trail files a target's rows under its pupil and school
+        return self.cycle.pupil
+
+    @property
+    def school(self):
+        return self.cycle.school
 
 
 class ViewsRequest(models.Model):

@@ -396,7 +396,7 @@ def cycle_start(
                 review_date=cycle.review_due,
                 **{name: getattr(old, name) for name in CARRIED_FIELDS},
             )
-            for old in previous.targets.filter(outcome__in=Target.UNMET).order_by("id")
+            for old in previous.targets.current().filter(outcome__in=Target.UNMET).order_by("id")
         ]
         Target.objects.bulk_create(carried)
         if carried:
@@ -452,10 +452,10 @@ def cycle_assessment_save(
 def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCycle:
     cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
     cycle_stages.STAGES.check(cycle.stage, to_stage)
-    if to_stage == cycle_stages.DO and not cycle.targets.exists():
+    if to_stage == cycle_stages.DO and not cycle.targets.current().exists():
         raise ValidationError("Add at least one target to the plan before it starts.")
     if to_stage == cycle_stages.CLOSED:
-        if cycle.reviewed_on is None or cycle.targets.filter(outcome="").exists():
+        if cycle.reviewed_on is None or cycle.targets.current().filter(outcome="").exists():
             raise ValidationError("Record the review (an outcome for every target) before closing the cycle.")
     before = audit.snapshot(cycle)
     reason = f"{cycle_stages.LABELS[before['stage']]} to {cycle_stages.LABELS[to_stage]}"
@@ -534,7 +534,7 @@ def cycle_review_record(
         )
     if problem := cycle_dates.reviewed_on_problem(reviewed_on, today=timezone.localdate()):
         raise ValidationError({"reviewed_on": problem})
-    targets = {t.pk: t for t in cycle.targets.all()}
+    targets = {t.pk: t for t in cycle.targets.current()}
     missing = [pk for pk in targets if not (outcomes.get(pk) or ("", ""))[0]]
     if missing:
         raise ValidationError("Give an outcome for every target.")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters import outbox
 from letters.models import Email
 from letters.rendering import pdf_response, render_pdf
-from school import policy
-from school.forms import apply_service
+from school import policy, withdrawal
+from school.forms import WithdrawForm, apply_service
 from school.pagination import paginate
 
 from .. import cycle_stages, selectors, services
@@ -38,7 +40,7 @@ def cycle_start(request, pk):
             form, lambda: services.cycle_start(actor=request.user, pupil=pupil, **form.cleaned_data)
         )
         if cycle:
-            carried = cycle.targets.count()
+            carried = cycle.targets.current().count()
             note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
             messages.success(request, f"Cycle {cycle.number} started.{note}")
             return redirect("send:cycle_detail", pk=cycle.pk)
@@ -61,7 +63,8 @@ def cycle_detail(request, pk):
         {
             "cycle": cycle,
             "pupil": cycle.pupil,
-            "targets": cycle.targets.select_related("carried_from__cycle"),
+            "targets": cycle.targets.current().select_related("carried_from__cycle"),
+            "withdrawn_targets": list(cycle.targets.withdrawn().select_related("withdrawn_by")),
             "stage_history": cycle.stage_history.select_related("changed_by"),
             "reviews": list(cycle.reviews.select_related("reviewed_by")),
             "views": selectors.views_status(cycle),
@@ -178,6 +181,53 @@ def target_edit(request, pk):
     )
 
 
+def _access_target(request, pk, queryset) -> Target:
+    return policy.access_pupil_record(
+        request.user,
+        request.school,
+        queryset.filter(cycle__school=request.school).select_related("cycle__pupil"),
+        pk,
+        pupil_field="cycle__pupil",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.PLAN_SEND)
+def target_withdraw(request, pk):
+    target = _access_target(request, pk, Target.objects.current())
+    back = reverse("send:cycle_detail", args=[target.cycle_id])
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(
+            form,
+            lambda: withdrawal.record_withdraw(
+                actor=request.user, obj=target, reason=form.cleaned_data["reason"]
+            ),
+        ):
+            messages.success(
+                request, "Target withdrawn. The SENDCo or the headteacher can restore it within 30 days."
+            )
+            return redirect(back)
+    return render(
+        request,
+        "school/withdraw_confirm.html",
+        {"form": form, "kind": "target", "thing": target, "back": back, "pupil": target.cycle.pupil},
+    )
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def target_restore(request, pk):
+    target = _access_target(request, pk, Target.objects.all())  # restored already: said, not 404
+    try:
+        withdrawal.record_restore(actor=request.user, obj=target, school=request.school)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Target restored.")
+    return redirect("send:cycle_detail", pk=target.cycle_id)
+
+
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.PLAN_SEND)
 def cycle_review(request, pk):
@@ -189,7 +239,7 @@ def cycle_review(request, pk):
         "parent_views": cycle.review_parent_views or getattr(views.get("parent"), "views", ""),
         "next_steps": cycle.next_steps,
     }
-    form = ReviewForm(request.POST or None, initial=initial, targets=cycle.targets.all())
+    form = ReviewForm(request.POST or None, initial=initial, targets=cycle.targets.current())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = apply_service(
@@ -336,7 +386,7 @@ def plan_pdf(request, pk):
             "pupil": cycle.pupil,
             "school": request.school,
             "record": record,
-            "targets": list(cycle.targets.all()),
+            "targets": list(cycle.targets.current()),
         },
     )
     return pdf_response(pdf, f"{cycle.plan_type.lower()}-{cycle.pupil_id}-cycle-{cycle.number}.pdf")
@@ -352,7 +402,7 @@ def review_pdf(request, pk):
             "cycle": cycle,
             "pupil": cycle.pupil,
             "school": request.school,
-            "targets": list(cycle.targets.all()),
+            "targets": list(cycle.targets.current()),
             "reviews": list(cycle.reviews.all()),
             "views": selectors.views_status(cycle),
         },

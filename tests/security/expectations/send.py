@@ -75,6 +75,22 @@ def _objects_for(world, pupil, prefix):
     )
     setattr(
         world,
+        f"{prefix}withdrawn_target",
+        Target.objects.create(
+            cycle=cycle,
+            area_of_need="communication",
+            target="withdrawn",
+            success_criteria="s",
+            strategies="s",
+            responsible="TA",
+            review_date=date(2026, 12, 4),
+            withdrawn_at="2026-11-16T09:00:00Z",
+            withdrawn_by=sendco,
+            withdrawal_reason="Entered twice",
+        ),
+    )
+    setattr(
+        world,
         f"{prefix}views",
         ViewsRequest.objects.create(cycle=cycle, respondent="parent", method="printed", requested_by=sendco),
     )
@@ -204,6 +220,8 @@ EXPECTATIONS = {
     "send:plan_pdf": object_page("cycle", VIEW_OBJECT),
     "send:review_pdf": object_page("cycle", VIEW_OBJECT),
     "send:target_edit": object_page("target", PLAN_OBJECT, PLAN_OBJECT),
+    "send:target_withdraw": object_page("target", PLAN_OBJECT, PLAN_OBJECT),
+    "send:target_restore": object_page("withdrawn_target", NOBODY, MANAGE),
     "send:views_record": object_page("views", MANAGE, MANAGE),
     "send:enrolment_edit": object_page("enrolment", MANAGE, MANAGE),
     "send:funding_edit": object_page("funding", MANAGE, MANAGE),
