@@ -150,7 +150,7 @@ def target_edit(request, pk):
     target = policy.access_pupil_record(
         request.user,
         request.school,
-        Target.objects.filter(cycle__school=request.school).select_related("cycle__pupil"),
+        Target.objects.current().filter(cycle__school=request.school).select_related("cycle__pupil"),
         pk,
         pupil_field="cycle__pupil",
     )
