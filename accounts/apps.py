@@ -22,7 +22,10 @@ class AccountsConfig(AppConfig):
         register(
             pupil_panels=[
                 NavEntry(
-                    "Requests for records", "accounts:record_request_panel", policy.VIEW_RECORD_REQUESTS, order=50
+                    "Requests for records",
+                    "accounts:record_request_panel",
+                    policy.VIEW_RECORD_REQUESTS,
+                    order=50,
                 )
             ]
         )

@@ -81,7 +81,9 @@ def build(request, decisions: dict[str, str]) -> Export:
     flagged = flagged_items(sections)
     to_review = sum(1 for _, item in flagged if item.key not in decisions)
     draft = to_review > 0
-    withheld_keys = set() if draft else {item.key for _, item in flagged if decisions.get(item.key) == WITHHOLD}
+    withheld_keys = (
+        set() if draft else {item.key for _, item in flagged if decisions.get(item.key) == WITHHOLD}
+    )
     shown_sections, withheld, count = [], 0, 0
     for sec in sections:
         shown = []

@@ -21,11 +21,19 @@ urlpatterns = [
         views_records.record_request_create,
         name="record_request_create",
     ),
-    path("record-requests/panel/pupil/<int:pk>/", views_records.record_request_panel, name="record_request_panel"),
+    path(
+        "record-requests/panel/pupil/<int:pk>/",
+        views_records.record_request_panel,
+        name="record_request_panel",
+    ),
     path("record-requests/<int:pk>/", views_records.record_request_detail, name="record_request_detail"),
     path("record-requests/<int:pk>/edit/", views_records.record_request_edit, name="record_request_edit"),
-    path("record-requests/<int:pk>/extend/", views_records.record_request_extend, name="record_request_extend"),
+    path(
+        "record-requests/<int:pk>/extend/", views_records.record_request_extend, name="record_request_extend"
+    ),
     path("record-requests/<int:pk>/status/", views_records.record_request_move, name="record_request_move"),
     path("record-requests/<int:pk>/review/", views_records.record_item_decide, name="record_item_decide"),
-    path("record-requests/<int:pk>/export/", views_records.record_request_export, name="record_request_export"),
+    path(
+        "record-requests/<int:pk>/export/", views_records.record_request_export, name="record_request_export"
+    ),
 ]

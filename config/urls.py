@@ -11,7 +11,11 @@ admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", school_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm, http_method_names=["get", "post"]), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, http_method_names=["get", "post"]),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("school/", include("school.urls")),
     path("accounts/", include("accounts.urls")),

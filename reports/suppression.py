@@ -57,9 +57,7 @@ def hidden_groups_with_reasons(sizes: list[int]) -> dict[int, str]:
     >>> hidden_groups_with_reasons([2, 3, 415])
     {0: 'fewer than 5', 1: 'fewer than 5'}
     """
-    return {
-        i: SMALL if is_suppressed_group(sizes[i]) else HIDDEN for i in sorted(groups_to_hide(sizes))
-    }
+    return {i: SMALL if is_suppressed_group(sizes[i]) else HIDDEN for i in sorted(groups_to_hide(sizes))}
 
 
 def counts_for_display(counts: list[int]) -> list[int | str]:

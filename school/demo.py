@@ -448,7 +448,9 @@ def build_school(*, seed: int, today: date) -> School:
     """Write the demo school for `seed`. Call only when demo_school() is None (seed_demo checks)."""
     plan = demo_plan(seed=seed, year_start=academic_year_start(today))
     trust, _ = Trust.objects.get_or_create(name=DEMO_TRUST)
-    school = school_create(actor=None, trust=trust, name=DEMO_SCHOOL, urn="999901", local_authority="Northshire")
+    school = school_create(
+        actor=None, trust=trust, name=DEMO_SCHOOL, urn="999901", local_authority="Northshire"
+    )
     _write_calendar(school, plan)
     classes = {c["name"]: RegistrationClass(school=school, **c) for c in plan.classes}
     RegistrationClass.objects.bulk_create(list(classes.values()))

@@ -88,7 +88,9 @@ class PupilForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
         self.fields["registration_class"].queryset = RegistrationClass.objects.filter(school=school)
         self.fields["registration_class"].label = "Class"
         # The service moves the pupil from today (school.class_membership), not from admission.
-        self.fields["registration_class"].help_text = (
+        self.fields[
+            "registration_class"
+        ].help_text = (
             "Moving a pupil changes their class from today; earlier registers keep the class they were in."
         )
         if not can_see_safeguarding:

@@ -31,9 +31,7 @@ class School(models.Model):
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=200)
     # The demo school belongs to a multi-academy trust, so "academy" is the default.
-    kind = models.CharField(
-        "Type of school", max_length=12, choices=Kind.choices, default=Kind.ACADEMY
-    )
+    kind = models.CharField("Type of school", max_length=12, choices=Kind.choices, default=Kind.ACADEMY)
     urn = models.CharField("URN", max_length=10, blank=True)
     local_authority = models.CharField(max_length=100, blank=True)
     # Register times are the school's own choice (seed school: 8.30-9.00); the law caps the

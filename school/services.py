@@ -114,7 +114,9 @@ def pupil_create(*, actor, school: School, reason: str = "", **fields) -> Pupil:
 
 
 @transaction.atomic
-def pupil_update(*, actor, pupil: Pupil, reason: str = "", expected_version: int | None = None, **changes) -> bool:
+def pupil_update(
+    *, actor, pupil: Pupil, reason: str = "", expected_version: int | None = None, **changes
+) -> bool:
     """Change a pupil's details. Returns whether anything changed; an unchanged save writes no audit row."""
     ensure_unchanged(pupil, expected_version=expected_version)
     _check_fields(changes, PUPIL_FIELDS)
@@ -376,7 +378,12 @@ def class_create(*, actor, school: School, name: str, year_group: int, staff=())
 
 @transaction.atomic
 def class_update(
-    *, actor, registration_class: RegistrationClass, staff=None, expected_version: int | None = None, **changes
+    *,
+    actor,
+    registration_class: RegistrationClass,
+    staff=None,
+    expected_version: int | None = None,
+    **changes,
 ) -> bool:
     ensure_unchanged(registration_class, expected_version=expected_version)
     _check_fields(changes, CLASS_FIELDS)
@@ -452,7 +459,9 @@ def term_period_create(*, actor, academic_year: AcademicYear, name: str, start_d
 
 
 @transaction.atomic
-def term_period_update(*, actor, term_period: TermPeriod, expected_version: int | None = None, **changes) -> bool:
+def term_period_update(
+    *, actor, term_period: TermPeriod, expected_version: int | None = None, **changes
+) -> bool:
     ensure_unchanged(term_period, expected_version=expected_version)
     _check_fields(changes, frozenset({"name", "start_date", "end_date"}))
     before = snapshot(term_period)
@@ -511,7 +520,9 @@ def _minutes(value) -> int:
 
 
 @transaction.atomic
-def school_update_register_times(*, actor, school: School, expected_version: int | None = None, **changes) -> bool:
+def school_update_register_times(
+    *, actor, school: School, expected_version: int | None = None, **changes
+) -> bool:
     ensure_unchanged(school, expected_version=expected_version)
     _check_fields(changes, REGISTER_TIME_FIELDS)
     errors = {}

@@ -355,7 +355,9 @@ class ViewsRequest(models.Model):
         "letters.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The e-mailed request (a letters.Email: whether the mail server really accepted it); the latest.
-    email = models.ForeignKey("letters.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    email = models.ForeignKey(
+        "letters.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["cycle_id", "respondent"]

@@ -191,7 +191,8 @@ def open_cycle_targets(pupil_ids) -> dict[int, list[Target]]:
     """Targets of each pupil's open cycle (one query)."""
     result: dict[int, list[Target]] = defaultdict(list)
     targets = (
-        Target.objects.current().filter(cycle__pupil_id__in=list(pupil_ids))
+        Target.objects.current()
+        .filter(cycle__pupil_id__in=list(pupil_ids))
         .exclude(cycle__stage=cycle_stages.CLOSED)
         .select_related("cycle")
         .order_by("cycle__pupil_id", "id")
@@ -359,7 +360,9 @@ def pupil_send_page(*, pupil) -> dict:
     cycles = list(
         SupportCycle.objects.filter(pupil=pupil)
         .order_by("-number")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.current().order_by("id")), "views_requests")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.current().order_by("id")), "views_requests"
+        )
     )
     return {
         "record": record,

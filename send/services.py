@@ -125,7 +125,9 @@ def _triage_problems(triage: Triage, concern: Concern) -> dict:
     if triage.observe and triage.observe_on and triage.observe_on < raised:
         # The observation follows up the concern, so it cannot come first. (A conversation with the
         # parents or a progress meeting may well have come before the form was written.)
-        errors["observe_on"] = f"The observation cannot be before the concern was raised ({raised:%-d %B %Y})."
+        errors["observe_on"] = (
+            f"The observation cannot be before the concern was raised ({raised:%-d %B %Y})."
+        )
     if triage.outcome == Concern.Outcome.ADD_TO_REGISTER:
         if not triage.parents_agreed_by.strip():
             errors["parents_agreed_by"] = "Record which parent agreed to the pupil joining the SEN register."
@@ -370,7 +372,9 @@ def cycle_start(
         raise ValidationError("Close the current cycle (record its review) before starting a new one.")
     previous = cycles.order_by("-number").first()
     errors = {}
-    problem = cycle_dates.start_problem(start_date, last_reviewed_on=previous.reviewed_on if previous else None)
+    problem = cycle_dates.start_problem(
+        start_date, last_reviewed_on=previous.reviewed_on if previous else None
+    )
     if problem:
         errors["start_date"] = problem
     if review_due and (problem := _review_due_problem(pupil.school, start_date, review_due)):
@@ -483,7 +487,12 @@ def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCyc
 
 @transaction.atomic
 def target_save(
-    *, actor, cycle: SupportCycle, instance: Target | None = None, expected_version: int | None = None, **fields
+    *,
+    actor,
+    cycle: SupportCycle,
+    instance: Target | None = None,
+    expected_version: int | None = None,
+    **fields,
 ) -> Target:
     """Add a target to a plan (`instance` None) or change one; `fields` are Target fields."""
     editing.ensure_unchanged(instance, expected_version=expected_version)
@@ -576,7 +585,9 @@ def cycle_review_record(
             for t in sorted(targets.values(), key=lambda t: t.pk)
         ],
     )
-    _save_audited(actor=actor, instance=review, action="send.review.recorded", school=cycle.school, pupil=cycle.pupil)
+    _save_audited(
+        actor=actor, instance=review, action="send.review.recorded", school=cycle.school, pupil=cycle.pupil
+    )
     before = audit.snapshot(cycle)
     cycle.reviewed_on, cycle.reviewed_by = reviewed_on, actor
     cycle.review_pupil_views, cycle.review_parent_views, cycle.next_steps = (

@@ -32,7 +32,9 @@ MODULES = _modules_with_examples()
 
 
 def test_the_rule_modules_are_found():
-    assert {"attendance.codes", "attendance.figures", "send.needs", "graduated_response.tiers"} <= set(MODULES)
+    assert {"attendance.codes", "attendance.figures", "send.needs", "graduated_response.tiers"} <= set(
+        MODULES
+    )
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -187,7 +187,9 @@ def leave_new(request, pupil_id):
             create_once(
                 request,
                 form,
-                lambda data: services.leave_request_create(actor=request.user, school=school, pupil=pupil, **data),
+                lambda data: services.leave_request_create(
+                    actor=request.user, school=school, pupil=pupil, **data
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -66,6 +66,8 @@ def test_a_wrong_second_step_code_is_recorded(headteacher):
 
 
 def test_the_second_step_failure_shows_on_the_login_history(login, headteacher, class_teacher):
-    LoginEvent.objects.create(user=class_teacher, username="teacher", outcome=LoginEvent.Outcome.SECOND_STEP_FAILED)
+    LoginEvent.objects.create(
+        user=class_teacher, username="teacher", outcome=LoginEvent.Outcome.SECOND_STEP_FAILED
+    )
     page = login(headteacher).get(reverse("accounts:login_history")).content.decode()
     assert "Right password, wrong code at the second step" in page

@@ -536,7 +536,9 @@ def test_the_final_audit_trail_leaves_out_requests_and_withheld_items_in_plain_w
     _request(pupil, headteacher, requester_name="Grandma Gwen", requester_relationship="Grandmother")
     record(actor=headteacher, action="send.document.viewed", obj=held["report"])
     school_services.pupil_update(actor=headteacher, pupil=pupil, year_group=4, reason="Moved up")
-    school_services.pupil_update(actor=headteacher, pupil=pupil, leaving_date=date(2027, 7, 21), reason="Leaving")
+    school_services.pupil_update(
+        actor=headteacher, pupil=pupil, leaving_date=date(2027, 7, 21), reason="Leaving"
+    )
     client = login(headteacher)
     _decide_all(client, request, pupil, held)
     pdf_text, data = _unzip(client.get(reverse("accounts:record_request_export", args=[request.pk])))

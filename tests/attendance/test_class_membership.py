@@ -151,5 +151,6 @@ def test_the_pupil_import_opens_and_moves_memberships(school, own_class, other_c
 def test_the_pupil_form_says_the_class_changes_from_today(login, office_staff, pupil):
     body = login(office_staff).get(reverse("school:pupil_edit", args=[pupil.pk])).content.decode()
     assert (
-        "Moving a pupil changes their class from today; earlier registers keep the class they were in." in body
+        "Moving a pupil changes their class from today; earlier registers keep the class they were in."
+        in body
     )

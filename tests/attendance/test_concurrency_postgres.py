@@ -112,7 +112,11 @@ def test_many_people_saving_the_same_register_lose_nothing_and_duplicate_nothing
     # Everyone amends the version they all loaded: exactly one amendment per pupil survives.
     versions = {p.pk: 1 for p in pupils}
     outcomes = _race(
-        school, cls, pupils, [(s, amended_codes[i]) for i, s in enumerate(staff)], versions,
+        school,
+        cls,
+        pupils,
+        [(s, amended_codes[i]) for i, s in enumerate(staff)],
+        versions,
         reason="Parent rang",
     )
     winners = [o for o in outcomes if not isinstance(o, RegisterConflict)]

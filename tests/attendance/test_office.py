@@ -196,7 +196,9 @@ def test_leave_granted_by_head_precodes_sessions_refused_does_not(
         actor=headteacher, leave_request=other, status="refused", note="Not exceptional"
     )
     assert not RegisterMark.objects.filter(pupil=sibling).exists()
-    assert AuditEntry.objects.filter(action="attendance.leave.refused", sealed_reason="Not exceptional").exists()
+    assert AuditEntry.objects.filter(
+        action="attendance.leave.refused", sealed_reason="Not exceptional"
+    ).exists()
 
 
 def test_only_the_head_decides_leave(login, office_staff, headteacher, school, pupil):

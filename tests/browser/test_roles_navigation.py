@@ -11,9 +11,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NAVIGATION = {
     "headteacher": ({"Pupils", "Registers", "Attendance", "SEND", "Cases", "School set-up"}, set()),
     "sendco": ({"Pupils", "SEND", "Cases"}, {"School set-up", "Absence"}),
-    "attendance_officer": ({"Pupils", "Registers", "Absence", "Attendance", "Cases"}, {"School set-up", "SEND"}),
+    "attendance_officer": (
+        {"Pupils", "Registers", "Absence", "Attendance", "Cases"},
+        {"School set-up", "SEND"},
+    ),
     "office_staff": ({"Pupils", "Registers", "Absence"}, {"School set-up", "SEND", "Cases"}),
-    "class_teacher": ({"Pupils", "Registers", "My class SEND"}, {"School set-up", "Absence", "Cases", "SEND"}),
+    "class_teacher": (
+        {"Pupils", "Registers", "My class SEND"},
+        {"School set-up", "Absence", "Cases", "SEND"},
+    ),
     "teaching_assistant": ({"Pupils", "My class SEND"}, {"Registers", "School set-up", "Absence", "Cases"}),
     "governor": ({"Reports"}, {"Pupils", "Registers", "SEND", "Cases", "Absence", "My class SEND"}),
 }
@@ -34,7 +40,9 @@ def test_class_teacher_cannot_open_a_pupil_from_another_class(
     page, live_server, sign_in_browser, class_teacher, own_class, other_class
 ):
     mine = f.PupilFactory(school=own_class.school, registration_class=own_class, legal_first_name="Rowan")
-    theirs = f.PupilFactory(school=other_class.school, registration_class=other_class, legal_first_name="Sorrel")
+    theirs = f.PupilFactory(
+        school=other_class.school, registration_class=other_class, legal_first_name="Sorrel"
+    )
     sign_in_browser(page, class_teacher)
 
     page.goto(f"{live_server.url}/school/pupils/")

@@ -13,7 +13,10 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 def test_sample_pupils_import_with_siblings_sharing_a_contact(school):
     out = StringIO()
     call_command(
-        "import_pupils", str(FIXTURES / "sample_pupils.csv"), school=str(school.pk), create_classes=True,
+        "import_pupils",
+        str(FIXTURES / "sample_pupils.csv"),
+        school=str(school.pk),
+        create_classes=True,
         stdout=out,
     )
     pupils = Pupil.objects.filter(school=school)
@@ -26,7 +29,10 @@ def test_sample_pupils_import_with_siblings_sharing_a_contact(school):
     assert sorted(grace.pupil_links.values_list("pupil__legal_first_name", flat=True)) == ["Ava", "Leo"]
 
     call_command(
-        "import_pupils", str(FIXTURES / "sample_pupils.csv"), school=str(school.pk), create_classes=True,
+        "import_pupils",
+        str(FIXTURES / "sample_pupils.csv"),
+        school=str(school.pk),
+        create_classes=True,
         stdout=StringIO(),
     )
     assert Pupil.objects.filter(school=school).count() == 5

@@ -226,5 +226,3 @@ def test_contact_of_another_pupil_is_404(login, office_staff, pupil, other_class
     link = f.PupilContactFactory(pupil=other_class_pupil)
     response = login(office_staff).get(reverse("school:contact_edit", args=[pupil.pk, link.pk]))
     assert response.status_code == 404
-
-

@@ -22,7 +22,9 @@ def test_school_create_sets_up_the_tier_bands_and_checklists_and_audits(db):
     assert AuditEntry.objects.filter(action="school.school.created", school=school).exists()
 
 
-def test_a_school_created_otherwise_is_reported_not_silently_set_up_by_a_page(login, attendance_officer, school):
+def test_a_school_created_otherwise_is_reported_not_silently_set_up_by_a_page(
+    login, attendance_officer, school
+):
     bare = School.objects.create(trust=school.trust, name="Bare Primary")
     with pytest.raises(SchoolNotSetUp, match="set_up_schools"):
         tier_bands_of(bare)

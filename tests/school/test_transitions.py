@@ -51,7 +51,9 @@ def test_every_stage_move_of_a_cycle_leaves_a_history_row_shown_on_the_cycle(log
     send_services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="plan")
     with pytest.raises(IllegalMove):
         send_services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="review")
-    rows = list(CycleStageChange.objects.filter(cycle=cycle).values_list("from_stage", "to_stage", "changed_by"))
+    rows = list(
+        CycleStageChange.objects.filter(cycle=cycle).values_list("from_stage", "to_stage", "changed_by")
+    )
     assert rows == [("assess", "plan", sendco.pk)]
     page = login(sendco).get(reverse("send:cycle_detail", args=[cycle.pk])).content.decode()
     assert "Assess to Plan" in page

@@ -12,7 +12,7 @@ PAYLOADS = [
     '<img src="file:///etc/passwd">',
     '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
     "<b>not bold</b> {{ secret }} {% now 'Y' %}",
-    "=HYPERLINK(\"http://127.0.0.1/\")",
+    '=HYPERLINK("http://127.0.0.1/")',
     "../../etc/passwd \u202eright-to-left",
 ]
 

@@ -53,7 +53,9 @@ def test_teacher_cannot_raise_a_concern_about_another_class(
     assert not Concern.objects.exists()
 
 
-@time_machine.travel("2026-11-30 10:00", tick=False)  # the triage dates follow the concern, none in the future
+@time_machine.travel(
+    "2026-11-30 10:00", tick=False
+)  # the triage dates follow the concern, none in the future
 def test_sendco_triages_and_adds_to_the_register(login, sendco, pupil):
     concern = f.ConcernFactory(pupil=pupil, raised_at=datetime(2026, 11, 23, 10, tzinfo=UTC))
     client = login(sendco)

@@ -168,7 +168,11 @@ def test_a_review_due_later_than_the_schools_limit_is_refused(sendco, pupil):
     # The school's limit is 12 school weeks (SendSettings default): from 5 Jan 2027 that is 21 Apr 2027.
     with pytest.raises(ValidationError) as refused:
         services.cycle_start(
-            actor=sendco, pupil=pupil, start_date=date(2027, 1, 5), plan_type="PLP", review_due=date(2027, 7, 1)
+            actor=sendco,
+            pupil=pupil,
+            start_date=date(2027, 1, 5),
+            plan_type="PLP",
+            review_due=date(2027, 7, 1),
         )
     assert "within the school's 12 school weeks of the start: by 21 April 2027" in " ".join(
         refused.value.message_dict["review_due"]
@@ -197,7 +201,11 @@ def test_a_cycle_cannot_start_before_the_last_review(login, sendco, pupil):
 def test_funding_submitted_in_the_future_is_refused(sendco, pupil):
     with pytest.raises(ValidationError) as refused:
         services.funding_application_save(
-            actor=sendco, pupil=pupil, kind="inclusion_panel", submitted_on=date(2026, 11, 24), amount_asked=100
+            actor=sendco,
+            pupil=pupil,
+            kind="inclusion_panel",
+            submitted_on=date(2026, 11, 24),
+            amount_asked=100,
         )
     assert "cannot be in the future" in " ".join(refused.value.message_dict["submitted_on"])
     assert not FundingApplication.objects.exists()
@@ -210,7 +218,10 @@ def test_a_triage_observation_before_the_concern_is_refused(login, sendco, pupil
         f"/send/concerns/{concern.pk}/triage/",
         {"observe": "on", "observe_on": "2026-11-20", "outcome": "monitor"},
     )
-    assert "The observation cannot be before the concern was raised (23 November 2026)." in response.content.decode()
+    assert (
+        "The observation cannot be before the concern was raised (23 November 2026)."
+        in response.content.decode()
+    )
     concern.refresh_from_db()
     assert concern.status == "awaiting_triage"
 
@@ -230,7 +241,10 @@ def test_cycle_date_rules_worked_example():
         (lambda: cycle_dates.reviewed_on_problem(date(2026, 12, 1), today=date(2026, 12, 1)), True),
         (lambda: cycle_dates.reviewed_on_problem(date(2026, 12, 2), today=date(2026, 12, 1)), False),
         (lambda: cycle_dates.review_due_problem(date(2026, 12, 7), latest=date(2026, 12, 7), weeks=12), True),
-        (lambda: cycle_dates.review_due_problem(date(2026, 12, 8), latest=date(2026, 12, 7), weeks=12), False),
+        (
+            lambda: cycle_dates.review_due_problem(date(2026, 12, 8), latest=date(2026, 12, 7), weeks=12),
+            False,
+        ),
         (lambda: cycle_dates.start_problem(date(2026, 12, 4), last_reviewed_on=date(2026, 12, 4)), True),
         (lambda: cycle_dates.start_problem(date(2026, 12, 3), last_reviewed_on=date(2026, 12, 4)), False),
         (lambda: cycle_dates.start_problem(date(2026, 12, 3), last_reviewed_on=None), True),

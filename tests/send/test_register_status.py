@@ -35,8 +35,16 @@ def test_allowed_moves(from_status, to_status):
 @pytest.mark.parametrize(
     ("from_status", "to_status", "message"),
     [
-        (rs.MONITORING, rs.EHC_PLAN, "from Monitoring to SEN support or Removed from the register, not to EHC plan"),
-        (rs.REMOVED, rs.EHC_PLAN, "from Removed from the register to Monitoring or SEN support, not to EHC plan"),
+        (
+            rs.MONITORING,
+            rs.EHC_PLAN,
+            "from Monitoring to SEN support or Removed from the register, not to EHC plan",
+        ),
+        (
+            rs.REMOVED,
+            rs.EHC_PLAN,
+            "from Removed from the register to Monitoring or SEN support, not to EHC plan",
+        ),
         (rs.SEN_SUPPORT, rs.MONITORING, "to EHC plan or Removed from the register, not to Monitoring"),
         (rs.SEN_SUPPORT, rs.SEN_SUPPORT, "already SEN support"),
         (rs.NONE, rs.REMOVED, "from Not recorded to Monitoring or SEN support or EHC plan, not to Removed"),

@@ -23,9 +23,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username!r}.")
-        device = (
-            TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
-        )
+        device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
         if device is None:
             raise CommandError(
                 f"{username} has no authenticator yet: sign in with the password first, then run this again."

@@ -60,6 +60,7 @@ def _request(w):
 def _foreign_request(w):
     return {"pk": w.foreign_record_request.pk}
 
+
 EXPECTATIONS = {
     # Everyone signed in may (re)set up their own authenticator and pass the second step.
     "accounts:mfa_enrol": Expect(get=EVERY_STAFF_ROLE, post=EVERY_STAFF_ROLE),
