@@ -306,7 +306,7 @@ class PupilImportForm(Form):
         return upload
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     """The one confirmation form for withdrawing a record (school.withdrawal)."""
 
     reason = forms.CharField(

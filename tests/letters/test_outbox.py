@@ -7,6 +7,7 @@ from smtplib import SMTPException
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.utils import timezone
@@ -48,10 +49,12 @@ def broker_down(monkeypatch):
 
 @pytest.fixture
 def mail_down(monkeypatch):
-    def refuse(self, messages):
+    def refuse(self, *args, **kwargs):
         raise SMTPException("421 Service not available, closing transmission channel")
 
+    # The boundary: whatever backend the settings name, handing the message over fails.
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    monkeypatch.setattr(EmailMessage, "send", refuse)
     return monkeypatch
 
 
