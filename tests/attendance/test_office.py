@@ -162,6 +162,8 @@ def test_absence_call_form_through_the_browser(login, office_staff, pupil):
     assert RegisterMark.objects.get(pupil=pupil).code == "M"
 
 
+# Leave for 1 December must be asked for before it starts (a past start is refused).
+@time_machine.travel("2026-11-30 09:00")
 def test_leave_granted_by_head_precodes_sessions_refused_does_not(
     office_staff, headteacher, school, pupil, own_class
 ):
@@ -311,6 +313,8 @@ def test_recording_a_reason_from_the_n_queue_starts_at_that_n(login, office_staf
     assert '<option value="PM" selected>' in form
 
 
+# Leave for 1 December must be asked for before it starts (a past start is refused).
+@time_machine.travel("2026-11-30 09:00")
 def test_a_too_long_decision_note_decides_nothing(login, headteacher, office_staff, school, pupil):
     leave = services.leave_request_create(
         actor=office_staff,

@@ -125,7 +125,9 @@ def _wait_for(worker, done, *, seconds=90):
 def _send(task_name, queue, args=()):
     from celery import Celery
 
-    Celery(broker=BROKER).send_task(task_name, args=list(args), queue=queue)
+    # Not the current app: a shared task used later in this process must keep the project's app
+    # (eager in tests), not this bare one that sends everything to the broker.
+    Celery(broker=BROKER, set_as_current=False).send_task(task_name, args=list(args), queue=queue)
 
 
 @pytest.mark.redis
