@@ -12,7 +12,7 @@ withdrawal. One mechanism for every kind of record: the abstract model `Withdraw
     >>> restorable(withdrawn, now=datetime(2026, 12, 1, 9, 1, tzinfo=tz.utc))   # past 30 days
     False
 
-Applied so far to SMART targets (send.Target).
+Its pages are in `school/withdrawal_views.py`; each app's views only find the object (404 when out of scope).
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -11,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from letters import outbox
 from letters.models import Email
 from letters.rendering import pdf_response, render_pdf
-from school import policy, withdrawal
-from school.forms import WithdrawForm, apply_service
+from school import policy
+from school.forms import apply_service
 from school.pagination import paginate
+from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import cycle_stages, selectors, services
 from ..forms import (
@@ -196,36 +196,16 @@ def _access_target(request, pk, queryset) -> Target:
 def target_withdraw(request, pk):
     target = _access_target(request, pk, Target.objects.current())
     back = reverse("send:cycle_detail", args=[target.cycle_id])
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if apply_service(
-            form,
-            lambda: withdrawal.record_withdraw(
-                actor=request.user, obj=target, reason=form.cleaned_data["reason"]
-            ),
-        ):
-            messages.success(
-                request, "Target withdrawn. The SENDCo or the headteacher can restore it within 30 days."
-            )
-            return redirect(back)
-    return render(
-        request,
-        "school/withdraw_confirm.html",
-        {"form": form, "kind": "target", "thing": target, "back": back, "pupil": target.cycle.pupil},
-    )
+    return withdraw_page(request, obj=target, kind="target", back=back, pupil=target.cycle.pupil)
 
 
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def target_restore(request, pk):
     target = _access_target(request, pk, Target.objects.all())  # restored already: said, not 404
-    try:
-        withdrawal.record_restore(actor=request.user, obj=target, school=request.school)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Target restored.")
-    return redirect("send:cycle_detail", pk=target.cycle_id)
+    return restore_action(
+        request, obj=target, kind="target", back=reverse("send:cycle_detail", args=[target.cycle_id])
+    )
 
 
 @require_http_methods(["GET", "POST"])
