@@ -359,11 +359,13 @@ def record_item_decide(*, actor, request: RecordRequest, item_key: str, decision
 
 
 def record_request_export(*, actor, request: RecordRequest) -> tuple[str, bytes, record_export.Export]:
-    """Build the export (PDF and JSON in a zip) and audit who took it. Generated on demand and never
-    written to disk, so the only copy on the server is the database it is built from."""
+    """Build the export (PDF, JSON and the files held, in a zip) and audit who took it. Generated on
+    demand, synchronously, and never written to disk, so the only copies on the server are the
+    database and the files it is built from (slow for a pupil with many files: accepted, see
+    accounts.record_export)."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
     export = record_export.build(request, _decisions(request))
-    content = record_export.to_zip(export)
+    package = record_export.to_zip(export)
     record(
         actor=actor,
         action="accounts.record_request.exported",
@@ -373,9 +375,11 @@ def record_request_export(*, actor, request: RecordRequest) -> tuple[str, bytes,
             "items": export.item_count,
             "withheld": export.withheld,
             "to_review": export.to_review,
+            "files": package.files,
+            "files_missing": package.missing,
         },
     )
-    return f"{record_export.filename_stem(export)}.zip", content, export
+    return f"{record_export.filename_stem(export)}.zip", package.content, export
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from django.db import models
 from django.utils import timezone
@@ -30,6 +31,21 @@ from django.utils.text import capfirst
 SAFEGUARDING = "Safeguarding (child in need or child protection): may be withheld"
 CONFIDENTIAL = "Confidential document: check before release"
 THIRD_PARTY = "Mentions other people (another pupil, another agency or a staff note)"
+# A file (an uploaded report, a letter's PDF) goes into the export as it is: nobody has checked its
+# pages for other people's information, so every file is reviewed before release.
+FILE_HELD = "A file held about the pupil: open it and check it before release"
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    """A file an item holds, put into the export's ZIP as it is. `path` is where the app's private
+    storage keeps it (letters.storage, send.services.document_path); accounts.record_export reads it,
+    in one place. `open_url` is the app's own page serving it, for the reviewer to check it."""
+
+    name: str  # the file's name as the school knows it (the uploaded name, the letter's file name)
+    path: Path
+    content_type: str
+    open_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,8 @@ class Item:
     # The key of the record each row is about (parallel to `rows`), so that a row about an item the
     # reviewer withheld (e.g. an audit row about a withheld document) is withheld with it.
     row_keys: tuple[str, ...] = ()
+    # The file this item holds (a document, a letter's PDF): in the ZIP unless the item is withheld.
+    file: HeldFile | None = None
 
 
 @dataclass(frozen=True)

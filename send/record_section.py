@@ -3,7 +3,21 @@ passport, support cycles with their targets, provision, funding, other agencies 
 
 from __future__ import annotations
 
-from school.record_sections import CONFIDENTIAL, THIRD_PARTY, Item, describe, key_of, section, text
+from django.urls import reverse
+
+from school.record_sections import (
+    CONFIDENTIAL,
+    FILE_HELD,
+    THIRD_PARTY,
+    HeldFile,
+    Item,
+    describe,
+    key_of,
+    section,
+    text,
+)
+
+from .services import document_path
 
 from .models import (
     AgencyInvolvement,
@@ -134,12 +148,19 @@ def send_records(pupil) -> list[Item]:
 
 @section("documents", "Documents held", order=40)
 def documents(pupil) -> list[Item]:
+    """Every uploaded document, withdrawn or not (a withdrawn document is still held), with its file."""
     return [
         Item(
             key=key_of(document),
             title=document.title,
             data=describe(document, ["kind", "original_name", "uploaded_at", "confidential"]),
-            flag=CONFIDENTIAL if document.confidential else "",
+            flag=CONFIDENTIAL if document.confidential else FILE_HELD,
+            file=HeldFile(
+                name=document.original_name,
+                path=document_path(document),
+                content_type=document.content_type,
+                open_url=reverse("send:document_download", args=[document.pk]),
+            ),
         )
         for document in SendDocument.objects.filter(pupil=pupil).order_by("uploaded_at", "pk")
     ]
