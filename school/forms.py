@@ -315,3 +315,42 @@ class WithdrawForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Up to 500 characters. The SENDCo or the headteacher can restore it within 30 days.",
     )
+
+
+class PupilClassMoveForm(OneTimeTokenMixin, Form):
+    """Move a pupil to another class from a day (today or earlier); the service checks the dates."""
+
+    registration_class = forms.ModelChoiceField(queryset=RegistrationClass.objects.none(), label="New class")
+    on = forms.DateField(
+        label="In the new class from",
+        widget=DateInput(),
+        help_text="The first day in the new class: today or a past day. Registers from that day list "
+        "the pupil in the new class.",
+    )
+    reason = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional, up to 200 characters. Kept in the pupil's history.",
+    )
+
+    def __init__(self, *args, pupil: Pupil, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pupil = pupil
+        field = self.fields["registration_class"]
+        field.queryset = RegistrationClass.objects.filter(school_id=pupil.school_id).order_by(
+            "year_group", "name"
+        )
+        field.label_from_instance = lambda cls: (
+            f"{cls} (current class)" if cls.pk == pupil.registration_class_id else str(cls)
+        )
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("registration_class")
+        # A move to the class the pupil is in changes nothing, unless this is the same form sent a
+        # second time (its move is done: create_once says so rather than refusing it).
+        token = data.get(submissions.FIELD_NAME)
+        resent = token is not None and submissions.SubmissionToken.objects.filter(token=token).exists()
+        if chosen is not None and chosen.pk == self.pupil.registration_class_id and not resent:
+            self.add_error("registration_class", f"{self.pupil} is already in {chosen}.")
+        return data

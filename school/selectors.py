@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from . import policy
-from .models import Pupil
+from .models import ClassMembership, Pupil
 
 
 def home_summary(*, user, school) -> dict:
@@ -88,3 +88,12 @@ def calendar_listing(*, school) -> tuple[list[dict], list]:
         )
     orphans = [c for c in closures if not any(y.start_date <= c.date <= y.end_date for y in years)]
     return result, orphans
+
+
+def current_class_membership(*, pupil) -> ClassMembership | None:
+    """The pupil's open class membership (their class today, and since when)."""
+    return (
+        ClassMembership.objects.filter(pupil=pupil, end__isnull=True)
+        .select_related("registration_class")
+        .first()
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pupils/import/", views_manage.pupil_import, name="pupil_import"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/edit/", views.pupil_edit, name="pupil_edit"),
+    path("pupils/<int:pk>/class-move/", views.pupil_class_move_page, name="pupil_class_move"),
     path("pupils/<int:pk>/contacts/new/", views.contact_add, name="contact_add"),
     path("pupils/<int:pk>/contacts/<int:link_pk>/edit/", views.contact_edit, name="contact_edit"),
     path("pupils/<int:pk>/contacts/<int:link_pk>/remove/", views.contact_remove, name="contact_remove"),

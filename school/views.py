@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from school.pagination import paginate
 
 from . import policy, selectors, services
-from .forms import ContactForm, PupilForm, add_service_errors
+from .class_membership import pupil_class_move
+from .forms import ContactForm, PupilClassMoveForm, PupilForm, add_service_errors
 from .middleware import SESSION_KEY
 from .models import Pupil, PupilContact
 from .navigation import panels_for, pupil_panels_for
@@ -136,6 +137,34 @@ def pupil_edit(request, pk):
             messages.success(request, "Saved." if changed else "Nothing was changed.")
             return redirect("school:pupil_detail", pk=pupil.pk)
     return render(request, "school/pupil_form.html", {"form": form, "pupil": pupil})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@policy.capability_required(policy.EDIT_PUPILS)
+def pupil_class_move_page(request, pk):
+    """Move a pupil to another class from a day, perhaps a past one (the office learns on Wednesday
+    that the pupil moved on Monday): registers from that day list the pupil in the new class."""
+    pupil = policy.access_pupil(request.user, request.school, pk)
+    form = PupilClassMoveForm(request.POST or None, pupil=pupil, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_once(
+                request,
+                form,
+                lambda data: pupil_class_move(actor=request.user, pupil=pupil, **data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            pupil.refresh_from_db()
+            on = form.cleaned_data["on"]
+            messages.success(request, f"{pupil} is in {pupil.registration_class} from {on:%-d %B %Y}.")
+            return redirect("school:pupil_detail", pk=pupil.pk)
+    return render(
+        request,
+        "school/pupil_class_move.html",
+        {"form": form, "pupil": pupil, "membership": selectors.current_class_membership(pupil=pupil)},
+    )
 
 
 # --- contacts -------------------------------------------------------------------------------------

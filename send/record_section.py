@@ -17,8 +17,6 @@ from school.record_sections import (
     text,
 )
 
-from .services import document_path
-
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -30,6 +28,7 @@ from .models import (
     SendStatusChange,
     SupportCycle,
 )
+from .services import document_path
 
 CONCERN_FIELDS = [
     "raised_at",

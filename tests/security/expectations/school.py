@@ -70,6 +70,13 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.other_school_pupil.pk},
         class_scoped=lambda w: {"pk": w.other_class_pupil.pk},
     ),
+    "school:pupil_class_move": Expect(
+        get=EDIT,
+        post=EDIT,
+        kwargs=_pupil,
+        foreign=lambda w: {"pk": w.other_school_pupil.pk},
+        class_scoped=lambda w: {"pk": w.other_class_pupil.pk},
+    ),
     "school:contact_add": Expect(
         get=EDIT,
         post=EDIT,
