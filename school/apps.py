@@ -13,5 +13,6 @@ class SchoolConfig(AppConfig):
             nav=[
                 NavEntry("Pupils", "school:pupil_list", policy.VIEW_PUPILS, order=10),
                 NavEntry("School set-up", "school:manage", policy.MANAGE_SCHOOL, order=100),
+                NavEntry("Trust staff", "school:trust_staff", policy.GRANT_TRUST_ROLES, order=105),
             ]
         )

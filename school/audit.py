@@ -19,10 +19,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import audit_chain, audit_seal
-from .models import AuditEntry, AuditSubject, Membership, Pupil, PupilContact
+from .models import AuditEntry, AuditSubject, Membership, Pupil, PupilContact, Role
 
 
 def _json_value(value):
@@ -51,7 +52,9 @@ def describe_actor(actor, school) -> tuple[str, str]:
         return "System", "Automatic"
     roles = Membership.objects.filter(user=actor, is_active=True)
     if school:  # may be request.school, a lazy object wrapping None
-        roles = roles.filter(school=school)
+        # A trust lead's membership at one school reaches every school of the trust (policy.roles_at):
+        # their rows elsewhere in the trust say "Trust lead", not nothing.
+        roles = roles.filter(Q(school=school) | Q(role=Role.TRUST_LEAD, school__trust_id=school.trust_id))
     labels = sorted({m.get_role_display() for m in roles})
     return str(actor), ", ".join(labels)
 

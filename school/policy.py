@@ -53,6 +53,9 @@ VIEW_LOGIN_HISTORY = "view_login_history"
 # deciding what safeguarding information to withhold needs their view. Nobody else sees them.
 VIEW_RECORD_REQUESTS = "view_record_requests"
 MANAGE_RECORD_REQUESTS = "manage_record_requests"
+# The trust lead's staff pages (school.views_trust): add staff and give roles at any school of the
+# trust, as far as school.role_grants lets them.
+GRANT_TRUST_ROLES = "grant_trust_roles"
 
 _STAFF_COMMON = {VIEW_PUPILS, VIEW_SEND, RAISE_CONCERN, VIEW_AGGREGATES}
 _OFFICE_LEVEL = _STAFF_COMMON | {VIEW_ALL_PUPILS}
@@ -99,7 +102,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICE_LEVEL | {EDIT_PUPILS, IMPORT_PUPILS, TAKE_ANY_REGISTER, MANAGE_ATTENDANCE}
     ),
     Role.GOVERNOR: frozenset({VIEW_AGGREGATES}),
-    Role.TRUST_LEAD: frozenset({VIEW_AGGREGATES, VIEW_ATTENDANCE_STATS, VIEW_ALL_PUPILS, VIEW_PUPILS}),
+    Role.TRUST_LEAD: frozenset(
+        {VIEW_AGGREGATES, VIEW_ATTENDANCE_STATS, VIEW_ALL_PUPILS, VIEW_PUPILS, GRANT_TRUST_ROLES}
+    ),
 }
 
 # Roles whose pupil scope is their own registration classes.
@@ -114,6 +119,16 @@ def schools_for(user) -> QuerySet[School]:
     memberships = Membership.objects.filter(user=user, is_active=True)
     trust_ids = memberships.filter(role=Role.TRUST_LEAD).values("school__trust_id")
     return School.objects.filter(Q(memberships__in=memberships) | Q(trust_id__in=trust_ids)).distinct()
+
+
+def schools_led(user) -> QuerySet[School]:
+    """Every school of the trusts the user leads (an active trust lead membership at any of them)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    trust_ids = Membership.objects.filter(user=user, is_active=True, role=Role.TRUST_LEAD).values(
+        "school__trust_id"
+    )
+    return School.objects.filter(trust_id__in=trust_ids)
 
 
 def roles_at(user, school: School | None) -> frozenset[str]:
@@ -201,6 +216,22 @@ def access_pupil_record(user, school: School, queryset: QuerySet, pk, *, pupil_f
     """A record owned by a pupil (a mark, a concern, a case...), or 404 if its pupil is out of scope."""
     try:
         return scoped_to_pupils(user, school, queryset, pupil_field=pupil_field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None
+
+
+def access_led_school(user, school_id) -> School:
+    """A school of a trust the user leads, or 404 (another trust's school is not confirmed to exist)."""
+    try:
+        return schools_led(user).select_related("trust").get(pk=school_id)
+    except (School.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such school.") from None
+
+
+def access_led_school_record(user, queryset: QuerySet, pk, *, school_field: str = "school"):
+    """A record belonging to a school of a trust the user leads (a membership), or 404."""
+    try:
+        return queryset.filter(**{f"{school_field}__in": schools_led(user)}).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("Not found.") from None
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_trust
 
 app_name = "school"
 
@@ -37,6 +37,14 @@ urlpatterns = [
     ),
     path(
         "manage/staff/<int:pk>/password-link/", views_manage.staff_password_link, name="staff_password_link"
+    ),
+    # the trust lead's staff pages, across the schools of the trust
+    path("trust/staff/", views_trust.trust_staff, name="trust_staff"),
+    path("trust/schools/<int:school_pk>/staff/new/", views_trust.trust_staff_add, name="trust_staff_add"),
+    path(
+        "trust/staff/<int:pk>/password-link/",
+        views_trust.trust_staff_password_link,
+        name="trust_staff_password_link",
     ),
     path("set-password/<uidb64>/<token>/", views_manage.SetPasswordView.as_view(), name="set_password"),
     # audit

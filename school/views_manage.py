@@ -279,9 +279,11 @@ def staff_list(request):
     return render(request, "school/manage/staff_list.html", {"memberships": memberships})
 
 
-def _add_staff(request, data):
+def add_staff_member(*, actor, school, data, known_schools):
+    """Give the person named in the add-staff form a role at `school`: a new account when the
+    username is new, or another role for someone who already works at one of `known_schools` (the
+    head's own school; for a trust lead, the schools of the trust)."""
     User = get_user_model()
-    school = request.school
     user = User.objects.filter(username__iexact=data["username"]).first()
     if user is None:
         errors = {
@@ -290,7 +292,7 @@ def _add_staff(request, data):
         if errors:
             raise ValidationError(errors)
         user, membership = services.staff_user_create(
-            actor=request.user,
+            actor=actor,
             school=school,
             username=data["username"],
             first_name=data["first_name"],
@@ -300,10 +302,16 @@ def _add_staff(request, data):
             role=data["role"],
         )
         return membership
-    if not Membership.objects.filter(user=user, school=school).exists():
-        # We do not reveal or attach accounts that belong to other schools.
+    if not Membership.objects.filter(user=user, school__in=known_schools).exists():
+        # We do not reveal or attach accounts that belong to schools the grantor cannot see.
         raise ValidationError({"username": "That username is taken. Choose another."})
-    return services.membership_create(actor=request.user, school=school, user=user, role=data["role"])
+    return services.membership_create(actor=actor, school=school, user=user, role=data["role"])
+
+
+def _add_staff(request, data):
+    return add_staff_member(
+        actor=request.user, school=request.school, data=data, known_schools=[request.school]
+    )
 
 
 def _grantable_roles(request) -> list[str]:
@@ -379,6 +387,11 @@ def membership_deactivate(request, pk):
 def staff_password_link(request, pk):
     """A one-time link for a new member of staff to set their password (valid for a limited time)."""
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
+    return render(request, "school/manage/password_link.html", password_link_context(request, membership))
+
+
+def password_link_context(request, membership) -> dict:
+    """The one-time set-password link of a member of staff who has no password yet (404 otherwise)."""
     user = membership.user
     if user.has_usable_password():
         raise Http404("This person has already set a password.")
@@ -391,10 +404,7 @@ def staff_password_link(request, pk):
             },
         )
     )
-    days = settings.PASSWORD_RESET_TIMEOUT // 86400
-    return render(
-        request, "school/manage/password_link.html", {"membership": membership, "link": link, "days": days}
-    )
+    return {"membership": membership, "link": link, "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):

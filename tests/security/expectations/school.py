@@ -44,6 +44,7 @@ VIEW = roles_with(policy.VIEW_PUPILS)
 VIEW_OBJECT = VIEW - {"other_school_teacher"}
 EDIT = roles_with(policy.EDIT_PUPILS)
 MANAGE = roles_with(policy.MANAGE_SCHOOL)
+TRUST = roles_with(policy.GRANT_TRUST_ROLES)
 
 
 def _pupil(w):
@@ -55,6 +56,19 @@ def _link(w):
 
 
 EXPECTATIONS = {
+    # The world's two schools are in different trusts: the other school is another trust's.
+    "school:trust_staff": Expect(get=TRUST),
+    "school:trust_staff_add": Expect(
+        get=TRUST,
+        post=TRUST,
+        kwargs=lambda w: {"school_pk": w.school.pk},
+        foreign=lambda w: {"school_pk": w.other_school.pk},
+    ),
+    "school:trust_staff_password_link": Expect(
+        get=TRUST,
+        kwargs=lambda w: {"pk": w.new_user_membership.pk},
+        foreign=lambda w: {"pk": w.foreign_new_user_membership.pk},
+    ),
     "school:pupil_list": Expect(get=VIEW),
     "school:pupil_detail": Expect(
         get=VIEW_OBJECT,
