@@ -320,9 +320,11 @@ class WithdrawForm(Form):
 class PupilClassMoveForm(OneTimeTokenMixin, Form):
     """Move a pupil to another class from a day (today or earlier); the service checks the dates."""
 
-    registration_class = forms.ModelChoiceField(queryset=RegistrationClass.objects.none(), label="New class")
+    registration_class = forms.ModelChoiceField(
+        queryset=RegistrationClass.objects.none(), label="Class to move to"
+    )
     on = forms.DateField(
-        label="In the new class from",
+        label="First day in the new class",
         widget=DateInput(),
         help_text="The first day in the new class: today or a past day. Registers from that day list "
         "the pupil in the new class.",
@@ -330,7 +332,7 @@ class PupilClassMoveForm(OneTimeTokenMixin, Form):
     reason = forms.CharField(
         max_length=200,
         required=False,
-        help_text="Optional, up to 200 characters. Kept in the pupil's history.",
+        help_text="Optional. Kept in the pupil's history.",
     )
 
     def __init__(self, *args, pupil: Pupil, **kwargs):
