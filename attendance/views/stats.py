@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Pupil, RegistrationClass, YearGroup
+from school.withdrawal import can_restore, restorable_since
 
 from .. import charts, selectors, statistics
 from ..figures import combine
@@ -46,9 +47,16 @@ def _pupil_context(request, pupil, *, full: bool):
             trend=trend,
             weekdays=statistics.weekday_pattern(one, start, end),
             amendments=selectors.pupil_amendments(pupil=pupil)[:50],
-            calls=AbsenceCall.objects.filter(pupil=pupil).select_related("caller_contact", "recorded_by")[
-                :20
-            ],
+            calls=AbsenceCall.objects.current()
+            .filter(pupil=pupil)
+            .select_related("caller_contact", "recorded_by")[:20],
+            withdrawn_calls=list(
+                AbsenceCall.objects.withdrawn()
+                .filter(pupil=pupil)
+                .select_related("caller_contact", "withdrawn_by")
+            ),
+            restore_since=restorable_since(now=timezone.now()),
+            can_restore=can_restore(request.user, school),
             can_amend=register_classes(request.user, school).filter(pk=pupil.registration_class_id).exists(),
             can_record_calls=policy.can(request.user, school, policy.MANAGE_ATTENDANCE),
         )
