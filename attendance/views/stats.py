@@ -40,6 +40,12 @@ def _pupil_context(request, pupil, *, full: bool):
         "hours_lost": figures.hours_lost(school.hours_per_session),
     }
     if full:
+        # The pupil's calls, current and withdrawn, in one query (a pupil has a handful).
+        calls = list(
+            AbsenceCall.objects.filter(pupil=pupil).select_related(
+                "caller_contact", "recorded_by", "withdrawn_by"
+            )
+        )
         trend = statistics.weekly_trend(one, start, end, calendar=calendar)
         context.update(
             calendar_weeks=statistics.session_calendar(pupil, start, end, calendar=calendar),
@@ -47,14 +53,8 @@ def _pupil_context(request, pupil, *, full: bool):
             trend=trend,
             weekdays=statistics.weekday_pattern(one, start, end),
             amendments=selectors.pupil_amendments(pupil=pupil)[:50],
-            calls=AbsenceCall.objects.current()
-            .filter(pupil=pupil)
-            .select_related("caller_contact", "recorded_by")[:20],
-            withdrawn_calls=list(
-                AbsenceCall.objects.withdrawn()
-                .filter(pupil=pupil)
-                .select_related("caller_contact", "withdrawn_by")
-            ),
+            calls=[c for c in calls if not c.is_withdrawn][:20],
+            withdrawn_calls=[c for c in calls if c.is_withdrawn],
             restore_since=restorable_since(now=timezone.now()),
             can_restore=can_restore(request.user, school),
             can_amend=register_classes(request.user, school).filter(pk=pupil.registration_class_id).exists(),
