@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from school.models import Contact, Pupil, School, Session
+from school.withdrawal import Withdrawable
 
 from . import codes
 
@@ -124,8 +125,10 @@ class MarkAmendment(models.Model):
         return f"{self.old_code} -> {self.new_code} ({self.reason})"
 
 
-class AbsenceCall(models.Model):
-    """A parent's call, e-mail or visit explaining an absence, and the code the sessions became."""
+class AbsenceCall(Withdrawable):
+    """A parent's call, e-mail or visit explaining an absence, and the code the sessions became.
+
+    A call recorded by mistake is withdrawn, not deleted; the marks it coded stay as they are."""
 
     class Method(models.TextChoices):
         PHONE = "phone", "Phone call"

@@ -58,7 +58,7 @@ def attendance(pupil) -> list[Item]:
         items.append(
             Item(key=f"{key_of(pupil)}:amendments", title="Changes to register marks", rows=amendments)
         )
-    for call in AbsenceCall.objects.filter(pupil=pupil).order_by("first_date", "pk"):
+    for call in AbsenceCall.objects.current().filter(pupil=pupil).order_by("first_date", "pk"):
         fields = ["caller_name", "method", "reason", "code", "first_date", "last_date", "expected_return"]
         items.append(
             Item(

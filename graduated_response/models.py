@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from school.models import Pupil, Role, School
+from school.withdrawal import Withdrawable
 
 TIER_CHOICES = [(0, "Universal"), (1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3"), (4, "Tier 4"), (5, "Tier 5")]
 
@@ -209,8 +210,10 @@ class CaseAction(models.Model):
         return self.done_at is not None
 
 
-class CommunicationLog(models.Model):
-    """A contact with the pupil's parents or carers: calls, meetings, home visits, letters, notes."""
+class CommunicationLog(Withdrawable):
+    """A contact with the pupil's parents or carers: calls, meetings, home visits, letters, notes.
+
+    An entry made by mistake is withdrawn with a reason, not deleted."""
 
     class Kind(models.TextChoices):
         CALL = "call", "Phone call"
@@ -232,6 +235,20 @@ class CommunicationLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_on:%d %b %Y}"
+
+    # The entry's school and pupil are its case's: audit.record files a withdrawal or a restore under
+    # them (the school's audit trail, the pupil's record) as it does for records that hold them.
+    @property
+    def school(self):
+        return self.case.school
+
+    @property
+    def pupil_id(self):
+        return self.case.pupil_id
+
+    @property
+    def pupil(self):
+        return self.case.pupil
 
 
 class Alert(models.Model):

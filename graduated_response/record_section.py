@@ -3,16 +3,20 @@ log of conversations (staff notes, flagged for review)."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from school.record_sections import THIRD_PARTY, Item, describe, key_of, section, text
 
-from .models import Case
+from .models import Case, CommunicationLog
 
 
 @section("cases", "Attendance cases", order=60)
 def cases(pupil) -> list[Item]:
     items = []
     for case in (
-        Case.objects.filter(pupil=pupil).prefetch_related("actions", "communications").order_by("opened_on")
+        Case.objects.filter(pupil=pupil)
+        .prefetch_related("actions", Prefetch("communications", queryset=CommunicationLog.objects.current()))
+        .order_by("opened_on")
     ):
         data = describe(
             case, ["status", "current_tier", "opened_on", "closed_on", "close_reason", "key_adult"]

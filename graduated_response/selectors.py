@@ -74,8 +74,11 @@ def absence_calls(*, school, since: date, on: date) -> CallsSeen:
     """Absence calls recorded since ``since`` (one query): their dates, and expected returns from
     illness still in the future on ``on``."""
     seen = CallsSeen()
-    rows = AbsenceCall.objects.filter(school=school, recorded_at__date__gte=since).values_list(
-        "pupil_id", "recorded_at", "code", "expected_return"
+    # A withdrawn call was never made: it neither counts as contact from home nor expects a return.
+    rows = (
+        AbsenceCall.objects.current()
+        .filter(school=school, recorded_at__date__gte=since)
+        .values_list("pupil_id", "recorded_at", "code", "expected_return")
     )
     for pupil_id, recorded_at, code, expected_return in rows:
         seen.dates[pupil_id].append(timezone.localtime(recorded_at).date())

@@ -19,6 +19,8 @@ urlpatterns = [
     path("panel/pupil/<int:pk>/", views.panel_pupil, name="panel_pupil"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/communications/", views.communication_add, name="communication_add"),
+    path("communications/<int:pk>/withdraw/", views.communication_withdraw, name="communication_withdraw"),
+    path("communications/<int:pk>/restore/", views.communication_restore, name="communication_restore"),
     path("<int:pk>/close/", views.case_close, name="case_close"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
 ]

@@ -2,7 +2,7 @@
 redirect or render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,8 @@ from school.calendar import SchoolCalendar
 from school.forms import add_service_errors
 from school.policy import capability_required
 from school.submissions import create_once
+from school.withdrawal import can_restore, restorable_since
+from school.withdrawal_views import restore_action, withdraw_page
 
 from . import charts, health, selectors, services, tiers
 from .forms import (
@@ -25,7 +27,7 @@ from .forms import (
     TierActionForm,
     TierBandsForm,
 )
-from .models import Case, CaseAction, TierAction
+from .models import Case, CaseAction, CommunicationLog, TierAction
 
 LETTERS_ON_CASE = 20
 
@@ -130,7 +132,12 @@ def _render_case(request, case, *, log_form=None, status=200):
         "chart": charts.tier_chart(changes, end=case.closed_on or today),
         "changes": changes,
         "actions": list(case.actions.select_related("done_by").order_by("done_at", "due_on", "id")),
-        "communications": list(case.communications.select_related("recorded_by")),
+        "communications": list(case.communications.current().select_related("recorded_by")),
+        "withdrawn_communications": list(
+            case.communications.withdrawn().select_related("withdrawn_by").order_by("-withdrawn_at")
+        ),
+        "restore_since": restorable_since(now=timezone.now()),
+        "can_restore": can_restore(request.user, request.school),
         "alerts": list(case.alerts.order_by("-created_on", "-id")[:50]),
         "status_events": list(case.status_events.select_related("by")),
         # Letters about the pupil that this user may open (one query; letters owns who sees what).
@@ -163,6 +170,35 @@ def communication_add(request, pk):
             messages.success(request, "Added to the communication log.")
             return redirect("graduated_response:case_detail", pk=case.pk)
     return _render_case(request, case, log_form=form, status=400)
+
+
+def _log_entry(request, pk, queryset) -> CommunicationLog:
+    return policy.access_pupil_record(
+        request.user,
+        request.school,
+        queryset.filter(case__school=request.school).select_related("case__pupil"),
+        pk,
+        pupil_field="case__pupil",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(policy.MANAGE_CASES)
+def communication_withdraw(request, pk):
+    entry = _log_entry(request, pk, CommunicationLog.objects.current())
+    back = reverse("graduated_response:case_detail", args=[entry.case_id])
+    return withdraw_page(request, obj=entry, kind="log entry", back=back, pupil=entry.case.pupil)
+
+
+@require_POST
+@capability_required(policy.VIEW_CASES)
+def communication_restore(request, pk):
+    """The SENDCo or the headteacher (withdrawal.RESTORERS), not every case manager: refused with 403."""
+    if not can_restore(request.user, request.school):
+        raise PermissionDenied
+    entry = _log_entry(request, pk, CommunicationLog.objects.all())  # restored already: said, not 404
+    back = reverse("graduated_response:case_detail", args=[entry.case_id])
+    return restore_action(request, obj=entry, kind="log entry", back=back)
 
 
 @require_POST

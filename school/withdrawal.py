@@ -13,6 +13,7 @@ withdrawal. One mechanism for every kind of record: the abstract model `Withdraw
     False
 
 Its pages are in `school/withdrawal_views.py`; each app's views only find the object (404 when out of scope).
+Applies to: SEND targets, absence calls, case log entries (communication with parents and carers).
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ RESTORERS = frozenset({Role.SENDCO, Role.HEADTEACHER})
 def restorable(withdrawn_at: datetime | None, *, now: datetime) -> bool:
     """A withdrawn record may be restored up to exactly 30 days after it was withdrawn."""
     return withdrawn_at is not None and now - withdrawn_at <= timedelta(days=RESTORE_DAYS)
+
+
+def restorable_since(*, now: datetime) -> datetime:
+    """Records withdrawn at or after this moment may still be restored (`restorable`, for a query)."""
+    return now - timedelta(days=RESTORE_DAYS)
+
+
+def can_restore(user, school) -> bool:
+    """Whether `user` holds a role that may restore (for the pages: show the Restore buttons or not)."""
+    return bool(policy.roles_at(user, school) & RESTORERS)
 
 
 class WithdrawableQuerySet(models.QuerySet):

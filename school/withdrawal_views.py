@@ -16,8 +16,11 @@ from . import withdrawal
 from .forms import WithdrawForm, apply_service
 
 
-def withdraw_page(request: HttpRequest, *, obj, kind: str, back: str, pupil=None) -> HttpResponse:
-    """GET: the confirmation form; POST: withdraw `obj` with the reason given, then go `back`."""
+def withdraw_page(
+    request: HttpRequest, *, obj, kind: str, back: str, pupil=None, note: str = ""
+) -> HttpResponse:
+    """GET: the confirmation form; POST: withdraw `obj` with the reason given, then go `back`.
+    `note`: what withdrawing does not undo, said on the page (an absence call's marks stay)."""
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if apply_service(
@@ -35,7 +38,7 @@ def withdraw_page(request: HttpRequest, *, obj, kind: str, back: str, pupil=None
     return render(
         request,
         "school/withdraw_confirm.html",
-        {"form": form, "kind": kind, "thing": obj, "back": back, "pupil": pupil},
+        {"form": form, "kind": kind, "thing": obj, "back": back, "pupil": pupil, "note": note},
     )
 
 

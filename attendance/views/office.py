@@ -16,6 +16,8 @@ from school.calendar import SchoolCalendar
 from school.forms import add_service_errors
 from school.models import Session
 from school.submissions import create_once
+from school.withdrawal import can_restore, restorable_since
+from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import selectors, services
 from ..filters import LeaveFilter, NQueueFilter
@@ -31,6 +33,7 @@ def office_dashboard(request):
     calendar = SchoolCalendar.for_school(school)
     today = timezone.localdate()
     queue = selectors.n_queue(school=school)
+    restore_since = restorable_since(now=timezone.now())
     return render(
         request,
         "attendance/office_dashboard.html",
@@ -50,9 +53,18 @@ def office_dashboard(request):
             "pending_leave": selectors.leave_requests(school=school, status=LeaveRequest.Status.REQUESTED)[
                 :10
             ],
-            "recent_calls": AbsenceCall.objects.filter(school=school).select_related(
-                "pupil", "caller_contact"
-            )[:10],
+            "recent_calls": AbsenceCall.objects.current()
+            .filter(school=school)
+            .select_related("pupil", "caller_contact")[:10],
+            # Withdrawn in the last 30 days: the ones that can still be restored.
+            "withdrawn_calls": list(
+                AbsenceCall.objects.withdrawn()
+                .filter(school=school, withdrawn_at__gte=restore_since)
+                .select_related("pupil", "caller_contact", "withdrawn_by")
+                .order_by("-withdrawn_at")
+            ),
+            "restore_since": restore_since,
+            "can_restore": can_restore(request.user, school),
         },
     )
 
@@ -145,6 +157,54 @@ def absence_call_new(request, pupil_id):
         {"form": form, "pupil": pupil},
         status=400 if form.errors else 200,
     )
+
+
+def _access_call(request, pk, queryset) -> AbsenceCall:
+    return policy.access_pupil_record(
+        request.user,
+        request.school,
+        queryset.filter(school=request.school).select_related("pupil"),
+        pk,
+    )
+
+
+def _call_back(params, call: AbsenceCall) -> str:
+    """Back to the office's page the call was withdrawn or restored from, else the pupil's attendance."""
+    if params.get("from") == "office":
+        return reverse("attendance:office_dashboard")
+    return reverse("attendance:pupil_attendance", args=[call.pupil_id])
+
+
+#: Said on the confirmation page: a withdrawal takes the call out of lists, counts and the nightly
+#: checks, but the register is the statutory record and changes only through an amendment.
+CALL_MARKS_STAY = (
+    "The register marks this call coded stay as they are. If they are wrong, change them on the "
+    "pupil's attendance page, giving the reason."
+)
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_http_methods(["GET", "POST"])
+def absence_call_withdraw(request, pk):
+    call = _access_call(request, pk, AbsenceCall.objects.current())
+    return withdraw_page(
+        request,
+        obj=call,
+        kind="absence call",
+        back=_call_back(request.GET, call),
+        pupil=call.pupil,
+        note=CALL_MARKS_STAY,
+    )
+
+
+@policy.capability_required(policy.VIEW_PUPILS)
+@require_POST
+def absence_call_restore(request, pk):
+    """The SENDCo or the headteacher (withdrawal.RESTORERS); anyone else is refused (403)."""
+    if not can_restore(request.user, request.school):
+        raise PermissionDenied
+    call = _access_call(request, pk, AbsenceCall.objects.all())  # restored already: said, not 404
+    return restore_action(request, obj=call, kind="absence call", back=_call_back(request.POST, call))
 
 
 def _call_initial(params) -> dict:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Pupil, RegistrationClass, YearGroup
+from school.withdrawal import can_restore, restorable_since
 
 from .. import charts, selectors, statistics
 from ..figures import combine
@@ -39,6 +40,12 @@ def _pupil_context(request, pupil, *, full: bool):
         "hours_lost": figures.hours_lost(school.hours_per_session),
     }
     if full:
+        # The pupil's calls, current and withdrawn, in one query (a pupil has a handful).
+        calls = list(
+            AbsenceCall.objects.filter(pupil=pupil).select_related(
+                "caller_contact", "recorded_by", "withdrawn_by"
+            )
+        )
         trend = statistics.weekly_trend(one, start, end, calendar=calendar)
         context.update(
             calendar_weeks=statistics.session_calendar(pupil, start, end, calendar=calendar),
@@ -46,9 +53,10 @@ def _pupil_context(request, pupil, *, full: bool):
             trend=trend,
             weekdays=statistics.weekday_pattern(one, start, end),
             amendments=selectors.pupil_amendments(pupil=pupil)[:50],
-            calls=AbsenceCall.objects.filter(pupil=pupil).select_related("caller_contact", "recorded_by")[
-                :20
-            ],
+            calls=[c for c in calls if not c.is_withdrawn][:20],
+            withdrawn_calls=[c for c in calls if c.is_withdrawn],
+            restore_since=restorable_since(now=timezone.now()),
+            can_restore=can_restore(request.user, school),
             can_amend=register_classes(request.user, school).filter(pk=pupil.registration_class_id).exists(),
             can_record_calls=policy.can(request.user, school, policy.MANAGE_ATTENDANCE),
         )

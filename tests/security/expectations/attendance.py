@@ -7,8 +7,8 @@ Governors reach none of these pages (they get anonymised reports from the report
 
 from datetime import date
 
-from attendance.models import LeaveRequest, RegisterMark
-from school import policy
+from attendance.models import AbsenceCall, LeaveRequest, RegisterMark
+from school import policy, withdrawal
 from tests.security.matrix import NOBODY, Expect, roles_with, roles_with_any
 
 DAY = date(2026, 11, 16)  # a Monday in the world's Autumn 2 half-term, before "today"
@@ -41,6 +41,31 @@ def setup(world):
     world.leave = leave(world.pupil)
     world.foreign_leave = leave(world.other_school_pupil)
 
+    def call(pupil, **withdrawn):
+        return AbsenceCall.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            caller_name="Mother",
+            reason="Sick",
+            code="I",
+            first_date=DAY,
+            last_date=DAY,
+            recorded_by=world.users["office_staff"],
+            **withdrawn,
+        )
+
+    withdrawn = {
+        "withdrawn_at": "2026-11-16T10:00:00Z",
+        "withdrawn_by": world.users["office_staff"],
+        "withdrawal_reason": "Wrong pupil",
+    }
+    world.call = call(world.pupil)
+    world.other_class_call = call(world.other_class_pupil)
+    world.foreign_call = call(world.other_school_pupil)
+    world.withdrawn_call = call(world.pupil, **withdrawn)
+    world.other_class_withdrawn_call = call(world.other_class_pupil, **withdrawn)
+    world.foreign_withdrawn_call = call(world.other_school_pupil, **withdrawn)
+
 
 REGISTER = roles_with_any(policy.TAKE_OWN_REGISTERS, policy.TAKE_ANY_REGISTER)
 REGISTER_OBJECT = REGISTER - {"other_school_teacher"}
@@ -51,6 +76,8 @@ OFFICE = roles_with(policy.MANAGE_ATTENDANCE)
 STATS = roles_with(policy.VIEW_ATTENDANCE_STATS)
 DECIDE = roles_with(policy.DECIDE_LEAVE)
 MANAGE = roles_with(policy.MANAGE_SCHOOL)  # the school calendar's closures
+# Restoring a withdrawn record: the SENDCo or the head only, not the attendance officer or the office.
+RESTORE = frozenset(str(role) for role in withdrawal.RESTORERS)
 
 
 def _register(cls_attr):
@@ -91,6 +118,20 @@ EXPECTATIONS = {
         kwargs=lambda w: {"pupil_id": w.pupil.pk},
         foreign=lambda w: {"pupil_id": w.other_school_pupil.pk},
         class_scoped=lambda w: {"pupil_id": w.other_class_pupil.pk},
+    ),
+    "attendance:absence_call_withdraw": Expect(
+        get=OFFICE,
+        post=OFFICE,
+        kwargs=lambda w: {"pk": w.call.pk},
+        foreign=lambda w: {"pk": w.foreign_call.pk},
+        class_scoped=lambda w: {"pk": w.other_class_call.pk},
+    ),
+    "attendance:absence_call_restore": Expect(
+        get=NOBODY,
+        post=RESTORE,
+        kwargs=lambda w: {"pk": w.withdrawn_call.pk},
+        foreign=lambda w: {"pk": w.foreign_withdrawn_call.pk},
+        class_scoped=lambda w: {"pk": w.other_class_withdrawn_call.pk},
     ),
     "attendance:leave_list": Expect(get=OFFICE),
     "attendance:leave_new": Expect(

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from school import policy
+from school import policy, withdrawal
 from school.models import Role
 from tests.security.matrix import NOBODY, Expect, roles_with
 
@@ -23,6 +23,19 @@ def _case(pupil, tier=3):
     return case, action
 
 
+def _log(case, by, **withdrawn):
+    from graduated_response.models import CommunicationLog
+
+    return CommunicationLog.objects.create(
+        case=case,
+        happened_on=date(2026, 11, 3),
+        with_whom="Mother",
+        summary="Talked about mornings",
+        recorded_by=by,
+        **withdrawn,
+    )
+
+
 def _tier_action(school):
     from graduated_response.models import TierAction
 
@@ -37,6 +50,17 @@ def setup(world):
     world.case, world.action = _case(world.pupil)
     world.other_class_case, world.other_class_action = _case(world.other_class_pupil)
     world.foreign_case, world.foreign_action = _case(world.other_school_pupil)
+    by = world.users["attendance_officer"]
+    withdrawn = {
+        "withdrawn_at": "2026-11-16T10:00:00Z",
+        "withdrawn_by": by,
+        "withdrawal_reason": "Wrong case",
+    }
+    world.log, world.withdrawn_log = _log(world.case, by), _log(world.case, by, **withdrawn)
+    world.other_class_log = _log(world.other_class_case, by)
+    world.other_class_withdrawn_log = _log(world.other_class_case, by, **withdrawn)
+    world.foreign_log = _log(world.foreign_case, by)
+    world.foreign_withdrawn_log = _log(world.foreign_case, by, **withdrawn)
 
 
 VIEW_CASES = roles_with(policy.VIEW_CASES)
@@ -45,6 +69,8 @@ STAFF = roles_with(policy.VIEW_PUPILS)
 EDIT_TIERS = roles_with(policy.EDIT_TIERS)
 # The action belongs to the class teacher's role, on a pupil of their class; case managers may too.
 ACTION_DONE = MANAGE_CASES | {"class_teacher"}
+# Restoring a withdrawn log entry: the SENDCo or the head, not the attendance officer who manages cases.
+RESTORE = frozenset(str(role) for role in withdrawal.RESTORERS)
 
 EXPECTATIONS = {
     "graduated_response:dashboard": Expect(get=VIEW_CASES),
@@ -92,6 +118,20 @@ EXPECTATIONS = {
         post=MANAGE_CASES,
         kwargs=lambda w: {"pk": w.case.pk},
         foreign=lambda w: {"pk": w.foreign_case.pk},
+    ),
+    "graduated_response:communication_withdraw": Expect(
+        get=MANAGE_CASES,
+        post=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.log.pk},
+        foreign=lambda w: {"pk": w.foreign_log.pk},
+        class_scoped=lambda w: {"pk": w.other_class_log.pk},
+    ),
+    "graduated_response:communication_restore": Expect(
+        get=NOBODY,
+        post=RESTORE,
+        kwargs=lambda w: {"pk": w.withdrawn_log.pk},
+        foreign=lambda w: {"pk": w.foreign_withdrawn_log.pk},
+        class_scoped=lambda w: {"pk": w.other_class_withdrawn_log.pk},
     ),
     "graduated_response:case_close": Expect(
         get=NOBODY,
