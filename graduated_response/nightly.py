@@ -305,7 +305,7 @@ def nightly_run_missing_check(*, school: School, now: datetime) -> Alert | None:
         .order_by("-finished_at")
         .first()
     )
-    if last is None or now - last.finished_at <= MISSING_AFTER:
+    if last is None or last.finished_at is None or now - last.finished_at <= MISSING_AFTER:
         return None
     hours = int((now - last.finished_at).total_seconds() // 3600)
     Alert.objects.bulk_create(

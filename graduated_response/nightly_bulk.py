@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -43,8 +43,9 @@ def bulk_insert(
         return
     payload = json.dumps([{**defaults, **row} for row in rows], default=_json_value)
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    record = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)
+    names = [cast(str, f.column) for f in fields]  # a concrete field always has a column
+    columns = ", ".join(qn(name) for name in names)
+    record = ", ".join(f"{qn(name)} {f.db_type(connection)}" for name, f in zip(names, fields, strict=True))
     if update_fields:
         on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in unique_fields)}) DO UPDATE SET " + ", ".join(
             f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update_fields
