@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -65,6 +66,11 @@ class DeletionRefused(ValidationError):
     pass
 
 
+@runtime_checkable
+class _HasPrivateFile(Protocol):
+    def private_file_path(self) -> Path: ...
+
+
 def _private_files(collector: Collector) -> list[Path]:
     """The files on disk of the rows about to be deleted: any model with `private_file_path()` (an
     uploaded document, a letter's PDF) keeps its bytes under PRIVATE_MEDIA_ROOT."""
@@ -74,7 +80,7 @@ def _private_files(collector: Collector) -> list[Path]:
     for qs in collector.fast_deletes:
         if hasattr(getattr(qs, "model", None), "private_file_path"):
             instances += list(qs)
-    return [obj.private_file_path() for obj in instances]
+    return [obj.private_file_path() for obj in instances if isinstance(obj, _HasPrivateFile)]
 
 
 def _delete_with_dependants(objects, counts: Counter, files: list[Path], depth: int = 0) -> None:
@@ -88,7 +94,9 @@ def _delete_with_dependants(objects, counts: Counter, files: list[Path], depth: 
         try:
             collector.collect(objects)
         except (ProtectedError, RestrictedError) as error:
-            blockers = list(getattr(error, "protected_objects", None) or error.restricted_objects)
+            blockers = list(
+                error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+            )
             if any(isinstance(b, LegalHold) and b.is_active for b in blockers):
                 raise DeletionRefused("A legal hold keeps these records.") from None
             by_model: dict[type, list] = {}
@@ -119,6 +127,8 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
     if not status["is_due"]:
         raise DeletionRefused("The retention period for these records has not ended.")
     pupil_id, left_on = pupil.pk, pupil.leaving_date
+    if left_on is None:  # is_due already says so; the audit row below needs the date
+        raise DeletionRefused("The pupil has not left the school.")
     contact_ids = list(pupil.contact_links.values_list("contact_id", flat=True))
     counts: Counter = Counter()
     files: list[Path] = []
@@ -210,7 +220,8 @@ def record_request_create(*, actor, school, pupil: Pupil, **fields) -> RecordReq
     request = RecordRequest(school=school, pupil=pupil, created_by=actor, **fields)
     if request.received_on and request.received_on > timezone.localdate():
         raise ValidationError({"received_on": "A request cannot be received in the future."})
-    request.due_on = _due_on(request) if request.received_on and request.kind else None
+    # None when the form lacks what the deadline needs: full_clean then names the missing fields.
+    request.due_on = _due_on(request) if request.received_on and request.kind else None  # type: ignore[assignment]
     request.full_clean()
     request.save()
     RecordRequestEvent.objects.create(request=request, from_status="", to_status=request.status, by=actor)

@@ -311,7 +311,7 @@ class Alert(models.Model):
 
 
 class NightlyRun(models.Model):
-    """One school's checks for one night. A run beats (heartbeat_at) as it starts each night's work; one
+    """One school's checks for one night. A run beats (heartbeat_at) after each step of its work; one
     that stopped beating (its worker was killed) becomes Abandoned and is run again (nightly.py)."""
 
     class Status(models.TextChoices):

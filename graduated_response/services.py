@@ -154,7 +154,7 @@ MAX_TARGET_SCHOOL_DAYS = 190  # a school year
 
 def _tier_action_check(action: TierAction) -> None:
     action.text = action.text.strip()
-    problems = {}
+    problems: dict[str, str | list[str]] = {}
     if action.tier not in CASE_TIERS:
         problems["tier"] = "Checklists belong to Tiers 1 to 5."
     if action.responsible_role not in ASSIGNABLE_ROLES:
