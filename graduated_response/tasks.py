@@ -51,7 +51,7 @@ def run_nightly_checks_all(date_iso: str | None = None) -> int:
     return len(school_ids)
 
 
-# The hard limit bounds one school's catch-up (nightly.ABANDON_AFTER relies on it for one night).
+# The hard limit bounds one school's catch-up; within it a live run beats after each step (nightly_heartbeat).
 @shared_task(
     name="graduated_response.tasks.run_nightly_checks_for_school",
     acks_late=True,
