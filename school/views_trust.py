@@ -10,6 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -39,7 +40,9 @@ def trust_staff(request):
             "schools": [
                 {
                     "school": school,
-                    "memberships": by_school.get(school.pk, []),
+                    "memberships": [
+                        (m, _may_hand_out_link(request, m.user)) for m in by_school.get(school.pk, [])
+                    ],
                     "can_grant": bool(_grantable(request, school)),
                 }
                 for school in schools
@@ -50,6 +53,16 @@ def trust_staff(request):
 
 def _grantable(request, school) -> list[str]:
     return role_grants.grantable_roles(policy.roles_at(request.user, school))
+
+
+def _may_hand_out_link(request, user) -> bool:
+    """Whoever follows a set-password link becomes that account, with every role it has: a trust lead
+    may hand out the link only if they could have given every one of those roles themselves (a new
+    SENDCo's link is the headteacher's to give, or the trust lead would reach confidential documents)."""
+    if user.has_usable_password():
+        return False
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("school")
+    return all(m.role in _grantable(request, m.school) for m in memberships)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -88,4 +101,6 @@ def trust_staff_password_link(request, pk):
     membership = policy.access_led_school_record(
         request.user, Membership.objects.select_related("user", "school"), pk
     )
+    if not _may_hand_out_link(request, membership.user):
+        raise Http404("Not found.")
     return render(request, "school/trust/password_link.html", password_link_context(request, membership))

@@ -110,3 +110,20 @@ def test_other_roles_have_no_trust_staff_page(request, client_for, persona, scho
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("school:trust_staff")).status_code == 403
     assert client.get(reverse("school:trust_staff_add", args=[school.pk])).status_code == 403
+
+
+def test_a_trust_lead_cannot_take_the_link_of_a_new_account_they_could_not_have_made(
+    login, trust_lead, riverside
+):
+    """A set-password link is the account: a new SENDCo's link would give the trust lead the SENDCo's
+    reach (confidential documents), which role_grants does not let them give."""
+    head = Membership.objects.get(school=riverside, role=Role.HEADTEACHER).user
+    new_sendco = get_user_model()(username="newsendco", first_name="Sam", last_name="Senco")
+    new_sendco.set_unusable_password()
+    new_sendco.save()
+    membership = Membership.objects.create(user=new_sendco, school=riverside, role=Role.SENDCO)
+    assert head != trust_lead
+    client = login(trust_lead)
+    url = reverse("school:trust_staff_password_link", args=[membership.pk])
+    assert url not in client.get(reverse("school:trust_staff")).content.decode()
+    assert client.get(url).status_code == 404

@@ -29,6 +29,14 @@ def setup(world):
         user=_passwordless_user("matrix-foreign-new"), school=world.other_school, role=Role.TEACHING_ASSISTANT
     )
 
+    # A passwordless trust lead: the trust lead may hand out this one's set-password link.
+    world.new_trust_lead_membership = Membership.objects.create(
+        user=_passwordless_user("matrix-new-lead"), school=world.school, role=Role.TRUST_LEAD
+    )
+    world.foreign_new_trust_lead_membership = Membership.objects.create(
+        user=_passwordless_user("matrix-foreign-lead"), school=world.other_school, role=Role.TRUST_LEAD
+    )
+
 
 def _passwordless_user(username="matrix-new"):
     from django.contrib.auth import get_user_model
@@ -66,8 +74,8 @@ EXPECTATIONS = {
     ),
     "school:trust_staff_password_link": Expect(
         get=TRUST,
-        kwargs=lambda w: {"pk": w.new_user_membership.pk},
-        foreign=lambda w: {"pk": w.foreign_new_user_membership.pk},
+        kwargs=lambda w: {"pk": w.new_trust_lead_membership.pk},
+        foreign=lambda w: {"pk": w.foreign_new_trust_lead_membership.pk},
     ),
     "school:pupil_list": Expect(get=VIEW),
     "school:pupil_detail": Expect(
@@ -164,8 +172,8 @@ EXPECTATIONS = {
     ),
     "school:staff_password_link": Expect(
         get=MANAGE,
-        kwargs=lambda w: {"pk": w.new_user_membership.pk},
-        foreign=lambda w: {"pk": w.foreign_new_user_membership.pk},
+        kwargs=lambda w: {"pk": w.new_trust_lead_membership.pk},
+        foreign=lambda w: {"pk": w.foreign_new_trust_lead_membership.pk},
     ),
     # Public by design: the one-time link is the credential. An invalid token shows "link no longer works".
     "school:set_password": Expect(
