@@ -30,6 +30,9 @@ from django.utils.text import capfirst
 SAFEGUARDING = "Safeguarding (child in need or child protection): may be withheld"
 CONFIDENTIAL = "Confidential document: check before release"
 THIRD_PARTY = "Mentions other people (another pupil, another agency or a staff note)"
+# A withdrawn record is still held, so it is part of the pupil's record; but it was withdrawn as a
+# mistake (often: entered for the wrong pupil), so the reviewer checks it is really about this pupil.
+WITHDRAWN = "Withdrawn as a mistake: check it is about this pupil before release"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ withdrawal. One mechanism for every kind of record: the abstract model `Withdraw
     False
 
 Its pages are in `school/withdrawal_views.py`; each app's views only find the object (404 when out of scope).
+Applied to the send app's targets, concerns, provision places (ProvisionEnrolment), funding applications,
+outside agency involvements and documents.
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ class Withdrawable(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def still_restorable(self) -> bool:
+        """Withdrawn and still inside the 30 days (pages offer "Restore" only then)."""
+        return restorable(self.withdrawn_at, now=timezone.now())
 
 
 def _action(obj, verb: str) -> str:
