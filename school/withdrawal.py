@@ -20,6 +20,7 @@ outside agency involvements and documents.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,11 +41,11 @@ def restorable(withdrawn_at: datetime | None, *, now: datetime) -> bool:
 
 
 class WithdrawableQuerySet(models.QuerySet):
-    def current(self):
+    def current(self) -> Self:
         """Records not withdrawn: what every list, count and statistic shows."""
         return self.filter(withdrawn_at__isnull=True)
 
-    def withdrawn(self):
+    def withdrawn(self) -> Self:
         return self.filter(withdrawn_at__isnull=False)
 
 
