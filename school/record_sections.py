@@ -48,6 +48,11 @@ class HeldFile:
     open_url: str = ""
 
 
+# A withdrawn record is still held, so it is part of the pupil's record; but it was withdrawn as a
+# mistake (often: entered for the wrong pupil), so the reviewer checks it is really about this pupil.
+WITHDRAWN = "Withdrawn as a mistake: check it is about this pupil before release"
+
+
 @dataclass(frozen=True)
 class Item:
     key: str  # stable across exports of the same records, e.g. "send.target:12"

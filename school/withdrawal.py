@@ -13,12 +13,14 @@ withdrawal. One mechanism for every kind of record: the abstract model `Withdraw
     False
 
 Its pages are in `school/withdrawal_views.py`; each app's views only find the object (404 when out of scope).
-Applies to: SEND targets, absence calls, case log entries (communication with parents and carers).
+Applies to: SEND targets, concerns, provision places (ProvisionEnrolment), funding applications,
+outside agency involvements and documents; absence calls; case log entries (communication with parents).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,11 +51,11 @@ def can_restore(user, school) -> bool:
 
 
 class WithdrawableQuerySet(models.QuerySet):
-    def current(self):
+    def current(self) -> Self:
         """Records not withdrawn: what every list, count and statistic shows."""
         return self.filter(withdrawn_at__isnull=True)
 
-    def withdrawn(self):
+    def withdrawn(self) -> Self:
         return self.filter(withdrawn_at__isnull=False)
 
 
@@ -72,6 +74,11 @@ class Withdrawable(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def still_restorable(self) -> bool:
+        """Withdrawn and still inside the 30 days (pages offer "Restore" only then)."""
+        return restorable(self.withdrawn_at, now=timezone.now())
 
 
 def _action(obj, verb: str) -> str:

@@ -265,7 +265,7 @@ class DocumentForm(OneTimeTokenMixin, Form):
 
     def __init__(self, *args, pupil, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = AgencyInvolvement.objects.filter(pupil=pupil)
+        self.fields["agency"].queryset = AgencyInvolvement.objects.current().filter(pupil=pupil)
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024) or 1
         self.fields["file"].help_text = f"PDF, Word (.docx), JPEG or PNG, up to {limit} MB."
 

@@ -48,8 +48,9 @@ class SendSettings(models.Model):
         return f"SEND settings for {self.school}"
 
 
-class Concern(models.Model):
-    """A class teacher's initial concerns form (seed 001), and the SENDCo's triage of it."""
+class Concern(Withdrawable):
+    """A class teacher's initial concerns form (seed 001), and the SENDCo's triage of it. A concern raised
+    by mistake (wrong pupil, entered twice) is withdrawn, not deleted."""
 
     class Status(models.TextChoices):
         AWAITING_TRIAGE = "awaiting_triage", "Awaiting triage"
@@ -436,7 +437,9 @@ class Intervention(models.Model):
             raise ValidationError({"group_size": "A 1:1 intervention has one place."})
 
 
-class ProvisionEnrolment(models.Model):
+class ProvisionEnrolment(Withdrawable):
+    """A pupil's place in an intervention (a provision place). A mistaken one is withdrawn, not deleted."""
+
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="provision_enrolments")
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="enrolments")
@@ -474,7 +477,9 @@ class ProvisionEnrolment(models.Model):
         return impact(self.entry_measure, self.exit_measure)
 
 
-class FundingApplication(models.Model):
+class FundingApplication(Withdrawable):
+    """An application for funding beyond the notional SEN budget. A mistaken one is withdrawn, not deleted."""
+
     class Kind(models.TextChoices):
         INCLUSION_PANEL = "inclusion_panel", "Inclusion panel"
         HIGH_NEEDS_TOP_UP = "high_needs_top_up", "High-needs top-up"
@@ -522,7 +527,9 @@ class FundingApplication(models.Model):
             raise ValidationError(errors)
 
 
-class AgencyInvolvement(models.Model):
+class AgencyInvolvement(Withdrawable):
+    """An outside agency's involvement with a pupil. A mistaken one is withdrawn, not deleted."""
+
     class Agency(models.TextChoices):
         EP = "EP", "Educational psychology"
         SALT = "SALT", "Speech and language therapy"
@@ -567,9 +574,10 @@ class AgencyInvolvement(models.Model):
             raise ValidationError(errors)
 
 
-class SendDocument(models.Model):
+class SendDocument(Withdrawable):
     """An uploaded report or plan. The bytes live under PRIVATE_MEDIA_ROOT, named by us, never served
-    from a public URL; only send.views.document_download serves them, after the policy checks."""
+    from a public URL; only send.views.document_download serves them, after the policy checks. A document
+    uploaded by mistake is withdrawn (no longer listed or downloadable), not deleted."""
 
     class Kind(models.TextChoices):
         REPORT = "report", "Agency report"

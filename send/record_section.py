@@ -1,5 +1,8 @@
 """The send app's part of a records export: SEN register status and history, concerns, the pupil
-passport, support cycles with their targets, provision, funding, other agencies and documents."""
+passport, support cycles with their targets, provision, funding, other agencies and documents.
+
+A withdrawn record is still held, so it is exported too, marked as withdrawn (when, why) and flagged
+for review: it may have been entered for the wrong pupil."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from school.record_sections import (
     CONFIDENTIAL,
     FILE_HELD,
     THIRD_PARTY,
+    WITHDRAWN,
     HeldFile,
     Item,
     describe,
@@ -69,6 +73,18 @@ TARGET_FIELDS = [
 ]
 
 
+def _described(obj, fields) -> dict[str, str]:
+    data = describe(obj, fields)
+    if obj.is_withdrawn:
+        data["Withdrawn"] = f"{text(obj.withdrawn_at)}: {obj.withdrawal_reason}"
+    return data
+
+
+def _flag(obj, flag: str = "") -> str:
+    """The item's review reason; a withdrawn record's keeps any other reason it has too."""
+    return "; ".join(reason for reason in (WITHDRAWN if obj.is_withdrawn else "", flag) if reason)
+
+
 @section("send", "Special educational needs", order=30)
 def send_records(pupil) -> list[Item]:
     items = []
@@ -97,7 +113,8 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(concern),
                 title=f"Concern raised {text(concern.raised_at)}",
-                data=describe(concern, CONCERN_FIELDS),
+                data=_described(concern, CONCERN_FIELDS),
+                flag=_flag(concern),
             )
         )
     passport = PupilPassport.objects.filter(pupil=pupil).first()
@@ -114,22 +131,45 @@ def send_records(pupil) -> list[Item]:
         )
         items.extend(
             Item(
-                key=key_of(target), title=f"Cycle {cycle.number} target", data=describe(target, TARGET_FIELDS)
+                key=key_of(target),
+                title=f"Cycle {cycle.number} target",
+                data=_described(target, TARGET_FIELDS),
+                flag=_flag(target),
             )
             for target in cycle.targets.all()
         )
     places = [
         {"Provision": place.intervention.name, "From": text(place.start_date), "To": text(place.end_date)}
-        for place in ProvisionEnrolment.objects.filter(pupil=pupil)
+        for place in ProvisionEnrolment.objects.current()
+        .filter(pupil=pupil)
         .select_related("intervention")
         .order_by("start_date", "pk")
     ]
     if places:
         items.append(Item(key=f"{key_of(pupil)}:provision", title="Provision", rows=places))
+    for place in (
+        ProvisionEnrolment.objects.withdrawn()
+        .filter(pupil=pupil)
+        .select_related("intervention")
+        .order_by("start_date", "pk")
+    ):
+        items.append(
+            Item(
+                key=key_of(place),
+                title=f"Provision: {place.intervention.name}",
+                data=_described(place, ["start_date", "end_date"]),
+                flag=WITHDRAWN,
+            )
+        )
     for application in FundingApplication.objects.filter(pupil=pupil).order_by("pk"):
         fields = ["kind", "submitted_on", "amount_asked", "status", "amount_awarded", "review_date", "notes"]
         items.append(
-            Item(key=key_of(application), title="Funding application", data=describe(application, fields))
+            Item(
+                key=key_of(application),
+                title="Funding application",
+                data=_described(application, fields),
+                flag=_flag(application),
+            )
         )
     for involvement in AgencyInvolvement.objects.filter(pupil=pupil).order_by("pk"):
         fields = ["agency", "agency_detail", "referral_date", "status", "last_report_received_on", "notes"]
@@ -138,8 +178,8 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(involvement),
                 title=f"Agency: {involvement.get_agency_display()}",
-                data=describe(involvement, fields),
-                flag=THIRD_PARTY,
+                data=_described(involvement, fields),
+                flag=_flag(involvement, THIRD_PARTY),
             )
         )
     return items
@@ -152,13 +192,16 @@ def documents(pupil) -> list[Item]:
         Item(
             key=key_of(document),
             title=document.title,
-            data=describe(document, ["kind", "original_name", "uploaded_at", "confidential"]),
-            flag=CONFIDENTIAL if document.confidential else FILE_HELD,
+            data=_described(document, ["kind", "original_name", "uploaded_at", "confidential"]),
+            flag=_flag(document, CONFIDENTIAL if document.confidential else FILE_HELD),
             file=HeldFile(
                 name=document.original_name,
                 path=document_path(document),
                 content_type=document.content_type,
-                open_url=reverse("send:document_download", args=[document.pk]),
+                # A withdrawn document is not served by the download page (404); the ZIP still holds it.
+                open_url=""
+                if document.is_withdrawn
+                else reverse("send:document_download", args=[document.pk]),
             ),
         )
         for document in SendDocument.objects.filter(pupil=pupil).order_by("uploaded_at", "pk")

@@ -90,7 +90,8 @@ def register_export_rows(*, school):
 
 def concerns_awaiting_triage(*, school):
     return (
-        Concern.objects.filter(school=school, status=Concern.Status.AWAITING_TRIAGE)
+        Concern.objects.current()
+        .filter(school=school, status=Concern.Status.AWAITING_TRIAGE)
         .select_related("pupil__registration_class", "raised_by")
         .order_by("raised_at")
     )
@@ -98,9 +99,9 @@ def concerns_awaiting_triage(*, school):
 
 def concerns_for(*, user, school):
     """Concerns about pupils in the user's scope, newest first."""
-    return policy.scoped_to_pupils(user, school, Concern.objects.filter(school=school)).select_related(
-        "pupil__registration_class", "raised_by", "triaged_by"
-    )
+    return policy.scoped_to_pupils(
+        user, school, Concern.objects.current().filter(school=school)
+    ).select_related("pupil__registration_class", "raised_by", "triaged_by")
 
 
 # --- cycles and reviews ---------------------------------------------------------------------------------
@@ -255,7 +256,8 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
     calendar = calendar or SchoolCalendar.for_school(school)
     year = academic_year_bounds(today)
     enrolments = (
-        ProvisionEnrolment.objects.filter(school=school, start_date__lte=year[1])
+        ProvisionEnrolment.objects.current()
+        .filter(school=school, start_date__lte=year[1])
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=year[0]))
         .select_related("intervention", "pupil__registration_class")
         .order_by("intervention__wave", "intervention__name", "pupil__legal_last_name")
@@ -369,8 +371,15 @@ def pupil_send_page(*, pupil) -> dict:
         "history": list(record.history.select_related("changed_by")) if record else [],
         "cycles": cycles,
         "open_cycle": next((c for c in cycles if c.stage != cycle_stages.CLOSED), None),
-        "concerns": list(pupil.send_concerns.select_related("raised_by", "triaged_by")),
+        "concerns": list(pupil.send_concerns.current().select_related("raised_by", "triaged_by")),
         "passport": PupilPassport.objects.filter(pupil=pupil).select_related("updated_by").first(),
-        "agencies": list(pupil.agency_involvements.all()),
-        "funding": list(pupil.funding_applications.all()),
+        "agencies": list(pupil.agency_involvements.current()),
+        "funding": list(pupil.funding_applications.current()),
+        # Each list's collapsed "Withdrawn ..." section: reason, who and when, and Restore for 30 days.
+        "withdrawn_concerns": list(pupil.send_concerns.withdrawn().select_related("withdrawn_by")),
+        "withdrawn_places": list(
+            pupil.provision_enrolments.withdrawn().select_related("intervention", "withdrawn_by")
+        ),
+        "withdrawn_agencies": list(pupil.agency_involvements.withdrawn().select_related("withdrawn_by")),
+        "withdrawn_funding": list(pupil.funding_applications.withdrawn().select_related("withdrawn_by")),
     }

@@ -739,9 +739,13 @@ def enrolment_save(
         raise ValidationError({"intervention": "Choose one of this school's interventions."})
     if enrolment.intervention_id and enrolment.start_date:
         # Two overlapping places in one intervention would count its cost twice on the provision map.
-        overlapping = ProvisionEnrolment.objects.filter(
-            pupil=pupil, intervention_id=enrolment.intervention_id
-        ).exclude(pk=enrolment.pk)
+        overlapping = (
+            ProvisionEnrolment.objects.current()
+            .filter(  # a withdrawn place costs nothing
+                pupil=pupil, intervention_id=enrolment.intervention_id
+            )
+            .exclude(pk=enrolment.pk)
+        )
         overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=enrolment.start_date))
         if enrolment.end_date:
             overlapping = overlapping.filter(start_date__lte=enrolment.end_date)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from school import policy
@@ -30,6 +31,17 @@ def access_cycle(request, pk) -> SupportCycle:
         ),
         pk,
     )
+
+
+def access_pupil_owned(request, queryset, pk):
+    """One of the school's records about a pupil in the user's scope (404 otherwise), with its pupil."""
+    return policy.access_pupil_record(
+        request.user, request.school, queryset.filter(school=request.school).select_related("pupil"), pk
+    )
+
+
+def pupil_page_url(obj) -> str:
+    return reverse("send:pupil_send", args=[obj.pupil_id])
 
 
 def can_manage(request) -> bool:

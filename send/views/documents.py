@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school import audit, policy
 from school.forms import apply_service
+from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
-from .common import form_copy, pupil_form_page, today
+from .common import access_pupil_owned, form_copy, pupil_form_page, pupil_page_url, today
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,7 +42,7 @@ def agency_edit(request, pk):
     involvement = policy.access_pupil_record(
         request.user,
         request.school,
-        AgencyInvolvement.objects.filter(school=request.school).select_related("pupil"),
+        AgencyInvolvement.objects.current().filter(school=request.school).select_related("pupil"),
         pk,
     )
     pupil = involvement.pupil
@@ -57,6 +58,28 @@ def agency_edit(request, pk):
             messages.success(request, "Saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Edit {involvement}")
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.MANAGE_SEND)
+def agency_withdraw(request, pk):
+    involvement = access_pupil_owned(request, AgencyInvolvement.objects.current(), pk)
+    return withdraw_page(
+        request,
+        obj=involvement,
+        kind="agency involvement",
+        back=pupil_page_url(involvement),
+        pupil=involvement.pupil,
+    )
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def agency_restore(request, pk):
+    involvement = access_pupil_owned(request, AgencyInvolvement.objects.all(), pk)
+    return restore_action(
+        request, obj=involvement, kind="agency involvement", back=pupil_page_url(involvement)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +122,7 @@ def document_upload(request, pk):
 def document_download(request, pk):
     """Serve a document's bytes as an attachment. Confidential documents exist only for roles that may
     open them (404 for everyone else); opening an EHC plan, medical or confidential document is audited."""
-    documents = SendDocument.objects.filter(school=request.school).select_related("pupil")
+    documents = SendDocument.objects.current().filter(school=request.school).select_related("pupil")
     if not policy.can(request.user, request.school, policy.VIEW_CONFIDENTIAL_DOCUMENTS):
         documents = documents.filter(confidential=False)
     document = policy.access_pupil_record(request.user, request.school, documents, pk)
@@ -117,3 +140,20 @@ def document_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.MANAGE_SEND)
+def document_withdraw(request, pk):
+    """A withdrawn document is no longer listed or downloadable; its file is kept, for a restore."""
+    document = access_pupil_owned(request, SendDocument.objects.current(), pk)
+    return withdraw_page(
+        request, obj=document, kind="document", back=pupil_page_url(document), pupil=document.pupil
+    )
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def document_restore(request, pk):
+    document = access_pupil_owned(request, SendDocument.objects.all(), pk)
+    return restore_action(request, obj=document, kind="document", back=pupil_page_url(document))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school import policy
 from school.calendar import SchoolCalendar
 from school.forms import apply_service
 from school.pagination import paginate
+from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import selectors, services
 from ..forms import EnrolmentForm, FundingForm, InterventionForm
 from ..models import FundingApplication, Intervention, ProvisionEnrolment
-from .common import form_copy, pupil_form_page, today
+from .common import access_pupil_owned, form_copy, pupil_form_page, pupil_page_url, today
 
 PROVISION_ROWS_PER_PAGE = 50
 PUPIL_COSTS_PER_PAGE = 25
@@ -138,7 +139,7 @@ def enrolment_edit(request, pk):
     enrolment = policy.access_pupil_record(
         request.user,
         request.school,
-        ProvisionEnrolment.objects.filter(school=request.school).select_related("pupil"),
+        ProvisionEnrolment.objects.current().filter(school=request.school).select_related("pupil"),
         pk,
     )
     pupil = enrolment.pupil
@@ -154,6 +155,23 @@ def enrolment_edit(request, pk):
             messages.success(request, "Provision saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Edit {enrolment}")
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.MANAGE_SEND)
+def enrolment_withdraw(request, pk):
+    """A withdrawn place leaves the provision map and every cost and total it fed."""
+    enrolment = access_pupil_owned(request, ProvisionEnrolment.objects.current(), pk)
+    return withdraw_page(
+        request, obj=enrolment, kind="provision place", back=pupil_page_url(enrolment), pupil=enrolment.pupil
+    )
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def enrolment_restore(request, pk):
+    enrolment = access_pupil_owned(request, ProvisionEnrolment.objects.all(), pk)
+    return restore_action(request, obj=enrolment, kind="provision place", back=pupil_page_url(enrolment))
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,7 +200,7 @@ def funding_edit(request, pk):
     application = policy.access_pupil_record(
         request.user,
         request.school,
-        FundingApplication.objects.filter(school=request.school).select_related("pupil"),
+        FundingApplication.objects.current().filter(school=request.school).select_related("pupil"),
         pk,
     )
     pupil = application.pupil
@@ -198,3 +216,25 @@ def funding_edit(request, pk):
             messages.success(request, "Funding application saved.")
             return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.MANAGE_SEND)
+def funding_withdraw(request, pk):
+    application = access_pupil_owned(request, FundingApplication.objects.current(), pk)
+    return withdraw_page(
+        request,
+        obj=application,
+        kind="funding application",
+        back=pupil_page_url(application),
+        pupil=application.pupil,
+    )
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def funding_restore(request, pk):
+    application = access_pupil_owned(request, FundingApplication.objects.all(), pk)
+    return restore_action(
+        request, obj=application, kind="funding application", back=pupil_page_url(application)
+    )

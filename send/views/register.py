@@ -4,19 +4,21 @@ panels, reviews due and the census export."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters.rendering import pdf_response, render_pdf
 from letters.selectors import letters_for
-from school import policy
+from school import policy, withdrawal
 from school.forms import apply_service
+from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import census_export, register_status, selectors, services
 from ..forms import ConcernForm, NeedsForm, PassportForm, SendSettingsForm, StatusChangeForm, TriageForm
 from ..models import Concern, PupilPassport, SendRecord
-from .common import can_manage, pupil_form_page, today
+from .common import can_manage, pupil_form_page, pupil_page_url, today
 
 
 @require_safe
@@ -130,15 +132,20 @@ def panel_pupil(request, pk):
 def pupil_send(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     context = selectors.pupil_send_page(pupil=pupil)
-    documents = pupil.send_documents.select_related("uploaded_by", "agency")
+    documents = pupil.send_documents.select_related("uploaded_by", "agency", "withdrawn_by")
     can_confidential = policy.can(request.user, request.school, policy.VIEW_CONFIDENTIAL_DOCUMENTS)
     if not can_confidential:
         documents = documents.filter(confidential=False)
+    withdrawn_documents = list(documents.withdrawn())
+    documents = documents.current()
     provision = selectors.provision_map(school=request.school, today=today(), pupils=[pupil])
     context.update(
         {
             "pupil": pupil,
             "documents": documents,
+            "withdrawn_documents": withdrawn_documents,
+            "can_restore": bool(policy.roles_at(request.user, request.school) & withdrawal.RESTORERS),
+            "user_id": request.user.pk,
             "can_manage": can_manage(request),
             "provision": provision,
             "can_confidential": can_confidential,
@@ -165,11 +172,12 @@ def concern_create(request, pk):
     return render(request, "send/concern_form.html", {"form": form, "pupil": pupil, "waiting": waiting})
 
 
-def _access_concern(request, pk) -> Concern:
+def _access_concern(request, pk, concerns=None) -> Concern:
+    concerns = Concern.objects.all() if concerns is None else concerns
     return policy.access_pupil_record(
         request.user,
         request.school,
-        Concern.objects.filter(school=request.school).select_related(
+        concerns.filter(school=request.school).select_related(
             "pupil__registration_class", "raised_by", "triaged_by"
         ),
         pk,
@@ -181,14 +189,20 @@ def _access_concern(request, pk) -> Concern:
 def concern_detail(request, pk):
     concern = _access_concern(request, pk)
     return render(
-        request, "send/concern_detail.html", {"concern": concern, "can_manage": can_manage(request)}
+        request,
+        "send/concern_detail.html",
+        {
+            "concern": concern,
+            "can_manage": can_manage(request),
+            "may_withdraw": not concern.is_withdrawn and may_withdraw_concern(request, concern),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def concern_triage(request, pk):
-    concern = _access_concern(request, pk)
+    concern = _access_concern(request, pk, Concern.objects.current())
     if concern.status != Concern.Status.AWAITING_TRIAGE:
         messages.info(request, "This concern has already been triaged.")
         return redirect("send:concern_detail", pk=concern.pk)
@@ -203,6 +217,34 @@ def concern_triage(request, pk):
             messages.success(request, f"Concern triaged: {done.get_outcome_display()}.")
             return redirect("send:pupil_send", pk=concern.pupil_id)
     return render(request, "send/concern_triage.html", {"form": form, "concern": concern})
+
+
+def may_withdraw_concern(request, concern: Concern) -> bool:
+    """The SENDCo or head, or the adult who raised it while it still awaits triage (once triaged, the
+    register may have moved because of it, so only the SENDCo or head decides it was a mistake)."""
+    if can_manage(request):
+        return True
+    return concern.raised_by_id == request.user.pk and concern.status == Concern.Status.AWAITING_TRIAGE
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.RAISE_CONCERN)
+def concern_withdraw(request, pk):
+    concern = _access_concern(request, pk, Concern.objects.current())
+    if not may_withdraw_concern(request, concern):
+        raise PermissionDenied(
+            "Only the SENDCo, the headteacher or whoever raised it can withdraw this concern."
+        )
+    return withdraw_page(
+        request, obj=concern, kind="concern", back=pupil_page_url(concern), pupil=concern.pupil
+    )
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def concern_restore(request, pk):
+    concern = _access_concern(request, pk)
+    return restore_action(request, obj=concern, kind="concern", back=pupil_page_url(concern))
 
 
 # --- register status and needs --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from send.models import (
     FundingApplication,
     Intervention,
     ProvisionEnrolment,
+    SendDocument,
     SupportCycle,
     Target,
     ViewsRequest,
@@ -146,10 +147,69 @@ def _objects_for(world, pupil, prefix):
         )
 
 
+def _withdrawn_objects_for(world, pupil, prefix):
+    """A withdrawn concern, provision place, funding application, agency involvement and document: what
+    the restore pages act on."""
+    sendco = world.users["sendco"]
+    withdrawn = {
+        "withdrawn_at": "2026-11-16T09:00:00Z",
+        "withdrawn_by": sendco,
+        "withdrawal_reason": "Entered twice",
+    }
+    concern = getattr(world, f"{prefix}concern")
+    enrolment = getattr(world, f"{prefix}enrolment")
+    copies = {
+        "concern": Concern.objects.create(
+            school=concern.school,
+            pupil=pupil,
+            raised_by=sendco,
+            raised_at=concern.raised_at,
+            area_of_need="communication",
+            what_we_see="x",
+            evidence="x",
+            adjustments_in_place="x",
+            **withdrawn,
+        ),
+        "enrolment": ProvisionEnrolment.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            intervention=enrolment.intervention,
+            start_date=date(2026, 9, 7),
+            **withdrawn,
+        ),
+        "funding": FundingApplication.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            kind="inclusion_panel",
+            submitted_on=date(2026, 11, 16),
+            amount_asked=1000,
+            created_by=sendco,
+            **withdrawn,
+        ),
+        "agency": AgencyInvolvement.objects.create(
+            school=pupil.school, pupil=pupil, agency="EP", referral_date=date(2026, 11, 16), **withdrawn
+        ),
+        "document": services.document_upload(
+            actor=sendco,
+            pupil=pupil,
+            uploaded_file=SimpleUploadedFile("w.pdf", b"%PDF-1.4\n%%EOF\n"),
+            kind="report",
+            title="Withdrawn report",
+            confidential=False,
+        ),
+    }
+    SendDocument.objects.filter(pk=copies["document"].pk).update(**withdrawn)
+    for name, obj in copies.items():
+        setattr(world, f"{prefix}withdrawn_{name}", obj)
+
+
 def setup(world):
     _objects_for(world, world.pupil, "send_")
     _objects_for(world, world.other_class_pupil, "send_other_class_")
     _objects_for(world, world.other_school_pupil, "send_foreign_")
+    _withdrawn_objects_for(world, world.pupil, "send_")
+    _withdrawn_objects_for(world, world.other_class_pupil, "send_other_class_")
+    _withdrawn_objects_for(world, world.other_school_pupil, "send_foreign_")
 
 
 def _pupil(w):
@@ -211,6 +271,9 @@ EXPECTATIONS = {
     "send:document_upload": pupil_page(MANAGE, MANAGE),
     "send:concern_detail": object_page("concern", VIEW_OBJECT),
     "send:concern_triage": object_page("concern", MANAGE, MANAGE),
+    # Whoever raised a concern may withdraw it while it awaits triage; the world's was raised by the SENDCo.
+    "send:concern_withdraw": object_page("concern", MANAGE, MANAGE),
+    "send:concern_restore": object_page("withdrawn_concern", NOBODY, MANAGE),
     "send:cycle_detail": object_page("cycle", VIEW_OBJECT),
     "send:cycle_assess": object_page("cycle", PLAN_OBJECT, PLAN_OBJECT),
     "send:cycle_stage": object_page("cycle", NOBODY, MANAGE),
@@ -226,7 +289,15 @@ EXPECTATIONS = {
     "send:enrolment_edit": object_page("enrolment", MANAGE, MANAGE),
     "send:funding_edit": object_page("funding", MANAGE, MANAGE),
     "send:agency_edit": object_page("agency", MANAGE, MANAGE),
+    "send:enrolment_withdraw": object_page("enrolment", MANAGE, MANAGE),
+    "send:enrolment_restore": object_page("withdrawn_enrolment", NOBODY, MANAGE),
+    "send:funding_withdraw": object_page("funding", MANAGE, MANAGE),
+    "send:funding_restore": object_page("withdrawn_funding", NOBODY, MANAGE),
+    "send:agency_withdraw": object_page("agency", MANAGE, MANAGE),
+    "send:agency_restore": object_page("withdrawn_agency", NOBODY, MANAGE),
     "send:document_download": object_page("document", VIEW_OBJECT),
+    "send:document_withdraw": object_page("document", MANAGE, MANAGE),
+    "send:document_restore": object_page("withdrawn_document", NOBODY, MANAGE),
 }
 
 # A confidential document: same URL name, so checked in tests/send/test_documents_and_permissions.py and
