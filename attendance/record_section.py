@@ -4,7 +4,7 @@ parents' absence calls and leave requests."""
 from __future__ import annotations
 
 from school.models import Pupil
-from school.record_sections import Item, describe, key_of, section, text
+from school.record_sections import Item, describe, described, key_of, review_flag, section, text
 
 from .figures import percentage_1dp
 from .models import AbsenceCall, LeaveRequest, RegisterMark
@@ -58,11 +58,14 @@ def attendance(pupil) -> list[Item]:
         items.append(
             Item(key=f"{key_of(pupil)}:amendments", title="Changes to register marks", rows=amendments)
         )
-    for call in AbsenceCall.objects.current().filter(pupil=pupil).order_by("first_date", "pk"):
+    for call in AbsenceCall.objects.filter(pupil=pupil).order_by("first_date", "pk"):
         fields = ["caller_name", "method", "reason", "code", "first_date", "last_date", "expected_return"]
         items.append(
             Item(
-                key=key_of(call), title=f"Absence call, {text(call.first_date)}", data=describe(call, fields)
+                key=key_of(call),
+                title=f"Absence call, {text(call.first_date)}",
+                data=described(call, fields),
+                flag=review_flag(call),
             )
         )
     for leave in LeaveRequest.objects.filter(pupil=pupil).order_by("start_date", "pk"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from school.record_sections import THIRD_PARTY, Item, describe, key_of, section, text
+from school.record_sections import THIRD_PARTY, WITHDRAWN, Item, describe, key_of, section, text
 
 from .models import Case, CommunicationLog
 
@@ -15,7 +15,10 @@ def cases(pupil) -> list[Item]:
     items = []
     for case in (
         Case.objects.filter(pupil=pupil)
-        .prefetch_related("actions", Prefetch("communications", queryset=CommunicationLog.objects.current()))
+        .prefetch_related(
+            "actions",
+            Prefetch("communications", queryset=CommunicationLog.objects.order_by("happened_on", "pk")),
+        )
         .order_by("opened_on")
     ):
         data = describe(
@@ -39,12 +42,20 @@ def cases(pupil) -> list[Item]:
                 "Kind": log.get_kind_display(),
                 "With": log.with_whom,
                 "Summary": log.summary,
+                "Withdrawn": f"{text(log.withdrawn_at)}: {log.withdrawal_reason}" if log.is_withdrawn else "",
             }
             for log in case.communications.all()
         ]
+        # A withdrawn entry is still held (so it is disclosed), but it may be about another pupil.
+        withdrawn = any(log.is_withdrawn for log in case.communications.all())
         if notes:
             # Notes of conversations name other people and record staff's own words.
             items.append(
-                Item(key=f"{key_of(case)}:log", title="Log of conversations", rows=notes, flag=THIRD_PARTY)
+                Item(
+                    key=f"{key_of(case)}:log",
+                    title="Log of conversations",
+                    rows=notes,
+                    flag=f"{THIRD_PARTY}; {WITHDRAWN}" if withdrawn else THIRD_PARTY,
+                )
             )
     return items

@@ -136,5 +136,19 @@ def describe(obj: models.Model, fields: list[str], *, keep_blank: bool = False) 
     return data
 
 
+def described(obj, fields) -> dict[str, str]:
+    """`describe`, plus when and why a withdrawn record was withdrawn (school.withdrawal)."""
+    data = describe(obj, fields)
+    if getattr(obj, "withdrawn_at", None):
+        data["Withdrawn"] = f"{text(obj.withdrawn_at)}: {obj.withdrawal_reason}"
+    return data
+
+
+def review_flag(obj, flag: str = "") -> str:
+    """The item's review reason; a withdrawn record's keeps any other reason it has too."""
+    withdrawn = WITHDRAWN if getattr(obj, "withdrawn_at", None) else ""
+    return "; ".join(reason for reason in (withdrawn, flag) if reason)
+
+
 def key_of(obj: models.Model) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"

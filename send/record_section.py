@@ -16,7 +16,9 @@ from school.record_sections import (
     HeldFile,
     Item,
     describe,
+    described,
     key_of,
+    review_flag,
     section,
     text,
 )
@@ -73,18 +75,6 @@ TARGET_FIELDS = [
 ]
 
 
-def _described(obj, fields) -> dict[str, str]:
-    data = describe(obj, fields)
-    if obj.is_withdrawn:
-        data["Withdrawn"] = f"{text(obj.withdrawn_at)}: {obj.withdrawal_reason}"
-    return data
-
-
-def _flag(obj, flag: str = "") -> str:
-    """The item's review reason; a withdrawn record's keeps any other reason it has too."""
-    return "; ".join(reason for reason in (WITHDRAWN if obj.is_withdrawn else "", flag) if reason)
-
-
 @section("send", "Special educational needs", order=30)
 def send_records(pupil) -> list[Item]:
     items = []
@@ -113,8 +103,8 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(concern),
                 title=f"Concern raised {text(concern.raised_at)}",
-                data=_described(concern, CONCERN_FIELDS),
-                flag=_flag(concern),
+                data=described(concern, CONCERN_FIELDS),
+                flag=review_flag(concern),
             )
         )
     passport = PupilPassport.objects.filter(pupil=pupil).first()
@@ -133,8 +123,8 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(target),
                 title=f"Cycle {cycle.number} target",
-                data=_described(target, TARGET_FIELDS),
-                flag=_flag(target),
+                data=described(target, TARGET_FIELDS),
+                flag=review_flag(target),
             )
             for target in cycle.targets.all()
         )
@@ -157,7 +147,7 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(place),
                 title=f"Provision: {place.intervention.name}",
-                data=_described(place, ["start_date", "end_date"]),
+                data=described(place, ["start_date", "end_date"]),
                 flag=WITHDRAWN,
             )
         )
@@ -167,8 +157,8 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(application),
                 title="Funding application",
-                data=_described(application, fields),
-                flag=_flag(application),
+                data=described(application, fields),
+                flag=review_flag(application),
             )
         )
     for involvement in AgencyInvolvement.objects.filter(pupil=pupil).order_by("pk"):
@@ -178,8 +168,8 @@ def send_records(pupil) -> list[Item]:
             Item(
                 key=key_of(involvement),
                 title=f"Agency: {involvement.get_agency_display()}",
-                data=_described(involvement, fields),
-                flag=_flag(involvement, THIRD_PARTY),
+                data=described(involvement, fields),
+                flag=review_flag(involvement, THIRD_PARTY),
             )
         )
     return items
@@ -192,8 +182,8 @@ def documents(pupil) -> list[Item]:
         Item(
             key=key_of(document),
             title=document.title,
-            data=_described(document, ["kind", "original_name", "uploaded_at", "confidential"]),
-            flag=_flag(document, CONFIDENTIAL if document.confidential else FILE_HELD),
+            data=described(document, ["kind", "original_name", "uploaded_at", "confidential"]),
+            flag=review_flag(document, CONFIDENTIAL if document.confidential else FILE_HELD),
             file=HeldFile(
                 name=document.original_name,
                 path=document_path(document),

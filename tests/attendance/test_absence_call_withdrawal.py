@@ -13,6 +13,7 @@ from attendance.models import AbsenceCall, RegisterMark
 from attendance.record_section import attendance as attendance_section
 from graduated_response.models import Alert
 from school.models import AuditEntry
+from school.record_sections import WITHDRAWN
 from tests.graduated_response.conftest import fill_marks
 from tests.graduated_response.test_nightly import run_on
 
@@ -68,7 +69,10 @@ def test_a_withdrawn_call_leaves_the_lists_and_checks_and_can_be_restored_for_30
         pupil_url = reverse("attendance:pupil_attendance", args=[pupil.pk])
         pupil_page = office.get(pupil_url).content.decode()
         assert "None recorded." in pupil_page and "Withdrawn absence calls (1)" in pupil_page
-        assert not any(item.title.startswith("Absence call") for item in attendance_section(pupil))
+        # Still held, so a request for the pupil's record discloses it, flagged for the reviewer.
+        (held,) = [item for item in attendance_section(pupil) if item.title.startswith("Absence call")]
+        assert "Recorded against the wrong pupil" in held.data["Withdrawn"]
+        assert held.flag == WITHDRAWN
         # The marks it coded stay as they were; the pupil is not back on the first-day list.
         tomorrow = RegisterMark.objects.filter(pupil=pupil, date=date(2026, 11, 12))
         assert set(tomorrow.values_list("code", flat=True)) == {"I"}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from graduated_response.models import Case, CommunicationLog
 from graduated_response.record_section import cases as cases_section
 from school.models import AuditEntry
+from school.record_sections import WITHDRAWN
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,9 @@ def test_a_withdrawn_log_entry_leaves_the_case_and_can_be_restored_for_30_days(
         log = page.split('data-testid="communications"')[1].split("</ul>")[0]
         assert "Agreed a plan" not in log and "Nothing recorded yet." in log
         assert "Withdrawn log entries (1)" in page and "Written on the wrong case" in page
-        assert _log_items(pupil) == []
+        # Still held, so a request for the pupil's record discloses it, marked and flagged for review.
+        (held,) = _log_items(pupil)
+        assert "Written on the wrong case" in held.rows[0]["Withdrawn"] and WITHDRAWN in held.flag
 
         # The attendance officer manages cases but does not restore; nor does the DSL. The SENDCo does.
         restore = reverse("graduated_response:communication_restore", args=[entry.pk])
