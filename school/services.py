@@ -20,6 +20,7 @@ from . import policy, role_grants
 from .audit import describe_actor, record, record_bulk, snapshot
 from .calendar import SchoolCalendar, closure_date_refusal
 from .class_membership import sync_memberships
+from .csv_input import FileRefused, decode
 from .editing import ensure_unchanged
 from .models import (
     AcademicYear,
@@ -33,7 +34,7 @@ from .models import (
     School,
     TermPeriod,
 )
-from .pupil_import import COLUMN_FOR_FIELD, RowError, decode, parse_pupil_csv
+from .pupil_import import COLUMN_FOR_FIELD, RowError, parse_pupil_csv
 from .school_setup import school_set_up
 
 PUPIL_FIELDS = frozenset(
@@ -586,7 +587,10 @@ def pupil_import(
     Re-importing the same file changes nothing and writes no audit rows. With `dry_run` the whole import
     runs and is rolled back, so the counts are exactly what a real import would do.
     """
-    text = decode(data) if isinstance(data, bytes) else data
+    try:
+        text = decode(data) if isinstance(data, bytes) else data
+    except FileRefused as refused:
+        return ImportResult(errors=refused.errors)
     class_names = list(RegistrationClass.objects.filter(school=school).values_list("name", flat=True))
     parsed = parse_pupil_csv(text, class_names=class_names, create_classes=create_classes)
     result = ImportResult(errors=list(parsed.errors), ignored_columns=parsed.ignored_columns)
