@@ -130,15 +130,13 @@ def panel_pupil(request, pk):
 def pupil_send(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     context = selectors.pupil_send_page(pupil=pupil)
-    documents = pupil.send_documents.select_related("uploaded_by", "agency")
+    documents = selectors.documents_for(user=request.user, school=request.school, pupil=pupil)
     can_confidential = policy.can(request.user, request.school, policy.VIEW_CONFIDENTIAL_DOCUMENTS)
-    if not can_confidential:
-        documents = documents.filter(confidential=False)
     provision = selectors.provision_map(school=request.school, today=today(), pupils=[pupil])
     context.update(
         {
             "pupil": pupil,
-            "documents": documents,
+            "documents": documents.select_related("uploaded_by", "agency"),
             "can_manage": can_manage(request),
             "provision": provision,
             "can_confidential": can_confidential,
