@@ -16,13 +16,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import policy, role_grants
-from .audit import describe_actor, record, record_bulk, snapshot
-from .calendar import SchoolCalendar, closure_date_refusal
-from .class_membership import sync_memberships
-from .csv_input import FileRefused, decode
-from .editing import ensure_unchanged
-from .models import (
+from .. import policy, role_grants
+from ..audit import describe_actor, record, record_bulk, snapshot
+from ..calendar import SchoolCalendar, closure_date_refusal
+from ..class_membership import sync_memberships
+from ..csv_input import FileRefused, decode
+from ..editing import ensure_unchanged
+from ..models import (
     AcademicYear,
     ClosureDay,
     Contact,
@@ -34,8 +34,8 @@ from .models import (
     School,
     TermPeriod,
 )
-from .pupil_import import COLUMN_FOR_FIELD, RowError, parse_pupil_csv
-from .school_setup import school_set_up
+from ..pupil_import import COLUMN_FOR_FIELD, RowError, parse_pupil_csv
+from ..school_setup import school_set_up
 
 PUPIL_FIELDS = frozenset(
     {
