@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from . import policy
-from .models import Pupil
+from .models import AcademicYear, Pupil, RegistrationClass
 
 
 def home_summary(*, user, school) -> dict:
@@ -88,3 +88,13 @@ def calendar_listing(*, school) -> tuple[list[dict], list]:
         )
     orphans = [c for c in closures if not any(y.start_date <= c.date <= y.end_date for y in years)]
     return result, orphans
+
+
+def class_names(*, school) -> list[str]:
+    """The names of the school's registration classes, as an import matches them."""
+    return list(RegistrationClass.objects.filter(school=school).values_list("name", flat=True))
+
+
+def in_academic_year(*, school, day) -> bool:
+    """Whether `day` falls in one of the school's academic years."""
+    return AcademicYear.objects.filter(school=school, start_date__lte=day, end_date__gte=day).exists()
