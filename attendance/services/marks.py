@@ -25,9 +25,9 @@ from school import audit
 from school.calendar import BOTH, SchoolCalendar
 from school.models import Pupil, Session
 
-from . import codes, lateness
-from .code_origins import RESTRICTED_CODES, origin_problem
-from .models import AbsenceCall, LeaveRequest, LeaveRequestEvent, MarkAmendment, RegisterMark
+from .. import codes, lateness
+from ..code_origins import RESTRICTED_CODES, origin_problem
+from ..models import AbsenceCall, LeaveRequest, LeaveRequestEvent, MarkAmendment, RegisterMark
 
 #: Reason written on an N turned into O after five school days (docs/rules.md section 3).
 N_TO_O_REASON = "No reason for the absence was established within 5 school days."
