@@ -1,9 +1,11 @@
 """Backing up the private files (uploaded EHC plans, reports, letter PDFs) beside the database dump.
 
-`archive_private_files(root, archive)` writes every file under PRIVATE_MEDIA_ROOT into a tar.gz and
-returns its manifest: the number of files and the SHA-256 of each, by path. The restore drill
-extracts the archive into a scratch folder and `compare_with_manifest` says what differs, so a
-backup that lost or damaged a file fails the drill.
+`archive_private_files(storage, archive)` writes every file in the private storage
+(`school.private_files.private_storage()`, read through the Storage API, so another backend is backed
+up the same way) into a tar.gz and returns its manifest: the number of files and the SHA-256 of each,
+by name. The restore drill extracts the archive into a scratch folder, reads it back as a storage
+(`FileSystemStorage(location=scratch)`) with the same `hashes_in`, and `compare_with_manifest` says
+what differs, so a backup that lost or damaged a file fails the drill.
 
 Worked example: a root holding `documents/plan.pdf` gives a manifest
 `{"count": 1, "bytes": <size>, "files": {"documents/plan.pdf": "<sha-256>"}}`.
@@ -13,33 +15,50 @@ from __future__ import annotations
 
 import hashlib
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from django.core.files.storage import Storage
 
-def sha256_of(path: Path) -> str:
+BLOCK = 1024 * 1024
+
+
+def sha256_of(storage: Storage, name: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
+    with storage.open(name, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def hashes_under(root: Path) -> dict[str, str]:
-    if not root.exists():
-        return {}
-    return {
-        path.relative_to(root).as_posix(): sha256_of(path)
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.is_symlink()
-    }
+def names_in(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file's name in the storage, folders first walked in name order."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever stored
+        return
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for sub in sorted(folders):
+        yield from names_in(storage, prefix + sub)
 
 
-def archive_private_files(root: Path, archive: Path) -> dict:
-    files = hashes_under(root)
+def hashes_in(storage: Storage) -> dict[str, str]:
+    return {name: sha256_of(storage, name) for name in sorted(names_in(storage))}
+
+
+def archive_private_files(storage: Storage, archive: Path) -> dict:
+    files = hashes_in(storage)
+    size = 0
     with tarfile.open(archive, "w:gz") as tar:
         for name in files:
-            tar.add(root / name, arcname=name, recursive=False)
-    size = sum((root / name).stat().st_size for name in files)
+            info = tarfile.TarInfo(name)
+            info.size = storage.size(name)
+            info.mtime = int(storage.get_modified_time(name).timestamp())
+            with storage.open(name, "rb") as handle:
+                tar.addfile(info, handle)
+            size += info.size
     return {"count": len(files), "bytes": size, "files": files}
 
 

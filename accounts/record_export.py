@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from letters.rendering import render_pdf
+from school.private_files import read_private_file
 from school.record_sections import HeldFile, Item, Section, sections_for
 
 DRAFT_BANNER = "DRAFT — contains items to review"
@@ -193,14 +194,9 @@ def filename_stem(export: Export) -> str:
 
 
 def read_held_file(held: HeldFile) -> bytes | None:
-    """A held file's bytes from the app's private storage, or None when it is not there.
-
-    The only place the export reads a file: when the storages are unified, this is the one call to
-    change."""
-    try:
-        return held.path.read_bytes()
-    except FileNotFoundError:
-        return None
+    """A held file's bytes from the private storage, or None when it is not there (the one place the
+    export reads a file)."""
+    return read_private_file(held.storage_name)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")

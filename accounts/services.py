@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +15,7 @@ from school import policy
 from school.audit import erase_subject, record, snapshot
 from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil
+from school.private_files import delete_private_files
 from school.transitions import IllegalMove, move
 
 from . import record_export, record_request_deadlines, record_request_status
@@ -66,24 +65,19 @@ class DeletionRefused(ValidationError):
     pass
 
 
-@runtime_checkable
-class _HasPrivateFile(Protocol):
-    def private_file_path(self) -> Path: ...
-
-
-def _private_files(collector: Collector) -> list[Path]:
-    """The files on disk of the rows about to be deleted: any model with `private_file_path()` (an
-    uploaded document, a letter's PDF) keeps its bytes under PRIVATE_MEDIA_ROOT."""
+def _private_files(collector: Collector) -> list[str]:
+    """The private files of the rows about to be deleted: any model with `private_file_name()` (an
+    uploaded document, a letter's PDF) keeps its bytes in the private storage (school.private_files)."""
     instances = [
-        obj for model, objs in collector.data.items() if hasattr(model, "private_file_path") for obj in objs
+        obj for model, objs in collector.data.items() if hasattr(model, "private_file_name") for obj in objs
     ]
     for qs in collector.fast_deletes:
-        if hasattr(getattr(qs, "model", None), "private_file_path"):
+        if hasattr(getattr(qs, "model", None), "private_file_name"):
             instances += list(qs)
-    return [obj.private_file_path() for obj in instances if isinstance(obj, _HasPrivateFile)]
+    return [obj.private_file_name() for obj in instances]
 
 
-def _delete_with_dependants(objects, counts: Counter, files: list[Path], depth: int = 0) -> None:
+def _delete_with_dependants(objects, counts: Counter, files: list[str], depth: int = 0) -> None:
     """Delete `objects` and everything that hangs off them, including rows other apps PROTECT
     (register marks, cases, letters), which the retention period covers too, noting their files in
     `files`. An active legal hold is never deleted: it stops the whole deletion."""
@@ -131,7 +125,7 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
         raise DeletionRefused("The pupil has not left the school.")
     contact_ids = list(pupil.contact_links.values_list("contact_id", flat=True))
     counts: Counter = Counter()
-    files: list[Path] = []
+    files: list[str] = []
     _delete_with_dependants([pupil], counts, files)
     # Parents' details go with the last child they are linked to.
     orphans = list(Contact.objects.filter(pk__in=contact_ids, pupil_links__isnull=True))
@@ -140,7 +134,7 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
     # The audit rows keep who did what and when; the pupil's and contacts' details in them go.
     erase_subject(pupil_id)
     # Files go only once the deletion has committed: a rollback leaves rows and files together.
-    transaction.on_commit(lambda: _remove_files(files))
+    transaction.on_commit(lambda: delete_private_files(files))
     record(
         actor=actor,
         action="accounts.retention.pupil_deleted",
@@ -156,11 +150,6 @@ def pupil_delete_for_retention(*, actor, school, pupil: Pupil, today: date | Non
         reason="Retention period ended",
     )
     return dict(counts)
-
-
-def _remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
 
 
 # --- requests for records -------------------------------------------------------------------------

@@ -9,10 +9,13 @@ from datetime import date
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 
 from school.calendar import SchoolCalendar
-from school.models import ClassMembership, Pupil, PupilContact, RegistrationClass
+from school.models import ClassMembership, Pupil, PupilContact, RegistrationClass, Session
 
 from .models import LeaveRequest, RegisterMark
-from .services import N_AGE_LIMIT
+
+#: An N older than this many school days is overdue on the office's queue (docs/rules.md section 3).
+#: Reads do not import the services, so the writes may use these selectors.
+N_AGE_LIMIT = 5
 
 
 # --- registers -----------------------------------------------------------------------------------------
@@ -189,3 +192,21 @@ def pupil_amendments(*, pupil):
     return (
         MarkAmendment.objects.filter(mark__pupil=pupil).select_related("mark").order_by("-amended_at", "-id")
     )
+
+
+def leave_c_granted(*, pupil_ids, day, session) -> set[int]:
+    """Pupils among ``pupil_ids`` whose granted leave request with code C covers (day, session)."""
+    order: dict[str, int] = {Session.AM: 0, Session.PM: 1}
+    key = (day, order[session])
+    granted = LeaveRequest.objects.filter(
+        pupil_id__in=list(pupil_ids),
+        status=LeaveRequest.Status.GRANTED,
+        code="C",
+        start_date__lte=day,
+        end_date__gte=day,
+    ).values_list("pupil_id", "start_date", "start_session", "end_date", "end_session")
+    return {
+        pupil_id
+        for pupil_id, start, start_s, end, end_s in granted
+        if (start, order[start_s]) <= key <= (end, order[end_s])
+    }

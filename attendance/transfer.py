@@ -1,8 +1,8 @@
 """Importing marks from CSV and exporting pupil summaries to CSV (browser and management commands).
 
 Import file: columns ``upn, date, session, code, minutes_late`` (minutes_late optional), one row per
-session, dates as YYYY-MM-DD or DD/MM/YYYY, saved as UTF-8 (with or without a byte-order mark) or
-Windows-1252 (what Excel on Windows writes). Every bad row is reported with its row number (the
+session, read by ``school.csv_input`` as every import is: dates as YYYY-MM-DD or DD/MM/YYYY, saved as
+UTF-8 (with or without a byte-order mark) or Windows-1252 (what Excel on Windows writes). Every bad row is reported with its row number (the
 header is row 1) and nothing is imported unless the whole file is valid. Importing the same file
 again changes nothing; a row that changes a saved mark is an amendment with the reason "import".
 
@@ -19,20 +19,18 @@ formula (starting with = + - @, a tab or a carriage return) are prefixed with an
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from school import audit
+from school import audit, csv_input
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 from school.spreadsheet import safe_cell
-from school.text_input import disallowed_character
 
 from . import codes, statistics
 from .models import RegisterMark
@@ -91,38 +89,17 @@ class ImportRefused(Exception):
         super().__init__(f"{len(errors)} problem(s) in the file")
 
 
-#: Tried in order. UTF-8 first (a BOM is dropped); Windows-1252 for files saved by Excel on Windows.
-IMPORT_ENCODINGS = ("utf-8-sig", "cp1252")
+def _refusal(errors: list[csv_input.RowError]) -> ImportRefused:
+    # The marks page lists (row, problem); a file-wide problem is shown against the header row.
+    return ImportRefused([(error.row or 1, error.message) for error in errors])
 
 
 def decode_marks_file(data: bytes) -> str:
-    """The text of an uploaded or named file, or ImportRefused if it is in neither encoding."""
-    for encoding in IMPORT_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(
-        [(1, "The file is not text saved as UTF-8 or Windows-1252; save it as CSV and try again.")]
-    )
-
-
-def _parse_date(text: str) -> date:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
-
-
-def _bad_character(raw: dict) -> str | None:
-    for value in raw.values():
-        for text in value if isinstance(value, list) else [value]:
-            if text and (name := disallowed_character(text)):
-                return name
-    return None
+    """The text of an uploaded or named file (school.csv_input.decode), or ImportRefused."""
+    try:
+        return csv_input.decode(data)
+    except csv_input.FileRefused as refused:
+        raise _refusal(refused.errors) from None
 
 
 def read_marks_csv(
@@ -130,42 +107,27 @@ def read_marks_csv(
 ) -> list[ImportRow]:
     """Check every row of the file; return the rows or raise ImportRefused listing every problem."""
     today = today or timezone.localdate()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ImportRefused(
-            [
-                (
-                    1,
-                    f"Missing column(s): {', '.join(missing)}. Expected upn, date, session, code, minutes_late.",
-                )
-            ]
-        )
-    reader.fieldnames = header
-    raw_rows = list(reader)
-    if len(raw_rows) > MAX_ROWS:
-        raise ImportRefused([(1, f"The file has more than {MAX_ROWS:,} rows; split it.")])
-    bad = {number: name for number, raw in enumerate(raw_rows, start=2) if (name := _bad_character(raw))}
-    upns = {(r.get("upn") or "").strip().upper() for n, r in enumerate(raw_rows, start=2) if n not in bad}
+    try:
+        table = csv_input.read_table(text, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
+    except csv_input.FileRefused as refused:
+        raise _refusal(refused.errors) from None
+    upns = {cells["upn"].upper() for _, cells in table.rows}
     pupils = {p.upn: p for p in Pupil.objects.filter(school=school, upn__in=upns)}
     calendar = calendar or SchoolCalendar.for_school(school)
-    errors, rows, seen = [], [], {}
-    for number, raw in enumerate(raw_rows, start=2):
-        if number in bad:
-            # NUL would reach PostgreSQL and fail the whole request; it is this row's problem instead.
-            errors.append((number, f"contains a character that is not allowed ({bad[number]})"))
-            continue
+    # Rows the reader refused (a NUL, more cells than columns) are reported with the rest, in order.
+    errors = [(error.row, error.message.rstrip(".")) for error in table.errors]
+    rows, seen = [], {}
+    for number, raw in table.rows:
         problems = []
         upn = (raw.get("upn") or "").strip().upper()
         pupil = pupils.get(upn)
         if pupil is None:
             problems.append(f"no pupil with UPN '{upn}' at this school" if upn else "the UPN is empty")
         try:
-            day = _parse_date(raw.get("date") or "")
+            day = csv_input.parse_date(raw.get("date") or "")
         except ValueError as exc:
             day = None
-            problems.append(str(exc))
+            problems.append(str(exc).rstrip("."))
         session = (raw.get("session") or "").strip().upper()
         if session not in ("AM", "PM"):
             problems.append(f"session must be AM or PM, not '{session}'")
@@ -210,7 +172,7 @@ def read_marks_csv(
         else:
             rows.append(ImportRow(number, pupil, day, session, code, minutes, converted))
     if errors:
-        raise ImportRefused(errors)
+        raise ImportRefused(sorted(errors, key=lambda error: error[0]))
     return rows
 
 

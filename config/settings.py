@@ -227,8 +227,16 @@ STATIC_URL = "static/"
 # The image collects static files at build time into /app/staticfiles; the CI smoke test uses a scratch dir.
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents and letter PDFs live outside any public URL; they are served only through
+# permission-checked views (school/private_files.py). No URL serves MEDIA_URL, so "private" is never
+# public; another backend (django-storages) can replace it here.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -237,8 +245,6 @@ STORAGES = {
         )
     },
 }
-# Uploaded documents live outside any public URL; they are served only through permission-checked views.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -3,8 +3,9 @@
 A Letter is written once (letters.services.letter_create) with everything the printed page needs
 frozen at that moment: the school's name, the recipient's name and address, the subject and the body
 (already rendered, autoescaped HTML). Later changes to the pupil, the contact or the school never change
-a letter that was sent. letters.tasks.render_letter turns the snapshot into a PDF stored under
-PRIVATE_MEDIA_ROOT/letters/<school id>/<random name>.pdf, served only by letters.views.letter_download.
+a letter that was sent. letters.tasks.render_letter turns the snapshot into a PDF stored in the private
+storage (school/private_files.py) as letters/<school id>/<random name>.pdf, served only by
+letters.views.letter_download.
 
 `kind` says what the letter is for and who may open it (KIND_CAPABILITY); the letters and formal
 attendance measures issue adds its kinds (Letters 1-3, notices to improve) here.
@@ -72,11 +73,11 @@ class Letter(models.Model):
     def __str__(self):
         return f"{self.subject} ({self.letter_date:%d %b %Y})"
 
-    def private_file_path(self):
-        """Where the PDF is; deleting the row at the end of retention deletes this file too."""
-        from .storage import letter_path
-
-        return letter_path(self)
+    def private_file_name(self) -> str:
+        """The PDF's name in the private storage (school/private_files.py); deleting the row at the end
+        of retention deletes this file too. The random stored name, not this name, keeps it unguessable;
+        the database row, not the name, grants access."""
+        return f"letters/{self.school_id}/{self.stored_name}"
 
     @property
     def filename(self) -> str:

@@ -8,7 +8,6 @@ from django.urls import reverse
 from school.record_sections import FILE_HELD, HeldFile, Item, describe, key_of, section
 
 from .models import Letter
-from .storage import letter_path
 
 
 def _file(letter: Letter) -> HeldFile | None:
@@ -16,7 +15,7 @@ def _file(letter: Letter) -> HeldFile | None:
         return None
     return HeldFile(
         name=letter.filename,
-        path=letter_path(letter),
+        storage_name=letter.private_file_name(),
         content_type="application/pdf",
         open_url=reverse("letters:letter_download", args=[letter.pk]),
     )

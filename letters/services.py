@@ -9,6 +9,7 @@ letters.email.retried.
 from __future__ import annotations
 
 import logging
+import secrets
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -18,8 +19,9 @@ from django.utils import timezone
 
 from school import audit
 from school.models import Pupil
+from school.private_files import save_private_file
 
-from . import outbox, rendering, storage
+from . import outbox, rendering
 from .models import Email, Letter
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ def letter_create(
         body_html=render_to_string(body_template, {"school": school, "pupil": pupil, **context}),
         created_by=actor,
         created_at=now,
-        stored_name=storage.new_stored_name(),
+        stored_name=f"{secrets.token_hex(16)}.pdf",
     )
     letter.full_clean()
     letter.save()
@@ -116,7 +118,7 @@ def letter_render(*, letter_id: int) -> str:
     Letter.objects.filter(pk=letter_id).update(attempts=F("attempts") + 1)
     try:
         pdf = rendering.html_to_pdf(letter_html(letter))
-        storage.write_atomically(storage.letter_path(letter), pdf)
+        save_private_file(letter.private_file_name(), pdf)
     except Exception as exc:  # a bad letter must not stop the others
         logger.exception("Letter %s could not be rendered", letter_id)
         with transaction.atomic():

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from school import policy
+from school.private_files import private_file_response
 
-from . import outbox, services, storage
+from . import outbox, services
 from .models import Letter
 from .selectors import emails_for, letters_for
 
@@ -29,15 +29,12 @@ def letter_download(request, pk):
     letter = _access_letter(request, pk)
     if letter.status != Letter.Status.RENDERED:
         return render(request, "letters/letter_status.html", {"letter": letter, "pupil": letter.pupil})
-    path = storage.letter_path(letter)
-    if not path.is_file():
-        raise Http404("The file is missing.")
-    response = FileResponse(
-        path.open("rb"), as_attachment=False, filename=letter.filename, content_type="application/pdf"
+    return private_file_response(
+        letter.private_file_name(),
+        filename=letter.filename,
+        content_type="application/pdf",
+        as_attachment=False,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -1,8 +1,9 @@
 """Reading a pupils-and-contacts CSV exported from the school's MIS. Pure: no database.
 
 `parse_pupil_csv(text, class_names=..., create_classes=...)` returns every row it understood and every
-problem it found, each with the row number a spreadsheet shows (the header is row 1). The service
-`school.services_import.pupil_import_apply` writes nothing unless `errors` is empty.
+problem it found, each with the row number a spreadsheet shows (the header is row 1). The file is read
+by `school.csv_input` (encodings, header, dates, yes/no cells, bad characters), as every import is. The
+service `school.services.pupil_import` writes nothing unless `errors` is empty.
 
 Worked example:
 
@@ -22,16 +23,15 @@ Rules chosen where a MIS export is ambiguous:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .text_input import disallowed_character, strip_bidi_controls
+from .csv_input import FileRefused, RowError, parse_date, parse_flag, read_table
 from .upn import upn_problem
+
+__all__ = ["FileRefused", "ParsedFile", "PupilRow", "RowError", "parse_pupil_csv"]
 
 REQUIRED_COLUMNS = ("upn", "first_name", "last_name", "date_of_birth", "sex", "year_group", "admission_date")
 FLAG_COLUMNS = (
@@ -70,11 +70,8 @@ KNOWN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_PUPIL_COLUMNS + CONTACT_CO
 PUPIL_FIELD_FOR_COLUMN = {"first_name": "legal_first_name", "last_name": "legal_last_name"}
 COLUMN_FOR_FIELD = {v: k for k, v in PUPIL_FIELD_FOR_COLUMN.items()} | {"registration_class": "class"}
 
-TRUE_WORDS = {"yes", "y", "true", "t", "1"}
-FALSE_WORDS = {"no", "n", "false", "f", "0", ""}
 SEX_WORDS = {"f": "F", "female": "F", "g": "F", "girl": "F", "m": "M", "male": "M", "b": "M", "boy": "M"}
 YEAR_WORDS = {"n": -1, "nursery": -1, "r": 0, "reception": 0, "rec": 0}
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 MAX_LENGTHS = {
     "upn": 13,
     "first_name": 100,
@@ -89,17 +86,6 @@ MAX_LENGTHS = {
     "address": 500,
     "email": 254,
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        where = f"Row {self.row}" if self.row else "File"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 @dataclass
@@ -145,32 +131,6 @@ class ParsedFile:
         return not self.errors
 
 
-def decode(data: bytes) -> str:
-    """MIS exports come as UTF-8 (often with a byte-order mark) or, from Excel, Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def parse_date(value: str) -> date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f'"{value}" is not a date; use YYYY-MM-DD or DD/MM/YYYY.')
-
-
-def parse_flag(value: str) -> bool:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(f'"{value}" is not yes or no; use yes/no, true/false, 1/0 or leave it blank.')
-
-
 def parse_year_group(value: str) -> int:
     word = value.strip().lower()
     if word in YEAR_WORDS:
@@ -188,21 +148,6 @@ def parse_sex(value: str) -> str:
         raise ValueError(f'"{value}" is not a recognised sex; use F or M.') from None
 
 
-def _clean(value) -> str:
-    # Direction controls could make a printed name or address read as something else (text_input.py).
-    return strip_bidi_controls(value or "").strip()
-
-
-def _bad_character(raw: dict) -> str | None:
-    """The first character in the row that no field may hold (NUL would be an error from PostgreSQL)."""
-    for value in raw.values():
-        values = value if isinstance(value, list) else [value]  # extra cells arrive as a list
-        for text in values:
-            if text and (name := disallowed_character(text)):
-                return name
-    return None
-
-
 class _RowReader:
     """Reads one CSV row, collecting errors instead of stopping at the first."""
 
@@ -213,7 +158,7 @@ class _RowReader:
         self.errors.append(RowError(self.row, column, message))
 
     def text(self, column: str, *, required: bool = False) -> str:
-        value = _clean(self.raw.get(column))
+        value = self.raw.get(column, "")
         if required and not value:
             self.error(column, "is required.")
         limit = MAX_LENGTHS.get(column.split("_", 1)[1] if column.startswith("contact") else column)
@@ -222,7 +167,7 @@ class _RowReader:
         return value
 
     def parsed(self, column: str, parser, *, required: bool = False):
-        value = _clean(self.raw.get(column))
+        value = self.raw.get(column, "")
         if not value and parser is not parse_flag:
             if required:
                 self.error(column, "is required.")
@@ -237,7 +182,7 @@ class _RowReader:
 def _read_contact(reader: _RowReader, slot: int, columns: set[str]) -> ContactRow | None:
     prefix = f"contact{slot}_"
     present = [suffix for suffix in CONTACT_SUFFIXES if prefix + suffix in columns]
-    if not any(_clean(reader.raw.get(prefix + suffix)) for suffix in present):
+    if not any(reader.raw.get(prefix + suffix) for suffix in present):
         return None  # no contact in this slot
     first = reader.text(prefix + "first_name", required=True)
     last = reader.text(prefix + "last_name", required=True)
@@ -299,36 +244,17 @@ def _read_row(reader: _RowReader, columns: set[str]) -> PupilRow:
 
 def parse_pupil_csv(text: str, *, class_names, create_classes: bool = False) -> ParsedFile:
     """Read the whole file. `class_names` are the school's existing class names (any case)."""
-    errors: list[RowError] = []
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(_clean(name)).lower() for name in (reader.fieldnames or [])]
-    if not header:
-        return ParsedFile([], [RowError(0, "", "The file is empty.")], [], {})
-    if bad := disallowed_character("".join(header)):
-        return ParsedFile([], [RowError(1, "", f"contains a character that is not allowed ({bad}).")], [], {})
-    reader.fieldnames = header
-    columns = set(header)
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        errors.append(RowError(1, "", f"Missing required column(s): {', '.join(missing)}."))
-        return ParsedFile([], errors, [], {})
-    duplicates = sorted({name for name in header if header.count(name) > 1 and name})
-    if duplicates:
-        errors.append(RowError(1, "", f"Column(s) appear twice: {', '.join(duplicates)}."))
-        return ParsedFile([], errors, [], {})
-
+    try:
+        table = read_table(text, required=REQUIRED_COLUMNS, known=KNOWN_COLUMNS)
+    except FileRefused as refused:
+        return ParsedFile([], refused.errors, [], {})
+    errors = list(table.errors)
+    columns = set(table.columns)
     known = {name.casefold(): name for name in class_names}
     rows: list[PupilRow] = []
     seen_upns: dict[str, int] = {}
     new_classes: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
-            errors.append(RowError(number, "", "has more values than the header has columns."))
-        if bad := _bad_character(raw):
-            errors.append(RowError(number, "", f"contains a character that is not allowed ({bad})."))
-            continue
-        if not any(_clean(v) for k, v in raw.items() if k is not None):
-            continue  # blank lines at the end of an export
+    for number, raw in table.rows:
         row = _read_row(_RowReader(number, raw, errors), columns)
         if row.upn:
             if row.upn in seen_upns:
@@ -354,7 +280,7 @@ def parse_pupil_csv(text: str, *, class_names, create_classes: bool = False) -> 
                     )
                 )
         rows.append(row)
+    errors.sort(key=lambda error: error.row)  # rows refused while reading sit among the others
     if not rows and not errors:
         errors.append(RowError(0, "", "The file has a header but no pupils."))
-    ignored = [name for name in header if name and name not in KNOWN_COLUMNS]
-    return ParsedFile(rows, errors, ignored, new_classes)
+    return ParsedFile(rows, errors, table.unknown_columns, new_classes)

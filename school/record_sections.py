@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from django.db import models
 from django.utils import timezone
@@ -38,12 +37,12 @@ FILE_HELD = "A file held about the pupil: open it and check it before release"
 
 @dataclass(frozen=True)
 class HeldFile:
-    """A file an item holds, put into the export's ZIP as it is. `path` is where the app's private
-    storage keeps it (letters.storage, send.services.document_path); accounts.record_export reads it,
-    in one place. `open_url` is the app's own page serving it, for the reviewer to check it."""
+    """A file an item holds, put into the export's ZIP as it is. `storage_name` is its name in the
+    private storage (the record's `private_file_name()`, school.private_files); accounts.record_export
+    reads it, in one place. `open_url` is the app's own page serving it, for the reviewer to check it."""
 
     name: str  # the file's name as the school knows it (the uploaded name, the letter's file name)
-    path: Path
+    storage_name: str
     content_type: str
     open_url: str = ""
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from . import policy
-from .models import ClassMembership, Pupil
+from .models import AcademicYear, ClassMembership, Pupil, RegistrationClass
 
 
 def home_summary(*, user, school) -> dict:
@@ -97,3 +97,13 @@ def current_class_membership(*, pupil) -> ClassMembership | None:
         .select_related("registration_class")
         .first()
     )
+
+
+def class_names(*, school) -> list[str]:
+    """The names of the school's registration classes, as an import matches them."""
+    return list(RegistrationClass.objects.filter(school=school).values_list("name", flat=True))
+
+
+def in_academic_year(*, school, day) -> bool:
+    """Whether `day` falls in one of the school's academic years."""
+    return AcademicYear.objects.filter(school=school, start_date__lte=day, end_date__gte=day).exists()

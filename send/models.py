@@ -8,7 +8,6 @@ tables in send/register_status.py and send/cycle_stages.py.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -575,7 +574,7 @@ class AgencyInvolvement(Withdrawable):
 
 
 class SendDocument(Withdrawable):
-    """An uploaded report or plan. The bytes live under PRIVATE_MEDIA_ROOT, named by us, never served
+    """An uploaded report or plan. The bytes live in the private storage, named by us, never served
     from a public URL; only send.views.document_download serves them, after the policy checks. A document
     uploaded by mistake is withdrawn (no longer listed or downloadable), not deleted."""
 
@@ -616,6 +615,7 @@ class SendDocument(Withdrawable):
     def view_is_audited(self):
         return self.confidential or self.kind in self.AUDITED_KINDS
 
-    def private_file_path(self):
-        """Where the bytes are; deleting the row at the end of retention deletes this file too."""
-        return Path(settings.PRIVATE_MEDIA_ROOT) / "send" / str(self.school_id) / self.stored_name
+    def private_file_name(self) -> str:
+        """The bytes' name in the private storage (school/private_files.py); deleting the row at the end
+        of retention deletes this file too."""
+        return f"send/{self.school_id}/{self.stored_name}"

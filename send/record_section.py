@@ -34,7 +34,6 @@ from .models import (
     SendStatusChange,
     SupportCycle,
 )
-from .services import document_path
 
 CONCERN_FIELDS = [
     "raised_at",
@@ -186,7 +185,7 @@ def documents(pupil) -> list[Item]:
             flag=review_flag(document, CONFIDENTIAL if document.confidential else FILE_HELD),
             file=HeldFile(
                 name=document.original_name,
-                path=document_path(document),
+                storage_name=document.private_file_name(),
                 content_type=document.content_type,
                 # A withdrawn document is not served by the download page (404); the ZIP still holds it.
                 open_url=""

@@ -21,12 +21,26 @@ from .models import (
     Concern,
     ProvisionEnrolment,
     PupilPassport,
+    SendDocument,
     SendRecord,
     SupportCycle,
     Target,
     ViewsRequest,
 )
 from .services import settings_for
+
+
+def documents_for(*, user, school, pupil=None):
+    """The SEND documents `user` may open, about pupils in their scope. A confidential document exists
+    only for roles that may open confidential documents (the SENDCo and the headteacher): everyone else
+    never sees it listed, and opening it is a 404."""
+    documents = SendDocument.objects.filter(school=school)
+    if not policy.can(user, school, policy.VIEW_CONFIDENTIAL_DOCUMENTS):
+        documents = documents.filter(confidential=False)
+    if pupil is not None:
+        documents = documents.filter(pupil=pupil)
+    return policy.scoped_to_pupils(user, school, documents)
+
 
 DUE_SOON_DAYS = 14
 ON_REGISTER = (register_status.SEN_SUPPORT, register_status.EHC_PLAN)

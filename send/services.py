@@ -24,6 +24,7 @@ from letters.services import email_create, letter_create
 from school import audit, editing, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
+from school.private_files import delete_private_files, save_private_file
 
 from . import cycle_dates, cycle_stages, register_status, uploads
 from .models import (
@@ -794,10 +795,6 @@ def agency_save(
     return _save_audited(actor=actor, instance=involvement, action=action, before=before)
 
 
-def document_path(document: SendDocument) -> Path:
-    return document.private_file_path()
-
-
 def document_upload(
     *,
     actor,
@@ -808,7 +805,7 @@ def document_upload(
     confidential: bool,
     agency: AgencyInvolvement | None = None,
 ) -> SendDocument:
-    """Check the file by content and size, store it under PRIVATE_MEDIA_ROOT with a name we choose,
+    """Check the file by content and size, store it in the private storage with a name we choose,
     then record it. If the database write fails the file is removed, so nothing is half-saved."""
     if uploaded_file.size is not None and uploaded_file.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -839,9 +836,7 @@ def document_upload(
         uploaded_at=timezone.now(),
     )
     document.full_clean()
-    path = document_path(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    save_private_file(document.private_file_name(), data)
     try:
         with transaction.atomic():
             document.save()
@@ -849,6 +844,6 @@ def document_upload(
                 actor=actor, action="send.document.uploaded", obj=document, after=audit.snapshot(document)
             )
     except Exception:
-        path.unlink(missing_ok=True)
+        delete_private_files([document.private_file_name()])
         raise
     return document

@@ -19,8 +19,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
-    """Uploaded documents written by any test land in a temporary folder, never the project tree."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+    """Uploaded documents written by any test land in a temporary folder, never the project tree.
+    The private storage is configured from the setting once, so it is pointed there too."""
+    root = tmp_path / "private_media"
+    settings.PRIVATE_MEDIA_ROOT = root
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": root}}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school import audit, policy
 from school.forms import apply_service
+from school.private_files import private_file_response
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import services
+from .. import selectors, services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
 from .common import access_pupil_owned, form_copy, pupil_form_page, pupil_page_url, today
@@ -122,23 +122,17 @@ def document_upload(request, pk):
 def document_download(request, pk):
     """Serve a document's bytes as an attachment. Confidential documents exist only for roles that may
     open them (404 for everyone else); opening an EHC plan, medical or confidential document is audited."""
-    documents = SendDocument.objects.current().filter(school=request.school).select_related("pupil")
-    if not policy.can(request.user, request.school, policy.VIEW_CONFIDENTIAL_DOCUMENTS):
-        documents = documents.filter(confidential=False)
+    documents = (
+        selectors.documents_for(user=request.user, school=request.school).current().select_related("pupil")
+    )
     document = policy.access_pupil_record(request.user, request.school, documents, pk)
-    path = services.document_path(document)
-    if not path.is_file():
-        raise Http404("The file is missing.")
-    if document.view_is_audited:
-        audit.record_view(actor=request.user, obj=document, action="send.document.viewed")
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
+    response = private_file_response(
+        document.private_file_name(),
         filename=document.original_name,
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    if document.view_is_audited:
+        audit.record_view(actor=request.user, obj=document, action="send.document.viewed")
     return response
 
 

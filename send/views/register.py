@@ -132,10 +132,10 @@ def panel_pupil(request, pk):
 def pupil_send(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     context = selectors.pupil_send_page(pupil=pupil)
-    documents = pupil.send_documents.select_related("uploaded_by", "agency", "withdrawn_by")
+    documents = selectors.documents_for(user=request.user, school=request.school, pupil=pupil).select_related(
+        "uploaded_by", "agency", "withdrawn_by"
+    )
     can_confidential = policy.can(request.user, request.school, policy.VIEW_CONFIDENTIAL_DOCUMENTS)
-    if not can_confidential:
-        documents = documents.filter(confidential=False)
     withdrawn_documents = list(documents.withdrawn())
     documents = documents.current()
     provision = selectors.provision_map(school=request.school, today=today(), pupils=[pupil])

@@ -19,6 +19,7 @@ from accounts.models import RecordRequest
 from letters.models import Letter
 from letters.services import letter_create, letter_render
 from school.models import AuditEntry
+from school.private_files import private_storage, read_private_file
 from send import services as send_services
 
 TODAY = date(2026, 12, 1)
@@ -116,7 +117,7 @@ def test_the_final_zip_holds_the_released_files_byte_for_byte_and_a_manifest(
         letter_name,
     }
     assert content["files/01-Speech report.pdf"] == REPORT
-    assert content[letter_name] == files["letter"].private_file_path().read_bytes()
+    assert content[letter_name] == read_private_file(files["letter"].private_file_name())
     assert content[letter_name].startswith(b"%PDF-")
     assert not any(DRAWING in data for data in content.values())
 
@@ -165,7 +166,9 @@ def test_every_file_is_an_item_to_review_with_a_link_to_open_it(login, headteach
 
 
 def test_the_draft_holds_every_file_and_names_a_missing_one(login, headteacher, pupil, files):
-    files["report"].private_file_path().unlink()  # lost from storage: the export says so, and goes on
+    private_storage().delete(
+        files["report"].private_file_name()
+    )  # lost from storage: the export says so, and goes on
     response = login(headteacher).get(reverse("accounts:record_request_export", args=[files["request"].pk]))
     archive, content = _open(response)
     assert sorted(name for name in content if name.startswith("files/")) == [

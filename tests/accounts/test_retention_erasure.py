@@ -15,6 +15,7 @@ from letters.models import Letter
 from letters.services import letter_create
 from school.audit import record, snapshot
 from school.models import AuditEntry, AuditSubject
+from school.private_files import private_storage
 from send import services as send_services
 from send.models import SendDocument
 from tests import factories as f
@@ -78,8 +79,8 @@ def leaver(school, sendco, headteacher, django_capture_on_commit_callbacks):
                 recipient_address=contact.address,
             )
     letter = Letter.objects.get(pupil=pupil)
-    files = [d.private_file_path() for d in documents] + [letter.private_file_path()]
-    assert all(path.exists() for path in files)
+    files = [d.private_file_name() for d in documents] + [letter.private_file_name()]
+    assert all(private_storage().exists(name) for name in files)
     return pupil, files
 
 
@@ -129,7 +130,7 @@ def test_deletion_removes_files_and_personal_details_and_the_trail_still_verifie
     with django_capture_on_commit_callbacks(execute=True):
         pupil_delete_for_retention(actor=headteacher, school=pupil.school, pupil=pupil)
 
-    assert not any(path.exists() for path in files)
+    assert not any(private_storage().exists(name) for name in files)
     assert not SendDocument.objects.filter(pupil_id=pupil.pk).exists()
     trail = everything_in_the_trail()
     for value in [*PERSONAL, upn]:

@@ -228,8 +228,8 @@ def refused(tmp_path, school, body, capsys) -> str:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("{upn},2026-13-40,AM,/,", "row 3: '2026-13-40' is not a date (use YYYY-MM-DD)"),
-        ("{upn},16 Nov,AM,/,", "row 3: '16 Nov' is not a date (use YYYY-MM-DD)"),
+        ("{upn},2026-13-40,AM,/,", 'row 3: "2026-13-40" is not a date; use YYYY-MM-DD or DD/MM/YYYY'),
+        ("{upn},16 Nov,AM,/,", 'row 3: "16 Nov" is not a date; use YYYY-MM-DD or DD/MM/YYYY'),
         ("{upn},2026-11-17,AM,L,ten", "row 3: minutes_late must be a whole number, not 'ten'"),
         ("{upn},2026-11-17,AM,L,-5", "row 3: minutes_late must be a whole number, not '-5'"),
         (",2026-11-17,AM,/,", "row 3: the UPN is empty"),

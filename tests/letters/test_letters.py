@@ -8,11 +8,12 @@ import time_machine
 from django.conf import settings
 from pypdf import PdfReader
 
-from letters import rendering, storage
+from letters import rendering
 from letters.models import Letter
 from letters.services import letter_create, letter_render
 from letters.tasks import render_letter
 from school.models import AuditEntry
+from school.private_files import private_storage
 from send import services as send_services
 from send.models import ViewsRequest
 from tests import factories as f
@@ -70,10 +71,10 @@ def test_printed_views_request_is_a_snapshot_rendered_after_commit(
     assert pending.status_code == 200 and "background service is back" in pending.content.decode()
     callbacks[0]()  # the on_commit hook: enqueue the task (eager in tests)
     letter.refresh_from_db()
-    assert letter.status == Letter.Status.RENDERED and storage.letter_path(letter).is_file()
-    assert storage.letter_path(letter).parent == settings.PRIVATE_MEDIA_ROOT / "letters" / str(
-        pupil.school_id
-    )
+    # In the private storage, which is the folder PRIVATE_MEDIA_ROOT names.
+    assert letter.status == Letter.Status.RENDERED
+    assert letter.private_file_name() == f"letters/{pupil.school_id}/{letter.stored_name}"
+    assert (settings.PRIVATE_MEDIA_ROOT / letter.private_file_name()).is_file()
     text = pdf_text(login(sendco).get(f"/letters/{letter.pk}/letter.pdf"))
     assert "Your views before Rosie" in text and "Changed" not in text
     assert "Ann Example <b>bold</b>" in text and "1 Fictional Row" in text and "ZZ1 1ZZ" in text
@@ -89,7 +90,7 @@ def test_rendering_twice_renders_once(sendco, pupil, django_capture_on_commit_ca
         letter = make_letter(sendco, pupil)
     letter.refresh_from_db()
     first_rendered_at = letter.rendered_at
-    path = storage.letter_path(letter)
+    path = settings.PRIVATE_MEDIA_ROOT / letter.private_file_name()
     first_bytes = path.read_bytes()
     assert render_letter.delay(letter.pk).get() == "rendered"
     assert letter_render(letter_id=letter.pk) == "rendered"
@@ -116,7 +117,7 @@ def test_a_failing_letter_is_marked_failed_and_the_batch_goes_on(
     assert results == ["failed", "rendered"]
     broken.refresh_from_db()
     assert broken.status == Letter.Status.FAILED and "font cache unavailable" in broken.error
-    assert not storage.letter_path(broken).exists()
+    assert not private_storage().exists(broken.private_file_name())
     assert AuditEntry.objects.filter(action="letters.letter.failed", object_id=str(broken.pk)).exists()
     # A failed letter stays failed (the conditional update only moves pending letters).
     assert letter_render(letter_id=broken.pk) == "failed"

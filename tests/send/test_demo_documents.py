@@ -7,9 +7,8 @@ import time_machine
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from letters import storage
 from letters.models import Letter
-from send import services
+from school.private_files import private_storage
 from send.models import SendDocument, ViewsRequest
 
 
@@ -23,8 +22,9 @@ def test_demo_documents_and_letter_are_real_files(db, django_capture_on_commit_c
         ("Speech and language therapy report", False),
     ]
     for document in documents:
-        text = PdfReader(io.BytesIO(services.document_path(document).read_bytes())).pages[0].extract_text()
+        pdf = private_storage().open(document.private_file_name()).read()
+        text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
         assert document.title in text and document.pupil.display_name in text
     letter = Letter.objects.get()
-    assert letter.status == Letter.Status.RENDERED and storage.letter_path(letter).is_file()
+    assert letter.status == Letter.Status.RENDERED and private_storage().exists(letter.private_file_name())
     assert ViewsRequest.objects.get(letter=letter).respondent == "parent"

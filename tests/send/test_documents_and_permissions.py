@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from school.models import AuditEntry
+from school.private_files import private_storage
 from send import services
 from send.models import SendDocument
 from tests import factories as f
@@ -49,8 +50,9 @@ def test_good_uploads_are_stored_privately(login, sendco, pupil, settings, name,
     response = upload(login(sendco), pupil, name, data)
     assert response.status_code == 302
     document = SendDocument.objects.get()
-    path = services.document_path(document)
-    assert path.read_bytes() == data and str(path).startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    # In the private storage, which is the folder PRIVATE_MEDIA_ROOT names.
+    assert private_storage().open(document.private_file_name()).read() == data
+    assert (settings.PRIVATE_MEDIA_ROOT / document.private_file_name()).read_bytes() == data
     assert document.stored_name != name and document.original_name == name
     assert AuditEntry.objects.filter(action="send.document.uploaded", pupil=pupil).count() == 1
 

@@ -2,12 +2,12 @@ import json
 import subprocess
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.file_backup import archive_private_files
+from school.private_files import private_storage
 
 from ._postgres import require_postgres, table_names, tool_args
 
@@ -15,7 +15,7 @@ from ._postgres import require_postgres, table_names, tool_args
 class Command(BaseCommand):
     help = (
         "Dump the database (pg_dump -Fc) into a folder, with the row count of every table at that moment, "
-        "and the private files (PRIVATE_MEDIA_ROOT) beside it as a tar.gz with a SHA-256 per file."
+        "and the private files (the private storage) beside it as a tar.gz with a SHA-256 per file."
     )
 
     def add_arguments(self, parser):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
         Path(f"{dump}.counts.json").write_text(json.dumps(counts, indent=1, sort_keys=True))
         # Uploaded EHC plans, reports and letter PDFs live on disk, not in the database.
-        manifest = archive_private_files(Path(settings.PRIVATE_MEDIA_ROOT), Path(f"{dump}.files.tar.gz"))
+        manifest = archive_private_files(private_storage(), Path(f"{dump}.files.tar.gz"))
         Path(f"{dump}.files.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
         self.stdout.write(
             f"Backed up {len(counts)} tables, {sum(counts.values())} rows, to {dump}; "

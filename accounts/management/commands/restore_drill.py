@@ -4,10 +4,11 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+from django.core.files.storage import FileSystemStorage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from accounts.file_backup import compare_with_manifest, extract, hashes_under
+from accounts.file_backup import compare_with_manifest, extract, hashes_in
 
 from ._postgres import require_postgres, tool_args
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         manifest = json.loads(manifest_path.read_text())
         with tempfile.TemporaryDirectory(prefix="restore-drill-files-") as scratch:
             extract(archive, Path(scratch))
-            restored = hashes_under(Path(scratch))
+            restored = hashes_in(FileSystemStorage(location=scratch))
         self.stdout.write(f"private files: {manifest['count']} backed up, {len(restored)} restored")
         return compare_with_manifest(manifest, restored), len(restored)
 

@@ -1,0 +1,131 @@
+"""Leave of absence: a request, then granted or refused; granted leave pre-codes its sessions."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from school import audit
+from school.calendar import SchoolCalendar
+from school.models import Session
+
+from ..models import LeaveRequest, LeaveRequestEvent
+from .precoding import PrecodeResult, precode, sessions_in_range
+
+# --- leave of absence -------------------------------------------------------------------------------
+#: The only moves a leave request can make; anything else is refused.
+LEAVE_TRANSITIONS = {
+    LeaveRequest.Status.REQUESTED: {LeaveRequest.Status.GRANTED, LeaveRequest.Status.REFUSED},
+    LeaveRequest.Status.GRANTED: set(),
+    LeaveRequest.Status.REFUSED: set(),
+}
+
+
+@transaction.atomic
+def leave_request_create(
+    *,
+    actor,
+    school,
+    pupil,
+    requested_by: str,
+    start_date: Date,
+    end_date: Date,
+    reason: str,
+    code: str = "C",
+    start_session: str = Session.AM,
+    end_session: str = Session.PM,
+    retrospective: bool = False,
+    today: Date | None = None,
+) -> LeaveRequest:
+    today = today or timezone.localdate()
+    if start_date < today and not retrospective:
+        # Leave is asked for before it is taken; granting past dates would rewrite taken registers.
+        raise ValidationError(
+            {
+                "start_date": "Leave cannot start in the past. If it has already begun, tick "
+                "'Recorded after the event': it is kept on record but codes no sessions."
+            }
+        )
+    if retrospective and start_date >= today:
+        # "Started" means before today, the same line as the past-dates rule above: leave from today on
+        # is ordinary leave, and granting it codes its sessions. Ticked, it would code nothing and the
+        # pupil would later look absent with no reason.
+        raise ValidationError({"retrospective": "Tick this only for leave that has already started."})
+    leave = LeaveRequest(
+        school=school,
+        pupil=pupil,
+        requested_by=requested_by,
+        start_date=start_date,
+        end_date=end_date,
+        start_session=start_session,
+        end_session=end_session,
+        reason=reason,
+        code=code,
+        retrospective=retrospective,
+        created_by=actor,
+    )
+    leave.full_clean()
+    calendar = SchoolCalendar.for_school(school)
+    sessions = sessions_in_range(calendar, start_date, start_session, end_date, end_session)
+    if not sessions:
+        raise ValidationError({"start_date": "There are no school sessions between these dates."})
+    if start_date < pupil.admission_date or (pupil.leaving_date and end_date > pupil.leaving_date):
+        raise ValidationError({"start_date": f"{pupil} is not on roll for all of these dates."})
+    leave.save()
+    LeaveRequestEvent.objects.create(leave_request=leave, to_status=leave.status, by=actor)
+    audit.record(actor=actor, action="attendance.leave.requested", obj=leave, after=audit.snapshot(leave))
+    return leave
+
+
+@transaction.atomic
+def leave_request_decide(
+    *, actor, leave_request: LeaveRequest, status: str, note: str = "", calendar: SchoolCalendar | None = None
+) -> tuple[LeaveRequest, PrecodeResult | None]:
+    """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions,
+    unless it was recorded after the event (``retrospective``), which codes nothing."""
+    leave = (
+        LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
+    )
+    if status not in LEAVE_TRANSITIONS.get(leave.status, set()):
+        raise ValidationError(
+            f"A request that is {leave.get_status_display().lower()} cannot be marked {status}."
+        )
+    before = audit.snapshot(leave)
+    old_status = leave.status
+    leave.status, leave.decided_by, leave.decided_at, leave.decision_note = (
+        status,
+        actor,
+        timezone.now(),
+        note,
+    )
+    leave.full_clean()
+    leave.save()
+    LeaveRequestEvent.objects.create(
+        leave_request=leave, from_status=old_status, to_status=status, by=actor, note=note
+    )
+    audit.record(
+        actor=actor,
+        action=f"attendance.leave.{status}",
+        obj=leave,
+        before=before,
+        after=audit.snapshot(leave),
+        reason=note,
+    )
+    result = None
+    if status == LeaveRequest.Status.GRANTED and not leave.retrospective:
+        calendar = calendar or SchoolCalendar.for_school(leave.school)
+        sessions = sessions_in_range(
+            calendar, leave.start_date, leave.start_session, leave.end_date, leave.end_session
+        )
+        result = precode(
+            actor=actor,
+            school=leave.school,
+            pupil=leave.pupil,
+            sessions=sessions,
+            code=leave.code,
+            reason=f"Leave of absence granted: {leave.reason}"[:500],
+        )
+    return leave, result
