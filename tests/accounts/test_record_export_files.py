@@ -6,7 +6,6 @@ import io
 import json
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -187,5 +186,5 @@ def test_a_file_name_cannot_climb_out_of_the_files_folder(headteacher, pupil):
     from accounts.record_export import _zip_name
     from school.record_sections import HeldFile
 
-    held = HeldFile(name="..\\..\\etc/pass\x00wd .pdf", path=Path("unused"), content_type="")
+    held = HeldFile(name="..\\..\\etc/pass\x00wd .pdf", storage_name="unused", content_type="")
     assert _zip_name(7, held) == "files/07-pass_wd .pdf"
