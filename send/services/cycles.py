@@ -25,8 +25,8 @@ from school import audit, editing, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil, PupilContact
 
-from . import cycle_dates, cycle_stages, register_status, uploads
-from .models import (
+from .. import cycle_dates, cycle_stages, register_status, uploads
+from ..models import (
     AgencyInvolvement,
     Concern,
     CycleReview,
