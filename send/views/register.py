@@ -44,7 +44,7 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def settings_edit(request):
-    current = services.settings_for(request.school)
+    current = selectors.settings_for(school=request.school)
     form = SendSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         done = apply_service(
@@ -210,7 +210,7 @@ def concern_triage(request, pk):
 @policy.capability_required(policy.MANAGE_SEND)
 def status_change(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
-    current = services.current_status(pupil)
+    current = selectors.current_status(pupil=pupil)
     form = StatusChangeForm(request.POST or None, current_status=current)
     if request.method == "POST" and form.is_valid():
         done = apply_service(
