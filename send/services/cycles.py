@@ -16,12 +16,7 @@ from school.calendar import SchoolCalendar
 from school.models import Pupil
 
 from .. import cycle_dates, cycle_stages, selectors
-from ..models import (
-    CycleReview,
-    CycleStageChange,
-    SupportCycle,
-    Target,
-)
+from ..models import CycleReview, CycleStageChange, SupportCycle, Target
 from .common import save_audited
 
 

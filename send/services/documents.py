@@ -13,18 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from school import audit, editing
+from school import audit
 from school.models import Pupil
 
 from .. import uploads
-from ..models import (
-    AgencyInvolvement,
-    SendDocument,
-)
-from .common import save_audited
+from ..models import AgencyInvolvement, SendDocument
+from .common import save_audited, with_changes
 
 
-# --- agencies and documents -----------------------------------------------------------------------------
 @transaction.atomic
 def agency_save(
     *,
@@ -34,11 +30,12 @@ def agency_save(
     expected_version: int | None = None,
     **fields,
 ) -> AgencyInvolvement:
-    editing.ensure_unchanged(involvement, expected_version=expected_version)
-    before = audit.snapshot(involvement) if involvement and involvement.pk else None
-    involvement = involvement or AgencyInvolvement(school=pupil.school, pupil=pupil)
-    for name, value in fields.items():
-        setattr(involvement, name, value)
+    involvement, before = with_changes(
+        involvement,
+        expected_version=expected_version,
+        new=lambda: AgencyInvolvement(school=pupil.school, pupil=pupil),
+        fields=fields,
+    )
     action = "send.agency.changed" if before else "send.agency.created"
     return save_audited(actor=actor, instance=involvement, action=action, before=before)
 

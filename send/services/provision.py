@@ -9,27 +9,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from school import audit, editing
 from school.models import Pupil
 
-from ..models import (
-    FundingApplication,
-    Intervention,
-    ProvisionEnrolment,
-)
-from .common import save_audited
+from ..models import FundingApplication, Intervention, ProvisionEnrolment
+from .common import save_audited, with_changes
 
 
-# --- provision ------------------------------------------------------------------------------------------
 @transaction.atomic
 def intervention_save(
     *, actor, school, intervention: Intervention | None = None, expected_version: int | None = None, **fields
 ) -> Intervention:
-    editing.ensure_unchanged(intervention, expected_version=expected_version)
-    before = audit.snapshot(intervention) if intervention and intervention.pk else None
-    intervention = intervention or Intervention(school=school)
-    for name, value in fields.items():
-        setattr(intervention, name, value)
+    intervention, before = with_changes(
+        intervention,
+        expected_version=expected_version,
+        new=lambda: Intervention(school=school),
+        fields=fields,
+    )
     same_name = Intervention.objects.filter(school=school, name__iexact=intervention.name.strip())
     if same_name.exclude(pk=intervention.pk).exists():  # the constraint still guards a race
         raise ValidationError({"name": "The catalogue already has an intervention with this name."})
@@ -46,11 +41,12 @@ def enrolment_save(
     expected_version: int | None = None,
     **fields,
 ) -> ProvisionEnrolment:
-    editing.ensure_unchanged(enrolment, expected_version=expected_version)
-    before = audit.snapshot(enrolment) if enrolment and enrolment.pk else None
-    enrolment = enrolment or ProvisionEnrolment(school=pupil.school, pupil=pupil)
-    for name, value in fields.items():
-        setattr(enrolment, name, value)
+    enrolment, before = with_changes(
+        enrolment,
+        expected_version=expected_version,
+        new=lambda: ProvisionEnrolment(school=pupil.school, pupil=pupil),
+        fields=fields,
+    )
     if enrolment.intervention_id and enrolment.intervention.school_id != pupil.school_id:
         raise ValidationError({"intervention": "Choose one of this school's interventions."})
     if enrolment.intervention_id and enrolment.start_date:
@@ -78,10 +74,11 @@ def funding_application_save(
     expected_version: int | None = None,
     **fields,
 ) -> FundingApplication:
-    editing.ensure_unchanged(application, expected_version=expected_version)
-    before = audit.snapshot(application) if application and application.pk else None
-    application = application or FundingApplication(school=pupil.school, pupil=pupil, created_by=actor)
-    for name, value in fields.items():
-        setattr(application, name, value)
+    application, before = with_changes(
+        application,
+        expected_version=expected_version,
+        new=lambda: FundingApplication(school=pupil.school, pupil=pupil, created_by=actor),
+        fields=fields,
+    )
     action = "send.funding.changed" if before else "send.funding.created"
     return save_audited(actor=actor, instance=application, action=action, before=before)

@@ -18,13 +18,7 @@ from school import audit, editing, transitions
 from school.models import Pupil
 
 from .. import cycle_stages, register_status, selectors
-from ..models import (
-    Concern,
-    PupilPassport,
-    SendRecord,
-    SendSettings,
-    SendStatusChange,
-)
+from ..models import Concern, PupilPassport, SendRecord, SendSettings, SendStatusChange
 from .common import save_audited
 
 

@@ -17,14 +17,10 @@ from letters.services import email_create, letter_create
 from school import audit
 
 from .. import cycle_stages, selectors
-from ..models import (
-    SupportCycle,
-    ViewsRequest,
-)
+from ..models import SupportCycle, ViewsRequest
 from .common import save_audited
 
 
-# --- views requests -------------------------------------------------------------------------------------
 def _views_request_letter(*, actor, cycle: SupportCycle, request: ViewsRequest) -> Letter:
     """The printable request as a Letter: the wording, names and address frozen today."""
     pupil, contact = cycle.pupil, request.contact

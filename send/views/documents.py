@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from school.forms import apply_service
 from .. import services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
-from .common import form_copy, pupil_form_page, today
+from .common import access_pupil_item, form_copy, pupil_form_page, saved, today
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,37 +27,22 @@ def agency_create(request, pk):
         instance=AgencyInvolvement(school=request.school, pupil=pupil),
         initial={"referral_date": today()},
     )
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.agency_save(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, f"{done.get_agency_display()} involvement recorded.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if done := saved(request, form, partial(services.agency_save, actor=request.user, pupil=pupil)):
+        messages.success(request, f"{done.get_agency_display()} involvement recorded.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Outside agency involvement for {pupil}")
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_edit(request, pk):
-    involvement = policy.access_pupil_record(
-        request.user,
-        request.school,
-        AgencyInvolvement.objects.filter(school=request.school).select_related("pupil"),
-        pk,
-    )
+    involvement = access_pupil_item(request, AgencyInvolvement.objects.all(), pk)
     pupil = involvement.pupil
     form = AgencyForm(request.POST or None, instance=form_copy(involvement))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.agency_save(
-                actor=request.user, pupil=pupil, involvement=involvement, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "Saved.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    save = partial(services.agency_save, actor=request.user, pupil=pupil, involvement=involvement)
+    if saved(request, form, save):
+        messages.success(request, "Saved.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Edit {involvement}")
 
 
