@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Protocol, runtime_checkable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -65,6 +66,11 @@ class DeletionRefused(ValidationError):
     pass
 
 
+@runtime_checkable
+class _HasPrivateFile(Protocol):
+    def private_file_name(self) -> str: ...
+
+
 def _private_files(collector: Collector) -> list[str]:
     """The private files of the rows about to be deleted: any model with `private_file_name()` (an
     uploaded document, a letter's PDF) keeps its bytes in the private storage (school.private_files)."""
@@ -74,7 +80,7 @@ def _private_files(collector: Collector) -> list[str]:
     for qs in collector.fast_deletes:
         if hasattr(getattr(qs, "model", None), "private_file_name"):
             instances += list(qs)
-    return [obj.private_file_name() for obj in instances]
+    return [obj.private_file_name() for obj in instances if isinstance(obj, _HasPrivateFile)]
 
 
 def _delete_with_dependants(objects, counts: Counter, files: list[str], depth: int = 0) -> None:

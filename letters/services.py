@@ -81,21 +81,7 @@ def letter_retry(*, actor, letter: Letter) -> bool:
     False if it is ready, or was queued in the last few seconds: a conditional update moves it to
     pending (not yet queued), so two people pressing "Try again" queue it once.
     """
-    before = Letter.objects.filter(pk=letter.pk).values_list("status", flat=True).first()
-    moved = outbox.retryable(Letter, letter.pk, now=timezone.now()).update(
-        status=Letter.Status.PENDING, error="", enqueued_at=None
-    )
-    if not moved:
-        return False
-    audit.record(
-        actor=actor,
-        action="letters.letter.retried",
-        obj=letter,
-        before={"status": before},
-        after={"status": Letter.Status.PENDING},
-    )
-    outbox.enqueue_on_commit(Letter, letter.pk)
-    return True
+    return _queue_again(actor=actor, obj=letter, action="letters.letter.retried")
 
 
 def letter_html(letter: Letter) -> str:
@@ -225,21 +211,7 @@ def email_send(*, email_id: int) -> str:
 def email_retry(*, actor, email: Email) -> bool:
     """Queue a failed or still-waiting e-mail again; False if it was sent, is being sent, or was
     queued in the last few seconds (so a double press sends it once)."""
-    before = Email.objects.filter(pk=email.pk).values_list("status", flat=True).first()
-    moved = outbox.retryable(Email, email.pk, now=timezone.now()).update(
-        status=Email.Status.PENDING, error="", enqueued_at=None
-    )
-    if not moved:
-        return False
-    audit.record(
-        actor=actor,
-        action="letters.email.retried",
-        obj=email,
-        before={"status": before},
-        after={"status": Email.Status.PENDING},
-    )
-    outbox.enqueue_on_commit(Email, email.pk)
-    return True
+    return _queue_again(actor=actor, obj=email, action="letters.email.retried")
 
 
 def email_sending_lost(*, before) -> int:
@@ -254,3 +226,20 @@ def email_sending_lost(*, before) -> int:
             error="The background service stopped while sending it; it may not have been sent.",
         )
     return lost
+
+
+def _queue_again(*, actor, obj: Letter | Email, action: str) -> bool:
+    """Move a letter or e-mail back to pending and queue it after commit, auditing the move; False if
+    outbox.retryable does not allow it. The update is conditional, so of two presses only one moves it."""
+    model = type(obj)
+    before = model.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+    moved = outbox.retryable(model, obj.pk, now=timezone.now()).update(
+        status=model.Status.PENDING, error="", enqueued_at=None
+    )
+    if not moved:
+        return False
+    audit.record(
+        actor=actor, action=action, obj=obj, before={"status": before}, after={"status": model.Status.PENDING}
+    )
+    outbox.enqueue_on_commit(model, obj.pk)
+    return True

@@ -62,21 +62,7 @@ def apply_service(form: forms.Form, call, *, actor=None):
 class PupilForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
     class Meta:
         model = Pupil
-        fields = [
-            "upn",
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_first_name",
-            "preferred_last_name",
-            "date_of_birth",
-            "sex",
-            "year_group",
-            "registration_class",
-            "admission_date",
-            "leaving_date",
-            *Pupil.FLAG_FIELDS,
-            "safeguarding_status",
-        ]
+        fields = [*Pupil.DETAIL_FIELDS, "safeguarding_status"]
         widgets = {
             "date_of_birth": DateInput(),
             "admission_date": DateInput(),

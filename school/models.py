@@ -267,6 +267,22 @@ class Pupil(models.Model):
         "service_child",
         "medical_condition",
     )
+    # The details the office keeps about a pupil, in the order they are shown: the pupil form, the
+    # import's field check and the records export each start from this one list.
+    DETAIL_FIELDS = (
+        "upn",
+        "legal_first_name",
+        "legal_last_name",
+        "preferred_first_name",
+        "preferred_last_name",
+        "date_of_birth",
+        "sex",
+        "year_group",
+        "registration_class",
+        "admission_date",
+        "leaving_date",
+        *FLAG_FIELDS,
+    )
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     upn = models.CharField("UPN", max_length=13)

@@ -12,21 +12,7 @@ from django.utils.text import capfirst
 from .models import AuditEntry, Pupil
 from .record_sections import SAFEGUARDING, THIRD_PARTY, Item, describe, key_of, section, text
 
-PUPIL_FIELDS = [
-    "upn",
-    "legal_first_name",
-    "legal_last_name",
-    "preferred_first_name",
-    "preferred_last_name",
-    "date_of_birth",
-    "sex",
-    "year_group",
-    "registration_class",
-    "admission_date",
-    "leaving_date",
-    *Pupil.FLAG_FIELDS,
-    "sen_provision",
-]
+PUPIL_FIELDS = [*Pupil.DETAIL_FIELDS, "sen_provision"]
 
 
 @section("pupil", "Pupil details", order=10)

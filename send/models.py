@@ -1,7 +1,7 @@
 """The SEND register: concerns, register status and needs, assess-plan-do-review cycles and targets,
 views requests, passports, provision (interventions, enrolments, funding), agencies and documents.
 
-Writes go through send/services.py (one function per use case, audited); status moves through the
+Writes go through send/services/ (one function per use case, audited); status moves through the
 tables in send/register_status.py and send/cycle_stages.py.
 """
 

@@ -14,7 +14,7 @@ from attendance import statistics
 from attendance.figures import combine
 from school import policy
 from school.calendar import SchoolCalendar
-from school.models import Pupil
+from school.models import Contact, Pupil, PupilContact
 
 from . import cycle_stages, needs, provision_costs, register_status
 from .models import (
@@ -23,11 +23,11 @@ from .models import (
     PupilPassport,
     SendDocument,
     SendRecord,
+    SendSettings,
     SupportCycle,
     Target,
     ViewsRequest,
 )
-from .services import settings_for
 
 
 def documents_for(*, user, school, pupil=None):
@@ -49,6 +49,28 @@ ON_REGISTER = (register_status.SEN_SUPPORT, register_status.EHC_PLAN)
 def academic_year_bounds(today: date) -> tuple[date, date]:
     start_year = today.year if today.month >= 9 else today.year - 1
     return date(start_year, 9, 1), date(start_year + 1, 8, 31)
+
+
+def settings_for(*, school) -> SendSettings:
+    """The school's SEND settings (unsaved defaults if it has not changed them)."""
+    found = SendSettings.objects.filter(school=school).first()
+    return found or SendSettings(school=school)
+
+
+def current_status(*, pupil: Pupil) -> str:
+    status = SendRecord.objects.filter(pupil=pupil).values_list("status", flat=True).first()
+    return status or register_status.NONE
+
+
+def parent_contact_for(*, pupil: Pupil) -> Contact | None:
+    """The priority-1 contact with parental responsibility (the first by priority if none is 1)."""
+    link = (
+        PupilContact.objects.filter(pupil=pupil, parental_responsibility=True)
+        .select_related("contact")
+        .order_by("priority", "id")
+        .first()
+    )
+    return link.contact if link else None
 
 
 # --- register -------------------------------------------------------------------------------------------
@@ -278,7 +300,7 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
     )
     if pupils is not None:
         enrolments = enrolments.filter(pupil__in=pupils)
-    threshold = settings_for(school).notional_threshold
+    threshold = settings_for(school=school).notional_threshold
     rows: list[ProvisionEnrolment] = []
     per_pupil: dict[int, dict] = {}
     per_intervention: dict[int, dict] = {}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from school import policy
+from school.forms import apply_service
 
 from ..models import SupportCycle
 
@@ -33,8 +34,9 @@ def access_cycle(request, pk) -> SupportCycle:
     )
 
 
-def access_pupil_owned(request, queryset, pk):
-    """One of the school's records about a pupil in the user's scope (404 otherwise), with its pupil."""
+def access_pupil_item(request, queryset, pk):
+    """One of the school's records about a pupil (`queryset` of a model with `school` and `pupil`), if
+    the user may see that pupil; 404 otherwise."""
     return policy.access_pupil_record(
         request.user, request.school, queryset.filter(school=request.school).select_related("pupil"), pk
     )
@@ -42,6 +44,16 @@ def access_pupil_owned(request, queryset, pk):
 
 def pupil_page_url(obj) -> str:
     return reverse("send:pupil_send", args=[obj.pupil_id])
+
+
+def saved(request, form, save):
+    """What a valid POST saved through `save(**form.cleaned_data)` (a service with its other arguments
+    bound); None on GET, when the form is invalid, or when the service refused (its messages are then on
+    the form)."""
+    if request.method == "POST" and form.is_valid():
+        # The data is read only when the service runs (apply_service takes out the one-time token first).
+        return apply_service(form, lambda: save(**form.cleaned_data))
+    return None
 
 
 def can_manage(request) -> bool:
@@ -59,5 +71,19 @@ def pupil_form_page(request, form, pupil, *, title: str, lead: str = ""):
             "pupil": pupil,
             "lead": lead,
             "back": (str(pupil), "send:pupil_send", pupil.pk),
+        },
+    )
+
+
+def cycle_form_page(request, form, cycle: SupportCycle, *, title: str):
+    """The shared form page for a change to one cycle (its plan, targets or views), with a way back to it."""
+    return render(
+        request,
+        "send/form.html",
+        {
+            "form": form,
+            "title": title,
+            "pupil": cycle.pupil,
+            "back": ("Cycle", "send:cycle_detail", cycle.pk),
         },
     )

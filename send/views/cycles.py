@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +29,7 @@ from ..forms import (
     ViewsRequestForm,
 )
 from ..models import Target, ViewsRequest
-from .common import access_cycle, can_manage, form_copy, pupil_form_page, today
+from .common import access_cycle, can_manage, cycle_form_page, form_copy, pupil_form_page, saved, today
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,15 +37,11 @@ from .common import access_cycle, can_manage, form_copy, pupil_form_page, today
 def cycle_start(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     form = CycleStartForm(request.POST or None, initial={"start_date": today()})
-    if request.method == "POST" and form.is_valid():
-        cycle = apply_service(
-            form, lambda: services.cycle_start(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if cycle:
-            carried = cycle.targets.current().count()
-            note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
-            messages.success(request, f"Cycle {cycle.number} started.{note}")
-            return redirect("send:cycle_detail", pk=cycle.pk)
+    if cycle := saved(request, form, partial(services.cycle_start, actor=request.user, pupil=pupil)):
+        carried = cycle.targets.current().count()
+        note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
+        messages.success(request, f"Cycle {cycle.number} started.{note}")
+        return redirect("send:cycle_detail", pk=cycle.pk)
     return pupil_form_page(
         request,
         form,
@@ -81,23 +79,10 @@ def cycle_detail(request, pk):
 def cycle_assess(request, pk):
     cycle = access_cycle(request, pk)
     form = AssessmentForm(request.POST or None, instance=form_copy(cycle))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.cycle_assessment_save(actor=request.user, cycle=cycle, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, "Saved.")
-            return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Assess: cycle {cycle.number} for {cycle.pupil}",
-            "pupil": cycle.pupil,
-            "back": ("Cycle", "send:cycle_detail", cycle.pk),
-        },
-    )
+    if saved(request, form, partial(services.cycle_assessment_save, actor=request.user, cycle=cycle)):
+        messages.success(request, "Saved.")
+        return redirect("send:cycle_detail", pk=cycle.pk)
+    return cycle_form_page(request, form, cycle, title=f"Assess: cycle {cycle.number} for {cycle.pupil}")
 
 
 @require_POST
@@ -125,23 +110,10 @@ def cycle_stage(request, pk):
 def target_add(request, pk):
     cycle = access_cycle(request, pk)
     form = TargetForm(request.POST or None, initial={"review_date": cycle.review_due})
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.target_save(actor=request.user, cycle=cycle, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, "Target added.")
-            return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Add a SMART target for {cycle.pupil}",
-            "pupil": cycle.pupil,
-            "back": ("Cycle", "send:cycle_detail", cycle.pk),
-        },
-    )
+    if saved(request, form, partial(services.target_save, actor=request.user, cycle=cycle)):
+        messages.success(request, "Target added.")
+        return redirect("send:cycle_detail", pk=cycle.pk)
+    return cycle_form_page(request, form, cycle, title=f"Add a SMART target for {cycle.pupil}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,26 +131,10 @@ def target_edit(request, pk):
         messages.info(request, "This cycle is closed, so its targets can no longer be changed.")
         return redirect("send:cycle_detail", pk=cycle.pk)
     form = TargetForm(request.POST or None, instance=form_copy(target))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.target_save(
-                actor=request.user, cycle=cycle, instance=target, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "Target saved.")
-            return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Edit a target for {cycle.pupil}",
-            "pupil": cycle.pupil,
-            "back": ("Cycle", "send:cycle_detail", cycle.pk),
-        },
-    )
+    if saved(request, form, partial(services.target_save, actor=request.user, cycle=cycle, instance=target)):
+        messages.success(request, "Target saved.")
+        return redirect("send:cycle_detail", pk=cycle.pk)
+    return cycle_form_page(request, form, cycle, title=f"Edit a target for {cycle.pupil}")
 
 
 def _access_target(request, pk, queryset) -> Target:
@@ -252,23 +208,10 @@ def views_request(request, pk):
     form = ViewsRequestForm(
         request.POST or None, initial={"respondent": request.GET.get("respondent", "parent")}
     )
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.views_request_send(actor=request.user, cycle=cycle, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, _views_request_message(done))
-            return redirect("send:cycle_detail", pk=cycle.pk)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"Ask for views before {cycle.pupil}'s review",
-            "pupil": cycle.pupil,
-            "back": ("Cycle", "send:cycle_detail", cycle.pk),
-        },
-    )
+    if done := saved(request, form, partial(services.views_request_send, actor=request.user, cycle=cycle)):
+        messages.success(request, _views_request_message(done))
+        return redirect("send:cycle_detail", pk=cycle.pk)
+    return cycle_form_page(request, form, cycle, title=f"Ask for views before {cycle.pupil}'s review")
 
 
 def _views_request_message(done: ViewsRequest) -> str:
@@ -333,24 +276,13 @@ def views_record(request, pk):
         request.POST or None,
         initial={"views": views_request_.views, "received_on": views_request_.received_on or today()},
     )
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.views_record(actor=request.user, request=views_request_, **form.cleaned_data),
-        )
-        if done:
-            messages.success(request, f"{done.whose_views} recorded.")
-            return redirect("send:cycle_detail", pk=views_request_.cycle_id)
-    return render(
-        request,
-        "send/form.html",
-        {
-            "form": form,
-            "title": f"{views_request_.whose_views} for {views_request_.cycle.pupil}",
-            "pupil": views_request_.cycle.pupil,
-            "back": ("Cycle", "send:cycle_detail", views_request_.cycle_id),
-        },
-    )
+    if done := saved(
+        request, form, partial(services.views_record, actor=request.user, request=views_request_)
+    ):
+        messages.success(request, f"{done.whose_views} recorded.")
+        return redirect("send:cycle_detail", pk=views_request_.cycle_id)
+    cycle = views_request_.cycle
+    return cycle_form_page(request, form, cycle, title=f"{views_request_.whose_views} for {cycle.pupil}")
 
 
 # --- PDFs -----------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,7 +16,7 @@ from school.withdrawal_views import restore_action, withdraw_page
 from .. import selectors, services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
-from .common import access_pupil_owned, form_copy, pupil_form_page, pupil_page_url, today
+from .common import access_pupil_item, form_copy, pupil_form_page, pupil_page_url, saved, today
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,44 +28,29 @@ def agency_create(request, pk):
         instance=AgencyInvolvement(school=request.school, pupil=pupil),
         initial={"referral_date": today()},
     )
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.agency_save(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, f"{done.get_agency_display()} involvement recorded.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if done := saved(request, form, partial(services.agency_save, actor=request.user, pupil=pupil)):
+        messages.success(request, f"{done.get_agency_display()} involvement recorded.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Outside agency involvement for {pupil}")
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_edit(request, pk):
-    involvement = policy.access_pupil_record(
-        request.user,
-        request.school,
-        AgencyInvolvement.objects.current().filter(school=request.school).select_related("pupil"),
-        pk,
-    )
+    involvement = access_pupil_item(request, AgencyInvolvement.objects.current(), pk)
     pupil = involvement.pupil
     form = AgencyForm(request.POST or None, instance=form_copy(involvement))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.agency_save(
-                actor=request.user, pupil=pupil, involvement=involvement, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "Saved.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    save = partial(services.agency_save, actor=request.user, pupil=pupil, involvement=involvement)
+    if saved(request, form, save):
+        messages.success(request, "Saved.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Edit {involvement}")
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_withdraw(request, pk):
-    involvement = access_pupil_owned(request, AgencyInvolvement.objects.current(), pk)
+    involvement = access_pupil_item(request, AgencyInvolvement.objects.current(), pk)
     return withdraw_page(
         request,
         obj=involvement,
@@ -76,7 +63,7 @@ def agency_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def agency_restore(request, pk):
-    involvement = access_pupil_owned(request, AgencyInvolvement.objects.all(), pk)
+    involvement = access_pupil_item(request, AgencyInvolvement.objects.all(), pk)
     return restore_action(
         request, obj=involvement, kind="agency involvement", back=pupil_page_url(involvement)
     )
@@ -140,7 +127,7 @@ def document_download(request, pk):
 @policy.capability_required(policy.MANAGE_SEND)
 def document_withdraw(request, pk):
     """A withdrawn document is no longer listed or downloadable; its file is kept, for a restore."""
-    document = access_pupil_owned(request, SendDocument.objects.current(), pk)
+    document = access_pupil_item(request, SendDocument.objects.current(), pk)
     return withdraw_page(
         request, obj=document, kind="document", back=pupil_page_url(document), pupil=document.pupil
     )
@@ -149,5 +136,5 @@ def document_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def document_restore(request, pk):
-    document = access_pupil_owned(request, SendDocument.objects.all(), pk)
+    document = access_pupil_item(request, SendDocument.objects.all(), pk)
     return restore_action(request, obj=document, kind="document", back=pupil_page_url(document))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school import policy
 from school.calendar import SchoolCalendar
-from school.forms import apply_service
 from school.pagination import paginate
 from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import selectors, services
 from ..forms import EnrolmentForm, FundingForm, InterventionForm
 from ..models import FundingApplication, Intervention, ProvisionEnrolment
-from .common import access_pupil_owned, form_copy, pupil_form_page, pupil_page_url, today
+from .common import access_pupil_item, form_copy, pupil_form_page, pupil_page_url, saved, today
 
 PROVISION_ROWS_PER_PAGE = 50
 PUPIL_COSTS_PER_PAGE = 25
@@ -70,21 +71,12 @@ def provision_map(request):
 @policy.capability_required(policy.MANAGE_SEND)
 def intervention_create(request):
     form = InterventionForm(request.POST or None, instance=Intervention(school=request.school))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.intervention_save(
-                actor=request.user, school=request.school, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, f"{done} added to the catalogue.")
-            return redirect("send:provision_map")
-    return render(
-        request,
-        "send/form.html",
-        {"form": form, "title": "Add an intervention", "back": ("Provision map", "send:provision_map", None)},
-    )
+    if done := saved(
+        request, form, partial(services.intervention_save, actor=request.user, school=request.school)
+    ):
+        messages.success(request, f"{done} added to the catalogue.")
+        return redirect("send:provision_map")
+    return _catalogue_form_page(request, form, title="Add an intervention")
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,24 +84,20 @@ def intervention_create(request):
 def intervention_edit(request, pk):
     intervention = policy.access_school_record(request.school, Intervention.objects.all(), pk)
     form = InterventionForm(request.POST or None, instance=form_copy(intervention))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.intervention_save(
-                actor=request.user, school=request.school, intervention=intervention, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "Intervention saved.")
-            return redirect("send:provision_map")
+    save = partial(
+        services.intervention_save, actor=request.user, school=request.school, intervention=intervention
+    )
+    if saved(request, form, save):
+        messages.success(request, "Intervention saved.")
+        return redirect("send:provision_map")
+    return _catalogue_form_page(request, form, title=f"Edit {intervention}")
+
+
+def _catalogue_form_page(request, form, *, title: str):
     return render(
         request,
         "send/form.html",
-        {
-            "form": form,
-            "title": f"Edit {intervention}",
-            "back": ("Provision map", "send:provision_map", None),
-        },
+        {"form": form, "title": title, "back": ("Provision map", "send:provision_map", None)},
     )
 
 
@@ -123,37 +111,22 @@ def enrolment_create(request, pk):
         instance=ProvisionEnrolment(school=request.school, pupil=pupil),
         initial={"start_date": today()},
     )
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.enrolment_save(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, f"{pupil} added to {done.intervention}.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if done := saved(request, form, partial(services.enrolment_save, actor=request.user, pupil=pupil)):
+        messages.success(request, f"{pupil} added to {done.intervention}.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Add provision for {pupil}")
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_edit(request, pk):
-    enrolment = policy.access_pupil_record(
-        request.user,
-        request.school,
-        ProvisionEnrolment.objects.current().filter(school=request.school).select_related("pupil"),
-        pk,
-    )
+    enrolment = access_pupil_item(request, ProvisionEnrolment.objects.current(), pk)
     pupil = enrolment.pupil
     form = EnrolmentForm(request.POST or None, school=request.school, instance=form_copy(enrolment))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.enrolment_save(
-                actor=request.user, pupil=pupil, enrolment=enrolment, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "Provision saved.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    save = partial(services.enrolment_save, actor=request.user, pupil=pupil, enrolment=enrolment)
+    if saved(request, form, save):
+        messages.success(request, "Provision saved.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Edit {enrolment}")
 
 
@@ -161,7 +134,7 @@ def enrolment_edit(request, pk):
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_withdraw(request, pk):
     """A withdrawn place leaves the provision map and every cost and total it fed."""
-    enrolment = access_pupil_owned(request, ProvisionEnrolment.objects.current(), pk)
+    enrolment = access_pupil_item(request, ProvisionEnrolment.objects.current(), pk)
     return withdraw_page(
         request, obj=enrolment, kind="provision place", back=pupil_page_url(enrolment), pupil=enrolment.pupil
     )
@@ -170,7 +143,7 @@ def enrolment_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def enrolment_restore(request, pk):
-    enrolment = access_pupil_owned(request, ProvisionEnrolment.objects.all(), pk)
+    enrolment = access_pupil_item(request, ProvisionEnrolment.objects.all(), pk)
     return restore_action(request, obj=enrolment, kind="provision place", back=pupil_page_url(enrolment))
 
 
@@ -183,45 +156,31 @@ def funding_create(request, pk):
         initial={"submitted_on": today()},
         instance=FundingApplication(school=request.school, pupil=pupil, created_by=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.funding_application_save(actor=request.user, pupil=pupil, **form.cleaned_data),
-        )
-        if done:
-            messages.success(request, "Funding application recorded.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if saved(request, form, partial(services.funding_application_save, actor=request.user, pupil=pupil)):
+        messages.success(request, "Funding application recorded.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_edit(request, pk):
-    application = policy.access_pupil_record(
-        request.user,
-        request.school,
-        FundingApplication.objects.current().filter(school=request.school).select_related("pupil"),
-        pk,
-    )
+    application = access_pupil_item(request, FundingApplication.objects.current(), pk)
     pupil = application.pupil
     form = FundingForm(request.POST or None, instance=form_copy(application))
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.funding_application_save(
-                actor=request.user, pupil=pupil, application=application, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "Funding application saved.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    save = partial(
+        services.funding_application_save, actor=request.user, pupil=pupil, application=application
+    )
+    if saved(request, form, save):
+        messages.success(request, "Funding application saved.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_withdraw(request, pk):
-    application = access_pupil_owned(request, FundingApplication.objects.current(), pk)
+    application = access_pupil_item(request, FundingApplication.objects.current(), pk)
     return withdraw_page(
         request,
         obj=application,
@@ -234,7 +193,7 @@ def funding_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def funding_restore(request, pk):
-    application = access_pupil_owned(request, FundingApplication.objects.all(), pk)
+    application = access_pupil_item(request, FundingApplication.objects.all(), pk)
     return restore_action(
         request, obj=application, kind="funding application", back=pupil_page_url(application)
     )

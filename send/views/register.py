@@ -3,6 +3,8 @@ panels, reviews due and the census export."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -18,7 +20,7 @@ from school.withdrawal_views import restore_action, withdraw_page
 from .. import census_export, register_status, selectors, services
 from ..forms import ConcernForm, NeedsForm, PassportForm, SendSettingsForm, StatusChangeForm, TriageForm
 from ..models import Concern, PupilPassport, SendRecord
-from .common import can_manage, pupil_form_page, pupil_page_url, today
+from .common import can_manage, pupil_form_page, pupil_page_url, saved, today
 
 
 @require_safe
@@ -46,18 +48,11 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def settings_edit(request):
-    current = services.settings_for(request.school)
+    current = selectors.settings_for(school=request.school)
     form = SendSettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form,
-            lambda: services.send_settings_save(
-                actor=request.user, school=request.school, **form.cleaned_data
-            ),
-        )
-        if done:
-            messages.success(request, "SEND settings saved.")
-            return redirect("send:dashboard")
+    if saved(request, form, partial(services.send_settings_save, actor=request.user, school=request.school)):
+        messages.success(request, "SEND settings saved.")
+        return redirect("send:dashboard")
     return render(
         request,
         "send/form.html",
@@ -161,13 +156,9 @@ def pupil_send(request, pk):
 def concern_create(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     form = ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        concern = apply_service(
-            form, lambda: services.concern_raise(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if concern:
-            messages.success(request, f"Your concern about {pupil} has been sent to the SENDCo.")
-            return redirect("send:concern_detail", pk=concern.pk)
+    if concern := saved(request, form, partial(services.concern_raise, actor=request.user, pupil=pupil)):
+        messages.success(request, f"Your concern about {pupil} has been sent to the SENDCo.")
+        return redirect("send:concern_detail", pk=concern.pk)
     waiting = selectors.concerns_awaiting_triage(school=request.school).filter(pupil=pupil)
     return render(request, "send/concern_form.html", {"form": form, "pupil": pupil, "waiting": waiting})
 
@@ -252,15 +243,11 @@ def concern_restore(request, pk):
 @policy.capability_required(policy.MANAGE_SEND)
 def status_change(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
-    current = services.current_status(pupil)
+    current = selectors.current_status(pupil=pupil)
     form = StatusChangeForm(request.POST or None, current_status=current)
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.send_status_change(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, f"{pupil} is now recorded as {done.to_label}.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if done := saved(request, form, partial(services.send_status_change, actor=request.user, pupil=pupil)):
+        messages.success(request, f"{pupil} is now recorded as {done.to_label}.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(
         request,
         form,
@@ -277,13 +264,9 @@ def needs_edit(request, pk):
     record = SendRecord.objects.filter(pupil=pupil).first()
     initial = {"primary_need": record.primary_need, "secondary_need": record.secondary_need} if record else {}
     form = NeedsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.send_needs_set(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, "Needs saved.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if saved(request, form, partial(services.send_needs_set, actor=request.user, pupil=pupil)):
+        messages.success(request, "Needs saved.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(request, form, pupil, title=f"Needs for {pupil}")
 
 
@@ -295,13 +278,9 @@ def passport_edit(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     passport = PupilPassport.objects.filter(pupil=pupil).first()
     form = PassportForm(request.POST or None, instance=passport)
-    if request.method == "POST" and form.is_valid():
-        done = apply_service(
-            form, lambda: services.passport_save(actor=request.user, pupil=pupil, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, "Pupil passport saved.")
-            return redirect("send:pupil_send", pk=pupil.pk)
+    if saved(request, form, partial(services.passport_save, actor=request.user, pupil=pupil)):
+        messages.success(request, "Pupil passport saved.")
+        return redirect("send:pupil_send", pk=pupil.pk)
     return pupil_form_page(
         request,
         form,

@@ -229,7 +229,7 @@ def test_intervention_catalogue_and_funding(login, sendco, school, pupil):
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="send.funding.created", pupil=pupil).exists()
-    assert services.settings_for(school).notional_threshold == Decimal("6000")
+    assert selectors.settings_for(school=school).notional_threshold == Decimal("6000")
 
 
 @time_machine.travel("2026-11-20 10:00", tick=False)

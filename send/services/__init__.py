@@ -1,0 +1,58 @@
+"""SEND writes: one function per use case, atomic, validated, each writing its audit entry.
+
+One module per part of the work, as the views are split: register (settings, concerns, register status,
+needs, passport), cycles (assess, plan, do, review), views_requests, provision, documents (and agencies).
+Every write is re-exported here, so callers say `services.cycle_start(...)` without knowing the module.
+Reads are in send/selectors.py.
+
+Action codes: send.concern.*, send.register.*, send.needs.*, send.passport.*, send.cycle.*,
+send.target.*, send.review.*, send.views.*, send.provision.*, send.intervention.*, send.funding.*,
+send.agency.*, send.document.*, send.settings.*; and school.pupil.sen_provision_changed when the census
+code moves.
+"""
+
+from .cycles import (
+    CARRIED_FIELDS,
+    cycle_assessment_save,
+    cycle_review_record,
+    cycle_stage_move,
+    cycle_start,
+    default_review_due,
+    target_save,
+)
+from .documents import agency_save, document_upload
+from .provision import enrolment_save, funding_application_save, intervention_save
+from .register import (
+    Triage,
+    concern_raise,
+    concern_triage,
+    passport_save,
+    send_needs_set,
+    send_settings_save,
+    send_status_change,
+)
+from .views_requests import views_record, views_request_send
+
+__all__ = [
+    "CARRIED_FIELDS",
+    "Triage",
+    "agency_save",
+    "concern_raise",
+    "concern_triage",
+    "cycle_assessment_save",
+    "cycle_review_record",
+    "cycle_stage_move",
+    "cycle_start",
+    "default_review_due",
+    "document_upload",
+    "enrolment_save",
+    "funding_application_save",
+    "intervention_save",
+    "passport_save",
+    "send_needs_set",
+    "send_settings_save",
+    "send_status_change",
+    "target_save",
+    "views_record",
+    "views_request_send",
+]
