@@ -312,7 +312,10 @@ def staff_user_create(
 
 
 @transaction.atomic
-def membership_update(*, actor, membership: Membership, role: str, reason: str = "") -> bool:
+def membership_update(
+    *, actor, membership: Membership, role: str, reason: str = "", expected_version: int | None = None
+) -> bool:
+    ensure_unchanged(membership, expected_version=expected_version)
     # Changing a role takes the old one away and gives the new one: the grantor must be able to do both.
     for granted in (membership.role, role):
         _check_grant(actor=actor, school=membership.school, user=membership.user, role=granted)

@@ -342,12 +342,20 @@ def staff_add(request):
 def membership_edit(request, pk):
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
     form = MembershipRoleForm(
-        request.POST or None, initial={"role": membership.role}, roles=_grantable_roles(request)
+        request.POST or None,
+        initial={"role": membership.role},
+        roles=_grantable_roles(request),
+        versioned=(membership,),
     )
     response = _save_form(
         request,
         form,
-        lambda data: services.membership_update(actor=request.user, membership=membership, role=data["role"]),
+        lambda data: services.membership_update(
+            actor=request.user,
+            membership=membership,
+            role=data["role"],
+            expected_version=data.get("expected_version"),
+        ),
         success="Role changed.",
         redirect_to="school:staff_list",
     )

@@ -139,9 +139,9 @@ def _triage_problems(triage: Triage, concern: Concern) -> dict:
 @transaction.atomic
 def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
     """Record the SENDCo's triage and apply its outcome to the register (monitoring or SEN support)."""
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    if concern.status != Concern.Status.AWAITING_TRIAGE:
-        raise ValidationError("This concern has already been triaged.")
+    concern = editing.ensure_still(
+        concern, done="This concern was already triaged", status=Concern.Status.AWAITING_TRIAGE
+    )
     errors = _triage_problems(triage, concern)
     if errors:
         raise ValidationError(errors)
@@ -214,14 +214,22 @@ def send_status_change(
     parents_agreed_on: date | None = None,
     concern: Concern | None = None,
     on: date | None = None,
+    expected_status: str | None = None,
 ) -> SendStatusChange:
     """Move a pupil's register status through the one transition table, with history and audit.
 
-    Keeps the census code on the pupil (N/K/E) in step and audits that change too.
+    Keeps the census code on the pupil (N/K/E) in step and audits that change too. `expected_status`
+    is the status the form showed: if someone changed it since, the change is refused, naming them.
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
+    if record is not None and expected_status:
+        editing.ensure_still(
+            record,
+            done=lambda r: f"The status was already changed to {register_status.LABELS[r.status]}",
+            status=expected_status,
+        )
     from_status = record.status if record else register_status.NONE
     try:
         register_status.REGISTER.check(from_status, to_status)
@@ -297,13 +305,20 @@ def _sync_census_code(*, actor, pupil: Pupil, reason: str) -> None:
 
 @transaction.atomic
 def send_needs_set(
-    *, actor, pupil: Pupil, primary_need: str, secondary_need: str = "", reason: str = ""
+    *,
+    actor,
+    pupil: Pupil,
+    primary_need: str,
+    secondary_need: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> SendRecord:
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     if record is None:
         raise ValidationError(
             "Record the pupil's register status (for example Monitoring) before their needs."
         )
+    editing.ensure_unchanged(record, expected_version=expected_version)
     before = audit.snapshot(record)
     record.primary_need = primary_need or ""
     record.secondary_need = secondary_need or ""
@@ -453,8 +468,16 @@ def cycle_assessment_save(
 
 
 @transaction.atomic
-def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCycle:
-    cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
+def cycle_stage_move(
+    *, actor, cycle: SupportCycle, to_stage: str, from_stage: str | None = None
+) -> SupportCycle:
+    """`from_stage` is the stage the page showed: a cycle someone moved since is not moved again."""
+    if from_stage:
+        cycle = editing.ensure_still(
+            cycle, done=lambda c: f"This cycle was already moved to {c.get_stage_display()}", stage=from_stage
+        )
+    else:
+        cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
     cycle_stages.STAGES.check(cycle.stage, to_stage)
     if to_stage == cycle_stages.DO and not cycle.targets.current().exists():
         raise ValidationError("Add at least one target to the plan before it starts.")
@@ -686,7 +709,10 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
 
 
 @transaction.atomic
-def views_record(*, actor, request: ViewsRequest, views: str, received_on: date) -> ViewsRequest:
+def views_record(
+    *, actor, request: ViewsRequest, views: str, received_on: date, expected_version: int | None = None
+) -> ViewsRequest:
+    editing.ensure_unchanged(request, expected_version=expected_version)
     if not views.strip():
         raise ValidationError({"views": "Write down the views given."})
     if received_on > timezone.localdate():

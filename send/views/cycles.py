@@ -109,7 +109,10 @@ def cycle_stage(request, pk):
         done = apply_service(
             form,
             lambda: services.cycle_stage_move(
-                actor=request.user, cycle=cycle, to_stage=form.cleaned_data["to_stage"]
+                actor=request.user,
+                cycle=cycle,
+                to_stage=form.cleaned_data["to_stage"],
+                from_stage=form.cleaned_data.get("from_stage"),
             ),
         )
         if done:
@@ -332,6 +335,7 @@ def views_record(request, pk):
     form = ViewsRecordForm(
         request.POST or None,
         initial={"views": views_request_.views, "received_on": views_request_.received_on or today()},
+        versioned=(views_request_,),
     )
     if request.method == "POST" and form.is_valid():
         done = apply_service(
