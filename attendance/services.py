@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from school import audit, editing
 from school.calendar import BOTH, SchoolCalendar
@@ -72,7 +73,10 @@ class RegisterConflict(Exception):
 
     def __init__(self, changes: list[ChangedMark]):
         self.changes = changes
-        super().__init__(f"{len(changes)} mark(s) changed since the register was opened")
+        n = len(changes)
+        super().__init__(
+            ngettext("%d mark changed", "%d marks changed", n) % n + " since the register was opened"
+        )
 
 
 @dataclass

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from school import audit
 from school.calendar import SchoolCalendar
@@ -88,7 +89,9 @@ class ImportResult:
 class ImportRefused(Exception):
     def __init__(self, errors: list[tuple[int, str]]):
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s) in the file")
+        super().__init__(
+            ngettext("%d problem in the file", "%d problems in the file", len(errors)) % len(errors)
+        )
 
 
 #: Tried in order. UTF-8 first (a BOM is dropped); Windows-1252 for files saved by Excel on Windows.
@@ -138,7 +141,8 @@ def read_marks_csv(
             [
                 (
                     1,
-                    f"Missing column(s): {', '.join(missing)}. Expected upn, date, session, code, minutes_late.",
+                    ngettext("Missing column: %s.", "Missing columns: %s.", len(missing)) % ", ".join(missing)
+                    + " Expected upn, date, session, code, minutes_late.",
                 )
             ]
         )

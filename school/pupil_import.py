@@ -29,6 +29,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import ngettext
 
 from .text_input import disallowed_character, strip_bidi_controls
 from .upn import upn_problem
@@ -310,11 +311,25 @@ def parse_pupil_csv(text: str, *, class_names, create_classes: bool = False) -> 
     columns = set(header)
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
-        errors.append(RowError(1, "", f"Missing required column(s): {', '.join(missing)}."))
+        errors.append(
+            RowError(
+                1,
+                "",
+                ngettext("Missing required column: %s.", "Missing required columns: %s.", len(missing))
+                % ", ".join(missing),
+            )
+        )
         return ParsedFile([], errors, [], {})
     duplicates = sorted({name for name in header if header.count(name) > 1 and name})
     if duplicates:
-        errors.append(RowError(1, "", f"Column(s) appear twice: {', '.join(duplicates)}."))
+        errors.append(
+            RowError(
+                1,
+                "",
+                ngettext("Column appears twice: %s.", "Columns appear twice: %s.", len(duplicates))
+                % ", ".join(duplicates),
+            )
+        )
         return ParsedFile([], errors, [], {})
 
     known = {name.casefold(): name for name in class_names}

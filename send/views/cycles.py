@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters import outbox
@@ -41,7 +42,17 @@ def cycle_start(request, pk):
         )
         if cycle:
             carried = cycle.targets.current().count()
-            note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
+            note = (
+                " "
+                + ngettext(
+                    "%d target not yet achieved was carried forward.",
+                    "%d targets not yet achieved were carried forward.",
+                    carried,
+                )
+                % carried
+                if carried
+                else ""
+            )
             messages.success(request, f"Cycle {cycle.number} started.{note}")
             return redirect("send:cycle_detail", pk=cycle.pk)
     return pupil_form_page(

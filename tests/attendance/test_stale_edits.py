@@ -9,7 +9,6 @@ import time_machine
 from django.urls import reverse
 
 from attendance import services
-from attendance.models import LeaveRequest
 from school.models import AuditEntry, Role
 from tests import factories as f
 

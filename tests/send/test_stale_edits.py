@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from school.models import AuditEntry
-from send.models import Concern, SendRecord, SendStatusChange, SupportCycle, ViewsRequest
+from send.models import SendRecord, SendStatusChange, SupportCycle, ViewsRequest
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

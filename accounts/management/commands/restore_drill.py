@@ -6,6 +6,7 @@ from pathlib import Path
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import ngettext
 
 from accounts.file_backup import compare_with_manifest, extract, hashes_under
 
@@ -64,7 +65,8 @@ class Command(BaseCommand):
         if differences or file_problems:
             raise CommandError(
                 f"Restore drill FAILED for {dump.name}: {len(differences)} tables differ, "
-                f"{len(file_problems)} private-file problem(s)."
+                + ngettext("%d private-file problem.", "%d private-file problems.", len(file_problems))
+                % len(file_problems)
             )
         self.stdout.write(
             self.style.SUCCESS(
