@@ -68,6 +68,7 @@ def cycle_start(request, pk):
 @policy.capability_required(policy.VIEW_SEND)
 def cycle_detail(request, pk):
     cycle = access_cycle(request, pk)
+    stage_history = list(cycle.stage_history.select_related("changed_by"))
     return render(
         request,
         "send/cycle_detail.html",
@@ -76,8 +77,8 @@ def cycle_detail(request, pk):
             "pupil": cycle.pupil,
             "targets": cycle.targets.current().select_related("carried_from__cycle"),
             "withdrawn_targets": list(cycle.targets.withdrawn().select_related("withdrawn_by")),
-            "stage_history": cycle.stage_history.select_related("changed_by"),
-            "reviews": list(cycle.reviews.select_related("reviewed_by")),
+            "stage_history": stage_history,
+            "reviews": _reviews_newest_first(cycle, stage_history),
             "views": selectors.views_status(cycle),
             "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
             "can_manage": can_manage(request),
@@ -85,6 +86,20 @@ def cycle_detail(request, pk):
             "today": today(),
         },
     )
+
+
+def _reviews_newest_first(cycle, stage_history) -> list:
+    """Every review of the cycle, newest first, each with its round: "Back to planning" after a
+    review starts a new round, and the earlier round's review stays on the page."""
+    restarts = [
+        change.changed_at
+        for change in stage_history
+        if change.from_stage == cycle_stages.REVIEW and change.to_stage == cycle_stages.PLAN
+    ]
+    reviews = list(cycle.reviews.select_related("reviewed_by"))
+    for review in reviews:
+        review.round = 1 + sum(1 for at in restarts if at < review.recorded_at)
+    return sorted(reviews, key=lambda r: (r.reviewed_on, r.recorded_at, r.pk), reverse=True)
 
 
 @require_http_methods(["GET", "POST"])
