@@ -193,6 +193,8 @@ class ReviewForm(OneTimeTokenMixin, Form):
                 initial=target.outcome_evidence,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        # The page shows the targets first: the error summary lists problems in the same order.
+        self.order_fields([n for t in self.targets for n in (f"outcome_{t.pk}", f"evidence_{t.pk}")])
 
     def target_rows(self):
         return [(t, self[f"outcome_{t.pk}"], self[f"evidence_{t.pk}"]) for t in self.targets]

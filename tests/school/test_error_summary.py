@@ -43,6 +43,7 @@ def test_review_form_errors_are_summarised_and_linked(login, sendco, pupil):
     summary = _summary(response)
     assert f'href="#id_outcome_{target.pk}"' in summary
     assert 'href="#id_next_steps"' in summary
+    assert summary.index(f"#id_outcome_{target.pk}") < summary.index("#id_next_steps")  # the page's order
 
 
 def test_the_script_moves_focus_to_the_first_error():
