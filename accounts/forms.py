@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
 from school.forms import DateInput
 
@@ -56,7 +57,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].validators.append(MaxLengthValidator(limit))
 
 
-class RecordRequestForm(ModelForm):
+class RecordRequestForm(EditVersionMixin, ModelForm):
     class Meta:
         model = RecordRequest
         fields = ["kind", "requester_name", "requester_relationship", "received_on", "identity_checked"]

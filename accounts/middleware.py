@@ -62,12 +62,12 @@ class MFARequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and not self._exempt(request)
-            and mfa_required(user)
-        ):
+        # Until the second step is done the person is not yet signed in for our purposes: base.html
+        # shows no menu (only "Sign out") on the pages they may still see, such as setting it up.
+        request.second_factor_pending = (
+            user.is_authenticated and not user.is_verified() and mfa_required(user)
+        )
+        if request.second_factor_pending and not self._exempt(request):
             name = "accounts:mfa_verify" if has_confirmed_device(user) else "accounts:mfa_enrol"
             target = f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
             if getattr(request, "htmx", False):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from school import policy
 from school.audit import erase_subject, record, snapshot
 from school.calendar import SchoolCalendar
+from school.editing import ensure_unchanged
 from school.models import Contact, Pupil
 from school.private_files import delete_private_files
 from school.transitions import IllegalMove, move
@@ -232,13 +233,17 @@ def record_request_create(*, actor, school, pupil: Pupil, **fields) -> RecordReq
 
 
 @transaction.atomic
-def record_request_change(*, actor, request: RecordRequest, **changes) -> bool:
-    """Correct the details of a request; the due date follows the received date."""
+def record_request_change(
+    *, actor, request: RecordRequest, expected_version: int | None = None, **changes
+) -> bool:
+    """Correct the details of a request; the due date follows the received date. Refused if someone
+    changed the request after the form was opened (`expected_version`, school.editing)."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
     unknown = set(changes) - REQUEST_FIELDS
     if unknown:
         raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
     request = RecordRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
+    ensure_unchanged(request, expected_version=expected_version)
     _refuse_if_closed(request)
     before = _request_snapshot(request)
     for name, value in changes.items():

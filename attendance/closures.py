@@ -18,6 +18,7 @@ from datetime import date as Date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from school import audit
 from school import services as school_services
@@ -34,7 +35,10 @@ class ClosureHasMarks(Exception):
 
     def __init__(self, count: int, code: str):
         self.count, self.code = count, code
-        super().__init__(f"{count} mark(s) on the sessions this closure covers")
+        super().__init__(
+            ngettext("%d mark on the sessions", "%d marks on the sessions", count) % count
+            + " this closure covers"
+        )
 
 
 def closed_sessions(sessions: str) -> tuple[str, ...]:

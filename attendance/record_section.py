@@ -6,6 +6,7 @@ from __future__ import annotations
 from school.models import Pupil
 from school.record_sections import Item, describe, described, key_of, review_flag, section, text
 
+from .codes import CODES, WITHDRAWN_CODES, normalise
 from .figures import percentage_1dp
 from .models import AbsenceCall, LeaveRequest, RegisterMark
 from .selectors import pupil_amendments
@@ -42,6 +43,12 @@ def attendance(pupil) -> list[Item]:
         for mark in marks
     ]
     items.append(Item(key=f"{key_of(pupil)}:marks", title="Register marks", rows=rows))
+    amendments_list = list(pupil_amendments(pupil=pupil))
+    if key := _code_key(
+        {m.code for m in marks} | {c for a in amendments_list for c in (a.old_code, a.new_code)}
+    ):
+        # A parent reading "I" or "G" needs to know what it means: only the codes that appear.
+        items.append(Item(key=f"{key_of(pupil)}:code-key", title="Key to register codes", data=key))
     amendments = [
         {
             "Date": text(a.mark.date),
@@ -52,7 +59,7 @@ def attendance(pupil) -> list[Item]:
             "By": a.amended_by_name,
             "When": text(a.amended_at),
         }
-        for a in pupil_amendments(pupil=pupil)
+        for a in amendments_list
     ]
     if amendments:
         items.append(
@@ -78,3 +85,12 @@ def attendance(pupil) -> list[Item]:
             )
         )
     return items
+
+
+def _code_key(codes) -> dict[str, str]:
+    """{code: meaning} for the codes given, in the DfE's order (withdrawn codes after)."""
+    known = {**CODES, **WITHDRAWN_CODES}
+    present = {normalise(c) for c in codes if c}
+    return {
+        code: known[code].meaning[:1].upper() + known[code].meaning[1:] for code in known if code in present
+    }

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from school import audit, csv_input
 from school.calendar import SchoolCalendar
@@ -86,7 +87,9 @@ class ImportResult:
 class ImportRefused(Exception):
     def __init__(self, errors: list[tuple[int, str]]):
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s) in the file")
+        super().__init__(
+            ngettext("%d problem in the file", "%d problems in the file", len(errors)) % len(errors)
+        )
 
 
 def _refusal(errors: list[csv_input.RowError]) -> ImportRefused:

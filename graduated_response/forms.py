@@ -106,7 +106,7 @@ class TierActionForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
         return order
 
 
-class KeyAdultForm(Form):
+class KeyAdultForm(EditVersionMixin, Form):
     cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
     key_adult = forms.ModelChoiceField(
         queryset=None,

@@ -262,29 +262,34 @@ def tier_action_deactivate(*, actor, action: TierAction, reason: str = "") -> bo
 # --- case work ------------------------------------------------------------------------------------------
 @transaction.atomic
 def case_action_complete(*, actor, action: CaseAction, note: str = "") -> CaseAction:
-    """Mark a checklist action done (once: a second click changes nothing)."""
+    """Mark a checklist action done, once: of two people ticking it, the second is told who did it
+    first (school.editing.ensure_still) and their note is not saved over the first one."""
+    editing.ensure_still(action, done="This action was already marked as done", done_at=None)
     now = timezone.now()
-    updated = CaseAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+    CaseAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
         done_at=now, done_by=actor, done_note=note.strip()
     )
     action.refresh_from_db()
-    if updated:
-        audit.record(
-            actor=actor,
-            action="graduated_response.action.done",
-            obj=action,
-            school=action.case.school,
-            pupil=action.case.pupil,
-            before={"done_at": None},
-            after={"done_at": now.isoformat(), "note": action.done_note},
-        )
+    audit.record(
+        actor=actor,
+        action="graduated_response.action.done",
+        obj=action,
+        school=action.case.school,
+        pupil=action.case.pupil,
+        before={"done_at": None},
+        after={"done_at": now.isoformat(), "note": action.done_note},
+    )
     return action
 
 
 @transaction.atomic
-def case_key_adult_set(*, actor, school: School, cases, key_adult) -> int:
-    """Name the key adult on several open cases at once (one audit row per case)."""
+def case_key_adult_set(
+    *, actor, school: School, cases, key_adult, expected_version: int | None = None
+) -> int:
+    """Name the key adult on several open cases at once (one audit row per case). Refused if any of
+    them changed after the page was opened (`expected_version`, school.editing)."""
     cases = list(cases.select_for_update().filter(school=school, status=Case.Status.OPEN))
+    editing.ensure_unchanged(*cases, expected_version=expected_version)
     changed = [c for c in cases if c.key_adult_id != (key_adult.pk if key_adult else None)]
     entries = [
         {
@@ -366,7 +371,8 @@ def case_close(*, actor, case: Case, reason: str, on: date | None = None) -> Cas
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the case is being closed."})
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    # Two people closing one case: the second is told who closed it, and their reason is not recorded.
+    case = editing.ensure_still(case, done="This case was already closed", status=Case.Status.OPEN)
     on = on or timezone.localdate()
     before = audit.snapshot(case)
     case.closed_on, case.close_reason = on, reason

@@ -58,7 +58,8 @@ def dashboard(request):
         "query": request.GET.copy().urlencode() if "page" not in request.GET else _without_page(request),
         "can_manage": policy.can(request.user, school, policy.MANAGE_CASES),
         "can_edit_tiers": policy.can(request.user, school, policy.EDIT_TIERS),
-        "key_adult_form": KeyAdultForm(cases=Case.objects.none(), school=school),
+        # The version of the cases on this page: setting a key adult on one that changed since is refused.
+        "key_adult_form": KeyAdultForm(cases=Case.objects.none(), school=school, versioned=page.object_list),
         "runs": selectors.latest_runs(school=school, limit=3),
         "stale_runs": stale_runs,
     }
@@ -75,15 +76,21 @@ def _without_page(request) -> str:
 @capability_required(policy.MANAGE_CASES)
 def cases_set_key_adult(request):
     cases = selectors.cases_in_scope(user=request.user, school=request.school).open()
-    form = KeyAdultForm(request.POST, cases=cases, school=request.school)
+    ticked = cases.filter(pk__in=[pk for pk in request.POST.getlist("cases") if pk.isdigit()])
+    form = KeyAdultForm(request.POST, cases=cases, school=request.school, versioned=ticked)
     if form.is_valid():
-        n = services.case_key_adult_set(
-            actor=request.user,
-            school=request.school,
-            cases=cases.filter(pk__in=[c.pk for c in form.cleaned_data["cases"]]),
-            key_adult=form.cleaned_data["key_adult"],
-        )
-        messages.success(request, f"Key adult set on {n} case{'s' if n != 1 else ''}.")
+        try:
+            n = services.case_key_adult_set(
+                actor=request.user,
+                school=request.school,
+                cases=cases.filter(pk__in=[c.pk for c in form.cleaned_data["cases"]]),
+                key_adult=form.cleaned_data["key_adult"],
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Key adult set on {n} case{'s' if n != 1 else ''}.")
     else:
         messages.error(request, "Choose at least one case and a key adult.")
     return redirect(reverse("graduated_response:dashboard") + _next_query(request))
@@ -230,8 +237,12 @@ def action_done(request, pk):
         raise Http404("Not found.")
     form = ActionDoneForm(request.POST)
     if form.is_valid():
-        services.case_action_complete(actor=request.user, action=action, note=form.cleaned_data["note"])
-        messages.success(request, "Marked as done.")
+        try:
+            services.case_action_complete(actor=request.user, action=action, note=form.cleaned_data["note"])
+        except ValidationError as exc:  # someone else ticked it first: say who
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Marked as done.")
     else:  # never drop what someone typed: say why, and leave the action open
         messages.error(request, "Not marked as done. " + " ".join(form.errors.get("note", [])))
     if request.POST.get("back") == "my_work" or not policy.can(request.user, school, policy.VIEW_CASES):

@@ -44,6 +44,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils.translation import ngettext
+
 from .text_input import disallowed_character, strip_bidi_controls
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -199,11 +201,21 @@ def read_table(
         raise FileRefused([RowError(1, "", f"contains a character that is not allowed ({bad}).")])
     missing = [column for column in required if column not in header]
     if missing:
-        message = f"Missing column(s): {', '.join(missing)}. The first row must name the columns."
+        message = ngettext("Missing column: %s.", "Missing columns: %s.", len(missing)) % ", ".join(missing)
+        message += " The first row must name the columns."
         raise FileRefused([RowError(1, "", message)])
     duplicates = sorted({name for name in header if name and header.count(name) > 1})
     if duplicates:
-        raise FileRefused([RowError(1, "", f"Column(s) appear twice: {', '.join(duplicates)}.")])
+        raise FileRefused(
+            [
+                RowError(
+                    1,
+                    "",
+                    ngettext("Column appears twice: %s.", "Columns appear twice: %s.", len(duplicates))
+                    % ", ".join(duplicates),
+                )
+            ]
+        )
 
     table = Table(columns=header, rows=[])
     if known is not None:

@@ -96,20 +96,33 @@ def _shown(value) -> str:
 BOOKKEEPING = frozenset({"id", "updated_at", "updated_by_id", "created_at", "version"})
 
 
-def describe_change(entry: AuditEntry, model) -> str:
-    """'Jane Smith (SENDCo) at 10:42 changed Target from 'X' to 'Y'', from one audit row."""
+def who_and_when(entry: AuditEntry | None) -> str:
+    """'Jane Smith (SENDCo) at 10:42' (or with the date, if not today), from one audit row."""
+    if entry is None:
+        return "someone else"
     who = entry.actor_name or "Someone"
     if entry.actor_role:
         who = f"{who} ({entry.actor_role})"
     when = timezone.localtime(entry.at)
     at = f"{when:%H:%M}" if when.date() == timezone.localdate() else f"{when:%-d %B %Y %H:%M}"
+    return f"{who} at {at}"
+
+
+def last_change(obj: Model) -> AuditEntry | None:
+    """The latest audit row that changed `obj` (None if it was never audited)."""
+    return AuditEntry.objects.filter(_rows_for([obj])).order_by("-id").first()
+
+
+def describe_change(entry: AuditEntry, model) -> str:
+    """'Jane Smith (SENDCo) at 10:42 changed Target from 'X' to 'Y'', from one audit row."""
+    who_at = who_and_when(entry)
     changes = [(k, old, new) for k, old, new in entry.changed_fields() if k not in BOOKKEEPING]
     if not changes:
-        return f"{who} at {at} changed it"
+        return f"{who_at} changed it"
     parts = [f"{_label(model, k)} from {_shown(old)} to {_shown(new)}" for k, old, new in changes]
     more = len(parts) - MAX_FIELDS_NAMED
     text = ", ".join(parts[:MAX_FIELDS_NAMED]) + (f" and {more} more" if more > 0 else "")
-    return f"{who} at {at} changed {text}"
+    return f"{who_at} changed {text}"
 
 
 def ensure_unchanged(*objs: Model, expected_version: int | None) -> None:
@@ -131,6 +144,30 @@ def ensure_unchanged(*objs: Model, expected_version: int | None) -> None:
         f"Someone else changed this while you were editing: {described}. "
         "Your changes were not saved; check and save again.",
         version=newer[-1].id,
+    )
+
+
+def ensure_still(obj: Model, *, done, **expected):
+    """For a transition ("only if it is still in state S"): lock `obj`, read it again, and refuse
+    (StaleEdit) unless every field in `expected` still has the value the form was opened with.
+
+    A form that moves a record from one state to another has nothing to merge: if someone else moved
+    it first, saving would either fail as an illegal move or, worse, succeed from a state the user
+    never saw. The message says what happened and who did it, from the latest audit row:
+
+        ensure_still(action, done="This action was already marked as done", done_at=None)
+        -> StaleEdit: "This action was already marked as done by Jane Smith (SENDCo) at 10:42. ..."
+
+    `done` is the sentence's start, or a function of the locked record that returns it. Returns the
+    locked record, read again."""
+    locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    if all(getattr(locked, name) == value for name, value in expected.items()):
+        return locked
+    entry = last_change(locked)
+    start = done(locked) if callable(done) else done
+    raise StaleEdit(
+        f"{start} by {who_and_when(entry)}. Your changes were not saved.",
+        version=entry.id if entry else 0,
     )
 
 

@@ -253,7 +253,7 @@ class StaffAddForm(Form):
         _offer_roles(self.fields["role"], roles)
 
 
-class MembershipRoleForm(Form):
+class MembershipRoleForm(EditVersionMixin, Form):
     role = forms.ChoiceField(choices=Role.choices)
 
     def __init__(self, *args, roles: list[str], **kwargs):

@@ -57,3 +57,15 @@ def grantable_roles(grantor_roles: Collection[str] | None) -> list[str]:
         for role in Role.values
         if grant_refusal(role=role, grantor_roles=grantor_roles, is_self=False) is None
     ]
+
+
+def may_take_away(*, role: str, grantor_roles: Collection[str] | None, is_self: bool) -> bool:
+    """Whether this grantor may change or remove someone's `role`: taking a role away is as much a
+    grant decision as giving it (a head cannot demote the trust lead, nobody changes their own).
+
+    >>> may_take_away(role=Role.TRUST_LEAD, grantor_roles={Role.HEADTEACHER}, is_self=False)
+    False
+    >>> may_take_away(role=Role.SENDCO, grantor_roles={Role.HEADTEACHER}, is_self=False)
+    True
+    """
+    return grant_refusal(role=role, grantor_roles=grantor_roles, is_self=is_self) is None

@@ -276,7 +276,18 @@ def staff_list(request):
         .select_related("user")
         .order_by("-is_active", "user__last_name", "user__first_name", "role")
     )
-    return render(request, "school/manage/staff_list.html", {"memberships": memberships})
+    # Offer "Change role" and "Remove role" only where the service would allow them: taking a role
+    # away is the same grant decision as giving it (school.role_grants).
+    grantor_roles = policy.roles_at(request.user, request.school)
+    rows = []
+    for membership in memberships:
+        allowed = membership.is_active and role_grants.may_take_away(
+            role=membership.role,
+            grantor_roles=grantor_roles,
+            is_self=membership.user_id == request.user.pk,
+        )
+        rows.append((membership, allowed))
+    return render(request, "school/manage/staff_list.html", {"rows": rows})
 
 
 def add_staff_member(*, actor, school, data, known_schools):
@@ -350,12 +361,20 @@ def staff_add(request):
 def membership_edit(request, pk):
     membership = policy.access_school_record(request.school, Membership.objects.select_related("user"), pk)
     form = MembershipRoleForm(
-        request.POST or None, initial={"role": membership.role}, roles=_grantable_roles(request)
+        request.POST or None,
+        initial={"role": membership.role},
+        roles=_grantable_roles(request),
+        versioned=(membership,),
     )
     response = _save_form(
         request,
         form,
-        lambda data: services.membership_update(actor=request.user, membership=membership, role=data["role"]),
+        lambda data: services.membership_update(
+            actor=request.user,
+            membership=membership,
+            role=data["role"],
+            expected_version=data.get("expected_version"),
+        ),
         success="Role changed.",
         redirect_to="school:staff_list",
     )

@@ -73,14 +73,23 @@ class StatusChangeForm(Form):
         help_text="Needed when the pupil joins the SEN register.",
     )
     parents_agreed_on = forms.DateField(label="Date the parent agreed", required=False, widget=DATE)
+    # The status this form was opened at: a move someone else made since is refused (school.editing).
+    expected_status = forms.ChoiceField(
+        choices=[(s, s) for s in register_status.LABELS], required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, current_status: str, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = register_status.REGISTER.next_states(current_status)
+        seen = self.data.get(self.add_prefix("expected_status")) if self.is_bound else None
+        # Offer the moves from the status the user saw, so a stale form reaches the service, which
+        # says who changed the status, instead of failing as "not one of the choices".
+        shown = seen if seen in register_status.LABELS else current_status
+        allowed = register_status.REGISTER.next_states(shown)
         self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
+        self.fields["expected_status"].initial = current_status
 
 
-class NeedsForm(Form):
+class NeedsForm(EditVersionMixin, Form):
     primary_need = forms.ChoiceField(
         label="Primary need", required=False, choices=[("", "Not yet known"), *needs.need_choices()]
     )
@@ -139,6 +148,8 @@ class AssessmentForm(EditVersionMixin, ModelForm):
 
 class StageForm(Form):
     to_stage = forms.ChoiceField(choices=cycle_stages.STAGE_CHOICES)
+    # The stage the page showed: a cycle someone moved since is not moved again (school.editing).
+    from_stage = forms.ChoiceField(choices=cycle_stages.STAGE_CHOICES, required=False)
 
 
 class TargetForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
@@ -182,6 +193,8 @@ class ReviewForm(OneTimeTokenMixin, Form):
                 initial=target.outcome_evidence,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        # The page shows the targets first: the error summary lists problems in the same order.
+        self.order_fields([n for t in self.targets for n in (f"outcome_{t.pk}", f"evidence_{t.pk}")])
 
     def target_rows(self):
         return [(t, self[f"outcome_{t.pk}"], self[f"evidence_{t.pk}"]) for t in self.targets]
@@ -198,7 +211,7 @@ class ViewsRequestForm(OneTimeTokenMixin, Form):
     method = forms.ChoiceField(choices=ViewsRequest.Method.choices, label="How")
 
 
-class ViewsRecordForm(Form):
+class ViewsRecordForm(EditVersionMixin, Form):
     views = forms.CharField(label="Their views", widget=forms.Textarea(attrs={"rows": 5}))
     received_on = forms.DateField(label="Received on", widget=DATE)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from school import audit
+from school import audit, editing
 from school.calendar import SchoolCalendar
 from school.models import Session
 
@@ -86,8 +86,12 @@ def leave_request_decide(
 ) -> tuple[LeaveRequest, PrecodeResult | None]:
     """Grant or refuse a request (the headteacher's decision). Granted leave pre-codes its sessions,
     unless it was recorded after the event (``retrospective``), which codes nothing."""
-    leave = (
-        LeaveRequest.objects.select_for_update().select_related("school", "pupil").get(pk=leave_request.pk)
+    # Two heads deciding one request at once: the second is told who decided it, and their decision
+    # (and note) is not recorded over the first.
+    leave = editing.ensure_still(
+        leave_request,
+        done=lambda row: f"This request was already {row.get_status_display().lower()}",
+        status=LeaveRequest.Status.REQUESTED,
     )
     if status not in LEAVE_TRANSITIONS.get(leave.status, set()):
         raise ValidationError(

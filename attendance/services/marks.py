@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from school import audit
 from school.calendar import SchoolCalendar
@@ -69,7 +70,10 @@ class RegisterConflict(Exception):
 
     def __init__(self, changes: list[ChangedMark]):
         self.changes = changes
-        super().__init__(f"{len(changes)} mark(s) changed since the register was opened")
+        n = len(changes)
+        super().__init__(
+            ngettext("%d mark changed", "%d marks changed", n) % n + " since the register was opened"
+        )
 
 
 @dataclass

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from school import policy, submissions
@@ -36,7 +37,15 @@ def closure_create(request):
         else:
             text = "Closure added."
             if recoded:
-                text += f" {recoded} mark(s) on those sessions recoded, each kept as an amendment."
+                text += (
+                    " "
+                    + ngettext(
+                        "%d mark on those sessions recoded, kept as an amendment.",
+                        "%d marks on those sessions recoded, each kept as an amendment.",
+                        recoded,
+                    )
+                    % recoded
+                )
             messages.success(request, text)
             return redirect("school:calendar")
     return render(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school import policy
@@ -142,7 +143,8 @@ def absence_call_new(request, pupil_id):
             if "result" not in outcome:  # the same call, sent twice: recorded once, said so above
                 return redirect("attendance:office_dashboard")
             call, result = outcome["call"], outcome["result"]
-            text = f"Call recorded for {pupil}: {result.recorded} session(s) coded {call.code}, {result.amended} N changed."
+            sessions = ngettext("%d session", "%d sessions", result.recorded) % result.recorded
+            text = f"Call recorded for {pupil}: {sessions} coded {call.code}, {result.amended} N changed."
             if result.kept:
                 text += (
                     " Kept as they were: "
@@ -286,7 +288,8 @@ def _decide(request, leave_id, status):
     else:
         text = f"Leave for {leave.pupil} {leave.get_status_display().lower()}."
         if result is not None:
-            text += f" {result.recorded + result.amended} session(s) coded {leave.code}."
+            coded = result.recorded + result.amended
+            text += " " + ngettext("%d session", "%d sessions", coded) % coded + f" coded {leave.code}."
         elif leave.retrospective and leave.status == LeaveRequest.Status.GRANTED:
             text += " It was recorded after the event, so no sessions were coded: the register is unchanged."
         messages.success(request, text)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from school import policy
@@ -146,7 +147,10 @@ def register_take(request, class_id, day, session):
             context["conflicts"] = exc.changes
             context["rows"] = _rows_context(rows, session=session, posted=posted, conflicts=exc.changes)
             return render(request, "attendance/register_take.html", context, status=409)
-        parts = [f"{result.recorded} mark(s) recorded", f"{result.amended} changed"]
+        parts = [
+            ngettext("%d mark recorded", "%d marks recorded", result.recorded) % result.recorded,
+            f"{result.amended} changed",
+        ]
         messages.success(
             request,
             f"{registration_class} {context['session_label'].lower()} register saved: "

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from school import audit, policy
@@ -35,7 +36,9 @@ def import_marks(request):
             result = transfer.marks_import(actor=request.user, school=school, rows=rows)
             messages.success(
                 request,
-                f"Imported {len(rows)} row(s): {result.recorded} new mark(s), {result.amended} changed "
+                ngettext("Imported %d row: ", "Imported %d rows: ", len(rows)) % len(rows)
+                + ngettext("%d new mark, ", "%d new marks, ", result.recorded) % result.recorded
+                + f"{result.amended} changed "
                 f'(reason "import"), {result.unchanged} already the same.',
             )
             for note in result.conversion_notes():

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from .. import policy, role_grants
 from ..audit import describe_actor, record, snapshot
+from ..editing import ensure_unchanged
 from ..models import (
     Membership,
     Role,
@@ -109,7 +110,10 @@ def staff_user_create(
 
 
 @transaction.atomic
-def membership_update(*, actor, membership: Membership, role: str, reason: str = "") -> bool:
+def membership_update(
+    *, actor, membership: Membership, role: str, reason: str = "", expected_version: int | None = None
+) -> bool:
+    ensure_unchanged(membership, expected_version=expected_version)
     # Changing a role takes the old one away and gives the new one: the grantor must be able to do both.
     for granted in (membership.role, role):
         _check_grant(actor=actor, school=membership.school, user=membership.user, role=granted)

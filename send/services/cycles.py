@@ -135,8 +135,16 @@ def cycle_assessment_save(
 
 
 @transaction.atomic
-def cycle_stage_move(*, actor, cycle: SupportCycle, to_stage: str) -> SupportCycle:
-    cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
+def cycle_stage_move(
+    *, actor, cycle: SupportCycle, to_stage: str, from_stage: str | None = None
+) -> SupportCycle:
+    """`from_stage` is the stage the page showed: a cycle someone moved since is not moved again."""
+    if from_stage:
+        cycle = editing.ensure_still(
+            cycle, done=lambda c: f"This cycle was already moved to {c.get_stage_display()}", stage=from_stage
+        )
+    else:
+        cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
     cycle_stages.STAGES.check(cycle.stage, to_stage)
     if to_stage == cycle_stages.DO and not cycle.targets.current().exists():
         raise ValidationError("Add at least one target to the plan before it starts.")

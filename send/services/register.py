@@ -94,9 +94,9 @@ def _triage_problems(triage: Triage, concern: Concern) -> dict:
 @transaction.atomic
 def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
     """Record the SENDCo's triage and apply its outcome to the register (monitoring or SEN support)."""
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    if concern.status != Concern.Status.AWAITING_TRIAGE:
-        raise ValidationError("This concern has already been triaged.")
+    concern = editing.ensure_still(
+        concern, done="This concern was already triaged", status=Concern.Status.AWAITING_TRIAGE
+    )
     errors = _triage_problems(triage, concern)
     if errors:
         raise ValidationError(errors)
@@ -164,14 +164,22 @@ def send_status_change(
     parents_agreed_on: date | None = None,
     concern: Concern | None = None,
     on: date | None = None,
+    expected_status: str | None = None,
 ) -> SendStatusChange:
     """Move a pupil's register status through the one transition table, with history and audit.
 
-    Keeps the census code on the pupil (N/K/E) in step and audits that change too.
+    Keeps the census code on the pupil (N/K/E) in step and audits that change too. `expected_status`
+    is the status the form showed: if someone changed it since, the change is refused, naming them.
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
+    if record is not None and expected_status:
+        editing.ensure_still(
+            record,
+            done=lambda r: f"The status was already changed to {register_status.LABELS[r.status]}",
+            status=expected_status,
+        )
     from_status = record.status if record else register_status.NONE
     try:
         register_status.REGISTER.check(from_status, to_status)
@@ -247,13 +255,20 @@ def _sync_census_code(*, actor, pupil: Pupil, reason: str) -> None:
 
 @transaction.atomic
 def send_needs_set(
-    *, actor, pupil: Pupil, primary_need: str, secondary_need: str = "", reason: str = ""
+    *,
+    actor,
+    pupil: Pupil,
+    primary_need: str,
+    secondary_need: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> SendRecord:
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     if record is None:
         raise ValidationError(
             "Record the pupil's register status (for example Monitoring) before their needs."
         )
+    editing.ensure_unchanged(record, expected_version=expected_version)
     before = audit.snapshot(record)
     record.primary_need = primary_need or ""
     record.secondary_need = secondary_need or ""

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from letters.models import Email, Letter
 from letters.services import email_create, letter_create
-from school import audit
+from school import audit, editing
 
 from .. import cycle_stages, selectors
 from ..models import SupportCycle, ViewsRequest
@@ -97,7 +97,10 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
 
 
 @transaction.atomic
-def views_record(*, actor, request: ViewsRequest, views: str, received_on: date) -> ViewsRequest:
+def views_record(
+    *, actor, request: ViewsRequest, views: str, received_on: date, expected_version: int | None = None
+) -> ViewsRequest:
+    editing.ensure_unchanged(request, expected_version=expected_version)
     if not views.strip():
         raise ValidationError({"views": "Write down the views given."})
     if received_on > timezone.localdate():

@@ -7,6 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters import outbox
@@ -39,8 +40,12 @@ def cycle_start(request, pk):
     form = CycleStartForm(request.POST or None, initial={"start_date": today()})
     if cycle := saved(request, form, partial(services.cycle_start, actor=request.user, pupil=pupil)):
         carried = cycle.targets.current().count()
-        note = f" {carried} target(s) not yet achieved were carried forward." if carried else ""
-        messages.success(request, f"Cycle {cycle.number} started.{note}")
+        note = ngettext(
+            " %d target not yet achieved was carried forward.",
+            " %d targets not yet achieved were carried forward.",
+            carried,
+        )
+        messages.success(request, f"Cycle {cycle.number} started.{note % carried if carried else ''}")
         return redirect("send:cycle_detail", pk=cycle.pk)
     return pupil_form_page(
         request,
@@ -55,6 +60,7 @@ def cycle_start(request, pk):
 @policy.capability_required(policy.VIEW_SEND)
 def cycle_detail(request, pk):
     cycle = access_cycle(request, pk)
+    stage_history = list(cycle.stage_history.select_related("changed_by"))
     return render(
         request,
         "send/cycle_detail.html",
@@ -63,8 +69,8 @@ def cycle_detail(request, pk):
             "pupil": cycle.pupil,
             "targets": cycle.targets.current().select_related("carried_from__cycle"),
             "withdrawn_targets": list(cycle.targets.withdrawn().select_related("withdrawn_by")),
-            "stage_history": cycle.stage_history.select_related("changed_by"),
-            "reviews": list(cycle.reviews.select_related("reviewed_by")),
+            "stage_history": stage_history,
+            "reviews": _reviews_newest_first(cycle, stage_history),
             "views": selectors.views_status(cycle),
             "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
             "can_manage": can_manage(request),
@@ -72,6 +78,20 @@ def cycle_detail(request, pk):
             "today": today(),
         },
     )
+
+
+def _reviews_newest_first(cycle, stage_history) -> list:
+    """Every review of the cycle, newest first, each with its round: "Back to planning" after a
+    review starts a new round, and the earlier round's review stays on the page."""
+    restarts = [
+        change.changed_at
+        for change in stage_history
+        if change.from_stage == cycle_stages.REVIEW and change.to_stage == cycle_stages.PLAN
+    ]
+    reviews = list(cycle.reviews.select_related("reviewed_by"))
+    for review in reviews:
+        review.round = 1 + sum(1 for at in restarts if at < review.recorded_at)
+    return sorted(reviews, key=lambda r: (r.reviewed_on, r.recorded_at, r.pk), reverse=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +114,10 @@ def cycle_stage(request, pk):
         done = apply_service(
             form,
             lambda: services.cycle_stage_move(
-                actor=request.user, cycle=cycle, to_stage=form.cleaned_data["to_stage"]
+                actor=request.user,
+                cycle=cycle,
+                to_stage=form.cleaned_data["to_stage"],
+                from_stage=form.cleaned_data.get("from_stage"),
             ),
         )
         if done:
@@ -275,6 +298,7 @@ def views_record(request, pk):
     form = ViewsRecordForm(
         request.POST or None,
         initial={"views": views_request_.views, "received_on": views_request_.received_on or today()},
+        versioned=(views_request_,),
     )
     if done := saved(
         request, form, partial(services.views_record, actor=request.user, request=views_request_)

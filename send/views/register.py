@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from letters.rendering import pdf_response, render_pdf
 from letters.selectors import letters_for
-from school import policy, withdrawal
+from school import editing, policy, withdrawal
 from school.forms import apply_service
 from school.withdrawal_views import restore_action, withdraw_page
 
@@ -195,7 +195,12 @@ def concern_detail(request, pk):
 def concern_triage(request, pk):
     concern = _access_concern(request, pk, Concern.objects.current())
     if concern.status != Concern.Status.AWAITING_TRIAGE:
-        messages.info(request, "This concern has already been triaged.")
+        # Two SENDCos triaging one concern: the second is told who did it, and nothing they typed is saved.
+        who = editing.who_and_when(editing.last_change(concern))
+        if request.method == "POST":
+            messages.error(request, f"This concern was already triaged by {who}. Your triage was not saved.")
+        else:
+            messages.info(request, f"This concern was already triaged by {who}.")
         return redirect("send:concern_detail", pk=concern.pk)
     form = TriageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -263,7 +268,7 @@ def needs_edit(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     record = SendRecord.objects.filter(pupil=pupil).first()
     initial = {"primary_need": record.primary_need, "secondary_need": record.secondary_need} if record else {}
-    form = NeedsForm(request.POST or None, initial=initial)
+    form = NeedsForm(request.POST or None, initial=initial, versioned=(record,))
     if saved(request, form, partial(services.send_needs_set, actor=request.user, pupil=pupil)):
         messages.success(request, "Needs saved.")
         return redirect("send:pupil_send", pk=pupil.pk)

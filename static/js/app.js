@@ -4,3 +4,13 @@ document.addEventListener("htmx:configRequest", function (event) {
   var token = document.body.dataset.csrfToken;
   if (token) { event.detail.headers["X-CSRFToken"] = token; }
 });
+
+// A form shown again with errors: move focus to the first field with an error (as the register
+// does), or to the error summary when the problem is not beside a field.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  var form = summary.closest("form");
+  var field = form && form.querySelector(".is-invalid:not([type=hidden])");
+  (field || summary).focus();
+});

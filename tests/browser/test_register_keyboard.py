@@ -68,7 +68,7 @@ def test_take_and_amend_a_register_by_keyboard_only(page, live_server, sign_in_b
     assert page.evaluate("document.activeElement.id") == "save-register"
     page.keyboard.press("Enter")
     page.wait_for_url("**/attendance/registers/?date=*")
-    assert "register saved: 4 mark(s) recorded" in page.content()
+    assert "register saved: 4 marks recorded" in page.content()
     assert codes(w["pupils"], "AM") == ["/", "N", "L", "I"]
     assert RegisterMark.objects.get(pupil=w["pupils"][2]).minutes_late == 12
 

@@ -96,9 +96,9 @@ def test_nothing_is_ever_replaced():
         ("", "The file is empty."),
         ("\n\n", "The file is empty."),
         (",,\n", "The file is empty."),
-        ("upn\n", "Missing column(s): date."),
-        ("date,name\n", "Missing column(s): upn."),
-        ("upn,date,UPN\n", "Column(s) appear twice: upn."),
+        ("upn\n", "Missing column: date."),
+        ("date,name\n", "Missing column: upn."),
+        ("upn,date,UPN\n", "Column appears twice: upn."),
         ("up\x00n,date\n", "contains a character that is not allowed (NUL)."),
     ],
 )

@@ -7,6 +7,7 @@ import psycopg
 from django.core.files.storage import FileSystemStorage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import ngettext
 
 from accounts.file_backup import compare_with_manifest, extract, hashes_in
 
@@ -65,7 +66,8 @@ class Command(BaseCommand):
         if differences or file_problems:
             raise CommandError(
                 f"Restore drill FAILED for {dump.name}: {len(differences)} tables differ, "
-                f"{len(file_problems)} private-file problem(s)."
+                + ngettext("%d private-file problem.", "%d private-file problems.", len(file_problems))
+                % len(file_problems)
             )
         self.stdout.write(
             self.style.SUCCESS(

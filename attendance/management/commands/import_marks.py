@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from attendance import transfer
 from school.management.school_option import add_school_option, find_school
@@ -30,11 +31,20 @@ class Command(BaseCommand):
         except transfer.ImportRefused as exc:
             for number, message in exc.errors:
                 self.stderr.write(f"row {number}: {message}")
-            raise CommandError(f"Nothing imported: {len(exc.errors)} row(s) have problems.") from exc
+            raise CommandError(
+                ngettext(
+                    "Nothing imported: %d row has problems.",
+                    "Nothing imported: %d rows have problems.",
+                    len(exc.errors),
+                )
+                % len(exc.errors)
+            ) from exc
         result = transfer.marks_import(actor=None, school=school, rows=rows)
         for note in result.conversion_notes():
             self.stdout.write(note)
         self.stdout.write(
-            f"Imported {len(rows)} row(s) into {school}: {result.recorded} new, {result.amended} changed, "
+            ngettext("Imported %d row", "Imported %d rows", len(rows))
+            % len(rows)
+            + f" into {school}: {result.recorded} new, {result.amended} changed, "
             f"{result.unchanged} unchanged."
         )

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
+from django.utils.translation import ngettext
 
 from attendance import codes
 from graduated_response.models import Alert, Case, NightlyRun, PupilWeekBand
@@ -91,7 +92,10 @@ class Command(BaseCommand):
     def _report(self, label, workers, nightly, floor, n_pupils, schools, results) -> None:
         failed = [r for r in results if r["status"] != NightlyRun.Status.SUCCEEDED]
         if failed:
-            raise CommandError(f"{len(failed)} school(s) failed: {failed[0]['errors']}")
+            raise CommandError(
+                ngettext("%d school failed", "%d schools failed", len(failed)) % len(failed)
+                + f": {failed[0]['errors']}"
+            )
         n_queries = sum(r["queries"] for r in results)
         who = "one process" if workers == 1 else f"{workers} worker processes"
         self.stdout.write(f"Nightly run, {label}, all schools, {who}: {nightly:.2f} s")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from graduated_response.nightly import NightlyRefused, nightly_checks_run, nightly_refusal
 from school.management.school_option import add_school_option, find_school
@@ -59,6 +60,11 @@ class Command(BaseCommand):
                 + (f"; error: {run.errors}" if run.errors else "")
             )
         if refused:
-            raise CommandError(f"{refused} school(s) refused the night of {on:%-d %B %Y}; see above.")
+            raise CommandError(
+                ngettext("%d school refused", "%d schools refused", refused) % refused
+                + f" the night of {on:%-d %B %Y}; see above."
+            )
         if failed:
-            raise CommandError(f"{failed} school(s) failed; see the errors above.")
+            raise CommandError(
+                ngettext("%d school failed", "%d schools failed", failed) % failed + "; see the errors above."
+            )

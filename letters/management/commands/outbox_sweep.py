@@ -2,6 +2,7 @@
 Celery beat runs every five minutes and each worker runs on start-up)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from letters.outbox import outbox_sweep
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = outbox_sweep()
         self.stdout.write(
-            f"Queued {counts['letters']} letter(s) and {counts['emails']} e-mail(s); "
-            f"{counts['lost']} e-mail(s) lost mid-send marked failed"
+            ngettext("Queued %d letter", "Queued %d letters", counts["letters"]) % counts["letters"]
+            + ngettext(" and %d e-mail; ", " and %d e-mails; ", counts["emails"]) % counts["emails"]
+            + ngettext("%d e-mail lost mid-send", "%d e-mails lost mid-send", counts["lost"]) % counts["lost"]
+            + " marked failed"
             + ("; the broker is down, try again later" if counts["down"] else "")
         )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from school.management.school_option import add_school_option, find_school
 from school.services import pupil_import
@@ -29,7 +30,14 @@ class Command(BaseCommand):
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"Nothing was imported: {len(result.errors)} problem(s) to fix.")
+            raise CommandError(
+                ngettext(
+                    "Nothing was imported: %d problem to fix.",
+                    "Nothing was imported: %d problems to fix.",
+                    len(result.errors),
+                )
+                % len(result.errors)
+            )
         verb = "Imported" if result.applied else "Checked (nothing imported)"
         self.stdout.write(
             f"{verb} into {target}: pupils {result.pupils_created} new, {result.pupils_changed} changed, "
