@@ -162,7 +162,7 @@ def test_all_errors_in_a_file_are_reported_together(school, classes, office_staf
     "text, words",
     [
         ("", "empty"),
-        ("upn,first_name\n", "Missing column: last_name"),
+        ("upn,first_name\n", "Missing columns: last_name, date_of_birth"),
         (HEADER + "\n", "no pupils"),
         (
             HEADER.replace("last_name,preferred", "upn,preferred") + "\n",
