@@ -153,7 +153,9 @@ def _move_from_monday(browser, live_server, sign_in_browser, office_staff, pupil
     page.get_by_label("Class to move to").select_option(label="Ash")
     page.get_by_label("First day in the new class").fill((today + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Move to the new class").click()
-    expect(page.get_by_text("not in the future")).to_be_visible()
+    # Said beside the field and in the error summary at the top, which takes the focus.
+    expect(page.locator(".invalid-feedback", has_text="not in the future")).to_be_visible()
+    expect(page.locator("[data-error-summary]", has_text="not in the future")).to_be_visible()
     _shot(page, "move-1-refused")
     page.get_by_label("First day in the new class").fill(monday.isoformat())
     page.get_by_label("Reason").fill("Moved to Ash on Monday; office told on Wednesday")
