@@ -13,7 +13,7 @@ from school.calendar import SchoolCalendar
 from school.models import Session
 
 from ..models import LeaveRequest, LeaveRequestEvent
-from .precoding import PrecodeResult, precode, sessions_in_range
+from .precoding import PrecodeResult, precode, school_sessions, sessions_in_range
 
 # --- leave of absence -------------------------------------------------------------------------------
 #: The only moves a leave request can make; anything else is refused.
@@ -69,9 +69,7 @@ def leave_request_create(
     )
     leave.full_clean()
     calendar = SchoolCalendar.for_school(school)
-    sessions = sessions_in_range(calendar, start_date, start_session, end_date, end_session)
-    if not sessions:
-        raise ValidationError({"start_date": "There are no school sessions between these dates."})
+    school_sessions(calendar, (start_date, start_session), (end_date, end_session), field="start_date")
     if start_date < pupil.admission_date or (pupil.leaving_date and end_date > pupil.leaving_date):
         raise ValidationError({"start_date": f"{pupil} is not on roll for all of these dates."})
     leave.save()

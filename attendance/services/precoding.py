@@ -30,6 +30,14 @@ class PrecodeResult:
     kept: list[RegisterMark] = field(default_factory=list)
 
 
+def school_sessions(calendar, first: tuple[Date, str], last: tuple[Date, str], *, field: str):
+    """`sessions_in_range`, refused beside `field` when the dates hold no school session at all."""
+    sessions = sessions_in_range(calendar, *first, *last)
+    if not sessions:
+        raise ValidationError({field: "There are no school sessions between these dates."})
+    return sessions
+
+
 def sessions_in_range(calendar, first_date, first_session, last_date, last_session) -> list[tuple[Date, str]]:
     """School sessions from (first_date, first_session) to (last_date, last_session), inclusive."""
     order = {Session.AM: 0, Session.PM: 1}
@@ -142,10 +150,10 @@ def absence_call_record(
     )
     call.full_clean()
     calendar = calendar or SchoolCalendar.for_school(school)
-    sessions = sessions_in_range(calendar, first_date, first_session, last_date, last_session)
-    if not sessions:
-        # A call that codes nothing would sit in the office's list looking like a real one.
-        raise ValidationError({"first_date": "There are no school sessions between these dates."})
+    # A call that codes nothing would sit in the office's list looking like a real one.
+    sessions = school_sessions(
+        calendar, (first_date, first_session), (last_date, last_session), field="first_date"
+    )
     call.save()
     audit.record(
         actor=actor, action="attendance.call.recorded", obj=call, after=audit.snapshot(call), reason=reason

@@ -7,9 +7,11 @@ import copy
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from school import policy
 from school.forms import apply_service
+from school.withdrawal_views import restore_action, withdraw_page
 
 from ..models import SupportCycle
 
@@ -87,3 +89,23 @@ def cycle_form_page(request, form, cycle: SupportCycle, *, title: str):
             "back": ("Cycle", "send:cycle_detail", cycle.pk),
         },
     )
+
+
+def withdrawal_views(model, *, kind: str):
+    """The withdraw page (GET, POST) and the restore action (POST) of one kind of a pupil's SEND record:
+    the SENDCo or the headteacher withdraws (MANAGE_SEND) and restores (school.withdrawal.RESTORERS).
+    A record withdrawn already is 404 on its withdraw page; a refused restore is said on the pupil's page."""
+
+    @require_http_methods(["GET", "POST"])
+    @policy.capability_required(policy.MANAGE_SEND)
+    def withdraw(request, pk):
+        obj = access_pupil_item(request, model.objects.current(), pk)
+        return withdraw_page(request, obj=obj, kind=kind, back=pupil_page_url(obj), pupil=obj.pupil)
+
+    @require_POST
+    @policy.capability_required(policy.MANAGE_SEND)
+    def restore(request, pk):
+        obj = access_pupil_item(request, model.objects.all(), pk)
+        return restore_action(request, obj=obj, kind=kind, back=pupil_page_url(obj))
+
+    return withdraw, restore

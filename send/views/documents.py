@@ -6,17 +6,16 @@ from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from school import audit, policy
 from school.forms import apply_service
 from school.private_files import private_file_response
-from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import selectors, services
 from ..forms import AgencyForm, DocumentForm
 from ..models import AgencyInvolvement, SendDocument
-from .common import access_pupil_item, form_copy, pupil_form_page, pupil_page_url, saved, today
+from .common import access_pupil_item, form_copy, pupil_form_page, saved, today, withdrawal_views
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,26 +46,8 @@ def agency_edit(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Edit {involvement}")
 
 
-@require_http_methods(["GET", "POST"])
-@policy.capability_required(policy.MANAGE_SEND)
-def agency_withdraw(request, pk):
-    involvement = access_pupil_item(request, AgencyInvolvement.objects.current(), pk)
-    return withdraw_page(
-        request,
-        obj=involvement,
-        kind="agency involvement",
-        back=pupil_page_url(involvement),
-        pupil=involvement.pupil,
-    )
-
-
-@require_POST
-@policy.capability_required(policy.MANAGE_SEND)
-def agency_restore(request, pk):
-    involvement = access_pupil_item(request, AgencyInvolvement.objects.all(), pk)
-    return restore_action(
-        request, obj=involvement, kind="agency involvement", back=pupil_page_url(involvement)
-    )
+# A withdrawn agency involvement leaves every list, count and total on the SEND pages.
+agency_withdraw, agency_restore = withdrawal_views(AgencyInvolvement, kind="agency involvement")
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,18 +104,5 @@ def document_download(request, pk):
     return response
 
 
-@require_http_methods(["GET", "POST"])
-@policy.capability_required(policy.MANAGE_SEND)
-def document_withdraw(request, pk):
-    """A withdrawn document is no longer listed or downloadable; its file is kept, for a restore."""
-    document = access_pupil_item(request, SendDocument.objects.current(), pk)
-    return withdraw_page(
-        request, obj=document, kind="document", back=pupil_page_url(document), pupil=document.pupil
-    )
-
-
-@require_POST
-@policy.capability_required(policy.MANAGE_SEND)
-def document_restore(request, pk):
-    document = access_pupil_item(request, SendDocument.objects.all(), pk)
-    return restore_action(request, obj=document, kind="document", back=pupil_page_url(document))
+# A withdrawn document leaves every list, count and total on the SEND pages.
+document_withdraw, document_restore = withdrawal_views(SendDocument, kind="document")

@@ -6,17 +6,16 @@ from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from school import policy
 from school.calendar import SchoolCalendar
 from school.pagination import paginate
-from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import selectors, services
 from ..forms import EnrolmentForm, FundingForm, InterventionForm
 from ..models import FundingApplication, Intervention, ProvisionEnrolment
-from .common import access_pupil_item, form_copy, pupil_form_page, pupil_page_url, saved, today
+from .common import access_pupil_item, form_copy, pupil_form_page, saved, today, withdrawal_views
 
 PROVISION_ROWS_PER_PAGE = 50
 PUPIL_COSTS_PER_PAGE = 25
@@ -130,21 +129,8 @@ def enrolment_edit(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Edit {enrolment}")
 
 
-@require_http_methods(["GET", "POST"])
-@policy.capability_required(policy.MANAGE_SEND)
-def enrolment_withdraw(request, pk):
-    """A withdrawn place leaves the provision map and every cost and total it fed."""
-    enrolment = access_pupil_item(request, ProvisionEnrolment.objects.current(), pk)
-    return withdraw_page(
-        request, obj=enrolment, kind="provision place", back=pupil_page_url(enrolment), pupil=enrolment.pupil
-    )
-
-
-@require_POST
-@policy.capability_required(policy.MANAGE_SEND)
-def enrolment_restore(request, pk):
-    enrolment = access_pupil_item(request, ProvisionEnrolment.objects.all(), pk)
-    return restore_action(request, obj=enrolment, kind="provision place", back=pupil_page_url(enrolment))
+# A withdrawn provision place leaves every list, count and total on the SEND pages.
+enrolment_withdraw, enrolment_restore = withdrawal_views(ProvisionEnrolment, kind="provision place")
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,23 +163,5 @@ def funding_edit(request, pk):
     return pupil_form_page(request, form, pupil, title=f"Funding application for {pupil}")
 
 
-@require_http_methods(["GET", "POST"])
-@policy.capability_required(policy.MANAGE_SEND)
-def funding_withdraw(request, pk):
-    application = access_pupil_item(request, FundingApplication.objects.current(), pk)
-    return withdraw_page(
-        request,
-        obj=application,
-        kind="funding application",
-        back=pupil_page_url(application),
-        pupil=application.pupil,
-    )
-
-
-@require_POST
-@policy.capability_required(policy.MANAGE_SEND)
-def funding_restore(request, pk):
-    application = access_pupil_item(request, FundingApplication.objects.all(), pk)
-    return restore_action(
-        request, obj=application, kind="funding application", back=pupil_page_url(application)
-    )
+# A withdrawn funding application leaves every list, count and total on the SEND pages.
+funding_withdraw, funding_restore = withdrawal_views(FundingApplication, kind="funding application")
