@@ -125,7 +125,7 @@ def describe_change(entry: AuditEntry, model) -> str:
     return f"{who_at} changed {text}"
 
 
-def ensure_unchanged(*objs: Model, expected_version: int | None) -> None:
+def ensure_unchanged(*objs: Model | None, expected_version: int | None) -> None:
     """Lock `objs` and refuse (StaleEdit) if any was changed after `expected_version`.
 
     Call first thing inside the edit service's transaction. `expected_version=None` (a caller that

@@ -178,7 +178,7 @@ class _ImportWriter:
         linked_by_pupil: dict[int, list[Contact]] = {}
         for pupil_id, contact_id in links:
             linked_by_pupil.setdefault(pupil_id, []).append(by_id[contact_id])
-        index = {}
+        index: dict[tuple[str, ...], Contact] = {}
         for contact in contacts:
             names = (contact.first_name.casefold(), contact.last_name.casefold())
             for detail in (contact.phone.replace(" ", ""), contact.email.casefold()):
@@ -245,7 +245,9 @@ class _ImportWriter:
         self.result.contacts_created, self.result.contacts_changed = len(new), len(changed)
 
     def _save_links(self, links, plans) -> None:
-        new, changed = {}, {}
+        new: dict[tuple[int, int], PupilContact] = {}
+        # link id -> (link, its values before this import, its values after)
+        changed: dict[int, tuple[PupilContact, dict, dict]] = {}
         for pupil, contact, item in plans:
             values = {"relationship": item.relationship, "priority": item.slot}
             if item.parental_responsibility is not None:
