@@ -91,11 +91,32 @@ class RecordRequestMoveForm(Form):
         help_text="Required when refusing: the reason you give the requester.",
     )
 
-    def __init__(self, *args, allowed=(), **kwargs):
+    # The status this form was opened at: a move someone else made since is refused (school.editing).
+    expected_status = forms.ChoiceField(
+        choices=record_request_status.CHOICES, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, current_status: str, **kwargs):
         super().__init__(*args, **kwargs)
+        seen = self.data.get(self.add_prefix("expected_status")) if self.is_bound else None
+        # Offer the moves from the status the user saw, so a stale form reaches the service, which
+        # says who moved the request, instead of failing as "not one of the choices".
+        shown = seen if seen in record_request_status.LABELS else current_status
+        allowed = record_request_status.STATUS.next_states(shown)
         self.fields["to_status"].choices = [(s, record_request_status.LABELS[s]) for s in allowed]
+        self.fields["expected_status"].initial = current_status
 
 
 class RecordItemDecisionForm(Form):
     item_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=RecordItemDecision.Decision.choices, widget=forms.RadioSelect)
+    # The decision the page showed ("" for none yet): a decision someone else made since is refused.
+    expected_decision = forms.ChoiceField(
+        choices=[("", "None"), *RecordItemDecision.Decision.choices], required=False, widget=forms.HiddenInput
+    )
+
+    def clean_expected_decision(self):
+        # None when the field was not posted at all (a caller that is not the page): nothing to check.
+        if self.add_prefix("expected_decision") not in self.data:
+            return None
+        return self.cleaned_data["expected_decision"]
