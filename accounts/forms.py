@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from school import editing
 from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
 from school.forms import DateInput
@@ -34,10 +35,20 @@ class EnrolForm(CodeForm):
 
 
 class LegalHoldForm(ModelForm):
+    """Places a hold. It carries the version of the pupil's holds when it was opened (0 for none), so
+    a hold someone else placed or lifted meanwhile is shown rather than silently added to
+    (school.editing). EditVersionMixin cannot carry it: before the first hold there is no record."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = LegalHold
         fields = ["reason"]
         help_texts = {"reason": "For example: a claim, an inquiry or a tribunal that needs these records."}
+
+    def __init__(self, *args, holds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[editing.FIELD_NAME].initial = editing.current_version(*holds)
 
 
 class RetentionDeleteForm(Form):

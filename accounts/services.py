@@ -26,8 +26,15 @@ from .selectors import pupil_retention_status
 
 
 @transaction.atomic
-def legal_hold_place(*, actor, school, pupil: Pupil, reason: str) -> LegalHold:
+def legal_hold_place(
+    *, actor, school, pupil: Pupil, reason: str, expected_version: int | None = None
+) -> LegalHold:
+    """`expected_version` is the version of the pupil's holds the form was opened at: if someone
+    placed or lifted one since, the new hold is refused, saying who (school.editing)."""
     policy.require(actor, school, policy.MANAGE_RETENTION)
+    # Locking the pupil makes two people placing a first hold at once take turns.
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).exists()
+    ensure_unchanged(*LegalHold.objects.filter(pupil=pupil), expected_version=expected_version)
     hold = LegalHold(school=school, pupil=pupil, reason=reason.strip(), placed_by=actor)
     hold.full_clean()
     hold.save()
@@ -46,9 +53,8 @@ def legal_hold_place(*, actor, school, pupil: Pupil, reason: str) -> LegalHold:
 @transaction.atomic
 def legal_hold_lift(*, actor, school, hold: LegalHold) -> None:
     policy.require(actor, school, policy.MANAGE_RETENTION)
-    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
-    if hold.lifted_at is not None:
-        return
+    # The page offered "Lift" on a hold in force: if someone lifted it first, say who.
+    hold = ensure_still(hold, done="This legal hold was already lifted", lifted_at=None)
     before = snapshot(hold)
     hold.lifted_at, hold.lifted_by = timezone.now(), actor
     hold.save(update_fields=["lifted_at", "lifted_by"])

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import RecordItemDecision, RecordRequest
+from accounts.models import LegalHold, RecordItemDecision, RecordRequest
 from school.models import AuditEntry
 from tests import factories as f
 
@@ -127,3 +127,46 @@ def test_second_decision_on_an_item_is_refused_and_says_who(client_for, headteac
 
     assert "This item was already marked withhold by Jane Smith (Headteacher) at 10:42" in _text(page)
     assert RecordItemDecision.objects.get(request=record_request, item_key=key).decision == "withhold"
+
+
+@time_machine.travel("2026-12-01 10:42", tick=False)
+def test_a_hold_placed_while_someone_else_placed_one_is_refused_and_says_who(
+    client_for, headteacher, school, pupil
+):
+    headteacher.first_name, headteacher.last_name = "Jane", "Smith"
+    headteacher.save()
+    deputy = f.staff(school, "headteacher", username="head2")
+    url = reverse("accounts:legal_hold_create", args=[pupil.pk])
+    jane, other = client_for(headteacher), client_for(deputy)
+    versions = [
+        re.search(r'name="expected_version" value="(\d+)"', c.get(url).content.decode()).group(1)
+        for c in (jane, other)
+    ]
+
+    assert jane.post(url, {"reason": "Tribunal appeal", "expected_version": versions[0]}).status_code == 302
+    page = other.post(url, {"reason": "Insurance claim", "expected_version": versions[1]})
+
+    text = _text(page)
+    assert "Someone else changed this while you were editing: Jane Smith (Headteacher) at 10:42" in text
+    assert "Tribunal appeal" in text
+    assert list(LegalHold.objects.filter(pupil=pupil).values_list("reason", flat=True)) == ["Tribunal appeal"]
+
+
+@time_machine.travel("2026-12-01 10:42", tick=False)
+def test_lifting_a_hold_someone_just_lifted_is_refused_and_says_who(client_for, headteacher, school, pupil):
+    headteacher.first_name, headteacher.last_name = "Jane", "Smith"
+    headteacher.save()
+    deputy = f.staff(school, "headteacher", username="head2")
+    hold = services.legal_hold_place(actor=deputy, school=school, pupil=pupil, reason="Tribunal appeal")
+    url = reverse("accounts:legal_hold_lift", args=[hold.pk])
+    jane, other = client_for(headteacher), client_for(deputy)
+    for c in (jane, other):
+        assert url in c.get(reverse("accounts:retention_report")).content.decode()
+
+    jane.post(url)
+    page = other.post(url, follow=True)
+
+    assert "This legal hold was already lifted by Jane Smith (Headteacher) at 10:42" in _text(page)
+    hold.refresh_from_db()
+    assert hold.lifted_by == headteacher
+    assert AuditEntry.objects.filter(action="accounts.legal_hold.lifted").count() == 1
