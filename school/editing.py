@@ -193,7 +193,14 @@ class EditVersionMixin:
 
 
 def refresh_version(form, error) -> None:
-    """After a StaleEdit, let the shown form save against the version the user has now been shown."""
-    if isinstance(error, StaleEdit) and FIELD_NAME in form.fields:
+    """After a StaleEdit, let the shown form save against the version the user has now been shown.
+
+    A transition form (one carrying the state it was opened at, not a version) defines
+    `after_stale()` to show the current state instead, so the user need not reload the page."""
+    if not isinstance(error, StaleEdit):
+        return
+    if FIELD_NAME in form.fields:
         form.data = form.data.copy()
         form.data[form.add_prefix(FIELD_NAME)] = str(error.version)
+    if hasattr(form, "after_stale"):
+        form.after_stale()
