@@ -33,7 +33,7 @@ def legal_hold_place(
     placed or lifted one since, the new hold is refused, saying who (school.editing)."""
     policy.require(actor, school, policy.MANAGE_RETENTION)
     # Locking the pupil makes two people placing a first hold at once take turns.
-    Pupil.objects.select_for_update().filter(pk=pupil.pk).exists()
+    list(Pupil.objects.select_for_update().filter(pk=pupil.pk).values_list("pk", flat=True))
     ensure_unchanged(*LegalHold.objects.filter(pupil=pupil), expected_version=expected_version)
     hold = LegalHold(school=school, pupil=pupil, reason=reason.strip(), placed_by=actor)
     hold.full_clean()
