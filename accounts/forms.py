@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from school import editing
 from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
 from school.forms import DateInput
@@ -34,10 +35,20 @@ class EnrolForm(CodeForm):
 
 
 class LegalHoldForm(ModelForm):
+    """Places a hold. It carries the version of the pupil's holds when it was opened (0 for none), so
+    a hold someone else placed or lifted meanwhile is shown rather than silently added to
+    (school.editing). EditVersionMixin cannot carry it: before the first hold there is no record."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = LegalHold
         fields = ["reason"]
         help_texts = {"reason": "For example: a claim, an inquiry or a tribunal that needs these records."}
+
+    def __init__(self, *args, holds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[editing.FIELD_NAME].initial = editing.current_version(*holds)
 
 
 class RetentionDeleteForm(Form):
@@ -91,11 +102,32 @@ class RecordRequestMoveForm(Form):
         help_text="Required when refusing: the reason you give the requester.",
     )
 
-    def __init__(self, *args, allowed=(), **kwargs):
+    # The status this form was opened at: a move someone else made since is refused (school.editing).
+    expected_status = forms.ChoiceField(
+        choices=record_request_status.CHOICES, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, current_status: str, **kwargs):
         super().__init__(*args, **kwargs)
+        seen = self.data.get(self.add_prefix("expected_status")) if self.is_bound else None
+        # Offer the moves from the status the user saw, so a stale form reaches the service, which
+        # says who moved the request, instead of failing as "not one of the choices".
+        shown = seen if seen in record_request_status.LABELS else current_status
+        allowed = record_request_status.STATUS.next_states(shown)
         self.fields["to_status"].choices = [(s, record_request_status.LABELS[s]) for s in allowed]
+        self.fields["expected_status"].initial = current_status
 
 
 class RecordItemDecisionForm(Form):
     item_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=RecordItemDecision.Decision.choices, widget=forms.RadioSelect)
+    # The decision the page showed ("" for none yet): a decision someone else made since is refused.
+    expected_decision = forms.ChoiceField(
+        choices=[("", "None"), *RecordItemDecision.Decision.choices], required=False, widget=forms.HiddenInput
+    )
+
+    def clean_expected_decision(self):
+        # None when the field was not posted at all (a caller that is not the page): nothing to check.
+        if self.add_prefix("expected_decision") not in self.data:
+            return None
+        return self.cleaned_data["expected_decision"]

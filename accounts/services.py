@@ -15,8 +15,8 @@ from django.utils import timezone
 from school import policy
 from school.audit import erase_subject, record, snapshot
 from school.calendar import SchoolCalendar
-from school.editing import ensure_unchanged
-from school.models import Contact, Pupil
+from school.editing import StaleEdit, ensure_still, ensure_unchanged, who_and_when
+from school.models import AuditEntry, Contact, Pupil
 from school.private_files import delete_private_files
 from school.transitions import IllegalMove, move
 
@@ -26,8 +26,15 @@ from .selectors import pupil_retention_status
 
 
 @transaction.atomic
-def legal_hold_place(*, actor, school, pupil: Pupil, reason: str) -> LegalHold:
+def legal_hold_place(
+    *, actor, school, pupil: Pupil, reason: str, expected_version: int | None = None
+) -> LegalHold:
+    """`expected_version` is the version of the pupil's holds the form was opened at: if someone
+    placed or lifted one since, the new hold is refused, saying who (school.editing)."""
     policy.require(actor, school, policy.MANAGE_RETENTION)
+    # Locking the pupil makes two people placing a first hold at once take turns.
+    list(Pupil.objects.select_for_update().filter(pk=pupil.pk).values_list("pk", flat=True))
+    ensure_unchanged(*LegalHold.objects.filter(pupil=pupil), expected_version=expected_version)
     hold = LegalHold(school=school, pupil=pupil, reason=reason.strip(), placed_by=actor)
     hold.full_clean()
     hold.save()
@@ -46,9 +53,8 @@ def legal_hold_place(*, actor, school, pupil: Pupil, reason: str) -> LegalHold:
 @transaction.atomic
 def legal_hold_lift(*, actor, school, hold: LegalHold) -> None:
     policy.require(actor, school, policy.MANAGE_RETENTION)
-    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
-    if hold.lifted_at is not None:
-        return
+    # The page offered "Lift" on a hold in force: if someone lifted it first, say who.
+    hold = ensure_still(hold, done="This legal hold was already lifted", lifted_at=None)
     before = snapshot(hold)
     hold.lifted_at, hold.lifted_by = timezone.now(), actor
     hold.save(update_fields=["lifted_at", "lifted_by"])
@@ -273,6 +279,8 @@ def record_request_change(
 def record_request_extend(*, actor, request: RecordRequest, reason: str) -> RecordRequest:
     """Extend a subject access request by two further months (complex requests only, with a reason)."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    # Extending is a one-way step: if someone extended it first, say who (school.editing).
+    ensure_still(request, done="The deadline was already extended", extended=False)
     request = RecordRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
     _refuse_if_closed(request)
     refusal = extension_refusal(request, today=timezone.localdate())
@@ -301,12 +309,21 @@ def _decisions(request: RecordRequest) -> dict[str, str]:
 
 
 @transaction.atomic
-def record_request_move(*, actor, request: RecordRequest, to_status: str, note: str = "") -> RecordRequest:
+def record_request_move(
+    *, actor, request: RecordRequest, to_status: str, note: str = "", expected_status: str | None = None
+) -> RecordRequest:
     """Move a request through record_request_status.TRANSITIONS, with a history row and an audit row.
 
     Records are released only to a requester whose identity was checked, and only once every flagged
-    item has been reviewed."""
+    item has been reviewed. `expected_status` is the status the form showed: if someone moved the
+    request since, the move is refused, naming them (school.editing)."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
+    if expected_status:
+        ensure_still(
+            request,
+            done=lambda r: f"This request was already marked {r.get_status_display().lower()}",
+            status=expected_status,
+        )
     request = RecordRequest.objects.select_for_update().select_related("school", "pupil").get(pk=request.pk)
     try:
         record_request_status.STATUS.check(request.status, to_status)
@@ -344,11 +361,19 @@ def record_request_move(*, actor, request: RecordRequest, to_status: str, note: 
 
 
 @transaction.atomic
-def record_item_decide(*, actor, request: RecordRequest, item_key: str, decision: str) -> RecordItemDecision:
-    """The reviewer's release/withhold decision on one flagged item of the export."""
+def record_item_decide(
+    *, actor, request: RecordRequest, item_key: str, decision: str, expected_decision: str | None = None
+) -> RecordItemDecision:
+    """The reviewer's release/withhold decision on one flagged item of the export.
+
+    `expected_decision` is the decision the page showed ("" for none yet): if another reviewer
+    decided the item since, this decision is refused and names them, rather than silently
+    overturning theirs."""
     policy.require(actor, request.school, policy.MANAGE_RECORD_REQUESTS)
     request = RecordRequest.objects.select_for_update().select_related("school", "pupil").get(pk=request.pk)
     _refuse_if_closed(request)
+    if expected_decision is not None:
+        _ensure_item_undecided_since(request, item_key=item_key, expected=expected_decision)
     flagged = {item.key for _, item in record_export.flagged_items(record_export.gather(request.pupil))}
     if item_key not in flagged:
         raise ValidationError({"item_key": "That item is not one to review."})
@@ -367,6 +392,26 @@ def record_item_decide(*, actor, request: RecordRequest, item_key: str, decision
         after={"item": item_key, "decision": decision},
     )
     return row
+
+
+def _ensure_item_undecided_since(request: RecordRequest, *, item_key: str, expected: str) -> None:
+    """school.editing.ensure_still for one item's decision. The decision's audit row is about the
+    request (the export's reader follows the request), so the row naming who decided this item is
+    the latest decision row carrying its key."""
+    current = RecordItemDecision.objects.filter(request=request, item_key=item_key).first()
+    if (current.decision if current else "") == expected:
+        return
+    rows = AuditEntry.objects.filter(
+        object_type=request._meta.label_lower,
+        object_id=str(request.pk),
+        action="accounts.record_request.item_decided",
+    ).order_by("-id")
+    entry = next((row for row in rows if (row.after or {}).get("item") == item_key), None)
+    shown = current.get_decision_display().lower() if current else "undecided"
+    raise StaleEdit(
+        f"This item was already marked {shown} by {who_and_when(entry)}. Your decision was not saved.",
+        version=entry.id if entry else 0,
+    )
 
 
 def record_request_export(*, actor, request: RecordRequest) -> tuple[str, bytes, record_export.Export]:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django_otp import match_token
 
 from school import policy
 from school.audit import record_view
+from school.forms import add_service_errors
 from school.pagination import paginate
 
 from . import mfa, selectors, services
@@ -149,13 +151,21 @@ def retention_report(request):
 @policy.capability_required(policy.MANAGE_RETENTION)
 def legal_hold_create(request, pupil_id):
     pupil = policy.access_pupil(request.user, request.school, pupil_id)
-    form = LegalHoldForm(request.POST or None)
+    form = LegalHoldForm(request.POST or None, holds=LegalHold.objects.filter(pupil=pupil))
     if request.method == "POST" and form.is_valid():
-        services.legal_hold_place(
-            actor=request.user, school=request.school, pupil=pupil, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, f"Legal hold placed on {pupil}'s records.")
-        return redirect("accounts:retention_report")
+        try:
+            services.legal_hold_place(
+                actor=request.user,
+                school=request.school,
+                pupil=pupil,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Legal hold placed on {pupil}'s records.")
+            return redirect("accounts:retention_report")
     return render(request, "accounts/legal_hold_form.html", {"form": form, "pupil": pupil})
 
 
@@ -163,8 +173,13 @@ def legal_hold_create(request, pupil_id):
 @require_POST
 def legal_hold_lift(request, pk):
     hold = policy.access_school_record(request.school, LegalHold.objects.select_related("pupil"), pk)
-    services.legal_hold_lift(actor=request.user, school=request.school, hold=hold)
-    messages.success(request, f"Legal hold on {hold.pupil}'s records lifted.")
+    try:
+        services.legal_hold_lift(actor=request.user, school=request.school, hold=hold)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Legal hold on {hold.pupil}'s records lifted.")
     return redirect("accounts:retention_report")
 
 

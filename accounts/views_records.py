@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from school import policy
+from school.editing import StaleEdit
 from school.forms import add_service_errors
 from school.pagination import paginate
 
@@ -115,9 +116,7 @@ def record_request_detail(request, pk):
             "can_extend": not services.extension_refusal(record_request, today=timezone.localdate()),
             "flagged": flagged,
             "to_review": sum(1 for row in flagged if not row["decision"]),
-            "move_form": RecordRequestMoveForm(
-                allowed=record_request_status.STATUS.next_states(record_request.status)
-            ),
+            "move_form": RecordRequestMoveForm(current_status=record_request.status),
             "today": timezone.localdate(),
         },
     )
@@ -156,11 +155,15 @@ def record_request_extend(request, pk):
     record_request = _access_request(request, pk)
     form = RecordRequestExtendForm(request.POST or None)
     refusal = services.extension_refusal(record_request, today=timezone.localdate())
-    if request.method == "POST" and not refusal and form.is_valid():
+    # A POST reaches the service even when the page would now refuse, so the person whose page was
+    # opened before someone else extended the deadline is told who did it (school.editing).
+    if request.method == "POST" and form.is_valid():
         try:
             extended = services.record_request_extend(
                 actor=request.user, request=record_request, reason=form.cleaned_data["reason"]
             )
+        except StaleEdit as error:
+            refusal = error.message
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -177,9 +180,7 @@ def record_request_extend(request, pk):
 @manage_required
 def record_request_move(request, pk):
     record_request = _access_request(request, pk)
-    form = RecordRequestMoveForm(
-        request.POST, allowed=record_request_status.STATUS.next_states(record_request.status)
-    )
+    form = RecordRequestMoveForm(request.POST, current_status=record_request.status)
     if form.is_valid():
         try:
             moved = services.record_request_move(
@@ -187,6 +188,7 @@ def record_request_move(request, pk):
                 request=record_request,
                 to_status=form.cleaned_data["to_status"],
                 note=form.cleaned_data["note"],
+                expected_status=form.cleaned_data["expected_status"] or None,
             )
         except ValidationError as error:
             for message in error.messages:

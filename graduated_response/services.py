@@ -337,9 +337,21 @@ def communication_log_add(
     return entry
 
 
+def _already_acknowledged(alert: Alert) -> str:
+    about = f"{alert.kind_label} for {alert.pupil}" if alert.pupil_id else alert.kind_label
+    return f"The alert \u2018{about}\u2019 was already acknowledged"
+
+
 @transaction.atomic
-def alerts_acknowledge(*, actor, school: School, alerts) -> int:
-    """Acknowledge open alerts (conditional update, so two people clicking at once count once)."""
+def alerts_acknowledge(*, actor, school: School, alerts, expected_open: bool = False) -> int:
+    """Acknowledge open alerts (conditional update, so two people clicking at once count once).
+
+    `expected_open`: the alerts were chosen on a page that showed them as new. If someone else
+    acknowledged one since, nothing is saved and the user is told who did it and when
+    (school.editing), rather than the tick quietly counting for nothing."""
+    if expected_open:
+        for alert in alerts.filter(school=school).order_by("pk"):
+            editing.ensure_still(alert, done=_already_acknowledged, status=Alert.Status.OPEN)
     ids = list(alerts.filter(school=school, status=Alert.Status.OPEN).values_list("pk", flat=True))
     now = timezone.now()
     rows = list(Alert.objects.filter(pk__in=ids).values("pk", "pupil_id", "kind", "message"))

@@ -104,15 +104,23 @@ def _next_query(request) -> str:
 @require_POST
 @capability_required(policy.VIEW_PUPILS)
 def alerts_acknowledge(request):
-    alerts = selectors.alerts_for(user=request.user, school=request.school)
+    # Acknowledged ones too: an alert someone else acknowledged meanwhile reaches the service, which
+    # says who did it, instead of failing as "not one of the choices".
+    alerts = selectors.alerts_for(user=request.user, school=request.school, status=None)
     form = AlertsForm(request.POST, alerts=alerts)
     if form.is_valid():
-        n = services.alerts_acknowledge(
-            actor=request.user,
-            school=request.school,
-            alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]]),
-        )
-        messages.success(request, f"{n} alert{'s' if n != 1 else ''} acknowledged.")
+        try:
+            n = services.alerts_acknowledge(
+                actor=request.user,
+                school=request.school,
+                alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]]),
+                expected_open=True,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"{n} alert{'s' if n != 1 else ''} acknowledged.")
     else:
         messages.error(request, "Choose at least one alert.")
     back = request.POST.get("back")

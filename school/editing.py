@@ -133,12 +133,13 @@ def ensure_unchanged(*objs: Model | None, expected_version: int | None) -> None:
     if expected_version is None:
         return
     saved = [obj for obj in objs if obj is not None and obj.pk is not None]
+    # obj._meta.model, not type(obj): request.school is a SimpleLazyObject wrapping the School.
     for obj in saved:
-        list(type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
+        list(obj._meta.model._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
     newer = list(AuditEntry.objects.filter(_rows_for(saved), id__gt=expected_version).order_by("id"))
     if not newer:
         return
-    models_by_type = {obj._meta.label_lower: type(obj) for obj in saved}
+    models_by_type = {obj._meta.label_lower: obj._meta.model for obj in saved}
     described = "; ".join(describe_change(e, models_by_type.get(e.object_type)) for e in newer[-3:])
     raise StaleEdit(
         f"Someone else changed this while you were editing: {described}. "
@@ -160,7 +161,7 @@ def ensure_still(obj: Model, *, done, **expected):
 
     `done` is the sentence's start, or a function of the locked record that returns it. Returns the
     locked record, read again."""
-    locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    locked = obj._meta.model._base_manager.select_for_update().get(pk=obj.pk)
     if all(getattr(locked, name) == value for name, value in expected.items()):
         return locked
     entry = last_change(locked)
@@ -192,7 +193,14 @@ class EditVersionMixin:
 
 
 def refresh_version(form, error) -> None:
-    """After a StaleEdit, let the shown form save against the version the user has now been shown."""
-    if isinstance(error, StaleEdit) and FIELD_NAME in form.fields:
+    """After a StaleEdit, let the shown form save against the version the user has now been shown.
+
+    A transition form (one carrying the state it was opened at, not a version) defines
+    `after_stale()` to show the current state instead, so the user need not reload the page."""
+    if not isinstance(error, StaleEdit):
+        return
+    if FIELD_NAME in form.fields:
         form.data = form.data.copy()
         form.data[form.add_prefix(FIELD_NAME)] = str(error.version)
+    if hasattr(form, "after_stale"):
+        form.after_stale()

@@ -223,7 +223,7 @@ class RegisterTimesForm(EditVersionMixin, ModelForm):
         pass
 
 
-class SchoolKindForm(ModelForm):
+class SchoolKindForm(EditVersionMixin, ModelForm):
     class Meta:
         model = School
         fields = ["kind"]

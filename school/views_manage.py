@@ -256,7 +256,7 @@ def school_kind(request):
     response = _save_form(
         request,
         form,
-        lambda data: services.school_update_kind(actor=request.user, school=school, kind=data["kind"]),
+        lambda data: services.school_update_kind(actor=request.user, school=school, **data),
         success="Type of school saved.",
         redirect_to="school:manage",
     )

@@ -78,15 +78,34 @@ class StatusChangeForm(Form):
         choices=[(s, s) for s in register_status.LABELS], required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, current_status: str, **kwargs):
+    def __init__(self, *args, current_status: str, read_status=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current_status = current_status
+        self._read_status = read_status
         seen = self.data.get(self.add_prefix("expected_status")) if self.is_bound else None
         # Offer the moves from the status the user saw, so a stale form reaches the service, which
         # says who changed the status, instead of failing as "not one of the choices".
         shown = seen if seen in register_status.LABELS else current_status
-        allowed = register_status.REGISTER.next_states(shown)
-        self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
+        self._offer_moves_from(shown)
         self.fields["expected_status"].initial = current_status
+
+    def _offer_moves_from(self, status: str) -> None:
+        allowed = register_status.REGISTER.next_states(status)
+        self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
+
+    def after_stale(self) -> None:
+        """Refused because someone changed the status first (school.editing): show the form at the
+        status as it is now (read again: it may have changed while this save waited for the lock),
+        keeping the refusal and what the user typed, so they can choose again without reloading."""
+        if self._read_status is not None:
+            self.current_status = self._read_status()
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_status")] = self.current_status
+        self._offer_moves_from(self.current_status)
+        if self.data.get(self.add_prefix("to_status")) not in register_status.REGISTER.next_states(
+            self.current_status
+        ):
+            self.data.pop(self.add_prefix("to_status"), None)
 
 
 class NeedsForm(EditVersionMixin, Form):

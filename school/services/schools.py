@@ -66,8 +66,9 @@ def school_update_register_times(
 
 
 @transaction.atomic
-def school_update_kind(*, actor, school: School, kind: str) -> bool:
+def school_update_kind(*, actor, school: School, kind: str, expected_version: int | None = None) -> bool:
     """Maintained school or academy: it decides which law sets the deadline for a record request."""
+    ensure_unchanged(school, expected_version=expected_version)
     return apply_changes(
         school, {"kind": kind}, actor=actor, action="school.school.kind_changed", reason="", school=school
     )

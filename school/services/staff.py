@@ -8,7 +8,7 @@ from django.db import transaction
 
 from .. import policy, role_grants
 from ..audit import describe_actor, record, snapshot
-from ..editing import ensure_unchanged
+from ..editing import ensure_still, ensure_unchanged
 from ..models import (
     Membership,
     Role,
@@ -134,12 +134,13 @@ def membership_update(
 
 @transaction.atomic
 def membership_deactivate(*, actor, membership: Membership, reason: str = "") -> None:
+    """Take a role away. Refused, naming who did it, if someone removed the role first (the page
+    was opened while it was active, so a second removal must not look as if it worked)."""
+    membership = ensure_still(membership, done="This role was already removed", is_active=True)
     if membership.user_id == getattr(actor, "pk", None) and membership.role == Role.HEADTEACHER:
         raise ValidationError("You cannot remove your own headteacher role; ask another headteacher.")
     # Removing a role is as much a grant decision as giving it (a head cannot remove the trust lead).
     _check_grant(actor=actor, school=membership.school, user=membership.user, role=membership.role)
-    if not membership.is_active:
-        return
     actor_role = _actor_role_before(actor, membership.school)
     membership.is_active = False
     membership.save(update_fields=["is_active"])

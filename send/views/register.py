@@ -249,7 +249,11 @@ def concern_restore(request, pk):
 def status_change(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     current = selectors.current_status(pupil=pupil)
-    form = StatusChangeForm(request.POST or None, current_status=current)
+    form = StatusChangeForm(
+        request.POST or None,
+        current_status=current,
+        read_status=partial(selectors.current_status, pupil=pupil),
+    )
     if done := saved(request, form, partial(services.send_status_change, actor=request.user, pupil=pupil)):
         messages.success(request, f"{pupil} is now recorded as {done.to_label}.")
         return redirect("send:pupil_send", pk=pupil.pk)
@@ -258,7 +262,7 @@ def status_change(request, pk):
         form,
         pupil,
         title=f"Change register status for {pupil}",
-        lead=f"Current status: {register_status.LABELS[current]}.",
+        lead=f"Current status: {register_status.LABELS[form.current_status]}.",
     )
 
 

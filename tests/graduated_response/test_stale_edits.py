@@ -95,3 +95,37 @@ def test_second_close_of_one_case_is_told_who_closed_it(client_for, attendance_o
     case.refresh_from_db()
     assert (case.status, case.close_reason) == ("closed", "Moved away")
     assert AuditEntry.objects.filter(action="graduated_response.case.closed").count() == 1
+
+
+@time_machine.travel(AT, tick=False)
+def test_second_acknowledgement_of_an_alert_is_told_who_did_it_and_when(
+    client_for, attendance_officer, headteacher, school, pupil
+):
+    from graduated_response.models import Alert
+
+    _named(attendance_officer, "Jane", "Smith")
+    alert = Alert.objects.create(
+        school=school,
+        pupil=pupil,
+        kind="late_marks",
+        period_key="2026-11",
+        message="Attendance has fallen below 90%.",
+        for_roles=",attendance_officer,headteacher,",
+        created_on=date(2026, 12, 1),
+    )
+    dashboard = reverse("graduated_response:dashboard")
+    url = reverse("graduated_response:alerts_acknowledge")
+    jane, head = client_for(attendance_officer), client_for(headteacher)
+    for c in (jane, head):
+        assert f'name="alerts" value="{alert.pk}"' in c.get(dashboard).content.decode()
+
+    jane.post(url, {"alerts": [alert.pk]})
+    page = head.post(url, {"alerts": [alert.pk]}, follow=True)
+
+    text = _page_text(page)
+    assert "2 late marks in one week for" in text
+    assert "was already acknowledged by Jane Smith (Attendance officer) at 10:42" in text
+    assert "Choose at least one alert" not in text
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == attendance_officer
+    assert AuditEntry.objects.filter(action="graduated_response.alert.acknowledged").count() == 1

@@ -73,6 +73,28 @@ def test_register_status_changed_by_someone_else_is_not_changed_again(client_for
 
 
 @time_machine.travel(AT, tick=False)
+def test_a_refused_status_change_shows_the_form_at_the_current_status(client_for, sendco, headteacher, pupil):
+    f.SendRecordFactory(pupil=pupil, status="monitoring")
+    jane, head = client_for(_jane(sendco)), client_for(headteacher)
+    url = reverse("send:status_change", args=[pupil.pk])
+    seen = [_hidden(c.get(url).content.decode(), "expected_status") for c in (jane, head)]
+    agreed = {"parents_agreed_by": "Ms Parent", "parents_agreed_on": "2026-11-30"}
+
+    jane.post(url, agreed | {"to_status": "sen_support", "reason": "Plan agreed", "expected_status": seen[0]})
+    page = head.post(url, {"to_status": "removed", "reason": "Needs met", "expected_status": seen[1]})
+
+    html = page.content.decode()
+    assert "The status was already changed to SEN support by Jane Smith (SENDCo) at 10:42" in _text(page)
+    assert "Current status: SEN support." in _text(page)
+    assert _hidden(html, "expected_status") == "sen_support"
+    assert 'value="ehc_plan"' in html and 'value="sen_support"' not in html.split("expected_status")[0]
+    # The head can now choose again from the page they were shown, without reloading it.
+    again = head.post(url, {"to_status": "removed", "reason": "Needs met", "expected_status": "sen_support"})
+    assert again.status_code == 302
+    assert SendRecord.objects.get(pupil=pupil).status == "removed"
+
+
+@time_machine.travel(AT, tick=False)
 def test_needs_saved_by_someone_else_are_not_overwritten(client_for, sendco, headteacher, pupil):
     f.SendRecordFactory(pupil=pupil, primary_need="SLCN")
     jane, head = client_for(_jane(sendco)), client_for(headteacher)
