@@ -88,6 +88,15 @@ class StatusChangeForm(Form):
         self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
         self.fields["expected_status"].initial = current_status
 
+    def show_status(self, status: str) -> None:
+        """After a refusal (someone else moved the status first): offer the moves from the status now,
+        and save against it, so the user can choose again on this page; otherwise the page kept the old
+        status and every later save was refused the same way."""
+        allowed = register_status.REGISTER.next_states(status)
+        self.fields["to_status"].choices = [(s, register_status.LABELS[s]) for s in allowed]
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_status")] = status
+
 
 class NeedsForm(EditVersionMixin, Form):
     primary_need = forms.ChoiceField(

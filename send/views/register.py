@@ -253,6 +253,8 @@ def status_change(request, pk):
     if done := saved(request, form, partial(services.send_status_change, actor=request.user, pupil=pupil)):
         messages.success(request, f"{pupil} is now recorded as {done.to_label}.")
         return redirect("send:pupil_send", pk=pupil.pk)
+    if request.method == "POST" and form.non_field_errors():
+        form.show_status(current)  # the service refused: the page now starts from the status as it is
     return pupil_form_page(
         request,
         form,
