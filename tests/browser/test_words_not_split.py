@@ -1,6 +1,6 @@
 """Menu items and sums of money are never split inside a word: the rule that lets a pasted 5,000-character
 word wrap (overflow-wrap: anywhere) broke the headteacher's menu into "Pupil|s" and "Attendan|ce" and a
-pupil's provision cost into "£3,24|0.00" at 1,200-1,280 px."""
+pupil's provision cost into "£3,24|0.00" and a column heading into "Wa|ve" at 1,200-1,280 px."""
 
 from datetime import date
 
@@ -46,3 +46,6 @@ def test_menu_and_costs_break_only_between_words(
 
     assert page.evaluate(SPLIT_WORDS, "nav .nav-link") == []
     assert page.evaluate(SPLIT_WORDS, "main table .text-end") == []
+
+    page.goto(live_server.url + reverse("send:provision_map"))  # "Wa|ve" and "Sessio|ns" headings
+    assert page.evaluate(SPLIT_WORDS, "main table thead th") == []
