@@ -29,8 +29,10 @@ def parse_register(data, pupil_ids) -> tuple[list[RegisterEntry], dict[int, int]
             versions[pupil_id] = -1  # a tampered version can never match, so it is shown as a conflict
         minutes = None
         if raw_minutes:
-            if not raw_minutes.isdigit() or int(raw_minutes) > 600:
+            if not raw_minutes.isdigit():
                 errors.setdefault(pupil_id, []).append("Minutes late must be a whole number of minutes.")
+            elif int(raw_minutes) > 600:
+                errors.setdefault(pupil_id, []).append("Minutes late can be at most 600 (10 hours).")
             else:
                 minutes = int(raw_minutes)
         entries.append(RegisterEntry(pupil_id=pupil_id, code=code, minutes_late=minutes))

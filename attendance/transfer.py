@@ -137,10 +137,12 @@ def read_marks_csv(
         raw_minutes = (raw.get("minutes_late") or "").strip()
         minutes = None
         if raw_minutes:
-            if raw_minutes.isdigit() and int(raw_minutes) <= 600:
-                minutes = int(raw_minutes)
-            else:
+            if not raw_minutes.isdigit():
                 problems.append(f"minutes_late must be a whole number, not '{raw_minutes}'")
+            elif int(raw_minutes) > 600:
+                problems.append(f"minutes_late can be at most 600 (10 hours), not {raw_minutes}")
+            else:
+                minutes = int(raw_minutes)
         code, converted = raw.get("code") or "", False
         if day is not None and day > today:
             problems.append(f"{day:%-d %B %Y} is in the future; marks cannot be recorded ahead")

@@ -82,10 +82,17 @@ def _label(model, key: str) -> str:
         return name.replace("_", " ").capitalize()
 
 
-def _shown(value) -> str:
+def _shown(value, model=None, key: str = "") -> str:
     if value in (None, ""):
         return "(blank)"
     text = str(value)
+    try:
+        field = model._meta.get_field(key) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and field.choices:
+        # The audit row keeps the stored code; the person reads the label ('Class teacher').
+        text = str(dict(field.flatchoices).get(value, text))
     return (
         f"\u2018{text[: MAX_VALUE_CHARS - 1]}\u2026\u2019"
         if len(text) > MAX_VALUE_CHARS
@@ -119,7 +126,10 @@ def describe_change(entry: AuditEntry, model) -> str:
     changes = [(k, old, new) for k, old, new in entry.changed_fields() if k not in BOOKKEEPING]
     if not changes:
         return f"{who_at} changed it"
-    parts = [f"{_label(model, k)} from {_shown(old)} to {_shown(new)}" for k, old, new in changes]
+    parts = [
+        f"{_label(model, k)} from {_shown(old, model, k)} to {_shown(new, model, k)}"
+        for k, old, new in changes
+    ]
     more = len(parts) - MAX_FIELDS_NAMED
     text = ", ".join(parts[:MAX_FIELDS_NAMED]) + (f" and {more} more" if more > 0 else "")
     return f"{who_at} changed {text}"

@@ -55,7 +55,10 @@ def apply_text_rules(field: forms.Field) -> None:
     field.widget.attrs.update(field.widget_attrs(field.widget))
     hint = length_hint(limit)
     if hint not in str(field.help_text):
-        field.help_text = f"{field.help_text} {hint}".strip()
+        text = str(field.help_text).strip()
+        if text and text[-1] not in ".?!":  # "For example: Mother, both parents. Up to 200 characters."
+            text += "."
+        field.help_text = f"{text} {hint}".strip()
     if refuse_bidi_controls not in field.validators:
         field.to_python = _stripping(field.to_python)
 

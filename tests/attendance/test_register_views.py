@@ -87,6 +87,15 @@ def test_non_numeric_minutes_are_refused(login, office_staff, own_class, pupil):
     assert not RegisterMark.objects.exists()
 
 
+def test_too_many_minutes_late_say_the_limit_not_whole_number(login, office_staff, own_class, pupil):
+    response = login(office_staff).post(url(own_class), post_data([pupil], ["L"], minutes={pupil.pk: "5000"}))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Minutes late can be at most 600 (10 hours)." in body
+    assert "whole number" not in body
+    assert not RegisterMark.objects.exists()
+
+
 def test_late_after_close_is_reported_as_u(login, office_staff, own_class, pupil):
     client = login(office_staff)
     response = client.post(url(own_class), post_data([pupil], ["L"], minutes={pupil.pk: "45"}), follow=True)

@@ -232,6 +232,7 @@ def refused(tmp_path, school, body, capsys) -> str:
         ("{upn},16 Nov,AM,/,", 'row 3: "16 Nov" is not a date; use YYYY-MM-DD or DD/MM/YYYY'),
         ("{upn},2026-11-17,AM,L,ten", "row 3: minutes_late must be a whole number, not 'ten'"),
         ("{upn},2026-11-17,AM,L,-5", "row 3: minutes_late must be a whole number, not '-5'"),
+        ("{upn},2026-11-17,AM,L,5000", "row 3: minutes_late can be at most 600 (10 hours), not 5000"),
         (",2026-11-17,AM,/,", "row 3: the UPN is empty"),
         ("Z999999999999,2026-11-17,AM,/,", "row 3: no pupil with UPN 'Z999999999999' at this school"),
         (

@@ -32,7 +32,7 @@ def test_second_role_change_is_refused_and_says_who_changed_it(client_for, headt
 
     text = re.sub(r"\s+", " ", page.content.decode())
     assert "Someone else changed this while you were editing: Jane Smith" in text
-    assert "at 10:42 changed Role from" in text
+    assert "at 10:42 changed Role from ‘SENDCo’ to ‘Teaching assistant’." in text
     membership.refresh_from_db()
     assert membership.role == Role.TEACHING_ASSISTANT
 

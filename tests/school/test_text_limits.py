@@ -118,3 +118,11 @@ def test_a_paragraph_shows_its_maximum_and_refuses_longer(login, class_teacher, 
     assert client.post(url, data).status_code == 302
     assert Concern.objects.get().what_we_see == "x" * 2000
     assert Pupil.objects.count() == 1
+
+
+def test_the_maximum_starts_its_own_sentence_after_a_hint_without_a_full_stop():
+    from graduated_response.forms import CommunicationLogForm
+
+    assert CommunicationLogForm().fields["with_whom"].help_text == (
+        "For example: Mother, both parents. Up to 200 characters."
+    )

@@ -95,6 +95,28 @@ def test_a_refused_status_change_shows_the_form_at_the_current_status(client_for
 
 
 @time_machine.travel(AT, tick=False)
+def test_after_a_refused_status_change_the_page_offers_the_moves_from_the_status_now(
+    client_for, sendco, headteacher, pupil
+):
+    f.SendRecordFactory(pupil=pupil, status="monitoring")
+    jane, head = client_for(_jane(sendco)), client_for(headteacher)
+    url = reverse("send:status_change", args=[pupil.pk])
+    seen = _hidden(head.get(url).content.decode(), "expected_status")
+    jane.post(url, {"to_status": "removed", "reason": "Good progress", "expected_status": "monitoring"})
+
+    refused = head.post(url, {"to_status": "removed", "reason": "Also progress", "expected_status": seen})
+    html = refused.content.decode()
+    assert "The status was already changed to Removed from the register" in html
+    assert _hidden(html, "expected_status") == "removed"
+    assert '<option value="removed"' not in html  # no move from Removed to Removed
+    assert '<option value="monitoring"' in html
+
+    again = {"to_status": "monitoring", "reason": "Back to watching", "expected_status": "removed"}
+    assert head.post(url, again).status_code == 302
+    assert SendRecord.objects.get(pupil=pupil).status == "monitoring"
+
+
+@time_machine.travel(AT, tick=False)
 def test_needs_saved_by_someone_else_are_not_overwritten(client_for, sendco, headteacher, pupil):
     f.SendRecordFactory(pupil=pupil, primary_need="SLCN")
     jane, head = client_for(_jane(sendco)), client_for(headteacher)
