@@ -6,8 +6,11 @@ pupils is not shown at all, and a count of 1 to 4 pupils inside a larger group i
 
 Primary suppression alone is not enough when a total is also shown: with the whole school's 6
 severely absent pupils on the page, "EAL: fewer than 5" beside "English first language: 5" gives
-the EAL figure away (6 - 5 = 1). So within each breakdown, when exactly one cell is hidden, the
-next smallest cell is hidden too (secondary suppression), shown as "not shown".
+the EAL figure away (6 - 5 = 1). Hiding one more cell is not always enough either: "SEN support:
+fewer than 5, EHC plan: not shown, No SEN: 5" out of 6 still says that exactly one pupil with SEN
+is severely absent. So within each breakdown, the next smallest cells are hidden too (secondary
+suppression, shown as "not shown") until what the hidden cells hold together, which the total
+gives away, is itself 5 or more.
 
 Worked example: Year 3 has 58 pupils, 3 of them persistently absent. The year's attendance (a ratio
 of sums over 58 pupils) is shown; the persistent-absence count is shown as "fewer than 5". A cohort
@@ -42,9 +45,26 @@ def groups_to_hide(sizes: list[int]) -> set[int]:
     []
     """
     hidden = {i for i, size in enumerate(sizes) if is_suppressed_group(size)}
-    if len(hidden) == 1 and len(sizes) > 1:
-        others = sorted((size, i) for i, size in enumerate(sizes) if i not in hidden)
-        hidden.add(others[0][1])
+    return _hide_until_safe(sizes, hidden)
+
+
+def _hide_until_safe(values: list[int], hidden: set[int]) -> set[int]:
+    """Add the smallest shown cells to `hidden` until the hidden cells hold 5 or more together (the
+    total minus the shown cells tells anyone their sum), or there is only one hidden cell left to
+    protect and something else is hidden beside it.
+
+    >>> sorted(_hide_until_safe([5, 1, 0], {1}))   # 6 - 5 = 1 would still be known
+    [0, 1, 2]
+    >>> sorted(_hide_until_safe([60, 3, 9], {1}))  # 3 + 9 = 12 hidden together: safe
+    [1, 2]
+    """
+    hidden = set(hidden)
+    while hidden and len(hidden) < len(values):
+        hidden_sum = sum(values[i] for i in hidden)
+        if len(hidden) > 1 and hidden_sum >= THRESHOLD:
+            break
+        smallest = min((values[i], i) for i in range(len(values)) if i not in hidden)
+        hidden.add(smallest[1])
     return hidden
 
 
@@ -65,14 +85,15 @@ def counts_for_display(counts: list[int]) -> list[int | str]:
 
     >>> counts_for_display([1, 5])      # 6 in all: showing 5 would reveal the 1
     ['fewer than 5', 'not shown']
-    >>> counts_for_display([0, 2, 7])   # the 0 is hidden too, so the 2 cannot be worked out
-    ['not shown', 'fewer than 5', 7]
+    >>> counts_for_display([0, 2, 13])  # the 0 alone beside it would leave 15 - 13 = 2 known
+    ['not shown', 'fewer than 5', 'not shown']
     >>> counts_for_display([0, 9, 12])
     [0, 9, 12]
+    >>> counts_for_display([5, 1, 0])   # 6 in all: "1 pupil with SEN" must not be worked out either
+    ['not shown', 'fewer than 5', 'not shown']
     """
     shown: list[int | str] = [count_for_display(count) for count in counts]
-    small = [i for i, value in enumerate(shown) if value == SMALL]
-    if len(small) == 1 and len(counts) > 1:
-        others = sorted((count, i) for i, count in enumerate(counts) if i not in small)
-        shown[others[0][1]] = HIDDEN
+    small = {i for i, value in enumerate(shown) if value == SMALL}
+    for i in _hide_until_safe(counts, small) - small:
+        shown[i] = HIDDEN
     return shown

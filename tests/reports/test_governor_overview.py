@@ -83,8 +83,12 @@ def test_governor_sees_figures_by_year_with_small_groups_suppressed(login, gover
     "counts, shown",
     [
         ([1, 5], [SMALL, HIDDEN]),
-        ([0, 2, 7], [HIDDEN, SMALL, 7]),
+        # Hiding the 0 as well would still leave 9 - 7 = 2 known for the two hidden cells together.
+        ([0, 2, 7], [HIDDEN, SMALL, HIDDEN]),
         ([2, 3, 9], [SMALL, SMALL, 9]),
+        # No SEN 5, SEN support 1, EHC plan 0 of 6: "one pupil with SEN" must not be worked out.
+        ([5, 1, 0], [HIDDEN, SMALL, HIDDEN]),
+        ([60, 3, 9], [60, SMALL, HIDDEN]),
         ([0, 9, 12], [0, 9, 12]),
         ([5], [5]),
     ],
