@@ -223,47 +223,43 @@ def closure_delete(request, pk):
     return render(request, "school/manage/closure_delete.html", {"closure": closure})
 
 
-@require_http_methods(["GET", "POST"])
-@manage_required
-def register_times(request):
-    school = request.school
-    form = RegisterTimesForm(request.POST or None, instance=school)
+def _school_settings_page(request, form_class, save, *, success: str, title: str, intro: str = ""):
+    """A form that edits the current school itself (register times, type of school), saved by `save`."""
+    form = form_class(request.POST or None, instance=request.school)
     response = _save_form(
         request,
         form,
-        lambda data: services.school_update_register_times(actor=request.user, school=school, **data),
-        success="Register times saved.",
+        lambda data: save(actor=request.user, school=request.school, **data),
+        success=success,
         redirect_to="school:manage",
     )
-    return response or render(
+    context = {"form": form, "title": title, "back": reverse("school:manage"), "intro": intro}
+    return response or render(request, "school/manage/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@manage_required
+def register_times(request):
+    return _school_settings_page(
         request,
-        "school/manage/form.html",
-        {
-            "form": form,
-            "title": "Register times",
-            "back": reverse("school:manage"),
-            "intro": "Each register may stay open for at most 30 minutes. Arrivals before it closes are late (L); "
-            "after it closes, unauthorised (U).",
-        },
+        RegisterTimesForm,
+        services.school_update_register_times,
+        success="Register times saved.",
+        title="Register times",
+        intro="Each register may stay open for at most 30 minutes. Arrivals before it closes are late (L); "
+        "after it closes, unauthorised (U).",
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @manage_required
 def school_kind(request):
-    school = request.school
-    form = SchoolKindForm(request.POST or None, instance=school)
-    response = _save_form(
+    return _school_settings_page(
         request,
-        form,
-        lambda data: services.school_update_kind(actor=request.user, school=school, **data),
+        SchoolKindForm,
+        services.school_update_kind,
         success="Type of school saved.",
-        redirect_to="school:manage",
-    )
-    return response or render(
-        request,
-        "school/manage/form.html",
-        {"form": form, "title": "Type of school", "back": reverse("school:manage")},
+        title="Type of school",
     )
 
 
