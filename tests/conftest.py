@@ -17,6 +17,17 @@ from tests import factories as f
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def require_postgresql() -> None:
+    """For tests of PostgreSQL's own behaviour (row locks, races): skipped on SQLite outside CI; under
+    CI=true a missing PostgreSQL fails, so such a test can never pass there without running."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("This test needs DATABASE_URL to point at PostgreSQL under CI=true")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
 @pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
     """Uploaded documents written by any test land in a temporary folder, never the project tree.

@@ -1,15 +1,15 @@
 """Two people saving the same register at the same moment, on PostgreSQL (real row locks)."""
 
-import os
 import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from attendance.models import RegisterMark
 from attendance.services import RegisterConflict, RegisterEntry, register_save
 from tests import factories as f
+from tests.conftest import require_postgresql
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 DAY = date(2026, 11, 16)
@@ -17,10 +17,7 @@ DAY = date(2026, 11, 16)
 
 @pytest.fixture(autouse=True)
 def _needs_postgres():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("This test needs DATABASE_URL to point at PostgreSQL under CI=true")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    require_postgresql()
 
 
 def _race(school, cls, pupils, actors_codes, versions, reason=""):

@@ -2,7 +2,6 @@
 real concurrent transactions): the result is exactly what one run alone produces, with no duplicate
 cases, tier changes, checklist actions, alerts or run records."""
 
-import os
 import re
 import threading
 from collections import Counter
@@ -11,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connections
 
 from graduated_response.models import Alert, Case, CaseAction, NightlyRun, TierChange
 from graduated_response.nightly import nightly_checks_run
 from tests import factories as f
+from tests.conftest import require_postgresql
 from tests.graduated_response.conftest import fill_marks
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -36,10 +36,7 @@ PUPILS = [
 
 @pytest.fixture(autouse=True)
 def _needs_postgres():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("This test needs DATABASE_URL to point at PostgreSQL under CI=true")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    require_postgresql()
 
 
 def _school(name):

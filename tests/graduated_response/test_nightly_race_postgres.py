@@ -2,7 +2,6 @@
 works (so the dashboard does not call it Abandoned), and of two nights started together the earlier
 one, if it waited for the lock while the later one was checked, is refused there."""
 
-import os
 import threading
 import time
 from datetime import date, datetime, timedelta
@@ -17,6 +16,7 @@ from graduated_response import nightly, nightly_write
 from graduated_response.models import Case, NightlyRun
 from graduated_response.nightly import NightlyRefused
 from tests import factories as f
+from tests.conftest import require_postgresql
 from tests.graduated_response.conftest import fill_marks
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,10 +26,7 @@ START = datetime(2026, 11, 24, 2, 0, tzinfo=LONDON)
 
 @pytest.fixture(autouse=True)
 def _needs_postgres():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("This test needs DATABASE_URL to point at PostgreSQL under CI=true")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    require_postgresql()
 
 
 @pytest.fixture

@@ -1,12 +1,11 @@
 """Double-submits never duplicate: a create form's one-time token makes one row (school.submissions)."""
 
-import os
 import re
 import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from attendance.models import AbsenceCall
@@ -15,6 +14,7 @@ from school.submissions import submit_once
 from send import services as send_services
 from send.models import Concern, Target
 from tests import factories as f
+from tests.conftest import require_postgresql
 
 
 def _token(html: str) -> str:
@@ -88,10 +88,7 @@ def test_a_refused_create_keeps_the_token_usable(login, sendco, pupil):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_posts_with_one_token_make_one_row():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("This test needs DATABASE_URL to point at PostgreSQL under CI=true")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    require_postgresql()
     pupil = f.PupilFactory()
     teacher = f.UserFactory()
     token = uuid.uuid4()
