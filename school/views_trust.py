@@ -27,11 +27,13 @@ trust_required = policy.capability_required(policy.GRANT_TRUST_ROLES)
 @trust_required
 def trust_staff(request):
     schools = list(policy.schools_led(request.user).select_related("trust").order_by("trust__name", "name"))
-    memberships = (
+    memberships = list(
         Membership.objects.filter(school__in=schools, is_active=True)
         .select_related("user")
         .order_by("school_id", "user__last_name", "user__first_name", "role")
     )
+    grantable = {school.pk: _grantable(request, school) for school in schools}  # once per school
+    may_link = _may_hand_out_links(request, [m.user for m in memberships], grantable)
     by_school = {pk: list(rows) for pk, rows in groupby(memberships, key=lambda m: m.school_id)}
     return render(
         request,
@@ -40,10 +42,8 @@ def trust_staff(request):
             "schools": [
                 {
                     "school": school,
-                    "memberships": [
-                        (m, _may_hand_out_link(request, m.user)) for m in by_school.get(school.pk, [])
-                    ],
-                    "can_grant": bool(_grantable(request, school)),
+                    "memberships": [(m, may_link[m.user_id]) for m in by_school.get(school.pk, [])],
+                    "can_grant": bool(grantable[school.pk]),
                 }
                 for school in schools
             ]
@@ -55,14 +55,20 @@ def _grantable(request, school) -> list[str]:
     return role_grants.grantable_roles(policy.roles_at(request.user, school))
 
 
-def _may_hand_out_link(request, user) -> bool:
+def _may_hand_out_links(request, users, grantable: dict[int, list[str]]) -> dict[int, bool]:
     """Whoever follows a set-password link becomes that account, with every role it has: a trust lead
     may hand out the link only if they could have given every one of those roles themselves (a new
-    SENDCo's link is the headteacher's to give, or the trust lead would reach confidential documents)."""
-    if user.has_usable_password():
-        return False
-    memberships = Membership.objects.filter(user=user, is_active=True).select_related("school")
-    return all(m.role in _grantable(request, m.school) for m in memberships)
+    SENDCo's link is the headteacher's to give, or the trust lead would reach confidential documents).
+    One query for every listed account's roles, not one per account."""
+    new_accounts = {user.pk for user in users if not user.has_usable_password()}
+    roles = Membership.objects.filter(user_id__in=new_accounts, is_active=True).select_related("school")
+    allowed = dict.fromkeys(new_accounts, True)
+    for m in roles:
+        if m.school_id not in grantable:
+            grantable[m.school_id] = _grantable(request, m.school)
+        if m.role not in grantable[m.school_id]:
+            allowed[m.user_id] = False
+    return {user.pk: allowed.get(user.pk, False) for user in users}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -101,6 +107,6 @@ def trust_staff_password_link(request, pk):
     membership = policy.access_led_school_record(
         request.user, Membership.objects.select_related("user", "school"), pk
     )
-    if not _may_hand_out_link(request, membership.user):
+    if not _may_hand_out_links(request, [membership.user], {})[membership.user_id]:
         raise Http404("Not found.")
     return render(request, "school/trust/password_link.html", password_link_context(request, membership))

@@ -3,6 +3,8 @@ role at any of them, as far as school.role_grants allows; audited like the headt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from school import role_grants
@@ -127,3 +129,25 @@ def test_a_trust_lead_cannot_take_the_link_of_a_new_account_they_could_not_have_
     url = reverse("school:trust_staff_password_link", args=[membership.pk])
     assert url not in client.get(reverse("school:trust_staff")).content.decode()
     assert client.get(url).status_code == 404
+
+
+def test_the_trust_staff_page_does_not_query_per_member(
+    login, trust_lead, school, riverside, django_assert_max_num_queries
+):
+    client = login(trust_lead)
+    url = reverse("school:trust_staff")
+    client.get(url)  # warm the session and the trust lead's roles
+
+    def new_account(n):  # new accounts (no password yet) are the ones the set-password rule checks
+        user = f.UserFactory(username=f"new{n}")
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, school=riverside, role=Role.TRUST_LEAD)
+
+    new_account(0)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(1, 6):
+        new_account(n)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200
