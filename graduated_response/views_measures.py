@@ -380,8 +380,25 @@ def _notice_forms(notice, bound=None):
     return forms
 
 
+# Which of the notice's forms its page shows in each status (a refused form not shown any more, as
+# someone else moved the notice first, has its message shown at the top instead).
+SHOWN_IN = {
+    "receipt": {"issued"},
+    "payment": {"issued"},
+    "unpaid": {"issued"},
+    "prosecute": {"unpaid"},
+    "withdraw": {"issued", "unpaid"},
+}
+
+
 def _penalty_notice_page(request, notice, *, bound=None, status=200):
     today = timezone.localdate()
+    hidden_errors = [
+        message
+        for name, form in (bound or {}).items()
+        if notice.status not in SHOWN_IN[name]
+        for message in form.non_field_errors()
+    ]
     context = {
         "notice": notice,
         "case": notice.case,
@@ -391,6 +408,7 @@ def _penalty_notice_page(request, notice, *, bound=None, status=200):
         "past_last_day": bool(notice.deadlines) and today > notice.deadlines[-1][1],
         "history": measures.history_of(notice),
         "steps": list(notice.legal_steps.all()),
+        "hidden_errors": hidden_errors,
     }
     return render(request, "graduated_response/measures/penalty_notice_detail.html", context, status=status)
 
