@@ -379,6 +379,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 @transaction.atomic
 def meeting_target_add(*, actor, meeting: Meeting, text: str, owner: str, review_on: date) -> MeetingTarget:
     """Add a SMART target agreed at a planned or held meeting (seed Appendix 9: who, what, by when)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # its status as it is now
     if meeting.status not in (meeting_status.PLANNED, meeting_status.HELD):
         raise ValidationError(
             f"Targets cannot be added to a meeting that was {meeting.get_status_display().lower()}."

@@ -113,12 +113,12 @@ def meeting_plan(request, pk):
             kinds=kinds,
             initial={"kind": kind if kind in kinds else kinds[0], "planned_on": timezone.localdate()},
         )
+    status = 400 if form.is_bound else 200
     planned = selectors_meetings.meetings_of(school=request.school, pupil=pupil).filter(
         status=Meeting.Status.PLANNED
     )
-    return render(
-        request, "letters/meetings/plan.html", {"form": form, "pupil": pupil, "planned": list(planned)}
-    )
+    context = {"form": form, "pupil": pupil, "planned": list(planned)}
+    return render(request, "letters/meetings/plan.html", context, status=status)
 
 
 def _without_token(data: dict) -> dict:
