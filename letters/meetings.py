@@ -139,8 +139,12 @@ def letters_available(meeting: Meeting) -> list[tuple[str, str]]:
 def _produce_for_addressees(
     *, actor, meeting: Meeting, code: str, extra: dict, trigger: str
 ) -> LettersProduced:
-    from . import recipients, services
+    try:  # the template library (letters.recipients, letter_produce) is the templates engineer's
+        from . import recipients, services
 
+        services.letter_produce  # noqa: B018
+    except (ImportError, AttributeError):
+        return LettersProduced(refused="The letter templates are not set up yet, so no letter was written.")
     reason = gates.refusal(pupil=meeting.pupil, code=code)
     if reason:
         return LettersProduced(refused=reason)
