@@ -106,6 +106,13 @@ class ReviewForm(EditVersionMixin, ModelForm):
 
 
 class NoticeToImproveForm(OneTimeTokenMixin, ModelForm):
+    produce_letters = forms.BooleanField(
+        label="Prepare the notice letter to each parent now",
+        required=False,
+        initial=True,
+        help_text="One letter per home address, from the school's notice to improve template.",
+    )
+
     class Meta:
         model = NoticeToImprove
         fields = [

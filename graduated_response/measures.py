@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from letters.recipients import addressees
+from letters.services import letter_produce
 from school import audit, editing
 from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil
@@ -46,6 +48,7 @@ from .models import (
     PenaltyNotice,
     PenaltyNoticeRefusal,
 )
+from .send_gate import sanction_gate
 
 
 class PenaltyNoticeRefused(ValidationError):
@@ -493,8 +496,12 @@ def notice_to_improve_issue(
     record: str,
     support_offered: str,
     sufficient_improvement: str,
+    produce_letters: bool = False,
 ) -> NoticeToImprove:
-    """Record a notice to improve. Its improvement period must be 3 to 6 weeks (notice_to_improve.py)."""
+    """Record a notice to improve. Its improvement period must be 3 to 6 weeks (notice_to_improve.py).
+
+    `produce_letters`: also write its letter to each parent now; then the SEND gate applies to the
+    notice itself (refused, nothing saved, until the joint SENDCo review is recorded)."""
     problems: dict[str, str] = {}
     if (problem := nti_rules.period_problem(period_start, period_end)) is not None:
         problems["period_end"] = problem
@@ -524,6 +531,8 @@ def notice_to_improve_issue(
         history=_history(notice, actor=actor, on=issued_on),
     )
     _audit(actor, "notice_to_improve.issued", notice)
+    if produce_letters:
+        notice_to_improve_letters_produce(actor=actor, notice=notice)
     return notice
 
 
@@ -665,3 +674,91 @@ def eso_extend(*, actor, step: LegalStep, new_end: date, expected_version: int |
         after={"ends_on": new_end.isoformat()},
     )
     return step
+
+
+# --- letters (the templates' letter_produce, gated by the SEND gate) ------------------------------------
+def _letters_for_every_addressee(*, actor, case: Case, code: str, extra_for, trigger: str) -> list:
+    """One letter per postal address of the pupil's parents with parental responsibility, each with
+    an entry in the case's communication log. Refused (nothing written) when the SEND gate says the
+    joint review with the SENDCo must come first, or nobody has parental responsibility."""
+    if (reason := sanction_gate(pupil=case.pupil, code=code)) is not None:
+        raise ValidationError(reason, code="send_gate")
+    people = addressees(case.pupil)
+    if not people:
+        raise ValidationError(
+            f"Nobody has parental responsibility for {case.pupil} on the pupil's record, so there is "
+            "nobody to write to. Add the parents' details first."
+        )
+    letters = []
+    for person in people:
+        extra = {"staff_name": str(actor), **extra_for(person)}
+        letter = letter_produce(
+            actor=actor, pupil=case.pupil, code=code, addressee=person, extra=extra, trigger=trigger
+        )
+        communication = CommunicationLog(
+            case=case,
+            kind=CommunicationLog.Kind.LETTER,
+            happened_on=timezone.localdate(),
+            with_whom=person.name[:200],
+            summary=f"{letter.subject} ({trigger}). Being prepared; it is not sent until it is printed or e-mailed.",
+            recorded_by=actor,
+        )
+        communication.full_clean()
+        communication.save()
+        letters.append(letter)
+    return letters
+
+
+@transaction.atomic
+def notice_to_improve_letters_produce(*, actor, notice: NoticeToImprove) -> list:
+    """The notice to improve letter (template ``notice_to_improve``) to each addressee."""
+    letters = _letters_for_every_addressee(
+        actor=actor,
+        case=notice.case,
+        code="notice_to_improve",
+        extra_for=lambda person: {"period_start": notice.period_start, "period_end": notice.period_end},
+        trigger=f"notice to improve issued {notice.issued_on:%-d %B %Y}",
+    )
+    _audit(actor, "notice_to_improve.letters", notice, after={"letters": [letter.pk for letter in letters]})
+    return letters
+
+
+def warning_amount(*, pupil: Pupil, contact_ids, on: date) -> str:
+    """What a penalty notice would cost the parents at one address now (the dearest of them)."""
+    sequences = [
+        pn_rules.sequence_on(
+            [
+                pn_rules.Prior(n.issued_on, n.status)
+                for n in PenaltyNotice.objects.filter(pupil=pupil, parent_id=cid)
+            ],
+            on,
+        )[0]
+        for cid in contact_ids
+    ]
+    if sequences and max(sequences) >= 2:
+        return "£160"
+    return "£80 if paid within 21 days (£160 if paid within 28 days)"
+
+
+@transaction.atomic
+def penalty_warning_letters_produce(*, actor, case: Case) -> list:
+    """The penalty notice warning (template ``penalty_warning``) to each addressee."""
+    today = timezone.localdate()
+    letters = _letters_for_every_addressee(
+        actor=actor,
+        case=case,
+        code="penalty_warning",
+        extra_for=lambda person: {
+            "penalty_amount": warning_amount(pupil=case.pupil, contact_ids=person.contact_ids, on=today)
+        },
+        trigger="penalty notice warning",
+    )
+    audit.record(
+        actor=actor,
+        action="graduated_response.penalty_notice.warning_letters",
+        obj=case,
+        school=case.school,
+        pupil=case.pupil,
+        after={"letters": [letter.pk for letter in letters]},
+    )
+    return letters

@@ -67,6 +67,12 @@ urlpatterns += [
         m.penalty_notice_prosecute,
         name="penalty_notice_prosecute",
     ),
+    path(
+        "measures/notices-to-improve/<int:pk>/letters/",
+        m.notice_to_improve_letters,
+        name="notice_to_improve_letters",
+    ),
+    path("<int:pk>/measures/penalty-warning/", m.penalty_warning_letters, name="penalty_warning_letters"),
     path("<int:pk>/measures/legal-step/new/", m.legal_step_create, name="legal_step_create"),
     path("measures/legal-steps/<int:pk>/", m.legal_step_detail, name="legal_step_detail"),
     path("measures/legal-steps/<int:pk>/status/", m.legal_step_move, name="legal_step_move"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -254,6 +255,8 @@ def notice_to_improve_create(request, pk):
             )
             if notice is not None:
                 messages.success(request, "Notice to improve recorded.")
+                if form.cleaned_data.get("produce_letters"):
+                    messages.info(request, "Its letters are being prepared: see Letters on the case page.")
                 return redirect("graduated_response:notice_to_improve_detail", pk=notice.pk)
         return _form_page(request, case=case, form=form, title=title, lead=lead, status=400)
     today = timezone.localdate()
@@ -620,3 +623,39 @@ def legal_step_extend(request, pk):
             return redirect("graduated_response:legal_step_detail", pk=step.pk)
     step.refresh_from_db()
     return _legal_step_page(request, step, extend_form=form, status=400)
+
+
+# --- letters -----------------------------------------------------------------------------------------
+def _letters_done(request, letters) -> None:
+    n = len(letters)
+    messages.success(
+        request,
+        f"{n} letter{'s' if n != 1 else ''} being prepared (one per home address). "
+        "They appear under Letters on the case page when ready; nothing has been sent.",
+    )
+
+
+@require_POST
+@capability_required(MANAGE)
+def notice_to_improve_letters(request, pk):
+    notice = _measure(request, NoticeToImprove, pk)
+    try:
+        letters = measures.notice_to_improve_letters_produce(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _letters_done(request, letters)
+    return redirect("graduated_response:notice_to_improve_detail", pk=notice.pk)
+
+
+@require_POST
+@capability_required(MANAGE)
+def penalty_warning_letters(request, pk):
+    case = _case(request, pk)
+    try:
+        letters = measures.penalty_warning_letters_produce(actor=request.user, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _letters_done(request, letters)
+    return redirect("graduated_response:penalty_notice_create", pk=case.pk)

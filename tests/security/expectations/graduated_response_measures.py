@@ -108,6 +108,8 @@ EXPECTATIONS = {
     "graduated_response:notice_to_improve_create": _on_case("nti", post=MANAGE_CASES),
     "graduated_response:penalty_notice_create": _on_case("pn", post=MANAGE_CASES),
     "graduated_response:legal_step_create": _on_case("step", post=MANAGE_CASES),
+    "graduated_response:penalty_warning_letters": _on_case("warning", get=NOBODY, post=MANAGE_CASES),
+    "graduated_response:notice_to_improve_letters": _on_measure("nti", get=NOBODY, post=MANAGE_CASES),
     "graduated_response:contract_detail": _on_measure("contract"),
     "graduated_response:contract_pdf": _on_measure("contract"),
     "graduated_response:contract_move": _on_measure("contract", get=NOBODY, post=MANAGE_CASES),
