@@ -27,15 +27,6 @@ def _open_case_pupils(school):
     )
 
 
-def _letters_ready() -> bool:
-    """Letters are written only once the template library (letters.recipients, letter_produce) exists."""
-    try:
-        from . import recipients, services  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(services, "letter_produce")
-
-
 def build(*, school, rng, today: date) -> None:
     officer = _user(school, Role.ATTENDANCE_OFFICER)
     sendco = _user(school, Role.SENDCO) or officer
@@ -46,14 +37,13 @@ def build(*, school, rng, today: date) -> None:
         return
     send_pupil = next((p for p in pupils if p.sen_provision in ("K", "E")), None)
     others = [p for p in pupils if p != send_pupil]
-    letters = _letters_ready()
 
     if send_pupil is not None:
         _joint_review(sendco=sendco, pupil=send_pupil, today=today)
     if others:
-        _sam(officer=officer, pupil=others[-1], today=today, rng=rng, letters=letters)
+        _sam(officer=officer, pupil=others[-1], today=today)
     if len(others) > 1:
-        _sap(officer=officer, pupil=others[0], today=today, letters=letters)
+        _sap(officer=officer, pupil=others[0], today=today)
 
 
 def _joint_review(*, sendco, pupil, today):
@@ -80,7 +70,7 @@ def _joint_review(*, sendco, pupil, today):
     )
 
 
-def _sam(*, officer, pupil, today, rng, letters):
+def _sam(*, officer, pupil, today):
     held_on = today - timedelta(days=14)
     sam, _ = meetings.meeting_plan(
         actor=officer,
@@ -114,11 +104,10 @@ def _sam(*, officer, pupil, today, rng, letters):
         meetings.meeting_target_add(
             actor=officer, meeting=sam, text=text, owner=owner, review_on=held_on + timedelta(days=days)
         )
-    if letters:
-        meetings.meeting_letters_produce(actor=officer, meeting=sam, purpose=meetings.TARGETS)
+    meetings.meeting_letters_produce(actor=officer, meeting=sam, purpose=meetings.TARGETS)
 
 
-def _sap(*, officer, pupil, today, letters):
+def _sap(*, officer, pupil, today):
     meetings.meeting_plan(
         actor=officer,
         pupil=pupil,
@@ -126,5 +115,5 @@ def _sap(*, officer, pupil, today, letters):
         planned_on=today + timedelta(days=7),
         planned_time=time(14, 0),
         place="Headteacher's office",
-        invite=letters,
+        invite=True,
     )

@@ -139,12 +139,8 @@ def letters_available(meeting: Meeting) -> list[tuple[str, str]]:
 def _produce_for_addressees(
     *, actor, meeting: Meeting, code: str, extra: dict, trigger: str
 ) -> LettersProduced:
-    try:  # the template library (letters.recipients, letter_produce) is the templates engineer's
-        from . import recipients, services
+    from . import recipients, services
 
-        services.letter_produce  # noqa: B018
-    except (ImportError, AttributeError):
-        return LettersProduced(refused="The letter templates are not set up yet, so no letter was written.")
     reason = gates.refusal(pupil=meeting.pupil, code=code)
     if reason:
         return LettersProduced(refused=reason)
@@ -167,6 +163,7 @@ def meeting_letters_produce(*, actor, meeting: Meeting, purpose: str) -> Letters
     """Produce the meeting's letter for ``purpose`` (invite, not_attended, targets, targets_met) for
     every addressee. Refused (ValidationError) when the meeting cannot produce it now; a letter the
     SEND gate holds back is not produced and ``refused`` says why."""
+    meeting = Meeting.objects.select_related("pupil", "school").get(pk=meeting.pk)  # as it is now
     code = letter_code_for(meeting, purpose)
     if code is None or purpose not in dict(letters_available(meeting)):
         raise ValidationError("This meeting cannot produce that letter now.")

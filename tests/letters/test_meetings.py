@@ -335,3 +335,145 @@ def test_another_schools_meeting_is_not_found(login, other_school_pupil, attenda
     client = login(attendance_officer)
     assert client.get(f"/letters/meetings/{meeting.pk}/").status_code == 404
     assert client.get(f"/letters/meetings/{meeting.pk}/record.pdf").status_code == 404
+
+
+# --- letters -----------------------------------------------------------------------------------------
+def letter_pdf_text(letter) -> str:
+    from letters.services import letter_render
+    from school.private_files import read_private_file
+
+    assert letter_render(letter_id=letter.pk) == "rendered", letter.error
+    letter.refresh_from_db()
+    data = read_private_file(letter.private_file_name())
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def parents_apart(pupil):
+    """Two parents with parental responsibility at two addresses: one letter each."""
+    from tests import factories as f
+
+    mum = f.PupilContactFactory(
+        pupil=pupil,
+        contact__first_name="Alice",
+        contact__last_name="Examplesmith",
+        contact__address="1 Fictional Row\nTestville",
+        contact__postcode="ZZ1 1ZZ",
+    ).contact
+    dad = f.PupilContactFactory(
+        pupil=pupil,
+        priority=2,
+        contact__first_name="Bob",
+        contact__last_name="Examplejones",
+        contact__address="9 Imaginary Lane\nMocktown",
+        contact__postcode="ZZ9 9ZZ",
+    ).contact
+    return mum, dad
+
+
+def test_not_attended_sam_writes_2a_for_every_address(pupil, attendance_officer, parents_apart):
+    meeting = plan(attendance_officer, pupil, planned_time=time(9, 15), place="Meeting room 1")
+    meeting, produced = meetings.meeting_record_not_attended(
+        actor=attendance_officer, meeting=meeting, note="No answer on the phone"
+    )
+    assert meeting.status == "not_attended" and not produced.refused
+    letters = sorted(produced.letters, key=lambda letter: letter.recipient_name)
+    assert [letter.code for letter in letters] == ["letter_2a", "letter_2a"]
+    assert ["Alice" in letters[0].recipient_name, "Bob" in letters[1].recipient_name] == [True, True]
+    assert "Testville" in letters[0].recipient_address and "Mocktown" in letters[1].recipient_address
+    text = letter_pdf_text(letters[0])
+    assert "23 November 2026" in text
+
+
+def test_not_attended_without_the_letter(pupil, attendance_officer, parents_apart):
+    meeting = plan(attendance_officer, pupil)
+    _, produced = meetings.meeting_record_not_attended(
+        actor=attendance_officer, meeting=meeting, send_letter=False
+    )
+    assert produced.count == 0 and not pupil.letters.exists()
+
+
+def test_not_attended_page_says_how_many_letters(login, pupil, attendance_officer, parents_apart):
+    meeting = plan(attendance_officer, pupil)
+    response = login(attendance_officer).post(
+        f"/letters/meetings/{meeting.pk}/not-attended/", {"note": "", "send_letter": "on"}, follow=True
+    )
+    page = response.content.decode()
+    assert "2 letters written (one for each address)" in page
+    assert "sent" not in page.split("2 letters written")[1][:80]
+    assert pupil.letters.filter(code="letter_2a").count() == 2
+
+
+def test_targets_confirmation_and_targets_met_letters_carry_the_targets(
+    pupil, attendance_officer, parents_apart
+):
+    meeting = plan(attendance_officer, pupil, kind=Meeting.Kind.SAP)
+    meetings.meeting_record_held(actor=attendance_officer, meeting=meeting, held_on=date(2026, 11, 23))
+    with pytest.raises(ValidationError, match="Add the targets"):
+        meetings.meeting_letters_produce(actor=attendance_officer, meeting=meeting, purpose=meetings.TARGETS)
+    met = meetings.meeting_target_add(
+        actor=attendance_officer,
+        meeting=meeting,
+        text="Arrive by 8.50am every day",
+        owner="Mum",
+        review_on=date(2026, 12, 11),
+    )
+    meetings.meeting_target_add(
+        actor=attendance_officer, meeting=meeting, text=HOSTILE, owner="School", review_on=date(2026, 12, 18)
+    )
+    produced = meetings.meeting_letters_produce(
+        actor=attendance_officer, meeting=meeting, purpose=meetings.TARGETS
+    )
+    assert [letter.code for letter in produced.letters] == ["letter_3b", "letter_3b"]
+    text = letter_pdf_text(produced.letters[0])
+    assert "Arrive by 8.50am every day" in text and "11 December 2026" in text
+    assert "<script>alert(1)</script>" in text and "{{ secret }}" in text
+
+    with pytest.raises(ValidationError, match="No target is recorded as met"):
+        meetings.meeting_letters_produce(
+            actor=attendance_officer, meeting=meeting, purpose=meetings.TARGETS_MET
+        )
+    meetings.target_review(actor=attendance_officer, target=met, status="met")
+    produced = meetings.meeting_letters_produce(
+        actor=attendance_officer, meeting=meeting, purpose=meetings.TARGETS_MET
+    )
+    assert {letter.code for letter in produced.letters} == {"letter_3c"}
+    # Only the met target is merged (the default 3c text names the meeting's date, not the list).
+    merged = str(produced.letters[0].merge_values["meeting_targets"])
+    assert "Arrive by 8.50am every day" in merged and "alert(1)" not in merged
+    assert "23 November 2026" in letter_pdf_text(produced.letters[0])
+
+
+def test_invitation_when_planned_carries_date_time_and_place(pupil, attendance_officer, parents_apart):
+    _, produced = meetings.meeting_plan(
+        actor=attendance_officer,
+        pupil=pupil,
+        kind=Meeting.Kind.SAM,
+        planned_on=date(2026, 12, 8),
+        planned_time=time(9, 15),
+        place="the library",
+        invite=True,
+    )
+    assert [letter.code for letter in produced.letters] == ["letter_2", "letter_2"]
+    text = letter_pdf_text(produced.letters[0])
+    assert "8 December 2026" in text and "the library" in text
+
+
+def test_missed_sap_3a_waits_for_the_joint_review_for_a_pupil_with_sen(
+    pupil, attendance_officer, sendco, parents_apart
+):
+    from tests import factories as f
+
+    f.SendRecordFactory(pupil=pupil, status="ehc_plan")
+    Case.objects.create(school=pupil.school, pupil=pupil, current_tier=3, opened_on=date(2026, 11, 2))
+    sap = plan(attendance_officer, pupil, kind=Meeting.Kind.SAP)
+    _, produced = meetings.meeting_record_not_attended(actor=attendance_officer, meeting=sap)
+    assert produced.count == 0 and "joint review with the SENDCo" in produced.refused
+    assert Meeting.objects.get(pk=sap.pk).status == "not_attended"  # the meeting is still recorded
+
+    review = plan(sendco, pupil, kind=Meeting.Kind.SEND_REVIEW)
+    meetings.meeting_record_held(actor=sendco, meeting=review, held_on=date(2026, 11, 23), outcome="referral")
+    produced = meetings.meeting_letters_produce(
+        actor=attendance_officer, meeting=Meeting.objects.get(pk=sap.pk), purpose=meetings.NOT_ATTENDED
+    )
+    assert [letter.code for letter in produced.letters] == ["letter_3a", "letter_3a"]
