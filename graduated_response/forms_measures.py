@@ -57,6 +57,13 @@ class ContractForm(OneTimeTokenMixin, ModelForm):
         return [d for d in (self.cleaned_data.get(f"review_{i}") for i in (1, 2, 3)) if d]
 
 
+class ContractEditForm(EditVersionMixin, ModelForm):
+    new_review_on = forms.DateField(label="Add a review date (optional)", required=False, widget=DateInput())
+
+    class Meta(ContractForm.Meta):
+        pass
+
+
 class _MoveForm(Form):
     """A status change from the state the page showed (school.editing.ensure_still)."""
 

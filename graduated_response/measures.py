@@ -416,6 +416,56 @@ def attendance_contract_create(
     return contract
 
 
+CONTRACT_EDIT_FIELDS = (
+    "parties",
+    "reasons_given",
+    "parent_requirements",
+    "school_requirements",
+    "pupil_requirements",
+    "support_offered",
+    "start_on",
+    "duration_months",
+)
+
+
+@transaction.atomic
+def attendance_contract_update(
+    *,
+    actor,
+    contract: AttendanceContract,
+    expected_version: int | None = None,
+    new_review_on: date | None = None,
+    **fields,
+) -> AttendanceContract:
+    """Amend a contract (the seed: "consider amending the contract if parents are willing"), and
+    optionally add a review date. Refused if someone saved it after the form was opened."""
+    editing.ensure_unchanged(contract, expected_version=expected_version)
+    contract.refresh_from_db()
+    if contract.status in (contract_rules.ENDED, contract_rules.BROKEN):
+        raise ValidationError("This contract has ended; record a new one instead.")
+    unknown = set(fields) - set(CONTRACT_EDIT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not a contract field: {', '.join(sorted(unknown))}.")
+    before = audit.snapshot(contract)
+    for name, value in fields.items():
+        setattr(contract, name, value.strip() if isinstance(value, str) else value)
+    contract.full_clean()
+    if new_review_on is not None and not contract.start_on < new_review_on <= contract.end_on:
+        raise ValidationError(
+            {
+                "new_review_on": f"Review dates fall within the contract: after {contract.start_on:%-d %B %Y} "
+                f"and by {contract.end_on:%-d %B %Y}."
+            }
+        )
+    after = audit.snapshot(contract)
+    if after != before:
+        contract.save()
+        _audit(actor, "contract.updated", contract, before=before, after=after)
+    if new_review_on is not None:
+        measure_review_add(actor=actor, due_on=new_review_on, contract=contract)
+    return contract
+
+
 @transaction.atomic
 def attendance_contract_move(
     *, actor, contract: AttendanceContract, to: str, reason: str = "", expected_status: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from . import measures, selectors
 from . import notice_to_improve as nti_rules
 from . import penalty_notices as pn_rules
 from .forms_measures import (
+    ContractEditForm,
     ContractForm,
     ContractMoveForm,
     ExtendForm,
@@ -145,6 +146,36 @@ def _contract_page(request, contract, *, move_form=None, bound_review=None, stat
 @capability_required(MANAGE)
 def contract_detail(request, pk):
     return _contract_page(request, _measure(request, AttendanceContract, pk))
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(MANAGE)
+def contract_update(request, pk):
+    contract = _measure(request, AttendanceContract, pk)
+    case = contract.case
+    title = f"Amend the attendance contract for {case.pupil}"
+    if request.method == "POST":
+        form = ContractEditForm(request.POST, instance=contract)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("expected_version", None)
+            done = apply_service(
+                form,
+                partial(
+                    measures.attendance_contract_update,
+                    actor=request.user,
+                    contract=contract,
+                    expected_version=version,
+                    **data,
+                ),
+            )
+            if done is not None:
+                messages.success(request, "Contract saved.")
+                if done.duration_warning:
+                    messages.warning(request, done.duration_warning)
+                return redirect("graduated_response:contract_detail", pk=contract.pk)
+        return _form_page(request, case=case, form=form, title=title, status=400)
+    return _form_page(request, case=case, form=ContractEditForm(instance=contract), title=title)
 
 
 @require_POST
@@ -344,26 +375,36 @@ def penalty_notice_create(request, pk):
     received = data["received_on"] or pn_rules.deemed_received(
         issued_on=data["issued_on"], by_post=data["sent_by"] == "post"
     )
-    notice = apply_service(
-        form,
-        lambda: measures.penalty_notice_issue(
-            actor=request.user,
-            case=case,
-            parent=data["parent"],
-            issued_on=data["issued_on"],
-            received_on=received,
-            reference=data["reference"],
-        ),
-        actor=request.user,
-    )
+    refused: list[pn_rules.Decision] = []
+
+    def issue():
+        try:
+            return measures.penalty_notice_issue(
+                actor=request.user,
+                case=case,
+                parent=data["parent"],
+                issued_on=data["issued_on"],
+                received_on=received,
+                reference=data["reference"],
+            )
+        except measures.PenaltyNoticeRefused as exc:
+            refused.append(exc.decision)
+            raise
+
+    notice = apply_service(form, issue, actor=request.user)
     if notice is None:
         refusal = None
-        decision = measures.penalty_notice_check(case=case, parent=data["parent"], on=data["issued_on"])
-        if not decision.allowed:
-            # Kept on the case, so the refusal and its reasons stay visible after this page.
+        if refused:
+            # Kept on the case, so the refusal and its reasons stay visible after this page; the
+            # reasons show once, in the refusal box with the alternatives, not again above the form.
             refusal = measures.penalty_notice_refusal_record(
-                actor=request.user, case=case, parent=data["parent"], on=data["issued_on"], decision=decision
+                actor=request.user,
+                case=case,
+                parent=data["parent"],
+                on=data["issued_on"],
+                decision=refused[0],
             )
+            form.errors.pop(NON_FIELD_ERRORS, None)
         return _penalty_form_page(request, case, form, refusal=refusal, status=400)
     messages.success(request, f"Penalty notice to {notice.parent} recorded (notice {notice.sequence} of 2).")
     return redirect("graduated_response:penalty_notice_detail", pk=notice.pk)

@@ -289,3 +289,58 @@ def test_education_supervision_order_has_a_year_and_3_monthly_reviews(case, atte
         reverse("graduated_response:legal_step_extend", args=[step.pk]), {"ends_on": "2031-01-01"}
     )
     assert response.status_code == 400 and "at most 3 years" in response.content.decode()
+
+
+def test_contract_amend_from_a_stale_form_is_refused_naming_who(
+    case, attendance_officer, headteacher, client_for
+):
+    contract = _contract(attendance_officer, case)
+    client = client_for(attendance_officer)
+    url = reverse("graduated_response:contract_update", args=[contract.pk])
+    page = client.get(url).content.decode()
+    version = page.split('name="expected_version" value="')[1].split('"')[0]
+    measures.attendance_contract_update(
+        actor=headteacher, contract=contract, support_offered="Breakfast club and a lift on Mondays."
+    )
+    data = {
+        "parties": contract.parties,
+        "parent_requirements": "Bring Sam by 8:40.",
+        "school_requirements": contract.school_requirements,
+        "support_offered": "Breakfast club.",
+        "start_on": "2026-11-02",
+        "duration_months": "6",
+        "expected_version": version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Someone else changed this while you were editing" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.support_offered == "Breakfast club and a lift on Mondays."
+    # Saving again after reading the refusal is a deliberate overwrite, with a new review date.
+    page = response.content.decode()
+    data["expected_version"] = page.split('name="expected_version" value="')[1].split('"')[0]
+    data["new_review_on"] = "2027-03-01"
+    assert client.post(url, data).status_code == 302
+    contract.refresh_from_db()
+    assert contract.parent_requirements == "Bring Sam by 8:40."
+    assert date(2027, 3, 1) in [r.due_on for r in contract.reviews.all()]
+
+
+def test_review_recorded_from_a_stale_form_is_refused(case, attendance_officer, headteacher, client_for):
+    contract = _contract(attendance_officer, case)
+    review = contract.reviews.order_by("due_on").first()
+    client = client_for(attendance_officer)
+    page = client.get(reverse("graduated_response:contract_detail", args=[contract.pk])).content.decode()
+    version = page.split('name="review-%d-expected_version" value="' % review.pk)[1].split('"')[0]
+    measures.measure_review_record(actor=headteacher, review=review, held_on=TODAY, outcome="Going well.")
+    response = client.post(
+        reverse("graduated_response:review_record", args=[review.pk]),
+        {
+            f"review-{review.pk}-held_on": "2026-11-16",
+            f"review-{review.pk}-outcome": "Not kept.",
+            f"review-{review.pk}-expected_version": version,
+        },
+    )
+    assert response.status_code == 400 and "Someone else changed this" in response.content.decode()
+    review.refresh_from_db()
+    assert review.outcome == "Going well."
