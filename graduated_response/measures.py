@@ -812,3 +812,38 @@ def penalty_warning_letters_produce(*, actor, case: Case) -> list:
         after={"letters": [letter.pk for letter in letters]},
     )
     return letters
+
+
+def _agreed_items(contract: AttendanceContract) -> list[dict]:
+    """The contract's requirements as the letters' target list: one line each, with who and when."""
+    review = contract.reviews.filter(held_on__isnull=True).order_by("due_on").first()
+    review_on = review.due_on if review else contract.end_on
+    items = []
+    for owner, text in (
+        ("Parents or carers", contract.parent_requirements),
+        (contract.case.school.name, contract.school_requirements),
+        ("The pupil", contract.pupil_requirements),
+    ):
+        for line in text.splitlines():
+            if line.strip():
+                items.append({"text": line.strip(), "owner": owner, "review_on": review_on})
+    return items
+
+
+@transaction.atomic
+def attendance_contract_letters_produce(*, actor, contract: AttendanceContract) -> list:
+    """The attendance contract letter (template ``attendance_contract``) to each addressee, with the
+    contract's period and what each side agreed."""
+    letters = _letters_for_every_addressee(
+        actor=actor,
+        case=contract.case,
+        code="attendance_contract",
+        extra_for=lambda person: {
+            "period_start": contract.start_on,
+            "period_end": contract.end_on,
+            "meeting_targets": _agreed_items(contract),
+        },
+        trigger=f"attendance contract from {contract.start_on:%-d %B %Y}",
+    )
+    _audit(actor, "contract.letters", contract, after={"letters": [letter.pk for letter in letters]})
+    return letters

@@ -122,3 +122,25 @@ def test_no_parent_with_parental_responsibility_means_no_letter(case, attendance
     with pytest.raises(Exception) as error:
         measures.penalty_warning_letters_produce(actor=attendance_officer, case=case)
     assert "nobody to write to" in str(error.value)
+
+
+def test_contract_letter_lists_what_each_side_agreed(case, parents_apart, attendance_officer, client_for):
+    contract = measures.attendance_contract_create(
+        actor=attendance_officer,
+        case=case,
+        parties="Both parents",
+        parent_requirements="Arrive by 8:45.\nRing by 9:00 when ill.",
+        school_requirements="A daily check-in.",
+        support_offered="Breakfast club",
+        start_on=date(2026, 11, 2),
+        duration_months=6,
+        status="agreed",
+        review_dates=[date(2026, 12, 7)],
+    )
+    response = client_for(attendance_officer).post(
+        reverse("graduated_response:contract_letters", args=[contract.pk]), follow=True
+    )
+    assert "2 letters being prepared" in response.content.decode()
+    body = Letter.objects.filter(code="attendance_contract").first().body_html
+    assert "Arrive by 8:45." in body and "Ring by 9:00 when ill." in body and "A daily check-in." in body
+    assert "2 May 2027" in body  # the period's end

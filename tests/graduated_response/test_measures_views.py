@@ -331,7 +331,7 @@ def test_review_recorded_from_a_stale_form_is_refused(case, attendance_officer, 
     review = contract.reviews.order_by("due_on").first()
     client = client_for(attendance_officer)
     page = client.get(reverse("graduated_response:contract_detail", args=[contract.pk])).content.decode()
-    version = page.split('name="review-%d-expected_version" value="' % review.pk)[1].split('"')[0]
+    version = page.split(f'name="review-{review.pk}-expected_version" value="')[1].split('"')[0]
     measures.measure_review_record(actor=headteacher, review=review, held_on=TODAY, outcome="Going well.")
     response = client.post(
         reverse("graduated_response:review_record", args=[review.pk]),
