@@ -186,7 +186,7 @@ def penalty_notice_issue(
     if received_on is not None and received_on < issued_on:
         raise ValidationError({"received_on": "A notice cannot be received before it is issued."})
     decision = penalty_notice_check(case=case, parent=parent, on=issued_on)
-    if not decision.allowed:
+    if not decision.allowed or decision.sequence is None:
         raise PenaltyNoticeRefused(decision)
     notice = PenaltyNotice(
         case=case,
@@ -660,7 +660,11 @@ def legal_step_create(
         penalty_notice=penalty_notice,
         created_by=actor,
     )
-    reviews = legal_rules.eso_review_dates(started_on, ends_on) if kind == LegalStep.Kind.ESO else []
+    reviews = (
+        legal_rules.eso_review_dates(started_on, ends_on)
+        if kind == LegalStep.Kind.ESO and ends_on is not None
+        else []
+    )
     if kind == LegalStep.Kind.ESO and next_review_on is None and reviews:
         step.next_review_on = reviews[0]
     _clean(step)

@@ -109,6 +109,7 @@ def test_officer_issues_a_penalty_notice_with_support_on_record(case, mum, atten
     assert "£80 by 9 December 2026" in detail and "£160 by 16 December 2026" in detail
     panel = client.get(reverse("graduated_response:panel_case_measures", args=[case.pk])).content.decode()
     assert "Penalty notice 1 to Rosa Quill" in panel
+    assert "Attendance contract" in panel and "Agreed" in panel and "Review 7 Dec 2026" in panel
 
 
 def test_a_refused_notice_shows_the_reasons_and_alternatives_and_is_kept(
