@@ -130,3 +130,6 @@ class Email(models.Model):
 
     def __str__(self):
         return f"{self.subject}: {self.get_status_display()}"
+
+
+from .models_meetings import Meeting, MeetingStatusEvent, MeetingTarget  # noqa: E402,F401
