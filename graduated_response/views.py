@@ -156,7 +156,7 @@ def _render_case(request, case, *, log_form=None, status=200):
         "chart": charts.tier_chart(changes, end=case.closed_on or today),
         "changes": changes,
         "actions": list(case.actions.select_related("done_by").order_by("done_at", "due_on", "id")),
-        "communications": list(case.communications.current().select_related("recorded_by")),
+        "communications": list(case.communications.current().select_related("recorded_by", "letter")),
         "withdrawn_communications": list(
             case.communications.withdrawn().select_related("withdrawn_by").order_by("-withdrawn_at")
         ),

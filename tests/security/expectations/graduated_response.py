@@ -157,4 +157,24 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.foreign_action.pk},
         class_scoped=lambda w: {"pk": w.other_class_action.pk},
     ),
+    # Letters from the case page: case managers only; the key adult reads letters in the log.
+    "graduated_response:panel_case_letters": Expect(
+        get=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
+    ),
+    "graduated_response:case_letter_preview": Expect(
+        get=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
+    ),
+    "graduated_response:case_letters_produce": Expect(
+        get=NOBODY,
+        post=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
+    ),
 }
