@@ -21,6 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from letters.models import Letter, Meeting
+from letters.recipients import Addressee, addressees
+from letters.services import letter_produce
 from school import audit
 from school.calendar import SchoolCalendar
 
@@ -70,8 +73,6 @@ CODE_MEETING = {
 
 # --- reads --------------------------------------------------------------------------------------------
 def _meetings(case: Case, kind: str):
-    from letters.models import Meeting
-
     return (
         Meeting.objects.filter(pupil=case.pupil, kind=kind, planned_on__gte=case.opened_on)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -87,19 +88,17 @@ def meeting_for(*, case: Case, code: str):
     return _meetings(case, kind).prefetch_related("targets").first()
 
 
-def _latest(case: Case, kind: str) -> tuple[str | None, bool, object]:
+def _latest(case: Case, kind: str) -> tuple[str | None, bool, Meeting | None]:
     meeting = _meetings(case, kind).prefetch_related("targets").first()
     if meeting is None:
         return None, False, None
     targets = list(meeting.targets.all())
-    met = bool(targets) and all(t.status == "met" for t in targets)
+    met = bool(targets) and all(t.status == t.Status.MET for t in targets)
     return meeting.status, met, meeting
 
 
 def produced_codes(*, case: Case) -> frozenset[str]:
     """Template codes of the letters prepared for the case's pupil since the case opened."""
-    from letters.models import Letter
-
     return frozenset(
         Letter.objects.filter(pupil=case.pupil, letter_date__gte=case.opened_on)
         .exclude(code="")
@@ -157,9 +156,7 @@ def _extra(*, case: Case, code: str) -> dict:
     }
 
 
-def case_addressees(*, case: Case) -> list:
-    from letters.recipients import addressees
-
+def case_addressees(*, case: Case) -> list[Addressee]:
     return addressees(case.pupil)
 
 
@@ -183,8 +180,6 @@ def case_letters_produce(*, actor, case: Case, code: str, trigger: str) -> list[
     Refused (ValidationError, nothing saved) for a closed case, an unknown code, an empty trigger, a
     letter the SEND gate holds back (its reason), or a pupil with no contact with parental
     responsibility. Returns the log entries, one per letter, in the addressees' order."""
-    from letters.services import letter_produce
-
     trigger = " ".join(trigger.split())
     _check(case=case, code=code, trigger=trigger)
     to = case_addressees(case=case)
@@ -238,8 +233,6 @@ def case_letter_preview(*, actor, case: Case, code: str):
     rolled back: the preview runs the very code that prepares letters, and nothing is saved or queued
     (no letter row, no audit row). Returns the unsaved Letter, or raises ValidationError like the
     service (unknown code, no addressee). The SEND gate does not stop a preview."""
-    from letters.services import letter_produce
-
     if code not in CODE_TITLES:
         raise ValidationError({"code": "Choose one of the letters in the list."})
     to = case_addressees(case=case)

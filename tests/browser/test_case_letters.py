@@ -58,7 +58,7 @@ def test_officer_previews_and_prepares_a_letter_and_opens_its_pdf(
     assert not Letter.objects.exists()
 
     # Prepare: the labelled select holds the suggestion; the trigger is filled in.
-    assert page.get_by_label("Letter", exact=True).input_value() == "letter_1"
+    assert page.locator("select#id_code").input_value() == "letter_1"
     assert page.get_by_label("Why it is going").input_value() == "entered Tier 2 on 3 Nov"
     page.get_by_role("button", name="Prepare letters").click()
     page.wait_for_url(f"**/cases/{letter_case.pk}/**")

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from graduated_response.case_letters import CODE_TITLES
 from graduated_response.next_step import History, suggest
+from letters.defaults import CODES
 
 L1 = frozenset({"letter_1"})
 L12 = frozenset({"letter_1", "letter_2"})
@@ -62,24 +64,13 @@ def test_the_next_letter(history, code):
     assert suggestion.reason.endswith(".")
 
 
-# The template codes agreed in /work/wt/INTERFACES.md (letters/defaults.py owns them).
-CODES = {
-    "letter_1",
-    "letter_2",
-    "letter_2a",
-    "letter_2b",
-    "letter_2c",
-    "letter_3",
-    "letter_3a",
-    "letter_3b",
-    "letter_3c",
-    "persistent_absence",
-}
-
-
 def test_every_suggestion_is_a_template_code():
     for tier in range(6):
         for produced in (frozenset(), L1, L12, L12b):
             for sam in (None, "planned", "held", "not_attended"):
                 code = suggest(History(tier=tier, produced=produced, sam=sam)).code
                 assert code is None or code in CODES
+
+
+def test_the_case_page_names_every_template_and_no_other():
+    assert set(CODE_TITLES) == set(CODES)
