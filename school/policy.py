@@ -277,6 +277,18 @@ def access_case(user, school: School, queryset: QuerySet, pk, *, capability: str
     raise PermissionDenied
 
 
+def access_pupil_with(user, school: School, pupil_id, capability: str) -> Pupil:
+    """A pupil for work needing `capability`, for a panel a key adult also sees (the case's meetings,
+    letters): a role holding it reaches every pupil in scope (else 404), a key adult the pupils of their
+    own cases (pupils_with); anyone else without the capability is refused with 403."""
+    if can(user, school, capability):
+        return access_pupil(user, school, pupil_id)
+    try:
+        return pupils_with(user, school, capability).select_related("registration_class").get(pk=pupil_id)
+    except (Pupil.DoesNotExist, ValueError, TypeError):
+        raise PermissionDenied from None
+
+
 def access_led_school(user, school_id) -> School:
     """A school of a trust the user leads, or 404 (another trust's school is not confirmed to exist)."""
     try:

@@ -220,3 +220,15 @@ def test_a_closed_case_prepares_nothing(login, attendance_officer, case):
     response, _ = _prepare(client, case)
     assert not Letter.objects.exists()
     assert "This case is closed" in client.get(response["Location"]).content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_hostile_trigger_prints_literally_in_the_log_and_the_letter(login, attendance_officer, case):
+    client = login(attendance_officer)
+    response, _ = _prepare(client, case, trigger="<script>alert('xss')</script> {{ secret }}")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "<script>alert('xss')" not in page
+    assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt; {{ secret }}" in page
+    letter = Letter.objects.filter(pupil=case.pupil).first()
+    assert letter.trigger == "<script>alert('xss')</script> {{ secret }}"

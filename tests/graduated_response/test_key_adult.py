@@ -191,3 +191,22 @@ def test_a_second_case_of_the_same_pupil_does_not_list_them_twice(school, pupil,
 def test_a_user_without_a_role_at_the_school_is_no_key_adult(school, pupil, other_school_teacher):
     _case(pupil, key_adult=other_school_teacher)
     assert not policy.key_adult_pupils(other_school_teacher, school).exists()
+
+
+def test_a_panel_a_key_adult_sees_reaches_only_their_cases_pupils(
+    school, pupil, other_class_pupil, class_teacher, teaching_assistant, attendance_officer
+):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    _case(pupil, key_adult=class_teacher)
+    assert policy.access_pupil_with(class_teacher, school, pupil.pk, policy.VIEW_CASES) == pupil
+    with pytest.raises(PermissionDenied):
+        policy.access_pupil_with(class_teacher, school, other_class_pupil.pk, policy.VIEW_CASES)
+    with pytest.raises(PermissionDenied):
+        policy.access_pupil_with(teaching_assistant, school, pupil.pk, policy.VIEW_CASES)
+    with pytest.raises(PermissionDenied):  # being key adult gives no case management
+        policy.access_pupil_with(class_teacher, school, pupil.pk, policy.MANAGE_CASES)
+    assert policy.access_pupil_with(attendance_officer, school, other_class_pupil.pk, policy.MANAGE_CASES)
+    with pytest.raises(Http404):
+        policy.access_pupil_with(attendance_officer, school, 999999, policy.MANAGE_CASES)
