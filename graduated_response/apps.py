@@ -13,6 +13,13 @@ class GraduatedResponseConfig(AppConfig):
 
         register_setup_step(tier_bands_create_defaults)
 
+        # Letters asks this before producing a sanction letter itself (a 3a after a missed SAP).
+        from letters import gates
+
+        from .send_gate import sanction_gate
+
+        gates.register(sanction_gate)
+
         register(
             nav=[
                 NavEntry("Cases", "graduated_response:dashboard", policy.VIEW_CASES, order=60),

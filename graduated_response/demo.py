@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from letters import demo_meetings
 from school.calendar import SchoolCalendar
 from school.models import Membership, Role
 
@@ -95,3 +96,4 @@ def build(*, school, rng, today: date) -> None:
             with_whom="Parent",
             summary="Talked through the attendance figures and what support the school can offer.",
         )
+    demo_meetings.build(school=school, rng=rng, today=today)  # a SAM with targets, a SAP, a joint review

@@ -30,10 +30,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-try:  # owned by the templates engineer (letters/defaults.py)
-    from letters.defaults import SANCTION_CODES
-except ImportError:  # pragma: no cover - until letters.defaults lands
-    SANCTION_CODES = frozenset({"letter_3", "letter_3a", "notice_to_improve", "penalty_warning"})
+from letters.defaults import SANCTION_CODES
 
 #: With no open case, a joint review held this many days ago or fewer still counts.
 REVIEW_VALID_DAYS = 365

@@ -1,0 +1,34 @@
+"""Checks a later app makes before a letter is produced, registered in its AppConfig.ready().
+
+Letters sits before send and graduated_response in the import order, yet some letters may be produced
+only once a later app agrees: a letter that warns of sanctions waits for the joint SENDCo review
+(graduated_response/send_gate.py). That app registers its check here, as apps register menu entries
+(school.navigation), and letters asks every registered check before producing a letter itself:
+
+    gates.register(sanction_gate)                    # graduated_response.apps.ready()
+    gates.refusal(pupil=pupil, code="letter_3a")     # None, or the first check's reason
+
+A check is ``check(*, pupil, code) -> str | None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Check = Callable[..., "str | None"]
+
+_checks: list[Check] = []
+
+
+def register(check: Check) -> None:
+    if check not in _checks:
+        _checks.append(check)
+
+
+def refusal(*, pupil, code: str) -> str | None:
+    """The first registered check's reason not to produce ``code`` for ``pupil``; None if all agree."""
+    for check in _checks:
+        reason = check(pupil=pupil, code=code)
+        if reason:
+            return reason
+    return None
