@@ -369,3 +369,15 @@ class PupilWeekBand(models.Model):
 
     def __str__(self):
         return f"Pupil {self.pupil_id}, week of {self.week_start}: Tier {self.worst_tier} at worst"
+
+
+# The formal measures on a case (attendance contracts, notices to improve, penalty notices, legal steps).
+from .models_measures import (  # noqa: E402, F401
+    AttendanceContract,
+    LegalStep,
+    MeasureReview,
+    MeasureStatusEvent,
+    NoticeToImprove,
+    PenaltyNotice,
+    PenaltyNoticeRefusal,
+)

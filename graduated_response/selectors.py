@@ -265,3 +265,39 @@ def send_in_tiers(*, user, school) -> QuerySet[Case]:
 
 def latest_runs(*, school, limit=7) -> list[NightlyRun]:
     return list(NightlyRun.objects.filter(school=school).order_by("-run_date")[:limit])
+
+
+# --- formal measures (graduated_response/measures.py writes them) -----------------------------------------
+def case_measures(*, case, today: date) -> dict:
+    """The case's formal measures for its panel: each with its status and next review (a few queries,
+    whatever the number of measures)."""
+    from .models import (
+        AttendanceContract,
+        LegalStep,
+        MeasureReview,
+        NoticeToImprove,
+        PenaltyNotice,
+        PenaltyNoticeRefusal,
+    )
+
+    contracts = list(AttendanceContract.objects.filter(case=case))
+    steps = list(LegalStep.objects.filter(case=case))
+    pending = MeasureReview.objects.filter(held_on__isnull=True).filter(
+        Q(contract__case=case) | Q(legal_step__case=case)
+    )
+    next_review: dict[tuple[str, int], date] = {}
+    for row in pending.order_by("due_on").values("contract_id", "legal_step_id", "due_on"):
+        key = ("contract", row["contract_id"]) if row["contract_id"] else ("step", row["legal_step_id"])
+        next_review.setdefault(key, row["due_on"])
+    for c in contracts:
+        c.next_review = next_review.get(("contract", c.pk))
+    for s in steps:
+        s.next_review = next_review.get(("step", s.pk)) or s.next_review_on
+    return {
+        "contracts": contracts,
+        "notices_to_improve": list(NoticeToImprove.objects.filter(case=case)),
+        "penalty_notices": list(PenaltyNotice.objects.filter(case=case).select_related("parent")),
+        "refusals": list(PenaltyNoticeRefusal.objects.filter(case=case).select_related("parent", "by")[:10]),
+        "legal_steps": steps,
+        "today": today,
+    }

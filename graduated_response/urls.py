@@ -27,3 +27,58 @@ urlpatterns = [
     path("<int:pk>/letters/preview/", views_case_letters.case_letter_preview, name="case_letter_preview"),
     path("<int:pk>/letters/prepare/", views_case_letters.case_letters_produce, name="case_letters_produce"),
 ]
+
+# The formal measures on a case (graduated_response/views_measures.py).
+from . import views_measures as m  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/measures/", m.panel_case_measures, name="panel_case_measures"),
+    path("<int:pk>/measures/contract/new/", m.contract_create, name="contract_create"),
+    path("measures/contracts/<int:pk>/", m.contract_detail, name="contract_detail"),
+    path("measures/contracts/<int:pk>/edit/", m.contract_update, name="contract_update"),
+    path("measures/contracts/<int:pk>/status/", m.contract_move, name="contract_move"),
+    path("measures/contracts/<int:pk>/form.pdf", m.contract_pdf, name="contract_pdf"),
+    path("measures/reviews/<int:pk>/", m.review_record, name="review_record"),
+    path(
+        "<int:pk>/measures/notice-to-improve/new/",
+        m.notice_to_improve_create,
+        name="notice_to_improve_create",
+    ),
+    path(
+        "measures/notices-to-improve/<int:pk>/", m.notice_to_improve_detail, name="notice_to_improve_detail"
+    ),
+    path(
+        "measures/notices-to-improve/<int:pk>/outcome/",
+        m.notice_to_improve_outcome,
+        name="notice_to_improve_outcome",
+    ),
+    path("<int:pk>/measures/penalty-notice/new/", m.penalty_notice_create, name="penalty_notice_create"),
+    path("measures/penalty-notices/<int:pk>/", m.penalty_notice_detail, name="penalty_notice_detail"),
+    path(
+        "measures/penalty-notices/<int:pk>/receipt/", m.penalty_notice_receipt, name="penalty_notice_receipt"
+    ),
+    path(
+        "measures/penalty-notices/<int:pk>/payment/", m.penalty_notice_payment, name="penalty_notice_payment"
+    ),
+    path("measures/penalty-notices/<int:pk>/unpaid/", m.penalty_notice_unpaid, name="penalty_notice_unpaid"),
+    path(
+        "measures/penalty-notices/<int:pk>/withdraw/",
+        m.penalty_notice_withdraw,
+        name="penalty_notice_withdraw",
+    ),
+    path(
+        "measures/penalty-notices/<int:pk>/prosecute/",
+        m.penalty_notice_prosecute,
+        name="penalty_notice_prosecute",
+    ),
+    path(
+        "measures/notices-to-improve/<int:pk>/letters/",
+        m.notice_to_improve_letters,
+        name="notice_to_improve_letters",
+    ),
+    path("<int:pk>/measures/penalty-warning/", m.penalty_warning_letters, name="penalty_warning_letters"),
+    path("<int:pk>/measures/legal-step/new/", m.legal_step_create, name="legal_step_create"),
+    path("measures/legal-steps/<int:pk>/", m.legal_step_detail, name="legal_step_detail"),
+    path("measures/legal-steps/<int:pk>/status/", m.legal_step_move, name="legal_step_move"),
+    path("measures/legal-steps/<int:pk>/extend/", m.legal_step_extend, name="legal_step_extend"),
+]

@@ -17,7 +17,7 @@ from school.calendar import SchoolCalendar
 from school.policy import capability_required
 from school.submissions import create_once
 
-from . import case_letters, next_step, selectors
+from . import case_letters, next_step, selectors, send_gate
 from .forms_case_letters import CaseLettersForm
 from .models import Case
 
@@ -50,7 +50,7 @@ def panel_case_letters(request, pk):
         "case": case,
         "suggestion": suggestion,
         "suggested_title": case_letters.CODE_TITLES.get(suggestion.code or ""),
-        "gate": case_letters.send_gate.sanction_gate(pupil=case.pupil, code=code),
+        "gate": send_gate.sanction_gate(pupil=case.pupil, code=code),
         "addressees": case_letters.case_addressees(case=case),
         "no_addressee": case_letters.NO_ADDRESSEE,
         "form": form,

@@ -232,3 +232,34 @@ def test_a_hostile_trigger_prints_literally_in_the_log_and_the_letter(login, att
     assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt; {{ secret }}" in page
     letter = Letter.objects.filter(pupil=case.pupil).first()
     assert letter.trigger == "<script>alert('xss')</script> {{ secret }}"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_after_the_sam_a_tier_4_pupil_with_send_is_offered_letter_3_behind_the_gate(
+    login, attendance_officer, apart
+):
+    from letters.models import Meeting
+
+    apart.sen_provision = "E"
+    apart.save(update_fields=["sen_provision"])
+    case = _case(apart, tier=4)
+    client = login(attendance_officer)
+    _prepare(client, case, code="letter_1", trigger="entered Tier 4 on 3 Nov")
+    _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
+    Meeting.objects.create(
+        school=case.school,
+        pupil=case.pupil,
+        kind=Meeting.Kind.SAM,
+        status=Meeting.Status.HELD,
+        planned_on=date(2026, 11, 16),
+        held_on=date(2026, 11, 16),
+        created_by=attendance_officer,
+    )
+    panel = _panel(client, case)
+    assert panel.context["suggestion"].code == "letter_2b"
+    assert panel.context["form"]["trigger"].value() == "School Attendance Meeting held on 16 Nov"
+    _prepare(client, case)  # 2b: the targets confirmed
+    panel = _panel(client, case)
+    page = panel.content.decode()
+    assert panel.context["suggestion"].code == "letter_3"
+    assert 'data-testid="letters-gate"' in page and "joint review with the SENDCo" in page

@@ -210,3 +210,28 @@ def test_a_panel_a_key_adult_sees_reaches_only_their_cases_pupils(
     assert policy.access_pupil_with(attendance_officer, school, other_class_pupil.pk, policy.MANAGE_CASES)
     with pytest.raises(Http404):
         policy.access_pupil_with(attendance_officer, school, 999999, policy.MANAGE_CASES)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_key_adult_reads_their_pupils_meetings_but_does_not_plan_them(
+    client_for, class_teacher, teaching_assistant, attendance_officer, case
+):
+    from letters.models import Meeting
+
+    sam = Meeting.objects.create(
+        school=case.school,
+        pupil=case.pupil,
+        kind=Meeting.Kind.SAM,
+        planned_on=date(2026, 11, 30),
+        place="The library",
+        created_by=attendance_officer,
+    )
+    teacher = client_for(class_teacher)
+    panel = teacher.get(reverse("letters:panel_case_meetings", args=[case.pupil.pk]))
+    assert panel.status_code == 200 and "School Attendance Meeting" in panel.content.decode()
+    assert teacher.get(reverse("letters:meeting_detail", args=[sam.pk])).status_code == 200
+    assert teacher.get(reverse("letters:meeting_plan", args=[case.pupil.pk])).status_code == 403
+    assert teacher.get(reverse("letters:meeting_edit", args=[sam.pk])).status_code == 403
+    ta = client_for(teaching_assistant)
+    assert ta.get(reverse("letters:panel_case_meetings", args=[case.pupil.pk])).status_code == 403
+    assert ta.get(reverse("letters:meeting_detail", args=[sam.pk])).status_code == 403

@@ -22,6 +22,9 @@ SEND_EMAIL = roles_with(policy.VIEW_PUPILS, policy.MANAGE_SEND) - {"other_school
 # Meetings: read by case viewers; attendance meetings planned and recorded by case managers; a joint
 # SENDCo review also by the SENDCo (letters/views_meetings.py).
 READ_MEETINGS = roles_with(policy.VIEW_CASES)
+# The pages that only read meetings (detail, PDF, the case panel, targets due): the world's class
+# teacher too, as the key adult of world.pupil's case (tests/security/expectations/graduated_response.py).
+READ_MEETINGS_PAGES = READ_MEETINGS | {"class_teacher"}
 MANAGE_MEETINGS = roles_with(policy.MANAGE_CASES)
 PLAN_MEETINGS = roles_with_any(policy.MANAGE_CASES, policy.MANAGE_SEND) & READ_MEETINGS
 
@@ -137,24 +140,24 @@ EXPECTATIONS = {
         class_scoped=lambda w: {"pk": w.other_class_pupil.pk},
     ),
     "letters:meeting_detail": Expect(
-        get=READ_MEETINGS,
+        get=READ_MEETINGS_PAGES,
         kwargs=lambda w: {"pk": w.sam.pk},
         foreign=lambda w: {"pk": w.foreign_sam.pk},
         class_scoped=lambda w: {"pk": w.other_class_sam.pk},
     ),
     "letters:meeting_pdf": Expect(
-        get=READ_MEETINGS,
+        get=READ_MEETINGS_PAGES,
         kwargs=lambda w: {"pk": w.sam.pk},
         foreign=lambda w: {"pk": w.foreign_sam.pk},
         class_scoped=lambda w: {"pk": w.other_class_sam.pk},
     ),
     "letters:panel_case_meetings": Expect(
-        get=READ_MEETINGS,
+        get=READ_MEETINGS_PAGES,
         kwargs=lambda w: {"pk": w.pupil.pk},
         foreign=lambda w: {"pk": w.other_school_pupil.pk},
         class_scoped=lambda w: {"pk": w.other_class_pupil.pk},
     ),
-    "letters:targets_due": Expect(get=READ_MEETINGS),
+    "letters:targets_due": Expect(get=READ_MEETINGS_PAGES),
     # The joint review's record: the SENDCo too.
     "letters:meeting_record": Expect(
         get=PLAN_MEETINGS,
