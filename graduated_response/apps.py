@@ -19,6 +19,9 @@ class GraduatedResponseConfig(AppConfig):
         from .send_gate import sanction_gate
 
         gates.register(sanction_gate)
+        from .meeting_letters_log import log_letters_produced
+
+        gates.register_listener(log_letters_produced)  # a meeting's letters go in the case's log
 
         register(
             nav=[

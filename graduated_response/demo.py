@@ -14,7 +14,7 @@ from letters import demo_meetings
 from school.calendar import SchoolCalendar
 from school.models import Membership, Role
 
-from . import demo_measures, services
+from . import demo_case_letters, demo_measures, services
 from .models import Alert, Case, CaseAction, NightlyRun
 from .nightly import nightly_checks_run
 
@@ -96,5 +96,6 @@ def build(*, school, rng, today: date) -> None:
             with_whom="Parent",
             summary="Talked through the attendance figures and what support the school can offer.",
         )
+    demo_case_letters.build(school=school, rng=rng, today=today)  # Letters 1 and 2 in the case logs
     demo_meetings.build(school=school, rng=rng, today=today)  # a SAM with targets, a SAP, a joint review
     demo_measures.build(school=school, rng=rng, today=today)  # contract, notice to improve, penalties

@@ -229,6 +229,11 @@ class CommunicationLog(Withdrawable):
     summary = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # A letter prepared from the case page (graduated_response/case_letters.py): the entry links to it,
+    # so the log shows the letter's status and its PDF. Empty for calls, meetings and notes.
+    letter = models.ForeignKey(
+        "letters.Letter", on_delete=models.SET_NULL, null=True, blank=True, related_name="case_log_entries"
+    )
 
     class Meta:
         ordering = ["-happened_on", "-id"]

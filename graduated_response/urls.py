@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_case_letters
 
 app_name = "graduated_response"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("communications/<int:pk>/restore/", views.communication_restore, name="communication_restore"),
     path("<int:pk>/close/", views.case_close, name="case_close"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/letters/", views_case_letters.panel_case_letters, name="panel_case_letters"),
+    path("<int:pk>/letters/preview/", views_case_letters.case_letter_preview, name="case_letter_preview"),
+    path("<int:pk>/letters/prepare/", views_case_letters.case_letters_produce, name="case_letters_produce"),
 ]
 
 # The formal measures on a case (graduated_response/views_measures.py).

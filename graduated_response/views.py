@@ -32,11 +32,19 @@ from .models import Case, CaseAction, CommunicationLog, TierAction
 LETTERS_ON_CASE = 20
 
 
-def _case(request, pk) -> Case:
-    qs = Case.objects.filter(school=request.school).select_related(
+def _cases(request):
+    return Case.objects.filter(school=request.school).select_related(
         "pupil", "pupil__registration_class", "key_adult"
     )
-    return policy.access_pupil_record(request.user, request.school, qs, pk)
+
+
+def _case(request, pk) -> Case:
+    return policy.access_pupil_record(request.user, request.school, _cases(request), pk)
+
+
+def _case_for(request, pk, capability) -> Case:
+    """A case for a role holding `capability`, or for the case's key adult (policy.access_case)."""
+    return policy.access_case(request.user, request.school, _cases(request), pk, capability=capability)
 
 
 @require_safe
@@ -128,9 +136,10 @@ def alerts_acknowledge(request):
 
 
 @require_safe
-@capability_required(policy.VIEW_CASES)
+@capability_required(policy.VIEW_PUPILS)
 def case_detail(request, pk):
-    return _render_case(request, _case(request, pk))
+    """Case roles, and the case's key adult (figures, checklist, log, meetings, letters)."""
+    return _render_case(request, _case_for(request, pk, policy.VIEW_CASES))
 
 
 def _render_case(request, case, *, log_form=None, status=200):
@@ -147,7 +156,7 @@ def _render_case(request, case, *, log_form=None, status=200):
         "chart": charts.tier_chart(changes, end=case.closed_on or today),
         "changes": changes,
         "actions": list(case.actions.select_related("done_by").order_by("done_at", "due_on", "id")),
-        "communications": list(case.communications.current().select_related("recorded_by")),
+        "communications": list(case.communications.current().select_related("recorded_by", "letter")),
         "withdrawn_communications": list(
             case.communications.withdrawn().select_related("withdrawn_by").order_by("-withdrawn_at")
         ),
@@ -161,6 +170,13 @@ def _render_case(request, case, *, log_form=None, status=200):
         ),
         "log_form": log_form or CommunicationLogForm(initial={"happened_on": today}),
         "can_manage": policy.can(request.user, request.school, policy.MANAGE_CASES),
+        # False for a key adult who sees this case only as its key adult (no case list, no measures).
+        "can_view_cases": policy.can(request.user, request.school, policy.VIEW_CASES),
+        # The key adult (access_case) records contacts too; case managers hold the capability outright.
+        "can_log": case.key_adult_id == request.user.pk
+        or policy.can(request.user, request.school, policy.LOG_CASE_CONTACT),
+        # Whose checklist actions this user may tick (views.action_done allows the same).
+        "my_roles": policy.roles_at(request.user, request.school),
         "today": today,
         "tier_name": tiers.tier_name(case.current_tier),
     }
@@ -168,9 +184,10 @@ def _render_case(request, case, *, log_form=None, status=200):
 
 
 @require_POST
-@capability_required(policy.MANAGE_CASES)
+@capability_required(policy.VIEW_PUPILS)
 def communication_add(request, pk):
-    case = _case(request, pk)
+    """Case managers, and the case's key adult (the checklist asks them to record conversations)."""
+    case = _case_for(request, pk, policy.LOG_CASE_CONTACT)
     form = CommunicationLogForm(request.POST)
     if form.is_valid():
         try:
@@ -253,7 +270,10 @@ def action_done(request, pk):
             messages.success(request, "Marked as done.")
     else:  # never drop what someone typed: say why, and leave the action open
         messages.error(request, "Not marked as done. " + " ".join(form.errors.get("note", [])))
-    if request.POST.get("back") == "my_work" or not policy.can(request.user, school, policy.VIEW_CASES):
+    may_open = action.case.key_adult_id == request.user.pk or policy.can(
+        request.user, school, policy.VIEW_CASES
+    )
+    if request.POST.get("back") == "my_work" or not may_open:
         return redirect("graduated_response:my_work")
     return redirect("graduated_response:case_detail", pk=action.case_id)
 

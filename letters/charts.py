@@ -28,10 +28,11 @@ BLUE, GREEN, GREY = "#1f4e79", "#2e7d32", "#9e9e9e"
 def _figure():
     if not _state:
         fig = Figure(figsize=(6.0, 1.6), dpi=110)
-        ax = fig.add_axes((0.2, 0.25, 0.72, 0.65))
+        ax = fig.add_axes((0.2, 0.3, 0.72, 0.6))
         bars = ax.barh([1, 0], [0, 0], color=[BLUE, GREY], height=0.6)
         ax.set_yticks([1, 0], ["Your child", "School target"])
-        ax.set_xlim(0, 100)
+        ax.set_xlim(0, 112)
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.set_xlabel("Attendance (%)")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -53,7 +54,7 @@ def _png(pupil_tenths: int | None, target_tenths: int) -> bytes:
             strict=True,
         ):
             bar.set_width(value)
-            label.set_x(min(value, 84) + 1)
+            label.set_x(value + 1)
             label.set_text(text)
         state["bars"][0].set_color(GREEN if pupil_tenths is not None and values[0] >= values[1] else BLUE)
         out = io.BytesIO()

@@ -155,6 +155,7 @@ def _produce_for_addressees(
         )
         for person in people
     ]
+    gates.letters_produced(actor=actor, pupil=meeting.pupil, letters=made, trigger=trigger)
     return LettersProduced(letters=made)
 
 

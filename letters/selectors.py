@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from school import policy
 
@@ -10,17 +10,33 @@ from .models import Email, Letter
 
 
 def kinds_visible_to(user, school) -> list[str]:
+    """Kinds the user's roles let them open about every pupil in their scope."""
     return [
         kind for kind, capability in Letter.KIND_CAPABILITY.items() if policy.can(user, school, capability)
+    ]
+
+
+def kinds_for_key_adults() -> list[str]:
+    """Kinds a case's key adult opens about the pupils of their own cases (policy.KEY_ADULT_CAPABILITIES:
+    attendance letters, which need VIEW_CASES), though no role of theirs gives it."""
+    return [
+        kind
+        for kind, capability in Letter.KIND_CAPABILITY.items()
+        if capability in policy.KEY_ADULT_CAPABILITIES
     ]
 
 
 def letters_for(*, user, school, pupil=None, kinds=None) -> QuerySet[Letter]:
     """Letters about pupils in the user's scope, of kinds the user may open, newest first."""
     allowed = kinds_visible_to(user, school)
+    as_key_adult = [kind for kind in kinds_for_key_adults() if kind not in allowed]
     if kinds is not None:
         allowed = [kind for kind in allowed if kind in kinds]
-    letters = Letter.objects.filter(school=school, kind__in=allowed)
+        as_key_adult = [kind for kind in as_key_adult if kind in kinds]
+    visible = Q(kind__in=allowed)
+    if as_key_adult:
+        visible |= Q(kind__in=as_key_adult, pupil__in=policy.key_adult_pupils(user, school))
+    letters = Letter.objects.filter(school=school).filter(visible)
     if pupil is not None:
         letters = letters.filter(pupil=pupil)
     return policy.scoped_to_pupils(user, school, letters).select_related("created_by")

@@ -123,16 +123,44 @@ def letter_produce(
 
     if code not in DEFAULTS:
         raise ValidationError({"code": f"There is no letter template called {code!r}."})
+    template = template_services.template_for(pupil.school, code)
+    version = template_services.version_for_language(template, addressee.language if addressee else "")
+    letter = letter_build(
+        actor=actor,
+        pupil=pupil,
+        template=template,
+        version=version,
+        addressee=addressee,
+        extra=extra,
+        figures=figures,
+    )
+    letter.trigger = trigger[:200]
+    letter.full_clean()
+    letter.save()
+    audit.record(
+        actor=actor,
+        action="letters.letter.created",
+        obj=letter,
+        after=audit.snapshot(letter, exclude=("body_html", "merge_values", "letterhead")),
+    )
+    if queue:
+        outbox.enqueue_on_commit(Letter, letter.pk)
+    return letter
+
+
+def letter_build(*, actor, pupil, template, version, addressee, extra=None, figures=None) -> Letter:
+    """The unsaved Letter that ``version`` (a LetterTemplateVersion, or any object with ``subject``,
+    ``body_html`` and ``language``) makes for ``pupil`` and ``addressee``: letter_produce saves it,
+    the template editor's preview renders it without saving."""
+    from . import template_services
+
     unknown_extra = set(extra or {}) - EXTRA_KEYS
     if unknown_extra:
         raise ValidationError(f"Unknown letter values: {', '.join(sorted(unknown_extra))}.")
     school = pupil.school
-    template = template_services.template_for(school, code)
-    version = template_services.version_for_language(template, addressee.language if addressee else "")
     letterhead = template_services.letterhead_for(school).snapshot()
     now = timezone.now()
     today = timezone.localdate(now)
-    start = end = None
     if figures is None:
         figures, start, end = merge_data.pupil_figures_for_letter(pupil, today=today)
     else:
@@ -150,19 +178,18 @@ def letter_produce(
         today=today,
         extra=extra,
     )
-    if code == "termly_report" and figures is not None:
+    if template.code == "termly_report":
         values["_chart"] = {
             "pupil_pct": figures.attendance_pct,
             "target_pct": float(letterhead.get("attendance_target") or 96),
         }
-    letter = Letter(
+    return Letter(
         school=school,
         pupil=pupil,
         kind=template.kind,
-        code=code,
-        template_version=version,
+        code=template.code,
+        template_version=version if getattr(version, "pk", None) else None,
         language=version.language,
-        trigger=trigger[:200],
         merge_values=values,
         recipient_contact_ids=list(addressee.contact_ids) if addressee else [],
         letterhead=letterhead,
@@ -176,17 +203,6 @@ def letter_produce(
         created_at=now,
         stored_name=f"{secrets.token_hex(16)}.pdf",
     )
-    letter.full_clean()
-    letter.save()
-    audit.record(
-        actor=actor,
-        action="letters.letter.created",
-        obj=letter,
-        after=audit.snapshot(letter, exclude=("body_html", "merge_values", "letterhead")),
-    )
-    if queue:
-        outbox.enqueue_on_commit(Letter, letter.pk)
-    return letter
 
 
 @transaction.atomic

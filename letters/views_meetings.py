@@ -36,10 +36,13 @@ PANEL_SIZE = 8
 
 # --- access ----------------------------------------------------------------------------------------
 def _readable_pupils(request):
-    """The pupils whose meetings this user may read (the one read rule for every meeting page)."""
-    if not policy.can(request.user, request.school, policy.VIEW_CASES):
+    """The pupils whose meetings this user may read (the one read rule for every meeting page): every
+    pupil in scope for a VIEW_CASES role; for a case's key adult, the pupils of their own cases
+    (policy.pupils_with, KEY_ADULT_CAPABILITIES); anyone else is refused (403)."""
+    pupils = policy.pupils_with(request.user, request.school, policy.VIEW_CASES)
+    if not policy.can(request.user, request.school, policy.VIEW_CASES) and not pupils.exists():
         raise PermissionDenied
-    return policy.pupils_in_scope(request.user, request.school)
+    return pupils
 
 
 def _pupil(request, pk):

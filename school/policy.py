@@ -44,6 +44,9 @@ VIEW_SEND = "view_send"  # needs, targets, strategies, passports of pupils in sc
 VIEW_CONFIDENTIAL_DOCUMENTS = "view_confidential_documents"
 MANAGE_CASES = "manage_cases"  # graduated response cases
 VIEW_CASES = "view_cases"
+# Adding a call, meeting or note to a case's communication log. Case managers hold it for every case;
+# a case's key adult holds it (and VIEW_CASES) for that case only: KEY_ADULT_CAPABILITIES below.
+LOG_CASE_CONTACT = "log_case_contact"
 EDIT_TIERS = "edit_tiers"
 VIEW_AGGREGATES = "view_aggregates"  # anonymised figures only
 MANAGE_RETENTION = "manage_retention"
@@ -78,6 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             VIEW_CONFIDENTIAL_DOCUMENTS,
             MANAGE_CASES,
             VIEW_CASES,
+            LOG_CASE_CONTACT,
             EDIT_TIERS,
             MANAGE_RETENTION,
             VIEW_LOGIN_HISTORY,
@@ -91,7 +95,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.ATTENDANCE_OFFICER: frozenset(
         _OFFICE_LEVEL
-        | {TAKE_ANY_REGISTER, MANAGE_ATTENDANCE, VIEW_ATTENDANCE_STATS, MANAGE_CASES, VIEW_CASES, EDIT_TIERS}
+        | {
+            TAKE_ANY_REGISTER,
+            MANAGE_ATTENDANCE,
+            VIEW_ATTENDANCE_STATS,
+            MANAGE_CASES,
+            VIEW_CASES,
+            LOG_CASE_CONTACT,
+            EDIT_TIERS,
+        }
     ),
     Role.DSL: frozenset(
         _OFFICE_LEVEL | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES, VIEW_RECORD_REQUESTS}
@@ -106,6 +118,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {VIEW_AGGREGATES, VIEW_ATTENDANCE_STATS, VIEW_ALL_PUPILS, VIEW_PUPILS, GRANT_TRUST_ROLES}
     ),
 }
+
+# What being named a case's key adult (Case.key_adult, usually the class teacher) gives someone who
+# does not hold it through a role, for that case's pupil only: open the case (figures, checklist, log,
+# meetings, attendance letters) and record conversations with the family in its log. Not the formal
+# measures, letters to produce or closing the case: those stay with MANAGE_CASES. The checklist tells
+# the key adult to "record the conversation in the communication log" (graduated_response/defaults.py).
+KEY_ADULT_CAPABILITIES = frozenset({VIEW_CASES, LOG_CASE_CONTACT})
 
 # Roles whose pupil scope is their own registration classes.
 CLASS_SCOPED_ROLES = {Role.CLASS_TEACHER, Role.TEACHING_ASSISTANT}
@@ -197,6 +216,26 @@ def scoped_to_pupils(user, school: School, queryset: _Records, *, pupil_field: s
     return queryset.filter(**{f"{pupil_field}__in": pupils_in_scope(user, school)})
 
 
+def key_adult_pupils(user, school: School) -> PupilQuerySet:
+    """Pupils in the user's scope whose attendance case (open or closed) names the user as key adult.
+
+    `cases` is the reverse name of graduated_response's Case.pupil: a lookup by name, so this module
+    still imports nothing from the apps that build on it."""
+    if not user.is_authenticated:
+        return Pupil.objects.none()
+    return pupils_in_scope(user, school).filter(cases__key_adult=user, cases__school=school).distinct()
+
+
+def pupils_with(user, school: School, capability: str) -> PupilQuerySet:
+    """The pupils for whom the user holds `capability`: every pupil in scope when a role gives it;
+    the pupils of their own cases when only being a key adult does (KEY_ADULT_CAPABILITIES)."""
+    if can(user, school, capability):
+        return pupils_in_scope(user, school)
+    if capability in KEY_ADULT_CAPABILITIES:
+        return key_adult_pupils(user, school)
+    return Pupil.objects.none()
+
+
 # --- access helpers: the object or a 404 -----------------------------------------------------------
 def access_pupil(user, school: School, pupil_id) -> Pupil:
     try:
@@ -218,6 +257,36 @@ def access_pupil_record(user, school: School, queryset: QuerySet, pk, *, pupil_f
         return scoped_to_pupils(user, school, queryset, pupil_field=pupil_field).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("Not found.") from None
+
+
+def access_case(user, school: School, queryset: QuerySet, pk, *, capability: str = VIEW_CASES):
+    """An attendance case (a queryset of graduated_response's Case) for work needing `capability`.
+
+    A role holding `capability` reaches every case of a pupil in scope (another class's or school's
+    case is a 404). Without it, the case's own key adult reaches that case for the capabilities in
+    KEY_ADULT_CAPABILITIES; anyone else is refused with 403 whether or not the case exists, as the
+    role check alone did before key adults could open cases, so nothing is confirmed to exist."""
+    if can(user, school, capability):
+        return access_pupil_record(user, school, queryset, pk)
+    if capability in KEY_ADULT_CAPABILITIES and user.is_authenticated:
+        mine = scoped_to_pupils(user, school, queryset.filter(school=school, key_adult=user))
+        try:
+            return mine.get(pk=pk)
+        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            pass
+    raise PermissionDenied
+
+
+def access_pupil_with(user, school: School, pupil_id, capability: str) -> Pupil:
+    """A pupil for work needing `capability`, for a panel a key adult also sees (the case's meetings,
+    letters): a role holding it reaches every pupil in scope (else 404), a key adult the pupils of their
+    own cases (pupils_with); anyone else without the capability is refused with 403."""
+    if can(user, school, capability):
+        return access_pupil(user, school, pupil_id)
+    try:
+        return pupils_with(user, school, capability).select_related("registration_class").get(pk=pupil_id)
+    except (Pupil.DoesNotExist, ValueError, TypeError):
+        raise PermissionDenied from None
 
 
 def access_led_school(user, school_id) -> School:

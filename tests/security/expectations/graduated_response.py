@@ -48,6 +48,10 @@ def setup(world):
     world.tier_action = _tier_action(world.school)
     world.foreign_tier_action = _tier_action(world.other_school)
     world.case, world.action = _case(world.pupil)
+    # The class teacher is the key adult of their pupil's case (policy.KEY_ADULT_CAPABILITIES), not of
+    # the other class's case; the teaching assistant of the same class is no key adult.
+    world.case.key_adult = world.users["class_teacher"]
+    world.case.save(update_fields=["key_adult"])
     world.other_class_case, world.other_class_action = _case(world.other_class_pupil)
     world.foreign_case, world.foreign_action = _case(world.other_school_pupil)
     by = world.users["attendance_officer"]
@@ -69,6 +73,11 @@ STAFF = roles_with(policy.VIEW_PUPILS)
 EDIT_TIERS = roles_with(policy.EDIT_TIERS)
 # The action belongs to the class teacher's role, on a pupil of their class; case managers may too.
 ACTION_DONE = MANAGE_CASES | {"class_teacher"}
+# A case's key adult (the world's class teacher, for world.case only) opens it and adds to its log;
+# other roles without VIEW_CASES stay refused, and nobody reaches another class's or school's case.
+KEY_ADULT = frozenset({"class_teacher"})
+CASE_READERS = VIEW_CASES | KEY_ADULT
+CASE_LOGGERS = roles_with(policy.LOG_CASE_CONTACT) | KEY_ADULT
 # Restoring a withdrawn log entry: the SENDCo or the head, not the attendance officer who manages cases.
 RESTORE = frozenset(str(role) for role in withdrawal.RESTORERS)
 
@@ -109,15 +118,17 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.other_school_pupil.pk},
     ),
     "graduated_response:case_detail": Expect(
-        get=VIEW_CASES,
+        get=CASE_READERS,
         kwargs=lambda w: {"pk": w.case.pk},
         foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
     ),
     "graduated_response:communication_add": Expect(
         get=NOBODY,
-        post=MANAGE_CASES,
+        post=CASE_LOGGERS,
         kwargs=lambda w: {"pk": w.case.pk},
         foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
     ),
     "graduated_response:communication_withdraw": Expect(
         get=MANAGE_CASES,
@@ -145,5 +156,25 @@ EXPECTATIONS = {
         kwargs=lambda w: {"pk": w.action.pk},
         foreign=lambda w: {"pk": w.foreign_action.pk},
         class_scoped=lambda w: {"pk": w.other_class_action.pk},
+    ),
+    # Letters from the case page: case managers only; the key adult reads letters in the log.
+    "graduated_response:panel_case_letters": Expect(
+        get=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
+    ),
+    "graduated_response:case_letter_preview": Expect(
+        get=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
+    ),
+    "graduated_response:case_letters_produce": Expect(
+        get=NOBODY,
+        post=MANAGE_CASES,
+        kwargs=lambda w: {"pk": w.case.pk},
+        foreign=lambda w: {"pk": w.foreign_case.pk},
+        class_scoped=lambda w: {"pk": w.other_class_case.pk},
     ),
 }

@@ -1,0 +1,56 @@
+"""Demo letters from cases: the escalation a newcomer should see in the communication logs.
+
+Letter 1 (initial concerns) goes to the families of most open cases from Tier 2, and Letter 2 (the
+invitation to a School Attendance Meeting) to a few still in Tier 3 or worse, each prepared through
+the same service as the case page's "Prepare letters" (one per address, a log entry each). A key adult
+records a conversation on one of their cases, as the checklist asks. Fictional data only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+
+from school.models import Membership, Role
+
+from . import case_letters, services
+from .models import Case
+
+
+def build(*, school, rng, today: date) -> None:
+    officer = (
+        Membership.objects.filter(school=school, role=Role.ATTENDANCE_OFFICER).select_related("user").first()
+    )
+    if officer is None:
+        return
+    cases = list(
+        Case.objects.open()
+        .filter(school=school, current_tier__gte=2)
+        .select_related("pupil", "school", "key_adult")
+        .order_by("-current_tier", "pk")
+    )
+    for i, case in enumerate(cases):
+        codes = ["letter_1"] if i % 4 != 3 else []  # a few families not written to yet
+        if codes and case.current_tier >= 3 and i % 2 == 0:
+            codes.append("letter_2")
+        for code in codes:
+            try:
+                case_letters.case_letters_produce(
+                    actor=officer.user,
+                    case=case,
+                    code=code,
+                    trigger=case_letters.default_trigger(case=case, code=code),
+                )
+            except ValidationError:
+                break  # no contact with parental responsibility: the case page says so
+    keyed = next((c for c in cases if c.key_adult_id), None)
+    if keyed is not None:
+        services.communication_log_add(
+            actor=keyed.key_adult,
+            case=keyed,
+            kind="call",
+            happened_on=max(keyed.opened_on, today - timedelta(days=rng.randint(1, 3))),
+            with_whom="Parent",
+            summary="Talked at the classroom door about mornings; agreed to try the breakfast club.",
+        )

@@ -1,0 +1,48 @@
+"""A meeting's letters go in the attendance case's communication log, as the case page's own do.
+
+Letters written from a meeting page (letters/meetings.py: the invitation, did not attend, targets
+confirmation, targets met) are produced by letters, which may not import this app; letters tells its
+registered listeners (letters/gates.py) and this one writes a log entry (kind letter, linked to the
+letter, with the trigger) per letter on the pupil's open case. With no open case there is no log.
+
+Audit: ``graduated_response.communication.added`` per entry.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from school import audit
+
+from .case_letters import CODE_TITLES
+from .models import Case, CommunicationLog
+
+
+def log_letters_produced(*, actor, pupil, letters, trigger: str) -> list[CommunicationLog]:
+    case = Case.objects.filter(pupil=pupil).open().select_related("school", "pupil").first()
+    if case is None:
+        return []
+    entries = []
+    for letter in letters:
+        title = CODE_TITLES.get(getattr(letter, "code", ""), letter.subject)
+        entry = CommunicationLog(
+            case=case,
+            kind=CommunicationLog.Kind.LETTER,
+            happened_on=timezone.localdate(),
+            with_whom=(letter.recipient_name or "Parents and carers")[:200],
+            summary=f"{title}: {trigger}",
+            recorded_by=actor,
+            letter=letter,
+        )
+        entry.full_clean()
+        entry.save()
+        audit.record(
+            actor=actor,
+            action="graduated_response.communication.added",
+            obj=entry,
+            school=case.school,
+            pupil=case.pupil,
+            after=audit.snapshot(entry),
+        )
+        entries.append(entry)
+    return entries

@@ -1,0 +1,38 @@
+"""The demo's case letters: Letter 1 in the logs of most Tier 2+ cases, Letter 2 for some in Tier 3 or
+worse, one letter per address, and a key adult's own log entry."""
+
+import random
+from datetime import date
+
+import time_machine
+
+from graduated_response import demo_case_letters
+from graduated_response.models import Case, CommunicationLog
+from letters.models import Letter
+from tests import factories as f
+
+
+@time_machine.travel("2026-11-23 10:00Z", tick=False)
+def test_demo_prepares_letters_through_the_case_service(school, own_class, attendance_officer, class_teacher):
+    cases = []
+    for tier in (4, 3, 2, 1):
+        pupil = f.PupilFactory(school=school, registration_class=own_class)
+        f.PupilContactFactory(pupil=pupil)
+        cases.append(
+            Case.objects.create(
+                school=school,
+                pupil=pupil,
+                current_tier=tier,
+                opened_on=date(2026, 9, 7),
+                key_adult=class_teacher,
+            )
+        )
+    demo_case_letters.build(school=school, rng=random.Random(1), today=date(2026, 11, 23))
+    codes = {c.pk: sorted(Letter.objects.filter(pupil=c.pupil).values_list("code", flat=True)) for c in cases}
+    assert codes[cases[0].pk] == ["letter_1", "letter_2"]  # Tier 4
+    assert codes[cases[1].pk] == ["letter_1"]
+    assert codes[cases[2].pk] == ["letter_1"]
+    assert codes[cases[3].pk] == []  # Tier 1: no letter
+    letters_logged = CommunicationLog.objects.filter(letter__isnull=False)
+    assert letters_logged.count() == Letter.objects.count() == 4
+    assert CommunicationLog.objects.filter(recorded_by=class_teacher, kind="call").count() == 1
