@@ -754,11 +754,20 @@ def _letters_for_every_addressee(*, actor, case: Case, code: str, extra_for, tri
             kind=CommunicationLog.Kind.LETTER,
             happened_on=timezone.localdate(),
             with_whom=person.name[:200],
-            summary=f"{letter.subject} ({trigger}). Being prepared; it is not sent until it is printed or e-mailed.",
+            summary=f"{letter.subject}: {trigger}",
             recorded_by=actor,
+            letter=letter,
         )
         communication.full_clean()
         communication.save()
+        audit.record(
+            actor=actor,
+            action="graduated_response.communication.added",
+            obj=communication,
+            school=case.school,
+            pupil=case.pupil,
+            after=audit.snapshot(communication),
+        )
         letters.append(letter)
     return letters
 

@@ -58,7 +58,9 @@ def test_notice_to_improve_letter_to_each_home_with_its_period(case, parents_apa
     assert len(letters) == 2 and "Rosa" in letters[0].recipient_name and "Tom" in letters[1].recipient_name
     assert all("14 December 2026" in letter.body_html for letter in letters)
     assert all("16 November 2026" in letter.body_html for letter in letters)
-    assert CommunicationLog.objects.filter(case=case, kind="letter").count() == 2
+    logged = CommunicationLog.objects.filter(case=case, kind="letter")
+    assert sorted(e.letter_id for e in logged) == sorted(letter.pk for letter in letters)
+    assert all("notice to improve issued 16 November 2026" in e.summary for e in logged)
     assert notice.pk
 
 
