@@ -254,6 +254,7 @@ def contract_pdf(request, pk):
             "pupil": case.pupil,
             "school": request.school,
             "figures": figures,
+            "hours_lost": figures.hours_lost(request.school.hours_per_session),
             "parents": parents,
             "reviews": list(contract.reviews.all()),
             "today": today,

@@ -3,6 +3,7 @@ and shown, stale saves refused, and the contract form's PDF with the pupil's liv
 
 import io
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
@@ -254,6 +255,8 @@ def test_contract_pdf_has_the_pupils_live_figures(case, mum, attendance_officer,
     assert f"{figures.absent} sessions" in text
     assert f"{figures.unauthorised} sessions" in text and figures.unauthorised == 10
     assert "1 times" in text  # the one late mark
+    hours = figures.hours_lost(case.school.hours_per_session)
+    assert f"about {hours.quantize(Decimal('1'), ROUND_HALF_UP)} hours" in text
     assert "Rosa Quill" in text and "Bring Sam to school by 8:45 every day." in text
     assert "Review 1: 7 December 2026" in text
     # Live: another unauthorised session shows in the next print.
