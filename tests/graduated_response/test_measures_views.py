@@ -348,3 +348,14 @@ def test_review_recorded_from_a_stale_form_is_refused(case, attendance_officer, 
     assert response.status_code == 400 and "Someone else changed this" in response.content.decode()
     review.refresh_from_db()
     assert review.outcome == "Going well."
+
+
+def test_hostile_text_prints_literally_on_the_measures_pages(case, mum, attendance_officer, client_for):
+    mum.first_name = "<script>alert(1)</script>"
+    mum.save()
+    contract = _contract(attendance_officer, case, reasons_given="{{ secret }} {% debug %}")
+    client = client_for(attendance_officer)
+    detail = client.get(reverse("graduated_response:contract_detail", args=[contract.pk])).content.decode()
+    assert "{{ secret }} {% debug %}" in detail
+    page = client.get(reverse("graduated_response:penalty_notice_create", args=[case.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
