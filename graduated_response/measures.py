@@ -5,10 +5,15 @@ audited; status changes through ``school.transitions.move`` with the tables in
 ``penalty_notices``, ``notice_to_improve``, ``attendance_contracts``, ``legal_steps`` (docs/rules.md
 section 4).
 
-Audit action codes: graduated_response.contract.created / .moved, graduated_response.review.added /
-.recorded, graduated_response.notice_to_improve.issued / .outcome, graduated_response.penalty_notice.issued
-/ .refused / .received / .paid / .unpaid / .withdrawn / .prosecuted, graduated_response.legal_step.created
-/ .moved / .extended.
+Audit action codes: graduated_response.contract.created / .updated / .moved / .letters,
+graduated_response.review.added / .recorded, graduated_response.notice_to_improve.issued / .outcome /
+.letters, graduated_response.penalty_notice.issued / .refused / .received / .paid / .unpaid / .withdrawn /
+.prosecuted / .warning_letters, graduated_response.legal_step.created / .moved / .extended, and
+graduated_response.communication.added for each letter's log entry.
+
+Letters (notice to improve, penalty notice warning, attendance contract) go through
+``letters.services.letter_produce`` to each of ``letters.recipients.addressees(pupil)``, the first two
+held back by ``graduated_response.send_gate.sanction_gate``.
 
 What counts as support on record before a penalty notice (``support_on_record``): a notice to improve
 that was not withdrawn, an attendance contract (offered or agreed: an offer the family did not take up
