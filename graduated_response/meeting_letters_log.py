@@ -6,6 +6,10 @@ registered listeners (letters/gates.py) and this one writes a log entry (kind le
 letter, with the trigger) per letter on the pupil's open case. With no open case there is no log.
 
 Audit: ``graduated_response.communication.added`` per entry.
+
+And when a joint review with the SENDCo is recorded (held, with its outcome), the pupil's open "Joint
+review with the SENDCo" alerts are acknowledged by whoever recorded it: the alert asked for exactly
+that, so it leaves everyone's list (``graduated_response.alert.acknowledged``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from django.utils import timezone
 
 from school import audit
 
+from . import services
 from .case_letters import CODE_TITLES
-from .models import Case, CommunicationLog
+from .models import Alert, Case, CommunicationLog
+from .triggers import Kind
 
 
 def log_letters_produced(*, actor, pupil, letters, trigger: str) -> list[CommunicationLog]:
@@ -46,3 +52,12 @@ def log_letters_produced(*, actor, pupil, letters, trigger: str) -> list[Communi
         )
         entries.append(entry)
     return entries
+
+
+def acknowledge_joint_review_alerts(*, actor, meeting) -> int:
+    if not meeting.is_joint_review:
+        return 0
+    alerts = Alert.objects.filter(
+        pupil_id=meeting.pupil_id, kind=Kind.SEND_JOINT_REVIEW, status=Alert.Status.OPEN
+    )
+    return services.alerts_acknowledge(actor=actor, school=meeting.school, alerts=alerts)

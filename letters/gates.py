@@ -17,6 +17,8 @@ history (the attendance case's communication log, with the trigger):
     gates.letters_produced(actor=user, pupil=pupil, letters=[...], trigger="SAM not attended")
 
 A listener is ``listener(*, actor, pupil, letters, trigger) -> None``, run in the producing transaction.
+Likewise ``register_meeting_listener(fn)`` / ``meeting_held(actor=, meeting=)`` when a meeting is
+recorded as held (a joint SENDCo review answers the nightly checks' alert).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ Check = Callable[..., "str | None"]
 
 _checks: list[Check] = []
 _listeners: list[Callable[..., None]] = []
+_meeting_listeners: list[Callable[..., None]] = []
 
 
 def register(check: Check) -> None:
@@ -54,3 +57,14 @@ def letters_produced(*, actor, pupil, letters: list, trigger: str) -> None:
         return
     for listener in _listeners:
         listener(actor=actor, pupil=pupil, letters=letters, trigger=trigger)
+
+
+def register_meeting_listener(listener: Callable[..., None]) -> None:
+    if listener not in _meeting_listeners:
+        _meeting_listeners.append(listener)
+
+
+def meeting_held(*, actor, meeting) -> None:
+    """Tell every registered listener that ``meeting`` was recorded as held (in the caller's transaction)."""
+    for listener in _meeting_listeners:
+        listener(actor=actor, meeting=meeting)

@@ -285,6 +285,7 @@ def meeting_record_held(*, actor, meeting: Meeting, held_on: date, **record) -> 
         save=save,
         history=_history(meeting, actor),
     )
+    gates.meeting_held(actor=actor, meeting=meeting)
     return meeting
 
 
