@@ -3,7 +3,7 @@
 // The server sanitises whatever is sent (letters/sanitise.py); nothing here is trusted.
 document.addEventListener("DOMContentLoaded", function () {
   var source = document.querySelector("textarea[data-trix-source]");
-  if (!source || !window.customElements || !customElements.get("trix-editor")) { return; }
+  if (!source || !window.Trix || !window.customElements) { return; }
   var input = document.createElement("input");
   input.type = "hidden";
   input.id = source.id + "_rich";
