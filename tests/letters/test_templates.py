@@ -197,3 +197,28 @@ def test_the_headteacher_sets_the_letterhead_and_letters_use_it(login, headteach
     assert letter.letterhead["signatory_name"] == "Mrs J Example"
     assert letter.merge_values["attendance_target"] == "95.5%"
     assert AuditEntry.objects.filter(action="letters.letterhead.saved").count() == 1
+
+
+def test_the_demo_school_has_a_letterhead_and_a_polish_letter_1(db):
+    from django.core.management import call_command
+
+    from letters.recipients import addressees
+    from letters.services import letter_render
+    from school.models import PupilContact
+    from school.private_files import read_private_file
+
+    call_command("seed_demo", "--seed", "3", "--today", "2026-11-23", stdout=io.StringIO())
+    link = PupilContact.objects.filter(
+        parental_responsibility=True, contact__preferred_language="Polish"
+    ).first()
+    school = link.pupil.school
+    assert Letterhead.objects.get(school=school).logo_data_uri.startswith("data:image/png;base64,")
+    [addressee] = [a for a in addressees(link.pupil) if link.contact.pk in a.contact_ids]
+    head = school.memberships.filter(role="headteacher").first().user
+    letter = letter_produce(actor=head, pupil=link.pupil, code="letter_1", addressee=addressee, queue=False)
+    assert letter.language == "Polish"
+    letter_render(letter_id=letter.pk)
+    letter.refresh_from_db()
+    data = read_private_file(letter.private_file_name())
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Szanowni Państwo" in text and "Z poważaniem" in text and "Larkfield" in text
