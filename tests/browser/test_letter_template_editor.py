@@ -29,6 +29,10 @@ def test_edit_a_letter_with_the_rich_text_editor(browser, live_server, sign_in_b
     editor.click()
     page.evaluate(END)
     page.keyboard.type(" Typo: {pupil_frist_name}")
+    # Named beside the box as it is typed, before saving.
+    expect(page.get_by_test_id("body-live-check")).to_have_text(
+        "Unknown merge field: {pupil_frist_name}. It will not be saved like this."
+    )
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.get_by_test_id("body-error")).to_contain_text("Unknown merge field: {pupil_frist_name}")
     if SHOTS:
@@ -38,6 +42,7 @@ def test_edit_a_letter_with_the_rich_text_editor(browser, live_server, sign_in_b
     for _ in range(len("{pupil_frist_name}")):
         page.keyboard.press("Backspace")
     page.get_by_role("button", name="Pupil's first name").click()
+    expect(page.get_by_test_id("body-live-check")).to_have_text("")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/template-editor-before.png", full_page=True)
     page.get_by_role("button", name="Save as a new version").click()
