@@ -111,6 +111,7 @@ def letter_produce(
     trigger: str = "",
     figures=None,
     queue: bool = True,
+    period: tuple | None = None,
 ) -> Letter:
     """Write a pending letter from the school's current template ``code`` for one addressee.
 
@@ -119,7 +120,8 @@ def letter_produce(
     (``figures``: precomputed attendance.figures.Figures, or None to compute them here); snapshots the
     letterhead, recipient, language, version, merge values and rendered text; and, if ``queue``,
     queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
-    ValidationError. Audited letters.letter.created.
+    ValidationError. Audited letters.letter.created. ``period`` (optional): the (start, end) the given
+    ``figures`` cover, so a batch that computed them saves looking the school's calendar up per letter.
     """
     from . import template_services
 
@@ -135,9 +137,12 @@ def letter_produce(
         addressee=addressee,
         extra=extra,
         figures=figures,
+        period=period,
     )
     letter.trigger = trigger[:200]
-    letter.full_clean()
+    # The related rows were just read (a batch writes hundreds of letters): their existence is not
+    # checked again, one query each; every other field and constraint is.
+    letter.full_clean(exclude=["school", "pupil", "created_by", "template_version"])
     letter.save()
     audit.record(
         actor=actor,
@@ -150,7 +155,9 @@ def letter_produce(
     return letter
 
 
-def letter_build(*, actor, pupil, template, version, addressee, extra=None, figures=None) -> Letter:
+def letter_build(
+    *, actor, pupil, template, version, addressee, extra=None, figures=None, period=None
+) -> Letter:
     """The unsaved Letter that ``version`` (a LetterTemplateVersion, or any object with ``subject``,
     ``body_html`` and ``language``) makes for ``pupil`` and ``addressee``: letter_produce saves it,
     the template editor's preview renders it without saving."""
@@ -165,6 +172,8 @@ def letter_build(*, actor, pupil, template, version, addressee, extra=None, figu
     today = timezone.localdate(now)
     if figures is None:
         figures, start, end = merge_data.pupil_figures_for_letter(pupil, today=today)
+    elif period is not None:
+        start, end = period
     else:
         from attendance import statistics
         from school.calendar import SchoolCalendar

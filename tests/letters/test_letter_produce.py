@@ -24,6 +24,11 @@ def _today():
         yield
 
 
+# Template, version, letterhead, the unique name check, the insert, and the audit row (with the
+# actor's role, the pupil's audit subject and the chain), inside savepoints.
+QUERIES_PER_LETTER = 16
+
+
 def pdf_text(letter) -> str:
     letter.refresh_from_db()
     assert letter.status == Letter.Status.RENDERED, letter.error
@@ -216,3 +221,25 @@ def test_targets_letter_and_a_two_page_letter_number_their_pages(
     letter_render(letter_id=long.pk)
     text = pdf_text(long)
     assert "Page 1 of 2" in text and "Page 2 of 2" in text
+
+
+def test_a_batch_passing_figures_and_period_costs_a_few_queries_per_letter(
+    attendance_officer, pupil, parent, django_assert_max_num_queries
+):
+    from attendance.figures import Figures
+
+    [addressee] = addressees(pupil)
+    letter_produce(actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressee, queue=False)
+    figures = Figures.from_code_counts({"/": 9, "O": 1})
+    with django_assert_max_num_queries(QUERIES_PER_LETTER):
+        letter = letter_produce(
+            actor=attendance_officer,
+            pupil=pupil,
+            code="letter_1",
+            addressee=addressee,
+            figures=figures,
+            period=(date(2026, 9, 2), date(2026, 11, 23)),
+            queue=False,
+        )
+    assert letter.merge_values["attendance_pct"] == "90.0%"
+    assert letter.merge_values["figures_from"] == "2 September 2026"
