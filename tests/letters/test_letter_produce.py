@@ -243,3 +243,26 @@ def test_a_batch_passing_figures_and_period_costs_a_few_queries_per_letter(
         )
     assert letter.merge_values["attendance_pct"] == "90.0%"
     assert letter.merge_values["figures_from"] == "2 September 2026"
+
+
+def test_fonts_are_embedded_and_a4(attendance_officer, pupil, parent):
+    letter = letter_produce(
+        actor=attendance_officer,
+        pupil=pupil,
+        code="termly_report",
+        addressee=addressees(pupil)[0],
+        queue=False,
+    )
+    letter_render(letter_id=letter.pk)
+    letter.refresh_from_db()
+    reader = PdfReader(io.BytesIO(read_private_file(letter.private_file_name())))
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)  # A4
+    fonts = page["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "DejaVu" in str(font["/BaseFont"])
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
