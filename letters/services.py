@@ -188,6 +188,7 @@ def letter_build(
         figures_to=end,
         today=today,
         extra=extra,
+        language=version.language,
     )
     if template.code == "termly_report":
         values["_chart"] = {
@@ -208,8 +209,8 @@ def letter_build(
         letter_date=today,
         recipient_name=addressee.name if addressee else "",
         recipient_address=addressee.address if addressee else "",
-        subject=substitute(version.subject, values, html=False)[:300],
-        body_html=substitute(version.body_html, values, html=True),
+        subject=substitute(version.subject, values, html=False, language=version.language)[:300],
+        body_html=substitute(version.body_html, values, html=True, language=version.language),
         created_by=actor,
         created_at=now,
         stored_name=f"{secrets.token_hex(16)}.pdf",
@@ -236,16 +237,21 @@ def letter_html(letter: Letter) -> str:
         chart = charts.attendance_chart_uri(
             pupil_pct=chart_values.get("pupil_pct"), target_pct=chart_values.get("target_pct") or 96
         )
-    return render_to_string(
-        LETTER_TEMPLATE,
-        {
-            "letter": letter,
-            "school": {"name": letter.school_name},
-            "letterhead": letter.letterhead or {},
-            "chart": chart,
-            "sign_off": SIGN_OFF.get(letter.language, SIGN_OFF["English"]),
-        },
-    )
+    from django.utils import translation
+
+    from .merge_fields import LANGUAGE_CODES
+
+    with translation.override(LANGUAGE_CODES.get(letter.language, "en-gb")):  # the printed date
+        return render_to_string(
+            LETTER_TEMPLATE,
+            {
+                "letter": letter,
+                "school": {"name": letter.school_name},
+                "letterhead": letter.letterhead or {},
+                "chart": chart,
+                "sign_off": SIGN_OFF.get(letter.language, SIGN_OFF["English"]),
+            },
+        )
 
 
 def letter_render(*, letter_id: int) -> str:

@@ -204,7 +204,7 @@ def test_targets_letter_and_a_two_page_letter_number_their_pages(
     )
     letter_render(letter_id=letter.pk)
     text = pdf_text(letter)
-    assert "20 November 2026" in text
+    assert "Friday 20 November 2026" in text
     assert "Arrive by 8.50am every day (Parent, review 11 December 2026)" in text
     assert "Breakfast club on Mondays (School, review 18 December 2026)" in text
     assert "Page 1 of 1" in text

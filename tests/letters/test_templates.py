@@ -222,3 +222,4 @@ def test_the_demo_school_has_a_letterhead_and_a_polish_letter_1(db):
     data = read_private_file(letter.private_file_name())
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Szanowni Państwo" in text and "Z poważaniem" in text and "Larkfield" in text
+    assert "września" in text  # the figures' start date, in Polish (September)
