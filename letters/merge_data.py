@@ -12,7 +12,7 @@ Every value is JSON-safe (strings, or a list of target dicts), because the lette
     >>> v["hours_lost"], v["minutes_lost"], v["days_lost"], v["minutes_late"]
     ('39', '2,340', '6', '25')
     >>> figure_values(Figures.from_code_counts({}), hours_per_session=Decimal("3.25"))["attendance_pct"]
-    'no sessions yet'
+    'not yet measured'
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def figure_values(figures, *, hours_per_session: Decimal) -> dict[str, str]:
     absence = figures.absence_pct_1dp
     hours = figures.hours_lost(hours_per_session)
     return {
-        "attendance_pct": f"{pct}%" if pct is not None else "no sessions yet",
-        "absence_pct": f"{absence}%" if absence is not None else "no sessions yet",
+        "attendance_pct": f"{pct}%" if pct is not None else "not yet measured",
+        "absence_pct": f"{absence}%" if absence is not None else "not yet measured",
         "sessions_possible": _number(figures.possible),
         "sessions_attended": _number(figures.attendance),
         "sessions_missed": _number(figures.sessions_lost),

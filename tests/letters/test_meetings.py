@@ -455,8 +455,8 @@ def test_invitation_when_planned_carries_date_time_and_place(pupil, attendance_o
         invite=True,
     )
     assert [letter.code for letter in produced.letters] == ["letter_2", "letter_2"]
-    text = letter_pdf_text(produced.letters[0])
-    assert "8 December 2026" in text and "the library" in text
+    text = " ".join(letter_pdf_text(produced.letters[0]).split())  # lines wrap where a name's length puts them
+    assert "8 December 2026" in text and "in the library" in text
 
 
 def test_missed_sap_3a_waits_for_the_joint_review_for_a_pupil_with_sen(
