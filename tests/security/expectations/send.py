@@ -298,6 +298,10 @@ EXPECTATIONS = {
     "send:document_download": object_page("document", VIEW_OBJECT),
     "send:document_withdraw": object_page("document", MANAGE, MANAGE),
     "send:document_restore": object_page("withdrawn_document", NOBODY, MANAGE),
+    # Telling parents (send/views/parent_letters.py): the SENDCo and the headteacher write the letters.
+    "send:provision_letters": pupil_page(MANAGE, MANAGE),
+    "send:provision_told_otherwise": pupil_page(MANAGE, MANAGE),
+    "send:review_invite": object_page("cycle", MANAGE, MANAGE),
 }
 
 # A confidential document: same URL name, so checked in tests/send/test_documents_and_permissions.py and
