@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 
 from attendance import statistics
 from attendance.figures import combine
+from letters.models import Letter
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil, PupilContact
@@ -463,7 +464,7 @@ def provision_notice_status(*, pupil: Pupil) -> dict:
     notification = (
         ProvisionNotification.objects.filter(placement=placement)
         .select_related("recorded_by")
-        .prefetch_related("letters")
+        .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("id")))
         .first()
         if placement
         else None
@@ -496,3 +497,12 @@ def provision_summary_suggestion(*, pupil: Pupil, today: date) -> str:
             if t.provision.strip()
         ]
     return "; ".join(dict.fromkeys(parts))
+
+
+def review_invitations(*, cycle: SupportCycle) -> list:
+    """The cycle's invitations to the review, newest first, each with its letters in address order."""
+    return list(
+        cycle.invitations.select_related("invited_by").prefetch_related(
+            Prefetch("letters", queryset=Letter.objects.order_by("id"))
+        )
+    )

@@ -78,7 +78,7 @@ def cycle_detail(request, pk):
             "can_plan": policy.can(request.user, request.school, policy.PLAN_SEND),
             "today": today(),
             # Inviting the parents to the review (views/parent_letters.py).
-            "invitations": list(cycle.invitations.select_related("invited_by").prefetch_related("letters")),
+            "invitations": selectors.review_invitations(cycle=cycle),
             "can_invite": can_manage(request) and cycle.stage in INVITE_STAGES,
         },
     )
