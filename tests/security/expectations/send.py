@@ -203,7 +203,23 @@ def _withdrawn_objects_for(world, pupil, prefix):
         setattr(world, f"{prefix}withdrawn_{name}", obj)
 
 
+def _on_sen_support(world, pupil):
+    """On SEN support with the parents not yet told: the pages that write the letter to parents show
+    their form (send/views/parent_letters.py)."""
+    services.send_status_change(
+        actor=world.users["sendco"],
+        pupil=pupil,
+        to_status="sen_support",
+        reason="Added to the register",
+        parents_agreed_by="A parent",
+        parents_agreed_on=date(2026, 11, 16),
+        on=date(2026, 11, 16),
+    )
+
+
 def setup(world):
+    for pupil in (world.pupil, world.other_class_pupil, world.other_school_pupil):
+        _on_sen_support(world, pupil)
     _objects_for(world, world.pupil, "send_")
     _objects_for(world, world.other_class_pupil, "send_other_class_")
     _objects_for(world, world.other_school_pupil, "send_foreign_")
