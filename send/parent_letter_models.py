@@ -20,6 +20,8 @@ from django.db import models
 from letters.models import Letter
 from school.models import Pupil, School
 
+from .review_meeting import meeting_time_text
+
 
 class ProvisionNotification(models.Model):
     class Method(models.TextChoices):
@@ -70,3 +72,8 @@ class ReviewInvitation(models.Model):
     @property
     def pupil(self):  # the audit trail files the row under the pupil
         return self.cycle.pupil
+
+    @property
+    def time_text(self) -> str:
+        """The time as the letter prints it ("3:30pm")."""
+        return meeting_time_text(self.meeting_time)

@@ -341,7 +341,7 @@ def test_the_invitation_is_written_for_every_address_and_prints_the_meeting(
     ).exists()
 
     section_html = section(response, "review-invitations")
-    assert "Tuesday 8 December 2026" in section_html and "Being prepared" in section_html
+    assert "Tuesday 8 December 2026, 9:15am" in section_html and "Being prepared" in section_html
     assert "sent" not in section_html.lower()
     printed = pdf_text(letters[1])
     first = pupil.preferred_first_name or pupil.legal_first_name
