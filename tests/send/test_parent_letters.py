@@ -468,3 +468,13 @@ def test_meeting_time_boundaries(at, text, refused_today):
     assert review_meeting.meeting_time_text(at) == text
     assert (review_meeting.meeting_time_refusal(NOW[0], at, now=NOW) is not None) == refused_today
     assert review_meeting.meeting_time_refusal(date(2026, 12, 3), at, now=NOW) is None
+
+
+@time_machine.travel("2026-11-23 09:00", tick=False)
+def test_the_demo_has_parents_told_and_two_not_yet_told(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--seed", "5", stdout=io.StringIO())
+    for school in {n.school for n in ProvisionNotification.objects.select_related("school")}:
+        assert selectors.parents_not_told(school=school).count() == 2
+    assert ProvisionNotification.objects.filter(method="other").exists()
