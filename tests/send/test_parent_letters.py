@@ -187,6 +187,16 @@ def test_hostile_names_and_summary_print_literally(login, sendco, pupil):
     assert "Ms A {school_name}" in printed
 
 
+def test_the_form_suggests_the_pupils_current_interventions(login, sendco, pupil, parents_apart):
+    place_on_sen_support(pupil, sendco)
+    f.ProvisionEnrolmentFactory(
+        pupil=pupil, intervention__name="Phonics boost", intervention__sessions_per_week=3
+    )
+    f.ProvisionEnrolmentFactory(pupil=pupil, intervention__name="Ended group", end_date=date(2026, 11, 1))
+    page = login(sendco).get(f"/send/pupils/{pupil.pk}/provision-letters/").content.decode()
+    assert "Phonics boost (3 sessions a week)" in page and "Ended group" not in page
+
+
 def test_an_empty_summary_and_no_parental_responsibility_are_refused(login, sendco, pupil):
     place_on_sen_support(pupil, sendco)
     client = login(sendco)
