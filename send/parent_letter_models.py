@@ -5,8 +5,10 @@ The SEND Code of Practice 6.75: when a school makes special educational provisio
 an EHC plan, it must formally tell the parents (docs/rules.md section 5). One ProvisionNotification
 per placement on SEN support (the register's SendStatusChange into SEN support) records that it was done:
 by the letter ``send_provision`` (the letters written, one per postal address), or another way the
-SENDCo records with a date and a note (told at a meeting, for example). A placement without one is
-"Parents not yet told" on the pupil's page and the SEND dashboard.
+SENDCo records with a date and a note (told at a meeting, for example). A placement without a current
+one is "Parents not yet told" on the pupil's page and the SEND dashboard. A notification recorded by
+mistake is withdrawn with a reason (school.withdrawal), never deleted: the parents then count as not yet
+told, and a new one can be recorded (letters already written stay in the pupil's letters).
 
 The letters themselves are letters.Letter rows (a snapshot, then a PDF); these records only link them.
 A letter is written, then printed or handed over by the school: nothing here says it was sent.
@@ -16,23 +18,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from letters.models import Letter
 from school.models import Pupil, School
+from school.withdrawal import Withdrawable
 
 from .review_meeting import meeting_time_text
 
 
-class ProvisionNotification(models.Model):
+class ProvisionNotification(Withdrawable):
     class Method(models.TextChoices):
         LETTER = "letter", "By letter"
         OTHER = "other", "Another way"
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="send_provision_notifications")
-    # The move onto SEN support this tells the parents about (one notice per placement).
-    placement = models.OneToOneField(
-        "send.SendStatusChange", on_delete=models.PROTECT, related_name="provision_notification"
+    # The move onto SEN support this tells the parents about (one current notice per placement).
+    placement = models.ForeignKey(
+        "send.SendStatusChange", on_delete=models.PROTECT, related_name="provision_notifications"
     )
     method = models.CharField(max_length=10, choices=Method.choices)
     told_on = models.DateField("Date the parents were told")
@@ -44,6 +48,13 @@ class ProvisionNotification(models.Model):
 
     class Meta:
         ordering = ["-told_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="provisionnotification_one_current_per_placement",
+            )
+        ]
 
     def __str__(self):
         return f"Parents of {self.pupil} told of SEN provision ({self.told_on:%d %b %Y})"

@@ -444,7 +444,9 @@ def parents_not_told(*, school) -> QuerySet[SendRecord]:
         SendRecord.objects.filter(school=school, status=register_status.SEN_SUPPORT)
         .annotate(placement_id=Subquery(_latest_placement()))
         .annotate(placed_at=Subquery(placed_at))
-        .exclude(Exists(ProvisionNotification.objects.filter(placement_id=OuterRef("placement_id"))))
+        .exclude(
+            Exists(ProvisionNotification.objects.current().filter(placement_id=OuterRef("placement_id")))
+        )
         .select_related("pupil__registration_class")
         .order_by("placed_at", "pupil__legal_last_name", "pk")
     )
@@ -452,24 +454,28 @@ def parents_not_told(*, school) -> QuerySet[SendRecord]:
 
 def provision_notice_status(*, pupil: Pupil) -> dict:
     """For the pupil's SEND page: the latest placement on SEN support (None when not on SEN support
-    now) and the notification recorded for it (None: parents not yet told), with its letters."""
+    now), the current notification recorded for it (None: parents not yet told) with its letters, and
+    the ones withdrawn."""
     record = SendRecord.objects.filter(pupil=pupil).first()
     if record is None or record.status != register_status.SEN_SUPPORT:
-        return {"placement": None, "notification": None}
+        return {"placement": None, "notification": None, "withdrawn": []}
     placement = (
         SendStatusChange.objects.filter(record=record, to_status=register_status.SEN_SUPPORT)
         .order_by("-changed_at", "-id")
         .first()
     )
-    notification = (
+    notifications = list(
         ProvisionNotification.objects.filter(placement=placement)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "withdrawn_by")
         .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("id")))
-        .first()
         if placement
-        else None
+        else []
     )
-    return {"placement": placement, "notification": notification}
+    return {
+        "placement": placement,
+        "notification": next((n for n in notifications if not n.is_withdrawn), None),
+        "withdrawn": [n for n in notifications if n.is_withdrawn],
+    }
 
 
 def provision_summary_suggestion(*, pupil: Pupil, today: date) -> str:

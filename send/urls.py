@@ -31,6 +31,16 @@ urlpatterns = [
         name="provision_told_otherwise",
     ),
     path("cycles/<int:pk>/invite/", parent_letters.review_invite, name="review_invite"),
+    path(
+        "parents-told/<int:pk>/withdraw/",
+        parent_letters.provision_notice_withdraw,
+        name="provision_notice_withdraw",
+    ),
+    path(
+        "parents-told/<int:pk>/restore/",
+        parent_letters.provision_notice_restore,
+        name="provision_notice_restore",
+    ),
     path("concerns/<int:pk>/", register.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/triage/", register.concern_triage, name="concern_triage"),
     path("concerns/<int:pk>/withdraw/", register.concern_withdraw, name="concern_withdraw"),

@@ -68,7 +68,12 @@ def _placement_to_tell(pupil: Pupil) -> SendStatusChange:
     )
     if placement is None:
         raise ValidationError(f"{pupil.display_name}'s move onto SEN support is not in the register history.")
-    done = ProvisionNotification.objects.filter(placement=placement).select_related("recorded_by").first()
+    done = (
+        ProvisionNotification.objects.current()
+        .filter(placement=placement)
+        .select_related("recorded_by")
+        .first()
+    )
     if done is not None:
         how = "letters were written" if done.method == ProvisionNotification.Method.LETTER else "told"
         raise ValidationError(

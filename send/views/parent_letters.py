@@ -8,7 +8,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from letters import outbox
 from letters.recipients import addressees
@@ -16,8 +16,9 @@ from school import policy
 
 from .. import selectors, services
 from ..forms import ProvisionLettersForm, ReviewInvitationForm, ToldOtherwiseForm
+from ..models import ProvisionNotification
 from ..services.parent_letters import INVITE_STAGES
-from .common import access_cycle, pupil_form_page, saved, today
+from .common import access_cycle, access_pupil_item, pupil_form_page, saved, today, withdrawal_views
 
 
 def _written_message(letters) -> str:
@@ -128,3 +129,27 @@ def review_invite(request, pk):
         button="Prepare the invitations",
         back=("Cycle", "send:cycle_detail", cycle.pk),
     )
+
+
+# --- a notification recorded by mistake: withdrawn with a reason, restorable for 30 days ---------------
+_notice_withdraw, _notice_restore = withdrawal_views(
+    ProvisionNotification, kind="record that the parents were told"
+)
+provision_notice_withdraw = _notice_withdraw
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def provision_notice_restore(request, pk):
+    """Restore a withdrawn notification, unless another has been recorded for the same placement since
+    (then there would be two, and the newer one stands)."""
+    notice = access_pupil_item(request, ProvisionNotification.objects.all(), pk)
+    newer = (
+        ProvisionNotification.objects.current().filter(placement_id=notice.placement_id).exclude(pk=notice.pk)
+    )
+    if notice.is_withdrawn and newer.exists():
+        messages.error(
+            request, "The parents' being told has been recorded again since, so this one cannot be restored."
+        )
+        return redirect("send:pupil_send", pk=notice.pupil_id)
+    return _notice_restore(request, pk)

@@ -488,3 +488,43 @@ def test_the_demo_has_parents_told_and_two_not_yet_told(db):
     for school in {n.school for n in ProvisionNotification.objects.select_related("school")}:
         assert selectors.parents_not_told(school=school).count() == 2
     assert ProvisionNotification.objects.filter(method="other").exists()
+
+
+def test_a_mistaken_record_is_withdrawn_not_deleted_and_the_parents_count_as_not_told(
+    login, sendco, pupil, parents_apart
+):
+    place_on_sen_support(pupil, sendco)
+    mistaken = services.provision_told_otherwise_record(
+        actor=sendco, pupil=pupil, told_on=date(2026, 12, 2), note="Wrong pupil"
+    )
+    client = login(sendco)
+    page = client.get(f"/send/pupils/{pupil.pk}/")
+    assert f"/send/parents-told/{mistaken.pk}/withdraw/" in section(page, "provision-notice")
+    done = client.post(
+        f"/send/parents-told/{mistaken.pk}/withdraw/", {"reason": "Recorded for the wrong pupil"}, follow=True
+    )
+    notice = section(done, "provision-notice")
+    assert "Parents not yet told" in notice and "Withdrawn records that the parents were told (1)" in notice
+    assert ProvisionNotification.objects.filter(pk=mistaken.pk, withdrawal_reason__contains="wrong").exists()
+    assert AuditEntry.objects.filter(
+        action="send.provisionnotification.withdrawn", object_id=str(mistaken.pk)
+    ).exists()
+    assert [r.pupil for r in selectors.parents_not_told(school=pupil.school)] == [pupil]
+
+    # Told properly now; the withdrawn record cannot come back beside it.
+    prepare(client, pupil)
+    refused = client.post(f"/send/parents-told/{mistaken.pk}/restore/", follow=True)
+    assert "cannot be restored" in refused.content.decode()
+    assert ProvisionNotification.objects.current().filter(pupil=pupil).count() == 1
+
+
+def test_a_withdrawn_record_is_restored_when_nothing_replaced_it(login, sendco, pupil, parents_apart):
+    place_on_sen_support(pupil, sendco)
+    notice = services.provision_told_otherwise_record(
+        actor=sendco, pupil=pupil, told_on=date(2026, 12, 2), note="At a meeting"
+    )
+    client = login(sendco)
+    client.post(f"/send/parents-told/{notice.pk}/withdraw/", {"reason": "Pressed by mistake"})
+    assert selectors.parents_not_told(school=pupil.school).exists()
+    client.post(f"/send/parents-told/{notice.pk}/restore/")
+    assert not selectors.parents_not_told(school=pupil.school).exists()
