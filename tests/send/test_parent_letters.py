@@ -528,3 +528,13 @@ def test_a_withdrawn_record_is_restored_when_nothing_replaced_it(login, sendco, 
     assert selectors.parents_not_told(school=pupil.school).exists()
     client.post(f"/send/parents-told/{notice.pk}/restore/")
     assert not selectors.parents_not_told(school=pupil.school).exists()
+
+
+def test_the_records_export_holds_what_the_parents_were_told(sendco, pupil, parents_apart):
+    from send.record_section import send_records
+
+    place_on_sen_support(pupil, sendco)
+    services.provision_letters_write(actor=sendco, pupil=pupil, provision_summary="Reading group")
+    items = {item.title: item for item in send_records(pupil)}
+    told = items["Parents told that SEN provision is being made"]
+    assert told.data["Method"] == "By letter" and told.data["The support planned"] == "Reading group"
