@@ -4,7 +4,7 @@ pages, the rows and audit entries written, and the text of the printed PDFs."""
 
 import io
 import re
-from datetime import date, time
+from datetime import UTC, date, time
 
 import pytest
 import time_machine
@@ -49,14 +49,14 @@ def section(response, testid: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def place_on_sen_support(pupil, user):
+def place_on_sen_support(pupil, user, agreed_on=date(2026, 12, 1)):
     return services.send_status_change(
         actor=user,
         pupil=pupil,
         to_status=register_status.SEN_SUPPORT,
         reason="Reading well below age-related expectations",
         parents_agreed_by="Ms Examplesmith",
-        parents_agreed_on=date(2026, 12, 1),
+        parents_agreed_on=agreed_on,
     )
 
 
@@ -538,3 +538,42 @@ def test_the_records_export_holds_what_the_parents_were_told(sendco, pupil, pare
     items = {item.title: item for item in send_records(pupil)}
     told = items["Parents told that SEN provision is being made"]
     assert told.data["Method"] == "By letter" and told.data["The support planned"] == "Reading group"
+
+
+def test_a_leavers_letters_to_parents_go_at_the_end_of_retention(school, sendco, headteacher):
+    from datetime import datetime
+
+    from accounts.services import pupil_delete_for_retention
+
+    with time_machine.travel("2014-06-02 10:00", tick=False):
+        pupil = f.PupilFactory(
+            school=school,
+            date_of_birth=date(2003, 1, 5),
+            admission_date=date(2007, 9, 1),
+            leaving_date=date(2014, 7, 18),
+        )
+        parent(pupil, "Ms", "Alice", "Examplesmith", "1 Fictional Row", "ZZ1 1ZZ")
+        place_on_sen_support(pupil, sendco, agreed_on=date(2014, 6, 2))
+        notice = services.provision_letters_write(
+            actor=sendco, pupil=pupil, provision_summary="Reading group"
+        )
+        cycle = services.cycle_start(
+            actor=sendco,
+            pupil=pupil,
+            start_date=date(2014, 6, 2),
+            plan_type="PLP",
+            review_due=date(2014, 7, 1),
+        )
+        ReviewInvitation.objects.create(
+            school=school,
+            cycle=cycle,
+            meeting_date=date(2014, 7, 1),
+            meeting_time=time(9, 0),
+            meeting_place="Room 1",
+            invited_by=sendco,
+            invited_at=datetime(2014, 6, 2, 10, tzinfo=UTC),
+        ).letters.set(notice.letters.all())
+    with time_machine.travel("2034-02-01 10:00"):
+        pupil_delete_for_retention(actor=headteacher, school=school, pupil=pupil)
+    assert not ProvisionNotification.objects.exists() and not ReviewInvitation.objects.exists()
+    assert not Letter.objects.filter(pupil_id=pupil.pk).exists()
