@@ -22,7 +22,7 @@ from letters.rendering import render_pdf
 from school import audit
 from school.models import Membership, Pupil, Role
 
-from . import register_status, services
+from . import demo_parent_letters, register_status, services
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -577,6 +577,7 @@ def build(*, school, rng, today: date) -> None:
     Concern.objects.bulk_create(concerns)
 
     _documents_and_letter(school=school, sendco=sendco, pupils=ehc + sen, cycles=new_cycles, today=today)
+    demo_parent_letters.build(school=school, sendco=sendco, today=today)
 
 
 DEMO_DOCUMENTS = [

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
-from school.forms import DateInput
+from school.forms import DateInput, TimeInput
 from school.submissions import OneTimeTokenMixin
 
 from . import cycle_stages, needs, register_status
@@ -317,3 +317,31 @@ class ViewsCompletionFilterForm(Form):
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_class"].queryset = classes
+
+
+# --- telling parents (send/views/parent_letters.py) -----------------------------------------------------
+class ProvisionLettersForm(OneTimeTokenMixin, Form):
+    provision_summary = forms.CharField(
+        label="The support planned",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Printed in the letter, in words a parent understands.",
+    )
+
+
+class ToldOtherwiseForm(OneTimeTokenMixin, Form):
+    told_on = forms.DateField(label="Date the parents were told", widget=DATE)
+    note = forms.CharField(
+        label="How they were told, and by whom",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: at a meeting with the SENDCo and the class teacher.",
+    )
+
+
+class ReviewInvitationForm(OneTimeTokenMixin, Form):
+    meeting_date = forms.DateField(label="Date of the review meeting", widget=DATE)
+    meeting_time = forms.TimeField(label="Time", widget=TimeInput())
+    meeting_place = forms.CharField(
+        label="Place", max_length=200, help_text="For example: the SENDCo's room."
+    )

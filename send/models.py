@@ -619,3 +619,7 @@ class SendDocument(Withdrawable):
         """The bytes' name in the private storage (school/private_files.py); deleting the row at the end
         of retention deletes this file too."""
         return f"send/{self.school_id}/{self.stored_name}"
+
+
+# The notice that SEN provision is being made, and review invitations (send/parent_letter_models.py).
+from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """The send app's part of a records export: SEN register status and history, concerns, the pupil
-passport, support cycles with their targets, provision, funding, other agencies and documents.
+passport, support cycles with their targets, provision, funding, other agencies and documents, and
+when the parents were told of SEN support and invited to reviews.
 
 A withdrawn record is still held, so it is exported too, marked as withdrawn (when, why) and flagged
 for review: it may have been entered for the wrong pupil."""
@@ -28,7 +29,9 @@ from .models import (
     Concern,
     FundingApplication,
     ProvisionEnrolment,
+    ProvisionNotification,
     PupilPassport,
+    ReviewInvitation,
     SendDocument,
     SendRecord,
     SendStatusChange,
@@ -171,6 +174,32 @@ def send_records(pupil) -> list[Item]:
                 flag=review_flag(involvement, THIRD_PARTY),
             )
         )
+    items.extend(_parent_letter_items(pupil))
+    return items
+
+
+def _parent_letter_items(pupil) -> list[Item]:
+    """Telling the parents (send/parent_letter_models.py); the letters themselves are in the letters
+    section."""
+    items = [
+        Item(
+            key=key_of(notice),
+            title="Parents told that SEN provision is being made",
+            data=described(notice, ["method", "told_on", "provision_summary", "note"]),
+            flag=review_flag(notice),
+        )
+        for notice in ProvisionNotification.objects.filter(pupil=pupil).order_by("told_on", "pk")
+    ]
+    items.extend(
+        Item(
+            key=key_of(invitation),
+            title=f"Invitation to the review of cycle {invitation.cycle.number}",
+            data=describe(invitation, ["meeting_date", "meeting_time", "meeting_place", "invited_at"]),
+        )
+        for invitation in ReviewInvitation.objects.filter(cycle__pupil=pupil)
+        .select_related("cycle")
+        .order_by("invited_at", "pk")
+    )
     return items
 
 

@@ -8,10 +8,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from attendance import statistics
 from attendance.figures import combine
+from letters.models import Letter
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil, PupilContact
@@ -20,10 +21,12 @@ from . import cycle_stages, needs, provision_costs, register_status
 from .models import (
     Concern,
     ProvisionEnrolment,
+    ProvisionNotification,
     PupilPassport,
     SendDocument,
     SendRecord,
     SendSettings,
+    SendStatusChange,
     SupportCycle,
     Target,
     ViewsRequest,
@@ -419,3 +422,93 @@ def pupil_send_page(*, pupil) -> dict:
         "withdrawn_agencies": list(pupil.agency_involvements.withdrawn().select_related("withdrawn_by")),
         "withdrawn_funding": list(pupil.funding_applications.withdrawn().select_related("withdrawn_by")),
     }
+
+
+# --- telling parents: the SEN provision notice and review invitations (send/parent_letter_models.py) ----
+def _latest_placement():
+    """The pupil's latest move onto SEN support (a subquery on SendRecord)."""
+    return (
+        SendStatusChange.objects.filter(record=OuterRef("pk"), to_status=register_status.SEN_SUPPORT)
+        .order_by("-changed_at", "-id")
+        .values("id")[:1]
+    )
+
+
+def parents_not_told(*, school) -> QuerySet[SendRecord]:
+    """Pupils on SEN support whose parents have not been told that SEN provision is being made, for
+    their latest placement (Code of Practice 6.75; docs/rules.md section 5), longest waiting first.
+
+    Each row has ``placement_id`` and ``placed_at`` (the move onto SEN support). One query."""
+    placed_at = SendStatusChange.objects.filter(pk=OuterRef("placement_id")).values("changed_at")[:1]
+    return (
+        SendRecord.objects.filter(school=school, status=register_status.SEN_SUPPORT)
+        .annotate(placement_id=Subquery(_latest_placement()))
+        .annotate(placed_at=Subquery(placed_at))
+        .exclude(
+            Exists(ProvisionNotification.objects.current().filter(placement_id=OuterRef("placement_id")))
+        )
+        .select_related("pupil__registration_class")
+        .order_by("placed_at", "pupil__legal_last_name", "pk")
+    )
+
+
+def provision_notice_status(*, pupil: Pupil) -> dict:
+    """For the pupil's SEND page: the latest placement on SEN support (None when not on SEN support
+    now), the current notification recorded for it (None: parents not yet told) with its letters, and
+    the ones withdrawn."""
+    record = SendRecord.objects.filter(pupil=pupil).first()
+    if record is None or record.status != register_status.SEN_SUPPORT:
+        return {"placement": None, "notification": None, "withdrawn": []}
+    placement = (
+        SendStatusChange.objects.filter(record=record, to_status=register_status.SEN_SUPPORT)
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    notifications = list(
+        ProvisionNotification.objects.filter(placement=placement)
+        .select_related("recorded_by", "withdrawn_by")
+        .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("id")))
+        if placement
+        else []
+    )
+    return {
+        "placement": placement,
+        "notification": next((n for n in notifications if not n.is_withdrawn), None),
+        "withdrawn": [n for n in notifications if n.is_withdrawn],
+    }
+
+
+def provision_summary_suggestion(*, pupil: Pupil, today: date) -> str:
+    """What the provision letter can say is planned, for the SENDCo to edit: the pupil's current
+    interventions, else the provision written in the open cycle's targets."""
+    places = (
+        ProvisionEnrolment.objects.current()
+        .filter(pupil=pupil, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("intervention")
+        .order_by("start_date", "id")
+    )
+    parts = [
+        f"{p.intervention.name} ({p.intervention.sessions_per_week} "
+        f"session{'s' if p.intervention.sessions_per_week != 1 else ''} a week)"
+        for p in places
+    ]
+    if not parts:
+        parts = [
+            t.provision.strip()
+            for t in Target.objects.current()
+            .filter(cycle__pupil=pupil)
+            .exclude(cycle__stage=cycle_stages.CLOSED)
+            .order_by("id")
+            if t.provision.strip()
+        ]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def review_invitations(*, cycle: SupportCycle) -> list:
+    """The cycle's invitations to the review, newest first, each with its letters in address order."""
+    return list(
+        cycle.invitations.select_related("invited_by").prefetch_related(
+            Prefetch("letters", queryset=Letter.objects.order_by("id"))
+        )
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, documents, provision, register
+from .views import cycles, documents, parent_letters, provision, register
 
 app_name = "send"
 
@@ -24,6 +24,23 @@ urlpatterns = [
     path("pupils/<int:pk>/funding/new/", provision.funding_create, name="funding_create"),
     path("pupils/<int:pk>/agencies/new/", documents.agency_create, name="agency_create"),
     path("pupils/<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
+    path("pupils/<int:pk>/provision-letters/", parent_letters.provision_letters, name="provision_letters"),
+    path(
+        "pupils/<int:pk>/parents-told/",
+        parent_letters.provision_told_otherwise,
+        name="provision_told_otherwise",
+    ),
+    path("cycles/<int:pk>/invite/", parent_letters.review_invite, name="review_invite"),
+    path(
+        "parents-told/<int:pk>/withdraw/",
+        parent_letters.provision_notice_withdraw,
+        name="provision_notice_withdraw",
+    ),
+    path(
+        "parents-told/<int:pk>/restore/",
+        parent_letters.provision_notice_restore,
+        name="provision_notice_restore",
+    ),
     path("concerns/<int:pk>/", register.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/triage/", register.concern_triage, name="concern_triage"),
     path("concerns/<int:pk>/withdraw/", register.concern_withdraw, name="concern_withdraw"),

@@ -56,3 +56,11 @@ __all__ = [
     "views_record",
     "views_request_send",
 ]
+
+from .parent_letters import (  # noqa: E402
+    provision_letters_write,
+    provision_told_otherwise_record,
+    review_invitation_create,
+)
+
+__all__ += ["provision_letters_write", "provision_told_otherwise_record", "review_invitation_create"]

@@ -30,6 +30,7 @@ from ..forms import (
     ViewsRequestForm,
 )
 from ..models import Target, ViewsRequest
+from ..services.parent_letters import INVITE_STAGES
 from .common import access_cycle, can_manage, cycle_form_page, form_copy, pupil_form_page, saved, today
 
 
@@ -76,6 +77,9 @@ def cycle_detail(request, pk):
             "can_manage": can_manage(request),
             "can_plan": policy.can(request.user, request.school, policy.PLAN_SEND),
             "today": today(),
+            # Inviting the parents to the review (views/parent_letters.py).
+            "invitations": selectors.review_invitations(cycle=cycle),
+            "can_invite": can_manage(request) and cycle.stage in INVITE_STAGES,
         },
     )
 

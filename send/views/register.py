@@ -41,6 +41,7 @@ def dashboard(request):
             "views_completion": selectors.views_completion(school=school, today=day),
             "provision": provision,
             "attendance": selectors.send_attendance(school=school, today=day),
+            "parents_not_told": selectors.parents_not_told(school=school),
         },
     )
 
@@ -145,6 +146,7 @@ def pupil_send(request, pk):
             "provision": provision,
             "can_confidential": can_confidential,
             "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
+            "provision_notice": selectors.provision_notice_status(pupil=pupil),  # views/parent_letters.py
         }
     )
     return render(request, "send/pupil.html", context)

@@ -10,6 +10,7 @@ Governors reach none of it.
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from school import policy
 from send import services
@@ -19,6 +20,7 @@ from send.models import (
     FundingApplication,
     Intervention,
     ProvisionEnrolment,
+    ProvisionNotification,
     SendDocument,
     SupportCycle,
     Target,
@@ -203,7 +205,47 @@ def _withdrawn_objects_for(world, pupil, prefix):
         setattr(world, f"{prefix}withdrawn_{name}", obj)
 
 
+def _on_sen_support(world, pupil):
+    """On SEN support with the parents not yet told: the pages that write the letter to parents show
+    their form (send/views/parent_letters.py)."""
+    services.send_status_change(
+        actor=world.users["sendco"],
+        pupil=pupil,
+        to_status="sen_support",
+        reason="Added to the register",
+        parents_agreed_by="A parent",
+        parents_agreed_on=date(2026, 11, 16),
+        on=date(2026, 11, 16),
+    )
+
+
+def _told_pupil(world, school, registration_class, prefix):
+    """Another pupil on SEN support whose parents were told (a current record) after a withdrawn one:
+    what the withdraw and restore pages act on."""
+    from tests import factories
+
+    pupil = factories.PupilFactory(school=school, registration_class=registration_class)
+    _on_sen_support(world, pupil)
+    sendco = world.users["sendco"]
+    withdrawn = services.provision_told_otherwise_record(
+        actor=sendco, pupil=pupil, told_on=timezone.localdate(), note="Entered for the wrong pupil"
+    )
+    ProvisionNotification.objects.filter(pk=withdrawn.pk).update(
+        withdrawn_at="2026-11-16T09:00:00Z", withdrawn_by=sendco, withdrawal_reason="Wrong pupil"
+    )
+    told = services.provision_told_otherwise_record(
+        actor=sendco, pupil=pupil, told_on=timezone.localdate(), note="At a meeting"
+    )
+    setattr(world, f"{prefix}provision_notice", told)
+    setattr(world, f"{prefix}withdrawn_provision_notice", withdrawn)
+
+
 def setup(world):
+    for pupil in (world.pupil, world.other_class_pupil, world.other_school_pupil):
+        _on_sen_support(world, pupil)
+    _told_pupil(world, world.school, world.own_class, "send_")
+    _told_pupil(world, world.school, world.other_class, "send_other_class_")
+    _told_pupil(world, world.other_school, world.foreign_class, "send_foreign_")
     _objects_for(world, world.pupil, "send_")
     _objects_for(world, world.other_class_pupil, "send_other_class_")
     _objects_for(world, world.other_school_pupil, "send_foreign_")
@@ -298,6 +340,12 @@ EXPECTATIONS = {
     "send:document_download": object_page("document", VIEW_OBJECT),
     "send:document_withdraw": object_page("document", MANAGE, MANAGE),
     "send:document_restore": object_page("withdrawn_document", NOBODY, MANAGE),
+    # Telling parents (send/views/parent_letters.py): the SENDCo and the headteacher write the letters.
+    "send:provision_letters": pupil_page(MANAGE, MANAGE),
+    "send:provision_told_otherwise": pupil_page(MANAGE, MANAGE),
+    "send:review_invite": object_page("cycle", MANAGE, MANAGE),
+    "send:provision_notice_withdraw": object_page("provision_notice", MANAGE, MANAGE),
+    "send:provision_notice_restore": object_page("withdrawn_provision_notice", NOBODY, MANAGE),
 }
 
 # A confidential document: same URL name, so checked in tests/send/test_documents_and_permissions.py and
