@@ -34,6 +34,8 @@ from .recipients import Addressee
 logger = logging.getLogger(__name__)
 
 LETTER_TEMPLATE = "letters/pdf/letter.html"
+#: The closing line above the signature, in the letter's language (English when not listed).
+SIGN_OFF = {"English": "Yours sincerely,", "Polish": "Z poważaniem,", "Welsh": "Yn gywir,"}
 
 
 @transaction.atomic
@@ -232,6 +234,7 @@ def letter_html(letter: Letter) -> str:
             "school": {"name": letter.school_name},
             "letterhead": letter.letterhead or {},
             "chart": chart,
+            "sign_off": SIGN_OFF.get(letter.language, SIGN_OFF["English"]),
         },
     )
 

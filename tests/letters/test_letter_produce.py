@@ -177,3 +177,42 @@ def test_termly_report_has_a_chart(attendance_officer, pupil, parent):
     assert 'src="data:image/png;base64,' in letter_html(letter)
     letter_render(letter_id=letter.pk)
     assert "90.0%" in pdf_text(letter)
+
+
+def test_targets_letter_and_a_two_page_letter_number_their_pages(
+    headteacher, attendance_officer, pupil, parent
+):
+    extra = {
+        "meeting_date": date(2026, 11, 20),
+        "meeting_targets": [
+            {"text": "Arrive by 8.50am every day", "owner": "Parent", "review_on": date(2026, 12, 11)},
+            {"text": "Breakfast club on Mondays", "owner": "School", "review_on": "2026-12-18"},
+        ],
+    }
+    letter = letter_produce(
+        actor=attendance_officer,
+        pupil=pupil,
+        code="letter_2b",
+        addressee=addressees(pupil)[0],
+        extra=extra,
+        queue=False,
+    )
+    letter_render(letter_id=letter.pk)
+    text = pdf_text(letter)
+    assert "20 November 2026" in text
+    assert "Arrive by 8.50am every day (Parent, review 11 December 2026)" in text
+    assert "Breakfast club on Mondays (School, review 18 December 2026)" in text
+    assert "Page 1 of 1" in text
+    template = template_services.template_for(pupil.school, "letter_1")
+    template_services.template_version_save(
+        actor=headteacher,
+        template=template,
+        language="English",
+        subject="Long letter",
+        body_html="".join(f"<p>Paragraph {n} about {{pupil_first_name}}.</p>" for n in range(45)),
+        expected_number=1,
+    )
+    long = letter_produce(actor=attendance_officer, pupil=pupil, code="letter_1", addressee=None, queue=False)
+    letter_render(letter_id=long.pk)
+    text = pdf_text(long)
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text
