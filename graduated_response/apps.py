@@ -19,6 +19,10 @@ class GraduatedResponseConfig(AppConfig):
         from .send_gate import sanction_gate
 
         gates.register(sanction_gate)
+        from .meeting_letters_log import acknowledge_joint_review_alerts, log_letters_produced
+
+        gates.register_listener(log_letters_produced)  # a meeting's letters go in the case's log
+        gates.register_meeting_listener(acknowledge_joint_review_alerts)  # the review answers its alert
 
         register(
             nav=[

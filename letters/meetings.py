@@ -155,6 +155,7 @@ def _produce_for_addressees(
         )
         for person in people
     ]
+    gates.letters_produced(actor=actor, pupil=meeting.pupil, letters=made, trigger=trigger)
     return LettersProduced(letters=made)
 
 
@@ -284,6 +285,7 @@ def meeting_record_held(*, actor, meeting: Meeting, held_on: date, **record) -> 
         save=save,
         history=_history(meeting, actor),
     )
+    gates.meeting_held(actor=actor, meeting=meeting)
     return meeting
 
 

@@ -107,3 +107,43 @@ def test_census_field_alone_holds_the_letter_back(pupil, sendco):
 def test_pupil_removed_from_register_is_not_held_back(pupil):
     f.SendRecordFactory(pupil=pupil, status="removed")
     assert sanction_gate(pupil=pupil, code="letter_3") is None
+
+
+@time_machine.travel("2026-12-01 10:00Z")
+def test_recording_the_joint_review_acknowledges_its_alert(pupil, sendco):
+    from graduated_response.models import Alert
+    from letters import meetings
+
+    f.SendRecordFactory(pupil=pupil, status="sen_support")
+    case = Case.objects.create(school=pupil.school, pupil=pupil, current_tier=3, opened_on=date(2026, 11, 9))
+    alert = Alert.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        case=case,
+        kind="send_joint_review",
+        period_key=f"{case.pk}-tier3",
+        message="Hold a joint review with the SENDCo",
+        for_roles=",sendco,attendance_officer,",
+        created_on=date(2026, 11, 9),
+    )
+    other = Alert.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        case=case,
+        kind="ehcp_inform_la",
+        period_key=f"{case.pk}-tier3",
+        message="Tell the local authority",
+        for_roles=",sendco,",
+        created_on=date(2026, 11, 9),
+    )
+    review, _ = meetings.meeting_plan(
+        actor=sendco, pupil=pupil, kind="send_review", planned_on=date(2026, 12, 1)
+    )
+    alert.refresh_from_db()
+    assert alert.status == "open"  # planning it is not enough
+    meetings.meeting_record_held(actor=sendco, meeting=review, held_on=date(2026, 12, 1), outcome="no_change")
+    alert.refresh_from_db()
+    other.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by) == ("acknowledged", sendco)
+    assert other.status == "open"
+    assert sanction_gate(pupil=pupil, code="letter_3") is None

@@ -477,3 +477,30 @@ def test_missed_sap_3a_waits_for_the_joint_review_for_a_pupil_with_sen(
         actor=attendance_officer, meeting=Meeting.objects.get(pk=sap.pk), purpose=meetings.NOT_ATTENDED
     )
     assert [letter.code for letter in produced.letters] == ["letter_3a", "letter_3a"]
+
+
+def test_a_meetings_letters_go_in_the_case_log(pupil, attendance_officer, parents_apart):
+    from graduated_response.models import CommunicationLog
+
+    case = Case.objects.create(school=pupil.school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 2))
+    meeting = plan(attendance_officer, pupil)
+    _, produced = meetings.meeting_record_not_attended(actor=attendance_officer, meeting=meeting)
+    entries = CommunicationLog.objects.filter(case=case, kind="letter").order_by("id")
+    assert [entry.letter for entry in entries] == produced.letters
+    assert all("not attended" in entry.summary and "did not attend" in entry.summary for entry in entries)
+
+
+def test_the_key_adult_reads_their_pupils_meetings_but_does_not_record_them(
+    login, pupil, other_class_pupil, attendance_officer, class_teacher
+):
+    Case.objects.create(
+        school=pupil.school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 2), key_adult=class_teacher
+    )
+    meeting = plan(attendance_officer, pupil)
+    client = login(class_teacher)
+    assert client.get(f"/letters/meetings/{meeting.pk}/").status_code == 200
+    assert client.get(f"/letters/meetings/panels/case/{pupil.pk}/").status_code == 200
+    assert client.get(f"/letters/meetings/{meeting.pk}/record.pdf").status_code == 200
+    assert client.get(f"/letters/meetings/{meeting.pk}/record/").status_code == 403
+    other = plan(attendance_officer, other_class_pupil)
+    assert client.get(f"/letters/meetings/{other.pk}/").status_code == 404
