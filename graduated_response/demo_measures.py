@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from school import audit
 from school.models import Membership, Role
 
-from . import measures
+from . import measures, services
 from . import penalty_notices as pn_rules
 from .models import Case, MeasureStatusEvent, PenaltyNotice
 
@@ -139,6 +139,14 @@ def _history_notice(officer, case, parent, *, sequence, issued_on, paid_after_da
 
 def _paid_and_refused_third(officer, case, today):
     parent = measures.parents_for(case=case).first()
+    services.communication_log_add(
+        actor=officer,
+        case=case,
+        kind="home_visit",
+        happened_on=today - timedelta(days=320),
+        with_whom=str(parent),
+        summary="Home visit last school year: talked about mornings and offered breakfast club.",
+    )
     _history_notice(
         officer,
         case,

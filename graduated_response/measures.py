@@ -186,7 +186,7 @@ def penalty_notice_issue(
     if received_on is not None and received_on < issued_on:
         raise ValidationError({"received_on": "A notice cannot be received before it is issued."})
     decision = penalty_notice_check(case=case, parent=parent, on=issued_on)
-    if not decision.allowed:
+    if not decision.allowed or decision.sequence is None:
         raise PenaltyNoticeRefused(decision)
     notice = PenaltyNotice(
         case=case,
@@ -660,7 +660,11 @@ def legal_step_create(
         penalty_notice=penalty_notice,
         created_by=actor,
     )
-    reviews = legal_rules.eso_review_dates(started_on, ends_on) if kind == LegalStep.Kind.ESO else []
+    reviews = (
+        legal_rules.eso_review_dates(started_on, ends_on)
+        if kind == LegalStep.Kind.ESO and ends_on is not None
+        else []
+    )
     if kind == LegalStep.Kind.ESO and next_review_on is None and reviews:
         step.next_review_on = reviews[0]
     _clean(step)
@@ -750,11 +754,20 @@ def _letters_for_every_addressee(*, actor, case: Case, code: str, extra_for, tri
             kind=CommunicationLog.Kind.LETTER,
             happened_on=timezone.localdate(),
             with_whom=person.name[:200],
-            summary=f"{letter.subject} ({trigger}). Being prepared; it is not sent until it is printed or e-mailed.",
+            summary=f"{letter.subject}: {trigger}",
             recorded_by=actor,
+            letter=letter,
         )
         communication.full_clean()
         communication.save()
+        audit.record(
+            actor=actor,
+            action="graduated_response.communication.added",
+            obj=communication,
+            school=case.school,
+            pupil=case.pupil,
+            after=audit.snapshot(communication),
+        )
         letters.append(letter)
     return letters
 
@@ -811,4 +824,39 @@ def penalty_warning_letters_produce(*, actor, case: Case) -> list:
         pupil=case.pupil,
         after={"letters": [letter.pk for letter in letters]},
     )
+    return letters
+
+
+def _agreed_items(contract: AttendanceContract) -> list[dict]:
+    """The contract's requirements as the letters' target list: one line each, with who and when."""
+    review = contract.reviews.filter(held_on__isnull=True).order_by("due_on").first()
+    review_on = review.due_on if review else contract.end_on
+    items = []
+    for owner, text in (
+        ("Parents or carers", contract.parent_requirements),
+        (contract.case.school.name, contract.school_requirements),
+        ("The pupil", contract.pupil_requirements),
+    ):
+        for line in text.splitlines():
+            if line.strip():
+                items.append({"text": line.strip(), "owner": owner, "review_on": review_on})
+    return items
+
+
+@transaction.atomic
+def attendance_contract_letters_produce(*, actor, contract: AttendanceContract) -> list:
+    """The attendance contract letter (template ``attendance_contract``) to each addressee, with the
+    contract's period and what each side agreed."""
+    letters = _letters_for_every_addressee(
+        actor=actor,
+        case=contract.case,
+        code="attendance_contract",
+        extra_for=lambda person: {
+            "period_start": contract.start_on,
+            "period_end": contract.end_on,
+            "meeting_targets": _agreed_items(contract),
+        },
+        trigger=f"attendance contract from {contract.start_on:%-d %B %Y}",
+    )
+    _audit(actor, "contract.letters", contract, after={"letters": [letter.pk for letter in letters]})
     return letters

@@ -268,6 +268,14 @@ def latest_runs(*, school, limit=7) -> list[NightlyRun]:
 
 
 # --- formal measures (graduated_response/measures.py writes them) -----------------------------------------
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure on the case panel with its next review date (None: none pending)."""
+
+    measure: object
+    next_review: date | None
+
+
 def case_measures(*, case, today: date) -> dict:
     """The case's formal measures for its panel: each with its status and next review (a few queries,
     whatever the number of measures)."""
@@ -280,8 +288,6 @@ def case_measures(*, case, today: date) -> dict:
         PenaltyNoticeRefusal,
     )
 
-    contracts = list(AttendanceContract.objects.filter(case=case))
-    steps = list(LegalStep.objects.filter(case=case))
     pending = MeasureReview.objects.filter(held_on__isnull=True).filter(
         Q(contract__case=case) | Q(legal_step__case=case)
     )
@@ -289,15 +295,17 @@ def case_measures(*, case, today: date) -> dict:
     for row in pending.order_by("due_on").values("contract_id", "legal_step_id", "due_on"):
         key = ("contract", row["contract_id"]) if row["contract_id"] else ("step", row["legal_step_id"])
         next_review.setdefault(key, row["due_on"])
-    for c in contracts:
-        c.next_review = next_review.get(("contract", c.pk))
-    for s in steps:
-        s.next_review = next_review.get(("step", s.pk)) or s.next_review_on
     return {
-        "contracts": contracts,
+        "contracts": [
+            MeasureRow(c, next_review.get(("contract", c.pk)))
+            for c in AttendanceContract.objects.filter(case=case)
+        ],
         "notices_to_improve": list(NoticeToImprove.objects.filter(case=case)),
         "penalty_notices": list(PenaltyNotice.objects.filter(case=case).select_related("parent")),
         "refusals": list(PenaltyNoticeRefusal.objects.filter(case=case).select_related("parent", "by")[:10]),
-        "legal_steps": steps,
+        "legal_steps": [
+            MeasureRow(s, next_review.get(("step", s.pk)) or s.next_review_on)
+            for s in LegalStep.objects.filter(case=case)
+        ],
         "today": today,
     }

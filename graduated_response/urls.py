@@ -35,6 +35,7 @@ urlpatterns += [
     path("<int:pk>/measures/", m.panel_case_measures, name="panel_case_measures"),
     path("<int:pk>/measures/contract/new/", m.contract_create, name="contract_create"),
     path("measures/contracts/<int:pk>/", m.contract_detail, name="contract_detail"),
+    path("measures/contracts/<int:pk>/letters/", m.contract_letters, name="contract_letters"),
     path("measures/contracts/<int:pk>/edit/", m.contract_update, name="contract_update"),
     path("measures/contracts/<int:pk>/status/", m.contract_move, name="contract_move"),
     path("measures/contracts/<int:pk>/form.pdf", m.contract_pdf, name="contract_pdf"),

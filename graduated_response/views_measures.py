@@ -254,6 +254,7 @@ def contract_pdf(request, pk):
             "pupil": case.pupil,
             "school": request.school,
             "figures": figures,
+            "hours_lost": figures.hours_lost(request.school.hours_per_session),
             "parents": parents,
             "reviews": list(contract.reviews.all()),
             "today": today,
@@ -700,3 +701,16 @@ def penalty_warning_letters(request, pk):
     else:
         _letters_done(request, letters)
     return redirect("graduated_response:penalty_notice_create", pk=case.pk)
+
+
+@require_POST
+@capability_required(MANAGE)
+def contract_letters(request, pk):
+    contract = _measure(request, AttendanceContract, pk)
+    try:
+        letters = measures.attendance_contract_letters_produce(actor=request.user, contract=contract)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _letters_done(request, letters)
+    return redirect("graduated_response:contract_detail", pk=contract.pk)

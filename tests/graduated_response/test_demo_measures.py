@@ -42,6 +42,7 @@ def test_demo_builds_every_measure(school, own_class, attendance_officer, client
     ]
     refusal = PenaltyNoticeRefusal.objects.get()
     assert refusal.reasons[0].startswith("No third penalty notice")
+    assert not any("No support" in r for r in refusal.reasons)  # the home visit counts
     assert AuditEntry.objects.filter(action="graduated_response.penalty_notice.refused").exists()
     panel = client_for(attendance_officer).get(
         reverse("graduated_response:panel_case_measures", args=[cases[0].pk])

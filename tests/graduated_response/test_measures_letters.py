@@ -58,7 +58,9 @@ def test_notice_to_improve_letter_to_each_home_with_its_period(case, parents_apa
     assert len(letters) == 2 and "Rosa" in letters[0].recipient_name and "Tom" in letters[1].recipient_name
     assert all("14 December 2026" in letter.body_html for letter in letters)
     assert all("16 November 2026" in letter.body_html for letter in letters)
-    assert CommunicationLog.objects.filter(case=case, kind="letter").count() == 2
+    logged = CommunicationLog.objects.filter(case=case, kind="letter")
+    assert sorted(e.letter_id for e in logged) == sorted(letter.pk for letter in letters)
+    assert all("notice to improve issued 16 November 2026" in e.summary for e in logged)
     assert notice.pk
 
 
@@ -122,3 +124,25 @@ def test_no_parent_with_parental_responsibility_means_no_letter(case, attendance
     with pytest.raises(Exception) as error:
         measures.penalty_warning_letters_produce(actor=attendance_officer, case=case)
     assert "nobody to write to" in str(error.value)
+
+
+def test_contract_letter_lists_what_each_side_agreed(case, parents_apart, attendance_officer, client_for):
+    contract = measures.attendance_contract_create(
+        actor=attendance_officer,
+        case=case,
+        parties="Both parents",
+        parent_requirements="Arrive by 8:45.\nRing by 9:00 when ill.",
+        school_requirements="A daily check-in.",
+        support_offered="Breakfast club",
+        start_on=date(2026, 11, 2),
+        duration_months=6,
+        status="agreed",
+        review_dates=[date(2026, 12, 7)],
+    )
+    response = client_for(attendance_officer).post(
+        reverse("graduated_response:contract_letters", args=[contract.pk]), follow=True
+    )
+    assert "2 letters being prepared" in response.content.decode()
+    body = Letter.objects.filter(code="attendance_contract").first().body_html
+    assert "Arrive by 8:45." in body and "Ring by 9:00 when ill." in body and "A daily check-in." in body
+    assert "2 May 2027" in body  # the period's end

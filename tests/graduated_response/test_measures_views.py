@@ -3,6 +3,7 @@ and shown, stale saves refused, and the contract form's PDF with the pupil's liv
 
 import io
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
@@ -109,6 +110,7 @@ def test_officer_issues_a_penalty_notice_with_support_on_record(case, mum, atten
     assert "£80 by 9 December 2026" in detail and "£160 by 16 December 2026" in detail
     panel = client.get(reverse("graduated_response:panel_case_measures", args=[case.pk])).content.decode()
     assert "Penalty notice 1 to Rosa Quill" in panel
+    assert "Attendance contract" in panel and "Agreed" in panel and "Review 7 Dec 2026" in panel
 
 
 def test_a_refused_notice_shows_the_reasons_and_alternatives_and_is_kept(
@@ -253,6 +255,8 @@ def test_contract_pdf_has_the_pupils_live_figures(case, mum, attendance_officer,
     assert f"{figures.absent} sessions" in text
     assert f"{figures.unauthorised} sessions" in text and figures.unauthorised == 10
     assert "1 times" in text  # the one late mark
+    hours = figures.hours_lost(case.school.hours_per_session)
+    assert f"about {hours.quantize(Decimal('1'), ROUND_HALF_UP)} hours" in text
     assert "Rosa Quill" in text and "Bring Sam to school by 8:45 every day." in text
     assert "Review 1: 7 December 2026" in text
     # Live: another unauthorised session shows in the next print.
@@ -331,7 +335,7 @@ def test_review_recorded_from_a_stale_form_is_refused(case, attendance_officer, 
     review = contract.reviews.order_by("due_on").first()
     client = client_for(attendance_officer)
     page = client.get(reverse("graduated_response:contract_detail", args=[contract.pk])).content.decode()
-    version = page.split('name="review-%d-expected_version" value="' % review.pk)[1].split('"')[0]
+    version = page.split(f'name="review-{review.pk}-expected_version" value="')[1].split('"')[0]
     measures.measure_review_record(actor=headteacher, review=review, held_on=TODAY, outcome="Going well.")
     response = client.post(
         reverse("graduated_response:review_record", args=[review.pk]),
@@ -344,3 +348,14 @@ def test_review_recorded_from_a_stale_form_is_refused(case, attendance_officer, 
     assert response.status_code == 400 and "Someone else changed this" in response.content.decode()
     review.refresh_from_db()
     assert review.outcome == "Going well."
+
+
+def test_hostile_text_prints_literally_on_the_measures_pages(case, mum, attendance_officer, client_for):
+    mum.first_name = "<script>alert(1)</script>"
+    mum.save()
+    contract = _contract(attendance_officer, case, reasons_given="{{ secret }} {% debug %}")
+    client = client_for(attendance_officer)
+    detail = client.get(reverse("graduated_response:contract_detail", args=[contract.pk])).content.decode()
+    assert "{{ secret }} {% debug %}" in detail
+    page = client.get(reverse("graduated_response:penalty_notice_create", args=[case.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

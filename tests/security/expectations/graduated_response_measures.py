@@ -112,6 +112,7 @@ EXPECTATIONS = {
     "graduated_response:notice_to_improve_letters": _on_measure("nti", get=NOBODY, post=MANAGE_CASES),
     "graduated_response:contract_detail": _on_measure("contract"),
     "graduated_response:contract_pdf": _on_measure("contract"),
+    "graduated_response:contract_letters": _on_measure("contract", get=NOBODY, post=MANAGE_CASES),
     "graduated_response:contract_update": _on_measure("contract", post=MANAGE_CASES),
     "graduated_response:contract_move": _on_measure("contract", get=NOBODY, post=MANAGE_CASES),
     "graduated_response:review_record": _on_measure("review", get=NOBODY, post=MANAGE_CASES),
