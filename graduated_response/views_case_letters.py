@@ -83,7 +83,7 @@ def case_letters_produce(request, pk):
     form = CaseLettersForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect(_back(case))
     code = form.cleaned_data["code"]
     try:

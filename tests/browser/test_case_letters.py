@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
 from graduated_response.models import Case, CommunicationLog, TierChange
@@ -13,6 +14,17 @@ from letters.models import Letter
 from tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "rules": {"target-size": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected by evaluating a script; the page's own CSP (rightly) forbids that.
+    return {**browser_context_args, "bypass_csp": True}
 
 
 def pdf_text(data: bytes) -> str:
@@ -49,6 +61,10 @@ def test_officer_previews_and_prepares_a_letter_and_opens_its_pdf(
     assert "Letter 1 (initial concerns)" in suggested.inner_text()
     addressees = page.get_by_test_id("letters-addressees").inner_text()
     assert "Ms A Penhallow" in addressees and "Mr B Penhallow" in addressees
+    # The case page with its Letters section loaded: no accessibility violation.
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert not results.violations_count, results.generate_report()
 
     # The preview: the letter as it will print, and nothing saved.
     href = page.get_by_test_id("letter-preview").get_attribute("href")

@@ -62,7 +62,8 @@ def test_officer_filters_cases_sets_a_key_adult_and_opens_a_case(
     assert Case.objects.get(pupil=officer_world["pupils"]["Ashdown"]).key_adult == officer_world["teacher"]
 
     # Open the case: figures, the tier chart and the EHC plan routing are there.
-    page.get_by_role("link", name="Ashdown", exact=False).first.click()
+    # From the case table: an alert beside it may link "Record the joint review for ... Ashdown" too.
+    page.get_by_test_id("case-table").get_by_role("link", name="Ashdown", exact=False).first.click()
     page.wait_for_url("**/cases/*/")
     assert page.get_by_test_id("case-tier").inner_text() == "Tier 3"
     assert page.get_by_test_id("tier-chart").is_visible()
