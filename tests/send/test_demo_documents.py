@@ -1,4 +1,5 @@
-"""seed_demo's SEND part adds two uploaded reports (one confidential) and one printed letter."""
+"""seed_demo's SEND part adds two uploaded reports (one confidential) and one printed letter;
+every letter the demo writes is rendered."""
 
 import io
 from datetime import date
@@ -25,6 +26,8 @@ def test_demo_documents_and_letter_are_real_files(db, django_capture_on_commit_c
         pdf = private_storage().open(document.private_file_name()).read()
         text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
         assert document.title in text and document.pupil.display_name in text
-    letter = Letter.objects.get()
+    # The demo's attendance cases also have letters (Letters 1-3, meetings, measures): this is the SEND one.
+    letter = Letter.objects.get(kind=Letter.Kind.VIEWS_REQUEST)
+    assert Letter.objects.exclude(status=Letter.Status.RENDERED).count() == 0
     assert letter.status == Letter.Status.RENDERED and private_storage().exists(letter.private_file_name())
     assert ViewsRequest.objects.get(letter=letter).respondent == "parent"

@@ -344,7 +344,7 @@ def test_the_invitation_is_written_for_every_address_and_prints_the_meeting(
     assert (invitation.meeting_date, invitation.meeting_time) == (date(2026, 12, 8), time(9, 15))
     letters = list(invitation.letters.order_by("id"))
     assert [x.code for x in letters] == ["send_review_invite", "send_review_invite"]
-    assert letters[0].merge_values["meeting_date"] == "8 December 2026"
+    assert letters[0].merge_values["meeting_date"] == "Tuesday 8 December 2026"
     assert letters[0].merge_values["meeting_time"] == "9:15am"
     assert AuditEntry.objects.filter(
         action="send.review_invitation.created", object_id=str(invitation.pk)
