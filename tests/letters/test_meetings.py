@@ -455,7 +455,9 @@ def test_invitation_when_planned_carries_date_time_and_place(pupil, attendance_o
         invite=True,
     )
     assert [letter.code for letter in produced.letters] == ["letter_2", "letter_2"]
-    text = " ".join(letter_pdf_text(produced.letters[0]).split())  # lines wrap where a name's length puts them
+    text = " ".join(
+        letter_pdf_text(produced.letters[0]).split()
+    )  # lines wrap where a name's length puts them
     assert "8 December 2026" in text and "in the library" in text
 
 
