@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_batches
 
 app_name = "graduated_response"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("communications/<int:pk>/restore/", views.communication_restore, name="communication_restore"),
     path("<int:pk>/close/", views.case_close, name="case_close"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("letter-batches/new/", views_batches.batch_choose, name="batch_choose"),
+    path("letter-batches/run/", views_batches.batch_run, name="batch_run"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import panels, views
+from . import panels, views, views_batches
 
 app_name = "letters"
 
@@ -9,4 +9,14 @@ urlpatterns = [
     path("<int:pk>/retry/", views.letter_retry, name="letter_retry"),
     path("panels/pupil/<int:pk>/", panels.panel_pupil, name="panel_pupil"),
     path("emails/<int:pk>/retry/", views.email_retry, name="email_retry"),
+    path("batches/", views_batches.batch_list, name="batch_list"),
+    path("batches/<int:pk>/", views_batches.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/progress/", views_batches.batch_progress, name="batch_progress"),
+    path("batches/<int:pk>/letters.pdf", views_batches.batch_pdf, name="batch_pdf"),
+    path("batches/<int:pk>/letters.csv", views_batches.batch_letter_list, name="batch_letter_list"),
+    path(
+        "batches/<int:pk>/letters/<int:letter_pk>/retry/",
+        views_batches.batch_letter_retry,
+        name="batch_letter_retry",
+    ),
 ]
