@@ -231,3 +231,6 @@ class LetterBatchEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} to {self.to_status}"
+
+
+from .models_meetings import Meeting, MeetingStatusEvent, MeetingTarget  # noqa: E402,F401

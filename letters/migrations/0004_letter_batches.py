@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0002_outbox_enqueued_attempts_and_emails'),
+        ('letters', '0003_meetings'),
         ('school', '0006_merge_0002_submission_token_0005_merge_20261201_2333'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
