@@ -28,22 +28,13 @@ from school.models import Pupil
 from . import selectors
 from .forms_batches import BATCH_CODES, BatchChooseForm, BatchRunForm
 from .models import TierChange
+from .send_gate import sanction_gate
 
 SETS = {
     "tier2_week": "Every pupil who entered Tier 2 this week",
     "cases": "The cases in the dashboard's filter",
     "full_attendance": "Every pupil with 100% attendance this term",
 }
-
-
-def sanction_gate_call_site():
-    """SEND_GATE_CALL_SITE: graduated_response.send_gate.sanction_gate(*, pupil, code) -> reason | None,
-    owned by the meetings work. Until that module is merged, no pupil is held back by the SEND gate."""
-    try:
-        from .send_gate import sanction_gate
-    except ImportError:
-        return None
-    return sanction_gate
 
 
 def _term_start(calendar: SchoolCalendar, today: date) -> date | None:
@@ -91,7 +82,7 @@ def batch_choose(request):
         pupils = pupils.select_related("registration_class").order_by(
             "legal_last_name", "legal_first_name", "pk"
         )[: batches.MAX_PUPILS]
-        rows = batches.batch_review(pupils=pupils, code=code, gate=sanction_gate_call_site())
+        rows = batches.batch_review(pupils=pupils, code=code, gate=sanction_gate)
         included = [row for row in rows if not row.reason]
         context |= {
             "code": code,
@@ -138,7 +129,7 @@ def batch_run(request):
                 pupil_ids=ids,
                 email_parents=data["email_parents"],
                 description=data["description"],
-                gate=sanction_gate_call_site(),
+                gate=sanction_gate,
             ),
             actor=request.user,
         )

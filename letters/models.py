@@ -178,6 +178,7 @@ class LetterBatch(models.Model):
     pupil_ids = models.JSONField(default=list, help_text="The pupils to write to, as reviewed.")
     excluded = models.JSONField(
         default=list,
+        blank=True,
         help_text="Pupils left out when the batch was made, and why: [{pupil_id, name, reason}].",
     )
     email_parents = models.BooleanField(default=False)
