@@ -29,6 +29,8 @@ from school.models import Pupil, School
 class Letter(models.Model):
     class Kind(models.TextChoices):
         VIEWS_REQUEST = "views_request", "Request for views before a SEND review"
+        ATTENDANCE = "attendance", "Attendance letter"
+        SEND = "send", "SEND letter"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Being prepared"
@@ -36,7 +38,11 @@ class Letter(models.Model):
         FAILED = "failed", "Could not be prepared"
 
     # Who may open a letter of each kind (on top of having the pupil in scope).
-    KIND_CAPABILITY = {Kind.VIEWS_REQUEST: policy.VIEW_SEND}
+    KIND_CAPABILITY = {
+        Kind.VIEWS_REQUEST: policy.VIEW_SEND,
+        Kind.ATTENDANCE: policy.VIEW_CASES,
+        Kind.SEND: policy.VIEW_SEND,
+    }
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="letters")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="letters")
@@ -50,6 +56,19 @@ class Letter(models.Model):
     body_html = models.TextField(help_text="The letter's body, rendered (autoescaped) when it was created.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # Letters made from an editable template (letters.services.letter_produce): the template code, the
+    # exact version used (kept: a later edit never changes this letter), the language it went out in,
+    # what caused it, the merge values as they were, the contacts it is addressed to and the letterhead
+    # as it was (address, logo, signatory).
+    code = models.CharField(max_length=40, blank=True, db_index=True)
+    template_version = models.ForeignKey(
+        "LetterTemplateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    language = models.CharField(max_length=50, blank=True, default="English")
+    trigger = models.CharField(max_length=200, blank=True)
+    merge_values = models.JSONField(default=dict, blank=True)
+    recipient_contact_ids = models.JSONField(default=list, blank=True)
+    letterhead = models.JSONField(default=dict, blank=True)
     # The rendering.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     stored_name = models.CharField(max_length=100, unique=True, editable=False)
@@ -97,7 +116,93 @@ class Letter(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.kind.replace('_', '-')}-{self.pupil_id}-{self.pk}.pdf"
+        return f"{(self.code or self.kind).replace('_', '-')}-{self.pupil_id}-{self.pk}.pdf"
+
+
+class LetterTemplate(models.Model):
+    """A school's editable letter (Letter 1, a certificate, the SEN provision letter...), one per code.
+
+    Its text lives in versions: saving makes a new LetterTemplateVersion and keeps the old ones, so a
+    letter always points at the exact words it used. A school that never edited a template gets the
+    default text (letters/defaults.py) as version 1, created the first time the school's templates are
+    listed or a letter is produced (letters.template_services.school_templates).
+    """
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", "Attendance"
+        SEND = "send", "SEND"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="letter_templates")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["school", "code"], name="lettertemplate_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class LetterTemplateVersion(models.Model):
+    """One saved text of a template in one language. Never edited: a save adds the next number."""
+
+    template = models.ForeignKey(LetterTemplate, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    language = models.CharField(max_length=50, default="English")
+    subject = models.CharField(max_length=200)
+    body_html = models.TextField(help_text="Sanitised rich text (letters/sanitise.py) with {merge_fields}.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["template", "language", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language", "number"], name="lettertemplateversion_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template} v{self.number} ({self.language})"
+
+
+class Letterhead(models.Model):
+    """The top and foot of every letter a school prints: address, logo, who signs, how to reach us.
+
+    The logo is a small image kept in the row as a data: URI (at most LOGO_MAX_BYTES), because the PDF
+    renderer refuses every other URL (letters/rendering.py) and a letter snapshots it as it was.
+    """
+
+    LOGO_MAX_BYTES = 200_000
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="letterhead")
+    address = models.TextField(blank=True)
+    logo_data_uri = models.TextField(blank=True)
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_role = models.CharField(max_length=200, blank=True, default="Headteacher")
+    contact_line = models.CharField(max_length=300, blank=True, help_text="Telephone, e-mail and website.")
+    attendance_target = models.DecimalField(
+        max_digits=4, decimal_places=1, default=96, help_text="The school's attendance target, in per cent."
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Letterhead of {self.school}"
+
+    def snapshot(self) -> dict:
+        return {
+            "school_name": self.school.name,
+            "address": self.address,
+            "logo": self.logo_data_uri,
+            "signatory_name": self.signatory_name,
+            "signatory_role": self.signatory_role,
+            "contact_line": self.contact_line,
+            "attendance_target": str(self.attendance_target),
+        }
 
 
 class Email(models.Model):

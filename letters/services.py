@@ -1,6 +1,9 @@
 """Letters writes: create a letter or an e-mail (a snapshot, audited), render or send it in the
 background (conditional, idempotent), and try again. All background work goes through letters.outbox.
 
+``letter_produce`` writes a letter from the school's editable template (letters/template_services.py)
+for one addressee (letters/recipients.py); every other app calls it to send a templated letter.
+
 Action codes: letters.letter.created, letters.letter.rendered, letters.letter.failed,
 letters.letter.retried; letters.email.created, letters.email.sent, letters.email.failed,
 letters.email.retried.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
@@ -21,8 +25,11 @@ from school import audit
 from school.models import Pupil
 from school.private_files import read_private_file, save_private_file
 
-from . import outbox, rendering
+from . import merge_data, outbox, rendering
+from .defaults import DEFAULTS
+from .merge_fields import substitute
 from .models import Email, Letter
+from .recipients import Addressee
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +81,130 @@ def letter_create(
     return letter
 
 
+#: ``extra`` keys a caller may pass to letter_produce (letters/merge_fields.py documents them).
+EXTRA_KEYS = frozenset(
+    {
+        "meeting_date",
+        "meeting_time",
+        "meeting_place",
+        "meeting_targets",
+        "period_start",
+        "period_end",
+        "penalty_amount",
+        "review_date",
+        "provision_summary",
+        "staff_name",
+    }
+)
+
+
+@transaction.atomic
+def letter_produce(
+    *,
+    actor,
+    pupil: Pupil,
+    code: str,
+    addressee: Addressee | None,
+    extra: dict | None = None,
+    trigger: str = "",
+    figures=None,
+    queue: bool = True,
+) -> Letter:
+    """Write a pending letter from the school's current template ``code`` for one addressee.
+
+    Picks the current version in the addressee's language when the school has that translation, else
+    English; fills it with the pupil's, school's and addressee's details and the year-to-date figures
+    (``figures``: precomputed attendance.figures.Figures, or None to compute them here); snapshots the
+    letterhead, recipient, language, version, merge values and rendered text; and, if ``queue``,
+    queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
+    ValidationError. Audited letters.letter.created.
+    """
+    from . import template_services
+
+    if code not in DEFAULTS:
+        raise ValidationError({"code": f"There is no letter template called {code!r}."})
+    template = template_services.template_for(pupil.school, code)
+    version = template_services.version_for_language(template, addressee.language if addressee else "")
+    letter = letter_build(
+        actor=actor,
+        pupil=pupil,
+        template=template,
+        version=version,
+        addressee=addressee,
+        extra=extra,
+        figures=figures,
+    )
+    letter.trigger = trigger[:200]
+    letter.full_clean()
+    letter.save()
+    audit.record(
+        actor=actor,
+        action="letters.letter.created",
+        obj=letter,
+        after=audit.snapshot(letter, exclude=("body_html", "merge_values", "letterhead")),
+    )
+    if queue:
+        outbox.enqueue_on_commit(Letter, letter.pk)
+    return letter
+
+
+def letter_build(*, actor, pupil, template, version, addressee, extra=None, figures=None) -> Letter:
+    """The unsaved Letter that ``version`` (a LetterTemplateVersion, or any object with ``subject``,
+    ``body_html`` and ``language``) makes for ``pupil`` and ``addressee``: letter_produce saves it,
+    the template editor's preview renders it without saving."""
+    from . import template_services
+
+    unknown_extra = set(extra or {}) - EXTRA_KEYS
+    if unknown_extra:
+        raise ValidationError(f"Unknown letter values: {', '.join(sorted(unknown_extra))}.")
+    school = pupil.school
+    letterhead = template_services.letterhead_for(school).snapshot()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    if figures is None:
+        figures, start, end = merge_data.pupil_figures_for_letter(pupil, today=today)
+    else:
+        from attendance import statistics
+        from school.calendar import SchoolCalendar
+
+        start, end = statistics.default_range(SchoolCalendar.for_school(school), today)
+    values = merge_data.merge_values(
+        pupil=pupil,
+        addressee=addressee,
+        letterhead=letterhead,
+        figures=figures,
+        figures_from=start,
+        figures_to=end,
+        today=today,
+        extra=extra,
+    )
+    if template.code == "termly_report":
+        values["_chart"] = {
+            "pupil_pct": figures.attendance_pct,
+            "target_pct": float(letterhead.get("attendance_target") or 96),
+        }
+    return Letter(
+        school=school,
+        pupil=pupil,
+        kind=template.kind,
+        code=template.code,
+        template_version=version if getattr(version, "pk", None) else None,
+        language=version.language,
+        merge_values=values,
+        recipient_contact_ids=list(addressee.contact_ids) if addressee else [],
+        letterhead=letterhead,
+        school_name=school.name,
+        letter_date=today,
+        recipient_name=addressee.name if addressee else "",
+        recipient_address=addressee.address if addressee else "",
+        subject=substitute(version.subject, values, html=False)[:300],
+        body_html=substitute(version.body_html, values, html=True),
+        created_by=actor,
+        created_at=now,
+        stored_name=f"{secrets.token_hex(16)}.pdf",
+    )
+
+
 @transaction.atomic
 def letter_retry(*, actor, letter: Letter) -> bool:
     """Queue a failed or still-pending letter to be prepared again, from the same snapshot.
@@ -86,7 +217,23 @@ def letter_retry(*, actor, letter: Letter) -> bool:
 
 def letter_html(letter: Letter) -> str:
     """The whole printable page for a letter, from its snapshot only."""
-    return render_to_string(LETTER_TEMPLATE, {"letter": letter, "school": {"name": letter.school_name}})
+    from . import charts
+
+    chart = None
+    chart_values = (letter.merge_values or {}).get("_chart")
+    if chart_values:
+        chart = charts.attendance_chart_uri(
+            pupil_pct=chart_values.get("pupil_pct"), target_pct=chart_values.get("target_pct") or 96
+        )
+    return render_to_string(
+        LETTER_TEMPLATE,
+        {
+            "letter": letter,
+            "school": {"name": letter.school_name},
+            "letterhead": letter.letterhead or {},
+            "chart": chart,
+        },
+    )
 
 
 def letter_render(*, letter_id: int) -> str:

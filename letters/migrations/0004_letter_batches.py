@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('letters', '0003_meetings'),
+        ('letters', '0003_letter_templates'),
         ('school', '0006_merge_0002_submission_token_0005_merge_20261201_2333'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -4,12 +4,20 @@ A letter is reachable by roles that may see its pupil and open its kind: views r
 VIEW_SEND roles, class teachers and TAs only for their own classes. Governors and trust leads reach none.
 """
 
+from letters import template_services
 from letters.models import Email, Letter
 from letters.services import letter_render
 from school import policy
 from tests.security.matrix import NOBODY, Expect, roles_with
 
 VIEW_LETTER = roles_with(policy.VIEW_PUPILS, policy.VIEW_SEND) - {"other_school_teacher"}
+# Letter templates (letters/template_policy.py): the list for VIEW_CASES roles (it shows only the
+# kinds each may edit); attendance templates edited by MANAGE_CASES roles (headteacher, attendance
+# officer), SEND templates by MANAGE_SEND roles (SENDCo, headteacher); the letterhead by the
+# headteacher. Governors, teachers, TAs and the office see none of it.
+TEMPLATE_LIST = roles_with(policy.VIEW_CASES)
+EDIT_ATTENDANCE = roles_with(policy.VIEW_CASES, policy.MANAGE_CASES)
+EDIT_SEND = roles_with(policy.VIEW_CASES, policy.MANAGE_SEND)
 SEND_EMAIL = roles_with(policy.VIEW_PUPILS, policy.MANAGE_SEND) - {"other_school_teacher"}
 # Letter batches: the attendance officer and the headteacher (whole-school sets of letters).
 BATCHES = roles_with(policy.MANAGE_CASES)
@@ -81,6 +89,11 @@ def setup(world):
     letter_render(letter_id=_letter(world, world.pupil, "letter").pk)  # served as a PDF
     _letter(world, world.other_class_pupil, "other_class_letter")
     _letter(world, world.other_school_pupil, "foreign_letter")
+    # Letter templates: one attendance and one SEND template of the world's school, one of another's.
+    templates = template_services.school_templates(world.school)
+    world.attendance_template = templates["letter_1"]
+    world.send_template = templates["send_provision"]
+    world.foreign_template = template_services.school_templates(world.other_school)["letter_1"]
 
 
 EXPECTATIONS = {
@@ -132,5 +145,47 @@ EXPECTATIONS = {
         post=BATCHES,
         kwargs=lambda w: {"pk": w.batch.pk, "letter_pk": w.batch_letter.pk},
         foreign=lambda w: {"pk": w.foreign_batch.pk, "letter_pk": w.foreign_batch_letter.pk},
+    "letters:template_list": Expect(get=TEMPLATE_LIST),
+    # Saving with empty data refuses the form (nothing saved); a POST for a SEND template is tried too.
+    "letters:template_edit": Expect(
+        get=EDIT_ATTENDANCE,
+        post=EDIT_ATTENDANCE,
+        kwargs=lambda w: {"pk": w.attendance_template.pk},
+        foreign=lambda w: {"pk": w.foreign_template.pk},
+    ),
+    "letters:template_translate": Expect(
+        get=EDIT_SEND,
+        kwargs=lambda w: {"pk": w.send_template.pk},
+        foreign=lambda w: {"pk": w.foreign_template.pk},
+    ),
+    "letters:template_history": Expect(
+        get=EDIT_SEND,
+        kwargs=lambda w: {"pk": w.send_template.pk},
+        foreign=lambda w: {"pk": w.foreign_template.pk},
+    ),
+    "letters:template_preview": Expect(
+        get=NOBODY,
+        post=EDIT_ATTENDANCE,
+        kwargs=lambda w: {"pk": w.attendance_template.pk},
+        post_data=lambda w: {
+            "subject": "Hello {pupil_first_name}",
+            "body_html": "<p>Hi</p>",
+            "pupil": w.pupil.pk,
+        },
+        foreign=lambda w: {"pk": w.foreign_template.pk},
+    ),
+    "letters:template_preview_pdf": Expect(
+        get=NOBODY,
+        post=EDIT_SEND,
+        kwargs=lambda w: {"pk": w.send_template.pk},
+        post_data=lambda w: {
+            "subject": "Hello {pupil_first_name}",
+            "body_html": "<p>Hi</p>",
+            "pupil": w.pupil.pk,
+        },
+        foreign=lambda w: {"pk": w.foreign_template.pk},
+    ),
+    "letters:letterhead_edit": Expect(
+        get=roles_with(policy.MANAGE_SCHOOL), post=roles_with(policy.MANAGE_SCHOOL)
     ),
 }

@@ -1,0 +1,112 @@
+"""Who a letter about a pupil goes to: every contact with parental responsibility, one letter per
+postal address (parents who live together get one letter with both names; parents living apart get
+one each). Contacts without parental responsibility (a grandparent, a childminder) get none.
+
+``group_addressees`` is the pure rule; ``addressees(pupil)`` reads the pupil's contacts (one query).
+
+    >>> rows = [
+    ...     ContactRow(1, "Ms", "Anna", "Brown", "1 Oak Road\\nTown", "AB1 2CD", "English", "a@x.org"),
+    ...     ContactRow(2, "Mr", "Colin", "Brown", "1 oak road\\n town ", "ab12cd", "Polish", ""),
+    ...     ContactRow(3, "", "Dee", "Smith", "9 Elm Street", "EF3 4GH", "", ""),
+    ... ]
+    >>> [(a.name, a.contact_ids, a.language) for a in group_addressees(rows)]
+    [('Ms A Brown and Mr C Brown', (1, 2), 'English'), ('Dee Smith', (3,), 'English')]
+    >>> group_addressees([])
+    []
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+__all__ = ["Addressee", "ContactRow", "addressees", "group_addressees"]
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    address: str
+    contact_ids: tuple[int, ...]
+    language: str
+    email: str
+
+
+class ContactRow(NamedTuple):
+    pk: int
+    title: str
+    first_name: str
+    last_name: str
+    address: str
+    postcode: str
+    language: str
+    email: str
+
+
+def _salutation_name(row: ContactRow) -> str:
+    """ "Ms A Brown" with a title, "Anna Brown" without one (an initial alone reads oddly)."""
+    if row.title:
+        initial = f"{row.first_name[:1]} " if row.first_name else ""
+        return f"{row.title} {initial}{row.last_name}".strip()
+    return f"{row.first_name} {row.last_name}".strip()
+
+
+def _address_key(row: ContactRow) -> str:
+    """Two addresses are the same when they match ignoring case, spaces and punctuation."""
+    key = re.sub(r"[^a-z0-9]", "", f"{row.address}{row.postcode}".lower())
+    return key or f"contact-{row.pk}"  # no address: a letter of their own (handed over, not posted)
+
+
+def _full_address(row: ContactRow) -> str:
+    lines = [line.strip() for line in row.address.splitlines() if line.strip()]
+    postcode = row.postcode.strip()
+    if postcode and postcode.replace(" ", "").upper() not in "".join(lines).replace(" ", "").upper():
+        lines.append(postcode.upper())
+    return "\n".join(lines)
+
+
+def group_addressees(rows: list[ContactRow]) -> list[Addressee]:
+    """One Addressee per distinct address, in the order of ``rows`` (contact priority)."""
+    groups: dict[str, list[ContactRow]] = {}
+    for row in rows:
+        groups.setdefault(_address_key(row), []).append(row)
+    result = []
+    for members in groups.values():
+        first = members[0]
+        language = next((m.language for m in members if m.language), "") or "English"
+        result.append(
+            Addressee(
+                name=" and ".join(_salutation_name(m) for m in members),
+                address=_full_address(first),
+                contact_ids=tuple(m.pk for m in members),
+                language=language,
+                email=next((m.email for m in members if m.email), ""),
+            )
+        )
+    return result
+
+
+def addressees(pupil) -> list[Addressee]:
+    """The pupil's addressees: contacts with parental responsibility, grouped by address (one query)."""
+    from school.models import PupilContact
+
+    links = (
+        PupilContact.objects.filter(pupil=pupil, parental_responsibility=True)
+        .select_related("contact")
+        .order_by("priority", "id")
+    )
+    rows = [
+        ContactRow(
+            link.contact.pk,
+            link.contact.title,
+            link.contact.first_name,
+            link.contact.last_name,
+            link.contact.address,
+            link.contact.postcode,
+            (link.contact.preferred_language or "").strip(),
+            link.contact.email,
+        )
+        for link in links
+    ]
+    return group_addressees(rows)

@@ -1,0 +1,179 @@
+"""letters.services.letter_produce: the school's template (or its translation) filled with the pupil's
+details and live figures, snapshotted, and rendered to a PDF whose text we read back."""
+
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from letters import template_services
+from letters.models import Letter, LetterTemplateVersion
+from letters.recipients import addressees
+from letters.services import letter_html, letter_produce, letter_render
+from school.models import AuditEntry
+from school.private_files import read_private_file
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2026-11-23 09:00", tick=False):
+        yield
+
+
+def pdf_text(letter) -> str:
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.RENDERED, letter.error
+    data = read_private_file(letter.private_file_name())
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def marks(pupil, present: int, absent: dict[str, int]):
+    """Register marks on school days from 2 November 2026 (Monday), AM and PM."""
+    codes = ["/"] * present + [code for code, n in absent.items() for _ in range(n)]
+    day, i = date(2026, 11, 2), 0
+    from datetime import timedelta
+
+    while i < len(codes):
+        if day.weekday() < 5:
+            for session in ("AM", "PM"):
+                if i < len(codes):
+                    f.RegisterMarkFactory(pupil=pupil, date=day, session=session, code=codes[i])
+                    i += 1
+        day += timedelta(days=1)
+
+
+@pytest.fixture
+def parent(pupil):
+    return f.PupilContactFactory(
+        pupil=pupil,
+        contact__title="Ms",
+        contact__first_name="Alice",
+        contact__last_name="Examplesmith",
+        contact__address="1 Fictional Row\nTestville",
+        contact__postcode="ZZ1 1ZZ",
+    ).contact
+
+
+def test_letter_1_is_filled_snapshotted_audited_and_printed(attendance_officer, pupil, parent):
+    pupil.preferred_first_name = "Rosie"
+    pupil.save()
+    marks(pupil, 18, {"I": 1, "O": 1})
+    [addressee] = addressees(pupil)
+    letter = letter_produce(
+        actor=attendance_officer,
+        pupil=pupil,
+        code="letter_1",
+        addressee=addressee,
+        trigger="Tier 2",
+        queue=False,
+    )
+    assert letter.code == "letter_1" and letter.kind == Letter.Kind.ATTENDANCE
+    assert letter.template_version.number == 1 and letter.language == "English"
+    assert letter.recipient_contact_ids == [parent.pk]
+    assert letter.merge_values["attendance_pct"] == "90.0%"
+    assert letter.merge_values["sessions_missed"] == "2"
+    assert "Rosie" in letter.subject
+    assert AuditEntry.objects.filter(action="letters.letter.created", object_id=str(letter.pk)).exists()
+    letter_render(letter_id=letter.pk)
+    text = pdf_text(letter)
+    assert "Ms A Examplesmith" in text and "ZZ1 1ZZ" in text
+    assert "90.0%" in text and "23 November 2026" in text
+    assert "Page 1 of" in text
+
+
+def test_unknown_code_and_extra_are_refused(attendance_officer, pupil, parent):
+    with pytest.raises(ValidationError):
+        letter_produce(actor=attendance_officer, pupil=pupil, code="letter_9", addressee=None, queue=False)
+    with pytest.raises(ValidationError):
+        letter_produce(
+            actor=attendance_officer,
+            pupil=pupil,
+            code="letter_1",
+            addressee=None,
+            extra={"x": 1},
+            queue=False,
+        )
+
+
+def test_hostile_names_print_literally(attendance_officer, pupil, parent):
+    pupil.preferred_first_name = "<script>alert(1)</script>"
+    pupil.preferred_last_name = "{{ secret }}"
+    pupil.save()
+    parent.last_name = "{school_name}"
+    parent.save()
+    letter = letter_produce(
+        actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressees(pupil)[0], queue=False
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in letter.body_html
+    assert "<script>" not in letter.body_html
+    assert "<script>" not in letter_html(letter).replace(letter.subject, "")
+    letter_render(letter_id=letter.pk)
+    text = pdf_text(letter)
+    assert "<script>alert(1)</script>" in text
+    assert "Ms A {school_name}" in text
+
+
+def test_a_letter_keeps_its_version_after_an_edit(headteacher, attendance_officer, pupil, parent):
+    first = letter_produce(
+        actor=attendance_officer, pupil=pupil, code="letter_1", addressee=None, queue=False
+    )
+    template = template_services.template_for(pupil.school, "letter_1")
+    template_services.template_version_save(
+        actor=headteacher,
+        template=template,
+        language="English",
+        subject="New words for {pupil_first_name}",
+        body_html="<p>Changed text.</p>",
+        expected_number=1,
+    )
+    second = letter_produce(
+        actor=attendance_officer, pupil=pupil, code="letter_1", addressee=None, queue=False
+    )
+    first.refresh_from_db()
+    assert first.template_version.number == 1 and "Changed text" not in first.body_html
+    assert second.template_version.number == 2 and "Changed text" in second.body_html
+    assert LetterTemplateVersion.objects.filter(template=template).count() == 2
+
+
+def test_translation_is_picked_by_the_contacts_preferred_language(
+    headteacher, attendance_officer, pupil, parent
+):
+    parent.preferred_language = "Polish"
+    parent.save()
+    template = template_services.template_for(pupil.school, "letter_1")
+    template_services.template_version_save(
+        actor=headteacher,
+        template=template,
+        language="Polish",
+        subject="Frekwencja: {pupil_first_name}",
+        body_html="<p>Szanowni Państwo, frekwencja wynosi {attendance_pct}.</p>",
+        expected_number=0,
+    )
+    letter = letter_produce(
+        actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressees(pupil)[0], queue=False
+    )
+    assert letter.language == "Polish" and "Szanowni" in letter.body_html
+    parent.preferred_language = "Somali"  # no translation: English
+    parent.save()
+    letter = letter_produce(
+        actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressees(pupil)[0], queue=False
+    )
+    assert letter.language == "English" and "Dear" in letter.body_html
+
+
+def test_termly_report_has_a_chart(attendance_officer, pupil, parent):
+    marks(pupil, 9, {"I": 1})
+    letter = letter_produce(
+        actor=attendance_officer,
+        pupil=pupil,
+        code="termly_report",
+        addressee=addressees(pupil)[0],
+        queue=False,
+    )
+    assert 'src="data:image/png;base64,' in letter_html(letter)
+    letter_render(letter_id=letter.pk)
+    assert "90.0%" in pdf_text(letter)
