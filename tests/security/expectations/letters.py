@@ -145,6 +145,7 @@ EXPECTATIONS = {
         post=BATCHES,
         kwargs=lambda w: {"pk": w.batch.pk, "letter_pk": w.batch_letter.pk},
         foreign=lambda w: {"pk": w.foreign_batch.pk, "letter_pk": w.foreign_batch_letter.pk},
+    ),
     "letters:template_list": Expect(get=TEMPLATE_LIST),
     # Saving with empty data refuses the form (nothing saved); a POST for a SEND template is tried too.
     "letters:template_edit": Expect(
