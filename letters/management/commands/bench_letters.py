@@ -152,6 +152,7 @@ class Command(BaseCommand):
             batch.refresh_from_db()
         elapsed = time.perf_counter() - started
         from pypdf import PdfReader
+
         from school.private_files import private_storage
 
         with private_storage().open(batch.private_file_name(), "rb") as handle:
