@@ -42,6 +42,15 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux), to compare the merge's peak with."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _child_setup(db_name: str, private_root: str) -> None:
     """A fresh (spawned) worker process: Django set up on the bench database and private folder
     (the parent put both in the environment, which the settings read)."""
@@ -70,7 +79,7 @@ def _merge_child(db_name: str, private_root: str, batch_id: int, queue) -> None:
     from letters.models import LetterBatch
 
     batch = LetterBatch.objects.select_related("school").get(pk=batch_id)
-    before = _maxrss_mb()
+    before = _rss_mb()
     started = time.perf_counter()
     batches._merge(batch)
     queue.put((before, _maxrss_mb(), time.perf_counter() - started))
@@ -151,6 +160,16 @@ class Command(BaseCommand):
             batches.batch_run(batch_id=batch.pk)
             batch.refresh_from_db()
         elapsed = time.perf_counter() - started
+        moves = {event.to_status: event.at for event in batch.events.all()}
+        phases = ", ".join(
+            f"{label} {(moves[b] - moves[a]).total_seconds():.1f} s"
+            for label, a, b in (
+                ("writing", "building", "rendering"),
+                ("rendering", "rendering", "merging"),
+                ("merging", "merging", "ready"),
+            )
+            if a in moves and b in moves
+        )
         from pypdf import PdfReader
 
         from school.private_files import private_storage
@@ -160,7 +179,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"batch of {batch.total} letters ({pages} pages), written, rendered and merged by the task "
             f"in one process: {elapsed:.1f} s, {batch.total / elapsed:.1f} letters/s "
-            f"({batch.done} ready, {batch.failed} failed)"
+            f"({batch.done} ready, {batch.failed} failed; {phases})"
         )
         return batch
 
