@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import secrets
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -58,6 +59,14 @@ logger = logging.getLogger(__name__)
 CHUNK = 50
 #: Most pupils one batch may hold (a whole school of a large secondary).
 MAX_PUPILS = 2500
+#: Seconds one run of the task works before it queues its own continuation, well inside the task's
+#: soft time limit (letters.tasks.run_batch): a limit hit inside a render would mark that letter failed.
+RUN_BUDGET = 1200
+
+
+class _OutOfTime(Exception):
+    """This run has used its budget; the next run carries on where it stopped."""
+
 
 S = LetterBatch.Status
 BATCH = Transitions(
@@ -229,18 +238,35 @@ def batch_letter_retry(*, actor, batch: LetterBatch, letter: Letter) -> bool:
 
 
 # --- the task's steps ---------------------------------------------------------------------------------
-def batch_run(*, batch_id: int) -> str:
-    """Take the batch from wherever it is to ready (or failed); returns its status. Safe to repeat."""
+def batch_run(*, batch_id: int, budget: float = RUN_BUDGET) -> str:
+    """Take the batch from wherever it is to ready (or failed); returns its status. Safe to repeat.
+
+    A run that has worked ``budget`` seconds queues the next run (through the outbox) and stops."""
+    deadline = time.monotonic() + budget
+    try:
+        return _run_steps(batch_id, deadline)
+    except _OutOfTime:
+        LetterBatch.objects.filter(pk=batch_id).update(enqueued_at=None)
+        outbox.enqueue(LetterBatch, batch_id)
+        return "continued"
+
+
+def _check_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise _OutOfTime
+
+
+def _run_steps(batch_id: int, deadline: float) -> str:
     for _ in range(8):  # building, rendering, merging, and a retry or two arriving meanwhile
         batch = LetterBatch.objects.select_related("school", "created_by").filter(pk=batch_id).first()
         if batch is None:
             return "missing"
         if batch.status == S.BUILDING:
-            _build(batch)
+            _build(batch, deadline)
             written = batch.letters.count()
             _move(batch.pk, to=S.RENDERING if written else S.FAILED, expected=S.BUILDING, total=written)
         elif batch.status == S.RENDERING:
-            _render(batch)
+            _render(batch, deadline)
             if _recount(batch.pk, status=S.RENDERING)["pending"]:
                 continue  # a letter tried again while this run went through the list
             if batch.letters.filter(status=Letter.Status.RENDERED).exists():
@@ -260,12 +286,13 @@ def _chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-def _build(batch: LetterBatch) -> None:
+def _build(batch: LetterBatch, deadline: float) -> None:
     """Write every letter the batch still lacks (chunk by chunk; figures in one query per chunk)."""
     calendar = SchoolCalendar.for_school(batch.school)
     start, end = statistics.default_range(calendar, timezone.localdate())
     have = set(batch.letters.values_list("pupil_id", "batch_addressee"))
     for chunk in _chunks(list(batch.pupil_ids), CHUNK):
+        _check_time(deadline)
         pupils = Pupil.objects.filter(school=batch.school, pk__in=chunk).select_related(
             "school", "registration_class"
         )
@@ -319,11 +346,12 @@ def _recount(batch_id: int, *, status: str | None = None) -> dict:
     return counts
 
 
-def _render(batch: LetterBatch) -> None:
+def _render(batch: LetterBatch, deadline: float) -> None:
     pending = list(
         batch.letters.filter(status=Letter.Status.PENDING).order_by("pk").values_list("pk", flat=True)
     )
     for letter_id in pending:
+        _check_time(deadline)
         status = services.letter_render(letter_id=letter_id)
         if status == Letter.Status.RENDERED and batch.email_parents:
             _email_letter(batch, letter_id)

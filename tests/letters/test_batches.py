@@ -333,3 +333,21 @@ def test_a_class_teacher_cannot_run_a_batch(login, class_teacher, school, three_
     client = login(class_teacher)
     assert client.get("/cases/letter-batches/new/").status_code == 403
     assert client.post("/cases/letter-batches/run/", {"code": "letter_1"}).status_code == 403
+
+
+def test_a_run_that_uses_its_time_queues_its_own_continuation(
+    attendance_officer, school, three_pupils, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Well before the task's time limit a run stops and queues the next, which carries on."""
+    batch = batches.batch_create(
+        actor=attendance_officer, school=school, code="letter_1", pupil_ids=[p.pk for p in three_pupils],
+        email_parents=False, description="Test set",
+    )  # fmt: skip
+    queued = []  # the broker (the boundary) takes the continuation
+    monkeypatch.setattr(run_batch, "apply_async", lambda args, **kwargs: queued.append(args))
+    assert batches.batch_run(batch_id=batch.pk, budget=-1) == "continued"
+    batch.refresh_from_db()
+    assert batch.status == "building" and queued == [[batch.pk]] and not batch.letters.exists()
+    assert batch.enqueued_at is not None
+    assert batches.batch_run(batch_id=batch.pk) == "ready"
+    assert batch.letters.count() == 3
