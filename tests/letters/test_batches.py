@@ -351,3 +351,34 @@ def test_a_run_that_uses_its_time_queues_its_own_continuation(
     assert batch.enqueued_at is not None
     assert batches.batch_run(batch_id=batch.pk) == "ready"
     assert batch.letters.count() == 3
+
+
+def test_the_full_attendance_set_is_every_pupil_with_100_percent_this_term(
+    login, attendance_officer, school, three_pupils
+):
+    from tests.graduated_response.conftest import fill_marks
+
+    ada, ben, _ = three_pupils
+    fill_marks(ada, date(2026, 11, 2), date(2026, 11, 20))
+    fill_marks(ben, date(2026, 11, 2), date(2026, 11, 20), lambda d, s, i: "I" if i == 3 else None)
+    fill_marks(ben, date(2026, 10, 1), date(2026, 10, 2), lambda d, s, i: "O")  # last half-term: not counted
+    page = login(attendance_officer).get(
+        "/cases/letter-batches/new/?set=full_attendance&code=certificate_full"
+    )
+    text = page.content.decode()
+    assert "Ann Abbott and Carl Abbott" in text and "Bea Baker" not in text
+    assert "1 letter to the families of 1 pupil" in text
+
+
+def test_the_case_list_set_follows_the_dashboards_filter(login, attendance_officer, school, three_pupils):
+    from graduated_response.models import Case
+
+    ada, ben, _ = three_pupils
+    Case.objects.create(school=school, pupil=ada, current_tier=3, opened_on=date(2026, 11, 2))
+    Case.objects.create(school=school, pupil=ben, current_tier=2, opened_on=date(2026, 11, 2))
+    client = login(attendance_officer)
+    dashboard = client.get("/cases/?tier=3").content.decode()
+    assert "/cases/letter-batches/new/?set=cases&amp;tier=3" in dashboard
+    text = client.get("/cases/letter-batches/new/?set=cases&tier=3&code=letter_2").content.decode()
+    assert "Ann Abbott and Carl Abbott" in text and "Bea Baker" not in text
+    assert '<input type="hidden" name="tier" value="3">' in text  # kept when the letter is changed
