@@ -11,7 +11,7 @@ urlpatterns = [
     path("emails/<int:pk>/retry/", views.email_retry, name="email_retry"),
     path("batches/", views_batches.batch_list, name="batch_list"),
     path("batches/<int:pk>/", views_batches.batch_detail, name="batch_detail"),
-    path("batches/<int:pk>/progress/", views_batches.batch_progress, name="batch_progress"),
+    path("batches/<int:pk>/progress/", views_batches.batch_progress, name="panel_batch_progress"),
     path("batches/<int:pk>/letters.pdf", views_batches.batch_pdf, name="batch_pdf"),
     path("batches/<int:pk>/letters.csv", views_batches.batch_letter_list, name="batch_letter_list"),
     path(

@@ -130,7 +130,7 @@ EXPECTATIONS = {
     "letters:batch_detail": Expect(
         get=BATCHES, kwargs=lambda w: {"pk": w.batch.pk}, foreign=lambda w: {"pk": w.foreign_batch.pk}
     ),
-    "letters:batch_progress": Expect(
+    "letters:panel_batch_progress": Expect(
         get=BATCHES, kwargs=lambda w: {"pk": w.batch.pk}, foreign=lambda w: {"pk": w.foreign_batch.pk}
     ),
     "letters:batch_pdf": Expect(
