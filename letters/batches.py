@@ -13,7 +13,7 @@ safe to repeat, so a retried or re-queued task picks up where the last one stopp
   fails is marked failed and the batch goes on. ``done`` and ``failed`` are recounted as it goes with
   a conditional UPDATE (only while the batch is still rendering). A rendered letter whose batch
   e-mails parents gets one Email (unique per letter) with the PDF attached, sent through the outbox.
-* merging: every rendered letter, page by page, into a temporary file with pypdf (one letter's PDF
+* merging: every rendered letter into a temporary file through letters.pdf_merge (one letter's PDF
   read at a time, never all of them), then stored in the private storage.
 * ready (or failed, when not one letter could be prepared).
 
@@ -50,7 +50,7 @@ from school.models import Pupil, School
 from school.private_files import private_storage, save_private_file
 from school.transitions import Transitions, move
 
-from . import outbox, recipients, services
+from . import outbox, pdf_merge, recipients, services
 from .models import Email, Letter, LetterBatch, LetterBatchEvent
 
 logger = logging.getLogger(__name__)
@@ -406,26 +406,25 @@ def _email_letter(batch: LetterBatch, letter_id: int) -> None:
 
 
 def _merge(batch: LetterBatch) -> None:
-    """Every rendered letter, in order, into one PDF, page by page: each letter's file is opened, its
-    pages added and the file closed before the next, and the result is written to a temporary file
-    and stored from there, so the letters' bytes are never all in memory at once."""
-    from pypdf import PdfReader, PdfWriter
-
+    """Every rendered letter, in print order, into one PDF (letters.pdf_merge): each letter's file is
+    opened, its objects written to a temporary file and dropped before the next, and the result is
+    stored from there, so the letters are never all in memory at once."""
     storage = private_storage()
-    writer = PdfWriter()
     names = (
         batch.letters.filter(status=Letter.Status.RENDERED)
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "pk")
         .values_list("school_id", "stored_name")
     )
-    for school_id, stored_name in names.iterator(chunk_size=200):
-        with storage.open(f"letters/{school_id}/{stored_name}", "rb") as handle:
-            for page in PdfReader(handle).pages:
-                writer.add_page(page)
-        LetterBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now())
+
+    def sources():
+        for n, (school_id, stored_name) in enumerate(names.iterator(chunk_size=200)):
+            with storage.open(f"letters/{school_id}/{stored_name}", "rb") as handle:
+                yield handle
+            if n % 50 == 49:
+                LetterBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now())
+
     with tempfile.TemporaryFile(suffix=".pdf") as out:
-        writer.write(out)
-        writer.close()
+        pdf_merge.merge_pdfs(sources(), out)
         out.seek(0)
         save_private_file(batch.private_file_name(), out)
 
