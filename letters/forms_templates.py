@@ -31,7 +31,10 @@ class TemplateVersionForm(Form):
 
 
 class TranslationStartForm(Form):
-    language = forms.ChoiceField(choices=[(lang, lang) for lang in LANGUAGES if lang != "English"])
+    language = forms.ChoiceField(
+        choices=[(lang, lang) for lang in LANGUAGES if lang != "English"],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class PreviewForm(TemplateVersionForm):

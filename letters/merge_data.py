@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .merge_fields import FIELDS, format_value
+from .merge_fields import FIELDS, date_text
 from .recipients import Addressee
 
 
@@ -65,9 +65,9 @@ def pupil_figures_for_letter(pupil, *, today: date):
     return figures[pupil.pk], start, end
 
 
-def _json_safe(value):
+def _json_safe(value, *, language: str, weekday: bool = False):
     if isinstance(value, date):
-        return format_value(value, html=False)
+        return date_text(value, language=language, weekday=weekday)
     if isinstance(value, (list, tuple)):
         return [
             {k: (v.isoformat() if isinstance(v, date) else v) for k, v in item.items()}
@@ -88,16 +88,21 @@ def merge_values(
     figures_to: date | None,
     today: date,
     extra: dict | None = None,
+    language: str = "English",
 ) -> dict:
     """Every merge field's value for this letter (unknown ``extra`` keys are refused by the caller)."""
     school = pupil.school
+
+    def when(day: date | None) -> str:
+        return date_text(day, language=language) if day else ""
+
     first = pupil.preferred_first_name or pupil.legal_first_name
     last = pupil.preferred_last_name or pupil.legal_last_name
     values = {
         "pupil_first_name": first,
         "pupil_last_name": last,
         "pupil_full_name": f"{first} {last}",
-        "pupil_date_of_birth": format_value(pupil.date_of_birth, html=False),
+        "pupil_date_of_birth": when(pupil.date_of_birth),
         "pupil_year_group": pupil.get_year_group_display(),
         "class_name": pupil.registration_class.name if pupil.registration_class_id else "",
         "school_name": school.name,
@@ -108,15 +113,16 @@ def merge_values(
         "signatory_name": letterhead.get("signatory_name", ""),
         "signatory_role": letterhead.get("signatory_role", ""),
         "staff_name": letterhead.get("signatory_name", "") or "the school office",
-        "letter_date": format_value(today, html=False),
+        "letter_date": when(today),
         "contact_name": addressee.name if addressee else "Parent or carer",
         "contact_address": ", ".join(addressee.address.splitlines()) if addressee else "",
         "attendance_target": f"{Decimal(letterhead.get('attendance_target') or '96').normalize():f}%",
-        "figures_from": format_value(figures_from, html=False),
-        "figures_to": format_value(figures_to, html=False),
+        "figures_from": when(figures_from),
+        "figures_to": when(figures_to),
     }
     if figures is not None:
         values.update(figure_values(figures, hours_per_session=Decimal(school.hours_per_session)))
     for key, value in (extra or {}).items():
-        values[key] = _json_safe(value)
+        # A meeting's date says the day of the week too: "Tuesday 8 December 2026".
+        values[key] = _json_safe(value, language=language, weekday=key == "meeting_date")
     return {key: values.get(key, "") for key in FIELDS} | {k: v for k, v in values.items() if k not in FIELDS}

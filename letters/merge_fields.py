@@ -149,7 +149,42 @@ def unknown_fields(text: str) -> list[str]:
     return list(seen)
 
 
-def format_value(value, *, html: bool) -> str:
+#: Django locale codes of the letter languages (letters.template_services.LANGUAGES), for dates in the
+#: letter's own language ("8 grudnia 2026"); a language Django lacks prints dates in English.
+LANGUAGE_CODES = {
+    "Arabic": "ar",
+    "Bengali": "bn",
+    "French": "fr",
+    "Gujarati": "gu",
+    "Lithuanian": "lt",
+    "Panjabi": "pa",
+    "Polish": "pl",
+    "Portuguese": "pt",
+    "Romanian": "ro",
+    "Spanish": "es",
+    "Ukrainian": "uk",
+    "Urdu": "ur",
+    "Welsh": "cy",
+}
+
+
+def date_text(value: date, *, language: str = "English", weekday: bool = False) -> str:
+    """A date as a parent reads it, in the letter's language.
+
+    >>> date_text(date(2026, 12, 8)), date_text(date(2026, 12, 8), weekday=True)
+    ('8 December 2026', 'Tuesday 8 December 2026')
+    """
+    code = LANGUAGE_CODES.get(language)
+    if code is None:
+        return f"{value:%A} {value.day} {value:%B %Y}" if weekday else f"{value.day} {value:%B %Y}"
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override(code):
+        return date_format(value, "l j E Y" if weekday else "j E Y")
+
+
+def format_value(value, *, html: bool, language: str = "English") -> str:
     """A merge value as printed: dates as "2 December 2026", lists of targets as a list, else str().
 
     >>> format_value(date(2026, 12, 2), html=True)
@@ -162,9 +197,9 @@ def format_value(value, *, html: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return date_text(value, language=language)
     if isinstance(value, (list, tuple)):
-        items = [_target_text(item) for item in value]
+        items = [_target_text(item, language) for item in value]
         if not html:
             return "; ".join(items)
         if not items:
@@ -174,7 +209,7 @@ def format_value(value, *, html: bool) -> str:
     return escape(text) if html else text
 
 
-def _target_text(item) -> str:
+def _target_text(item, language: str = "English") -> str:
     if not isinstance(item, dict):
         return str(item)
     text = str(item.get("text", ""))
@@ -188,11 +223,11 @@ def _target_text(item) -> str:
         except ValueError:
             pass
     if review_on:
-        details.append(f"review {format_value(review_on, html=False)}")
+        details.append(f"review {format_value(review_on, html=False, language=language)}")
     return f"{text} ({', '.join(details)})" if details else text
 
 
-def substitute(text: str, values: dict, *, html: bool = True) -> str:
+def substitute(text: str, values: dict, *, html: bool = True, language: str = "English") -> str:
     """``text`` with every known field replaced by its value, in one pass.
 
     ``html=True`` (a body): values are HTML-escaped. ``html=False`` (a subject, plain text): values are
@@ -204,6 +239,6 @@ def substitute(text: str, values: dict, *, html: bool = True) -> str:
         key = match.group(1).strip()
         if key not in FIELDS:
             return match.group(0)
-        return format_value(values.get(key), html=html)
+        return format_value(values.get(key), html=html, language=language)
 
     return _TOKEN.sub(replace, text)

@@ -34,6 +34,8 @@ from .recipients import Addressee
 logger = logging.getLogger(__name__)
 
 LETTER_TEMPLATE = "letters/pdf/letter.html"
+#: The closing line above the signature, in the letter's language (English when not listed).
+SIGN_OFF = {"English": "Yours sincerely,", "Polish": "Z poważaniem,", "Welsh": "Yn gywir,"}
 
 
 @transaction.atomic
@@ -109,6 +111,7 @@ def letter_produce(
     trigger: str = "",
     figures=None,
     queue: bool = True,
+    period: tuple | None = None,
 ) -> Letter:
     """Write a pending letter from the school's current template ``code`` for one addressee.
 
@@ -117,7 +120,8 @@ def letter_produce(
     (``figures``: precomputed attendance.figures.Figures, or None to compute them here); snapshots the
     letterhead, recipient, language, version, merge values and rendered text; and, if ``queue``,
     queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
-    ValidationError. Audited letters.letter.created.
+    ValidationError. Audited letters.letter.created. ``period`` (optional): the (start, end) the given
+    ``figures`` cover, so a batch that computed them saves looking the school's calendar up per letter.
     """
     from . import template_services
 
@@ -133,9 +137,12 @@ def letter_produce(
         addressee=addressee,
         extra=extra,
         figures=figures,
+        period=period,
     )
     letter.trigger = trigger[:200]
-    letter.full_clean()
+    # The related rows were just read (a batch writes hundreds of letters): their existence is not
+    # checked again, one query each; every other field and constraint is.
+    letter.full_clean(exclude=["school", "pupil", "created_by", "template_version"])
     letter.save()
     audit.record(
         actor=actor,
@@ -148,7 +155,9 @@ def letter_produce(
     return letter
 
 
-def letter_build(*, actor, pupil, template, version, addressee, extra=None, figures=None) -> Letter:
+def letter_build(
+    *, actor, pupil, template, version, addressee, extra=None, figures=None, period=None
+) -> Letter:
     """The unsaved Letter that ``version`` (a LetterTemplateVersion, or any object with ``subject``,
     ``body_html`` and ``language``) makes for ``pupil`` and ``addressee``: letter_produce saves it,
     the template editor's preview renders it without saving."""
@@ -163,6 +172,8 @@ def letter_build(*, actor, pupil, template, version, addressee, extra=None, figu
     today = timezone.localdate(now)
     if figures is None:
         figures, start, end = merge_data.pupil_figures_for_letter(pupil, today=today)
+    elif period is not None:
+        start, end = period
     else:
         from attendance import statistics
         from school.calendar import SchoolCalendar
@@ -177,6 +188,7 @@ def letter_build(*, actor, pupil, template, version, addressee, extra=None, figu
         figures_to=end,
         today=today,
         extra=extra,
+        language=version.language,
     )
     if template.code == "termly_report":
         values["_chart"] = {
@@ -197,8 +209,8 @@ def letter_build(*, actor, pupil, template, version, addressee, extra=None, figu
         letter_date=today,
         recipient_name=addressee.name if addressee else "",
         recipient_address=addressee.address if addressee else "",
-        subject=substitute(version.subject, values, html=False)[:300],
-        body_html=substitute(version.body_html, values, html=True),
+        subject=substitute(version.subject, values, html=False, language=version.language)[:300],
+        body_html=substitute(version.body_html, values, html=True, language=version.language),
         created_by=actor,
         created_at=now,
         stored_name=f"{secrets.token_hex(16)}.pdf",
@@ -225,15 +237,21 @@ def letter_html(letter: Letter) -> str:
         chart = charts.attendance_chart_uri(
             pupil_pct=chart_values.get("pupil_pct"), target_pct=chart_values.get("target_pct") or 96
         )
-    return render_to_string(
-        LETTER_TEMPLATE,
-        {
-            "letter": letter,
-            "school": {"name": letter.school_name},
-            "letterhead": letter.letterhead or {},
-            "chart": chart,
-        },
-    )
+    from django.utils import translation
+
+    from .merge_fields import LANGUAGE_CODES
+
+    with translation.override(LANGUAGE_CODES.get(letter.language, "en-gb")):  # the printed date
+        return render_to_string(
+            LETTER_TEMPLATE,
+            {
+                "letter": letter,
+                "school": {"name": letter.school_name},
+                "letterhead": letter.letterhead or {},
+                "chart": chart,
+                "sign_off": SIGN_OFF.get(letter.language, SIGN_OFF["English"]),
+            },
+        )
 
 
 def letter_render(*, letter_id: int) -> str:

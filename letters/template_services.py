@@ -94,7 +94,8 @@ def _create_defaults(school, codes) -> None:
 def template_for(school, code: str) -> LetterTemplate:
     if code not in defaults.DEFAULTS:
         raise ValidationError({"code": f"There is no letter template called {code!r}."})
-    return school_templates(school)[code]
+    template = LetterTemplate.objects.filter(school=school, code=code).first()
+    return template or school_templates(school)[code]
 
 
 def current_version(template: LetterTemplate, language: str = ENGLISH) -> LetterTemplateVersion | None:

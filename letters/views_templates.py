@@ -79,6 +79,7 @@ def _editor_context(request, template, language, form, preview_form=None):
         "form": form,
         "preview_form": preview_form,
         "groups": GROUPS,
+        "field_keys": " ".join(FIELDS),
         "score": score,
         "score_text": describe(score),
         "languages": template_services.languages_of(template),

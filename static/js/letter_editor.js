@@ -3,7 +3,7 @@
 // The server sanitises whatever is sent (letters/sanitise.py); nothing here is trusted.
 document.addEventListener("DOMContentLoaded", function () {
   var source = document.querySelector("textarea[data-trix-source]");
-  if (!source || !window.customElements || !customElements.get("trix-editor")) { return; }
+  if (!source || !window.Trix || !window.customElements) { return; }
   var input = document.createElement("input");
   input.type = "hidden";
   input.id = source.id + "_rich";
@@ -26,4 +26,22 @@ document.addEventListener("DOMContentLoaded", function () {
       editor.focus();
     });
   });
+});
+
+// As the text changes, name any {field} that is not a merge field beside the box, before saving (the
+// server refuses them too: letters/merge_fields.py). Same rule: anything in curly brackets.
+document.addEventListener("trix-change", function (event) {
+  var box = document.querySelector("[data-field-check]");
+  if (!box) { return; }
+  var known = box.dataset.knownFields.split(" ");
+  var text = event.target.editor.getDocument().toString();
+  var unknown = [];
+  (text.match(/\{[^{}]{0,60}\}/g) || []).forEach(function (token) {
+    var name = token.slice(1, -1).trim();
+    if (known.indexOf(name) === -1 && unknown.indexOf(name) === -1) { unknown.push(name); }
+  });
+  box.textContent = unknown.length
+    ? "Unknown merge field" + (unknown.length > 1 ? "s" : "") + ": " +
+      unknown.map(function (n) { return "{" + n + "}"; }).join(", ") + ". It will not be saved like this."
+    : "";
 });

@@ -24,6 +24,11 @@ def _today():
         yield
 
 
+# Template, version, letterhead, the unique name check, the insert, and the audit row (with the
+# actor's role, the pupil's audit subject and the chain), inside savepoints.
+QUERIES_PER_LETTER = 16
+
+
 def pdf_text(letter) -> str:
     letter.refresh_from_db()
     assert letter.status == Letter.Status.RENDERED, letter.error
@@ -177,3 +182,87 @@ def test_termly_report_has_a_chart(attendance_officer, pupil, parent):
     assert 'src="data:image/png;base64,' in letter_html(letter)
     letter_render(letter_id=letter.pk)
     assert "90.0%" in pdf_text(letter)
+
+
+def test_targets_letter_and_a_two_page_letter_number_their_pages(
+    headteacher, attendance_officer, pupil, parent
+):
+    extra = {
+        "meeting_date": date(2026, 11, 20),
+        "meeting_targets": [
+            {"text": "Arrive by 8.50am every day", "owner": "Parent", "review_on": date(2026, 12, 11)},
+            {"text": "Breakfast club on Mondays", "owner": "School", "review_on": "2026-12-18"},
+        ],
+    }
+    letter = letter_produce(
+        actor=attendance_officer,
+        pupil=pupil,
+        code="letter_2b",
+        addressee=addressees(pupil)[0],
+        extra=extra,
+        queue=False,
+    )
+    letter_render(letter_id=letter.pk)
+    text = pdf_text(letter)
+    assert "Friday 20 November 2026" in text
+    assert "Arrive by 8.50am every day (Parent, review 11 December 2026)" in text
+    assert "Breakfast club on Mondays (School, review 18 December 2026)" in text
+    assert "Page 1 of 1" in text
+    template = template_services.template_for(pupil.school, "letter_1")
+    template_services.template_version_save(
+        actor=headteacher,
+        template=template,
+        language="English",
+        subject="Long letter",
+        body_html="".join(f"<p>Paragraph {n} about {{pupil_first_name}}.</p>" for n in range(45)),
+        expected_number=1,
+    )
+    long = letter_produce(actor=attendance_officer, pupil=pupil, code="letter_1", addressee=None, queue=False)
+    letter_render(letter_id=long.pk)
+    text = pdf_text(long)
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text
+
+
+def test_a_batch_passing_figures_and_period_costs_a_few_queries_per_letter(
+    attendance_officer, pupil, parent, django_assert_max_num_queries
+):
+    from attendance.figures import Figures
+
+    [addressee] = addressees(pupil)
+    letter_produce(actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressee, queue=False)
+    figures = Figures.from_code_counts({"/": 9, "O": 1})
+    with django_assert_max_num_queries(QUERIES_PER_LETTER):
+        letter = letter_produce(
+            actor=attendance_officer,
+            pupil=pupil,
+            code="letter_1",
+            addressee=addressee,
+            figures=figures,
+            period=(date(2026, 9, 2), date(2026, 11, 23)),
+            queue=False,
+        )
+    assert letter.merge_values["attendance_pct"] == "90.0%"
+    assert letter.merge_values["figures_from"] == "2 September 2026"
+
+
+def test_fonts_are_embedded_and_a4(attendance_officer, pupil, parent):
+    letter = letter_produce(
+        actor=attendance_officer,
+        pupil=pupil,
+        code="termly_report",
+        addressee=addressees(pupil)[0],
+        queue=False,
+    )
+    letter_render(letter_id=letter.pk)
+    letter.refresh_from_db()
+    reader = PdfReader(io.BytesIO(read_private_file(letter.private_file_name())))
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)  # A4
+    fonts = page["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "DejaVu" in str(font["/BaseFont"])
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]

@@ -25,7 +25,7 @@ PERSONAS = [
 
 def test_every_app_registered_its_entries():
     names = {e.url_name.split(":")[0] for e in navigation.NAV_ENTRIES}
-    assert names == {"school", "attendance", "send", "graduated_response", "reports"}
+    assert names == {"school", "attendance", "letters", "send", "graduated_response", "reports"}
     pupil_panels = {e.url_name for e in navigation.PUPIL_PANELS}
     assert {"attendance:panel_pupil", "send:panel_pupil", "letters:panel_pupil"} <= pupil_panels
 
