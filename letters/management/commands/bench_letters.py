@@ -9,8 +9,9 @@ prints, in the same run:
   through the real path (letters.batches.batch_create and batch_run), then its 200 letters rendered
   again by one and by two worker processes (letters.services.letter_render, as the task calls it),
   in letters per second, and per worker;
-* the peak memory (resource.getrusage ru_maxrss) of a fresh worker process merging 1,000 letters into
-  one PDF (letters.batches._merge, page by page), beside the total size of those 1,000 PDFs.
+* the peak memory of a fresh worker process merging 1,000 letters into one PDF (letters.batches._merge
+  through letters.pdf_merge), beside the total size of those 1,000 PDFs: its VmHWM, and
+  resource.getrusage's ru_maxrss (which Linux carries over from the process that started it).
 
 The goal (issue 12): 10 or more letters per second per worker; merging 1,000 letters without holding
 them all in memory at once. Speed goals live here, never in timed tests.
