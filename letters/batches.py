@@ -62,6 +62,8 @@ MAX_PUPILS = 2500
 #: Seconds one run of the task works before it queues its own continuation, well inside the task's
 #: soft time limit (letters.tasks.run_batch): a limit hit inside a render would mark that letter failed.
 RUN_BUDGET = 1200
+#: Seconds between updates of the counts while rendering (the progress bar polls every 2 seconds).
+RECOUNT_EVERY = 0.5
 
 
 class _OutOfTime(Exception):
@@ -350,12 +352,15 @@ def _render(batch: LetterBatch, deadline: float) -> None:
     pending = list(
         batch.letters.filter(status=Letter.Status.PENDING).order_by("pk").values_list("pk", flat=True)
     )
+    counted = time.monotonic()
     for letter_id in pending:
         _check_time(deadline)
         status = services.letter_render(letter_id=letter_id)
         if status == Letter.Status.RENDERED and batch.email_parents:
             _email_letter(batch, letter_id)
-        _recount(batch.pk, status=S.RENDERING)
+        if time.monotonic() - counted > RECOUNT_EVERY:  # the progress bar asks every 2 seconds
+            _recount(batch.pk, status=S.RENDERING)
+            counted = time.monotonic()
     if batch.email_parents:  # rendered by an earlier run that stopped before its e-mail was written
         for letter_id in (
             batch.letters.filter(status=Letter.Status.RENDERED, emails__isnull=True)

@@ -382,3 +382,31 @@ def test_the_case_list_set_follows_the_dashboards_filter(login, attendance_offic
     text = client.get("/cases/letter-batches/new/?set=cases&tier=3&code=letter_2").content.decode()
     assert "Ann Abbott and Carl Abbott" in text and "Bea Baker" not in text
     assert '<input type="hidden" name="tier" value="3">' in text  # kept when the letter is changed
+
+
+def test_hostile_names_and_descriptions_print_literally(
+    login, attendance_officer, school, own_class, django_capture_on_commit_callbacks
+):
+    pupil = f.PupilFactory(
+        school=school, registration_class=own_class, legal_first_name="<script>alert(1)</script>"
+    )
+    family(pupil, ("{{ secret }}", "Parent", ""))
+    client = login(attendance_officer)
+    from graduated_response.models import Case, TierChange
+
+    case = Case.objects.create(school=school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 23))
+    TierChange.objects.create(case=case, from_tier=None, to_tier=2, changed_on=date(2026, 11, 23))
+    review = client.get("/cases/letter-batches/new/?set=tier2_week&code=letter_1").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in review and "<script>alert(1)" not in review
+    assert "{{ secret }} Parent" in review
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/cases/letter-batches/run/",
+            {"code": "letter_1", "pupil_ids": str(pupil.pk), "description": "<b>{{ secret }}</b>"},
+        )
+    response = client.get(response["Location"])
+    page = response.content.decode()
+    assert "&lt;b&gt;{{ secret }}&lt;/b&gt;" in page and "<b>{{" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    batch = LetterBatch.objects.get()
+    assert "<script>alert(1)</script>" in text_of(merged_pdf(batch))

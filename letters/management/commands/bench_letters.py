@@ -250,8 +250,9 @@ class Command(BaseCommand):
         size = storage.size(big.private_file_name())
         self.stdout.write(
             f"merging {MERGE_LETTERS:,} letters ({total_bytes / 1e6:.1f} MB of PDFs) into one PDF of "
-            f"{size / 1e6:.1f} MB: {elapsed:.1f} s; worker peak memory {peak:.0f} MB "
-            f"({peak - before:+.0f} MB over the {before:.0f} MB it started with)"
+            f"{size / 1e6:.1f} MB: {elapsed:.1f} s; the worker's peak memory (VmHWM) {peak:.0f} MB, "
+            f"{peak - before:+.0f} MB over the {before:.0f} MB it held before merging "
+            f"(ru_maxrss {maxrss:.0f} MB, carried over from the bench process that started it)"
         )
 
 
