@@ -44,9 +44,12 @@ lint: venv
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sendcase_bench
 # The 20-school trust (7.8 million marks) takes minutes to build, so it lives in its own database.
 BENCH_NIGHTLY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gr_bench
+# Letter batches (200 letters rendered, 1,000 merged) keep their school in a database of their own.
+BENCH_LETTERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/letters_bench
 bench: venv
 	DJANGO_SECRET_KEY=bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_attendance --keepdb
 	DJANGO_SECRET_KEY=bench DATABASE_URL=$(BENCH_NIGHTLY_DATABASE_URL) $(PY) manage.py bench_nightly $(BENCH_NIGHTLY_ARGS)
+	DJANGO_SECRET_KEY=bench DATABASE_URL=$(BENCH_LETTERS_DATABASE_URL) $(PY) manage.py bench_letters --keepdb
 
 worker: venv
 	$(VENV)/bin/celery -A config worker -l info

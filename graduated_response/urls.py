@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_case_letters
+from . import views, views_batches, views_case_letters
 
 app_name = "graduated_response"
 
@@ -82,4 +82,6 @@ urlpatterns += [
     path("measures/legal-steps/<int:pk>/", m.legal_step_detail, name="legal_step_detail"),
     path("measures/legal-steps/<int:pk>/status/", m.legal_step_move, name="legal_step_move"),
     path("measures/legal-steps/<int:pk>/extend/", m.legal_step_extend, name="legal_step_extend"),
+    path("letter-batches/new/", views_batches.batch_choose, name="batch_choose"),
+    path("letter-batches/run/", views_batches.batch_run, name="batch_run"),
 ]

@@ -78,6 +78,17 @@ class Letter(models.Model):
     # the broker was down), and how many renders were tried.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # A letter written by a batch (letters.batches): rendered by the batch's task, not on its own, and
+    # unique per (batch, pupil, addressee) so a retried batch task never writes a letter twice.
+    batch = models.ForeignKey(
+        "letters.LetterBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    batch_addressee = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="The addressee's contact ids, in a batch."
+    )
+    batch_email_to = models.EmailField(
+        blank=True, help_text="Where the batch e-mails this letter (the addressee's e-mail), if it does."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -86,6 +97,11 @@ class Letter(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rendered") | Q(rendered_at__isnull=False),
                 name="letter_rendered_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "pupil", "batch_addressee"],
+                condition=Q(batch__isnull=False),
+                name="letter_one_per_batch_pupil_addressee",
             ),
         ]
 
@@ -199,6 +215,7 @@ class Email(models.Model):
 
     class Kind(models.TextChoices):
         VIEWS_REQUEST = "views_request", "Request for views before a SEND review"
+        LETTER = "letter", "A letter, attached as a PDF"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be e-mailed"
@@ -207,7 +224,7 @@ class Email(models.Model):
         FAILED = "failed", "Could not be e-mailed"
 
     # Who may see an e-mail of each kind, and send it again (on top of having the pupil in scope).
-    KIND_CAPABILITY = {Kind.VIEWS_REQUEST: policy.MANAGE_SEND}
+    KIND_CAPABILITY = {Kind.VIEWS_REQUEST: policy.MANAGE_SEND, Kind.LETTER: policy.MANAGE_CASES}
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="emails")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="emails")
@@ -223,6 +240,8 @@ class Email(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The letter sent with it as a PDF attachment (a batch's e-mail to the parent), one e-mail per letter.
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="emails")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -231,10 +250,93 @@ class Email(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="email_sent_has_time"
             ),
+            models.UniqueConstraint(
+                fields=["letter"], condition=Q(letter__isnull=False), name="email_one_per_letter"
+            ),
         ]
 
     def __str__(self):
         return f"{self.subject}: {self.get_status_display()}"
+
+
+class LetterBatch(models.Model):
+    """A set of letters written and printed together (letters.batches): one template for many pupils,
+    every addressee of each, merged into one print-ready PDF, optionally e-mailed to each parent.
+
+    Its status moves building -> rendering -> merging -> ready (or failed) through
+    school.transitions.move with letters.batches.BATCH, each move a LetterBatchEvent row. ``total``,
+    ``done`` and ``failed`` count its letters as the task goes (conditional updates), for the progress
+    bar; ``progress_at`` says when the task last moved, so the outbox sweep can tell a lost batch
+    from a long one.
+    """
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Writing the letters"
+        RENDERING = "rendering", "Preparing the PDFs"
+        MERGING = "merging", "Putting the PDFs together"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be finished"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="letter_batches")
+    code = models.CharField("Letter", max_length=40)
+    description = models.CharField(max_length=300, help_text="The set of pupils it was run for.")
+    pupil_ids = models.JSONField(default=list, help_text="The pupils to write to, as reviewed.")
+    excluded = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Pupils left out when the batch was made, and why: [{pupil_id, name, reason}].",
+    )
+    email_parents = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    merged_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # The outbox (letters.outbox): when its task was last queued, and when it last made progress.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "status"], name="letterbatch_school_status")]
+
+    def __str__(self):
+        return f"{self.description} ({self.code}, {self.created_at:%d %b %Y})"
+
+    def private_file_name(self) -> str:
+        """The merged PDF's name in the private storage (school/private_files.py)."""
+        return f"letters/{self.school_id}/batches/{self.stored_name}"
+
+    @property
+    def filename(self) -> str:
+        return f"letters-{self.code}-{self.created_at:%Y-%m-%d}-{self.pk}.pdf"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+
+class LetterBatchEvent(models.Model):
+    """History of a batch's status, one row per move (the table is letters.batches.BATCH)."""
+
+    batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} to {self.to_status}"
 
 
 from .models_meetings import Meeting, MeetingStatusEvent, MeetingTarget  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """The outbox: the one way background work is queued, so a failure tells the truth.
 
-A user's action writes its work as a pending row (a Letter to render, an Email to send) inside its own
+A user's action writes its work as a pending row (a Letter to render, an Email to send, a LetterBatch
+to run) inside its own
 transaction, then calls ``enqueue_on_commit``. After commit the task is handed to the broker; if the
 broker is down the error is logged and the row simply stays pending with ``enqueued_at`` empty, so the
 action itself still succeeds and the page can say "saved; it will be done when the background service
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Email, Letter
+from .models import Email, Letter, LetterBatch
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ SWEEP_BATCH = 500
 def _task_for(model):
     from . import tasks  # the task module imports the services, which import this one
 
-    return {Letter: tasks.render_letter, Email: tasks.send_email}[model]
+    return {Letter: tasks.render_letter, Email: tasks.send_email, LetterBatch: tasks.run_batch}[model]
 
 
 def enqueue(model, pk: int) -> bool:
@@ -76,22 +77,37 @@ def retryable(model, pk: int, *, now: datetime):
 
 
 def _stale_pending(model, now: datetime):
-    return model.objects.filter(status="pending").filter(
+    if model is LetterBatch:
+        return _stale_batches(now)
+    rows = model.objects.filter(status="pending").filter(
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - STALE_AFTER)
+    )
+    # A batch's letters are rendered by the batch's own task (letters.batches), not one by one.
+    return rows.filter(batch__isnull=True) if model is Letter else rows
+
+
+def _stale_batches(now: datetime):
+    """Batches not finished whose task was never queued, or was queued and has made no progress for
+    STALE_AFTER (its worker was lost; a long batch that is still moving is left alone)."""
+    return LetterBatch.objects.exclude(status__in=["ready", "failed"]).filter(
+        Q(enqueued_at__isnull=True)
+        | Q(enqueued_at__lt=now - STALE_AFTER, progress_at__lt=now - STALE_AFTER)
+        | Q(enqueued_at__lt=now - STALE_AFTER, progress_at__isnull=True)
     )
 
 
 def outbox_sweep(*, now: datetime | None = None) -> dict:
     """Queue again every row pending too long; mark e-mails whose sender died mid-send as failed.
 
-    Returns counts: {"letters": queued, "emails": queued, "lost": e-mails given up, "down": refused}.
+    Returns counts: {"letters": queued, "emails": queued, "batches": queued, "lost": e-mails given up,
+    "down": refused}.
     """
     now = now or timezone.now()
     from .services import email_sending_lost
 
     lost = email_sending_lost(before=now - SENDING_LOST_AFTER)
-    counts = {"letters": 0, "emails": 0, "lost": lost, "down": 0}
-    for model, key in ((Letter, "letters"), (Email, "emails")):
+    counts = {"letters": 0, "emails": 0, "batches": 0, "lost": lost, "down": 0}
+    for model, key in ((Letter, "letters"), (Email, "emails"), (LetterBatch, "batches")):
         for pk in _stale_pending(model, now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]:
             if enqueue(model, pk):
                 counts[key] += 1

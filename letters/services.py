@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from school import audit
 from school.models import Pupil
-from school.private_files import save_private_file
+from school.private_files import read_private_file, save_private_file
 
 from . import merge_data, outbox, rendering
 from .defaults import DEFAULTS
@@ -344,6 +344,21 @@ def _email_finish(email: Email, *, status: str, action: str, **fields) -> bool:
     return bool(moved)
 
 
+def _email_message(email: Email) -> EmailMessage:
+    """The message as the mail server gets it: the plain-text body, and the letter's PDF attached when
+    the e-mail carries one (a batch's e-mail to the parent; a missing PDF fails it, saying so)."""
+    message = EmailMessage(subject=email.subject, body=email.body, to=[email.to])
+    if email.letter_id:
+        letter = Letter.objects.get(pk=email.letter_id)
+        pdf = (
+            read_private_file(letter.private_file_name()) if letter.status == Letter.Status.RENDERED else None
+        )
+        if pdf is None:
+            raise FileNotFoundError("The letter's PDF is not ready, so it was not e-mailed.")
+        message.attach(letter.filename, pdf, "application/pdf")
+    return message
+
+
 def email_send(*, email_id: int) -> str:
     """Send a pending e-mail; returns its status afterwards. Safe to run twice or concurrently.
 
@@ -360,7 +375,7 @@ def email_send(*, email_id: int) -> str:
     if not claimed:
         return email.status
     try:
-        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send(fail_silently=False)
+        _email_message(email).send(fail_silently=False)
     except Exception as exc:  # smtplib.SMTPException, OSError (refused, timed out) and the like
         logger.exception("E-mail %s could not be sent", email_id)
         reason = f"{type(exc).__name__}: {exc}"[:2000]

@@ -24,6 +24,16 @@ def send_email(email_id: int) -> str:
     return email_send(email_id=email_id)
 
 
+@shared_task(name="letters.tasks.run_batch", acks_late=True, soft_time_limit=1500, time_limit=1800)
+def run_batch(batch_id: int) -> str:
+    """Write, render and merge a batch of letters (letters.batches). Each step is safe to repeat: a
+    run cut short by its time limit or a lost worker is queued again by the outbox sweep and carries
+    on from where it stopped, without writing any letter twice."""
+    from .batches import batch_run
+
+    return batch_run(batch_id=batch_id)
+
+
 @shared_task(name="letters.tasks.outbox_sweep", soft_time_limit=240, time_limit=300)
 def outbox_sweep() -> dict:
     """Beat runs this every few minutes: queue again whatever the broker lost or refused."""

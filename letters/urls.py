@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import panels, views, views_meetings, views_templates
+from . import panels, views, views_batches, views_meetings, views_templates
 
 app_name = "letters"
 
@@ -22,6 +22,16 @@ urlpatterns = [
     path("meetings/targets/<int:pk>/review/", views_meetings.target_review, name="target_review"),
     path("meetings/targets/due/", views_meetings.targets_due_list, name="targets_due"),
     path("meetings/panels/case/<int:pk>/", views_meetings.panel_case_meetings, name="panel_case_meetings"),
+    path("batches/", views_batches.batch_list, name="batch_list"),
+    path("batches/<int:pk>/", views_batches.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/progress/", views_batches.batch_progress, name="panel_batch_progress"),
+    path("batches/<int:pk>/letters.pdf", views_batches.batch_pdf, name="batch_pdf"),
+    path("batches/<int:pk>/letters.csv", views_batches.batch_letter_list, name="batch_letter_list"),
+    path(
+        "batches/<int:pk>/letters/<int:letter_pk>/retry/",
+        views_batches.batch_letter_retry,
+        name="batch_letter_retry",
+    ),
     # Letter templates and the letterhead (views_templates; owner: templates).
     path("templates/", views_templates.template_list, name="template_list"),
     path("templates/<int:pk>/", views_templates.template_edit, name="template_edit"),

@@ -20,8 +20,9 @@ sniffed into another type, and with a file name that cannot break the header or 
 from __future__ import annotations
 
 import re
+from typing import IO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
 from django.http import FileResponse, Http404
 
@@ -36,13 +37,14 @@ def private_storage() -> Storage:
     return storages[ALIAS]
 
 
-def save_private_file(name: str, data: bytes) -> None:
-    """Write `data` as `name`. Names are ours and random, so a file already there is an earlier try of
-    this same write (a render retried after a crash) and is replaced."""
+def save_private_file(name: str, data: bytes | IO[bytes]) -> None:
+    """Write `data` (bytes, or an open binary file such as a merged PDF in a temporary file, which is
+    copied in chunks) as `name`. Names are ours and random, so a file already there is an earlier try
+    of this same write (a render retried after a crash) and is replaced."""
     storage = private_storage()
     if storage.exists(name):
         storage.delete(name)
-    saved = storage.save(name, ContentFile(data))
+    saved = storage.save(name, ContentFile(data) if isinstance(data, bytes) else File(data))
     if saved != name:
         # Another run of the same write finished between our delete and save: keep its file.
         storage.delete(saved)

@@ -70,3 +70,22 @@ def test_pdf_response_headers():
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="planquoted..x.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_streaming_merge_keeps_every_page_in_order_with_its_text(tmp_path):
+    """letters.pdf_merge writes each PDF's pages straight to the output (never all in memory)."""
+    from pypdf import PdfReader
+
+    from letters.pdf_merge import merge_pdfs
+
+    one = rendering.html_to_pdf("<p>First letter</p>")
+    two = rendering.html_to_pdf("<p>Second letter</p><p style='page-break-before: always'>Its page 2</p>")
+    out = tmp_path / "merged.pdf"
+    with out.open("wb") as handle:
+        pages = merge_pdfs([io.BytesIO(one), io.BytesIO(two), io.BytesIO(one)], handle)
+    reader = PdfReader(out, strict=True)
+    texts = [page.extract_text() for page in reader.pages]
+    assert pages == len(reader.pages) == 4
+    assert ["First letter" in texts[0], "Second letter" in texts[1], "Its page 2" in texts[2]] == [True] * 3
+    assert "First letter" in texts[3]
+    assert all(page.mediabox.width > 500 for page in reader.pages)  # A4 kept from each source

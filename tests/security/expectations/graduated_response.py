@@ -111,6 +111,10 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.foreign_tier_action.pk},
     ),
     "graduated_response:cases_set_key_adult": Expect(get=NOBODY, post=MANAGE_CASES),
+    # Letter batches: choosing and reviewing a set (GET), running it (POST, back to the chooser when
+    # the form is incomplete).
+    "graduated_response:batch_choose": Expect(get=MANAGE_CASES),
+    "graduated_response:batch_run": Expect(get=NOBODY, post=MANAGE_CASES),
     "graduated_response:alerts_acknowledge": Expect(get=NOBODY, post=STAFF),
     "graduated_response:panel_pupil": Expect(
         get=VIEW_CASES,

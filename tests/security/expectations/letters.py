@@ -27,6 +27,8 @@ READ_MEETINGS = roles_with(policy.VIEW_CASES)
 READ_MEETINGS_PAGES = READ_MEETINGS | {"class_teacher"}
 MANAGE_MEETINGS = roles_with(policy.MANAGE_CASES)
 PLAN_MEETINGS = roles_with_any(policy.MANAGE_CASES, policy.MANAGE_SEND) & READ_MEETINGS
+# Letter batches: the attendance officer and the headteacher (whole-school sets of letters).
+BATCHES = roles_with(policy.MANAGE_CASES)
 
 
 def _letter(world, pupil, name):
@@ -84,10 +86,35 @@ def _meetings(world, pupil, name):
     setattr(world, f"{name}target", target)
 
 
+def _batch(world, school, pupil, name):
+    """A ready batch (its merged PDF stored) with one failed letter to try again."""
+    from letters.models import LetterBatch
+    from school.private_files import save_private_file
+
+    batch = LetterBatch.objects.create(
+        school=school,
+        code="letter_1",
+        description="Entered Tier 2 this week",
+        pupil_ids=[pupil.pk],
+        created_by=world.users["attendance_officer"],
+        created_at="2026-11-23T09:00:00Z",
+        status="ready",
+        total=1,
+        failed=1,
+        stored_name=f"{name}.pdf",
+    )
+    save_private_file(batch.private_file_name(), b"%PDF-1.4 test")
+    letter = _letter(world, pupil, f"{name}_letter")
+    Letter.objects.filter(pk=letter.pk).update(batch=batch, status="failed", error="test")
+    setattr(world, name, batch)
+
+
 def setup(world):
     _meetings(world, world.pupil, "")
     _meetings(world, world.other_class_pupil, "other_class_")
     _meetings(world, world.other_school_pupil, "foreign_")
+    _batch(world, world.school, world.pupil, "batch")
+    _batch(world, world.other_school, world.other_school_pupil, "foreign_batch")
     _email(world, world.pupil, "email")
     _email(world, world.other_class_pupil, "other_class_email")
     _email(world, world.other_school_pupil, "foreign_email")
@@ -208,6 +235,26 @@ EXPECTATIONS = {
         kwargs=lambda w: {"pk": w.target.pk},
         foreign=lambda w: {"pk": w.foreign_target.pk},
         class_scoped=lambda w: {"pk": w.other_class_target.pk},
+    ),
+    "letters:batch_list": Expect(get=BATCHES),
+    "letters:batch_detail": Expect(
+        get=BATCHES, kwargs=lambda w: {"pk": w.batch.pk}, foreign=lambda w: {"pk": w.foreign_batch.pk}
+    ),
+    "letters:panel_batch_progress": Expect(
+        get=BATCHES, kwargs=lambda w: {"pk": w.batch.pk}, foreign=lambda w: {"pk": w.foreign_batch.pk}
+    ),
+    "letters:batch_pdf": Expect(
+        get=BATCHES, kwargs=lambda w: {"pk": w.batch.pk}, foreign=lambda w: {"pk": w.foreign_batch.pk}
+    ),
+    "letters:batch_letter_list": Expect(
+        get=BATCHES, kwargs=lambda w: {"pk": w.batch.pk}, foreign=lambda w: {"pk": w.foreign_batch.pk}
+    ),
+    # POST only; puts the failed letter back to be prepared and the batch back to rendering.
+    "letters:batch_letter_retry": Expect(
+        get=NOBODY,
+        post=BATCHES,
+        kwargs=lambda w: {"pk": w.batch.pk, "letter_pk": w.batch_letter.pk},
+        foreign=lambda w: {"pk": w.foreign_batch.pk, "letter_pk": w.foreign_batch_letter.pk},
     ),
     "letters:template_list": Expect(get=TEMPLATE_LIST),
     # Saving with empty data refuses the form (nothing saved); a POST for a SEND template is tried too.
