@@ -111,10 +111,12 @@ def batch_review(
     """Each pupil with the letters they would get, or the reason they are left out: no contact with
     parental responsibility, or what ``gate(pupil=..., code=...)`` says (the SEND gate, passed in by
     graduated_response, which letters may not import)."""
+    pupils = list(pupils)
+    by_pupil = recipients.addressees_by_pupil(pupil.pk for pupil in pupils)
     rows = []
     for pupil in pupils:
         reason = gate(pupil=pupil, code=code) if gate else None
-        found = tuple(recipients.addressees(pupil)) if not reason else ()
+        found = tuple(by_pupil.get(pupil.pk, ())) if not reason else ()
         if not reason and not found:
             reason = "No contact with parental responsibility is recorded."
         rows.append(ReviewRow(pupil=pupil, addressees=found, reason=reason or ""))
@@ -299,8 +301,9 @@ def _build(batch: LetterBatch, deadline: float) -> None:
             "school", "registration_class"
         )
         figures = statistics.pupil_figures(pupils, start, end, calendar=calendar)
+        by_pupil = recipients.addressees_by_pupil(chunk)
         for pupil in pupils.order_by("legal_last_name", "legal_first_name", "pk"):
-            for addressee in recipients.addressees(pupil):
+            for addressee in by_pupil.get(pupil.pk, ()):
                 key = addressee_key(addressee)
                 if (pupil.pk, key) not in have:
                     _write_letter(batch, pupil, addressee, key, figures.get(pupil.pk))

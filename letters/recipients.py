@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["Addressee", "ContactRow", "addressees", "group_addressees"]
+__all__ = ["Addressee", "ContactRow", "addressees", "addressees_by_pupil", "group_addressees"]
 
 
 @dataclass(frozen=True)
@@ -87,26 +87,38 @@ def group_addressees(rows: list[ContactRow]) -> list[Addressee]:
     return result
 
 
-def addressees(pupil) -> list[Addressee]:
-    """The pupil's addressees: contacts with parental responsibility, grouped by address (one query)."""
+def _row(contact) -> ContactRow:
+    return ContactRow(
+        contact.pk,
+        contact.title,
+        contact.first_name,
+        contact.last_name,
+        contact.address,
+        contact.postcode,
+        (contact.preferred_language or "").strip(),
+        contact.email,
+    )
+
+
+def _parental_links(pupil_ids):
     from school.models import PupilContact
 
-    links = (
-        PupilContact.objects.filter(pupil=pupil, parental_responsibility=True)
+    return (
+        PupilContact.objects.filter(pupil_id__in=pupil_ids, parental_responsibility=True)
         .select_related("contact")
         .order_by("priority", "id")
     )
-    rows = [
-        ContactRow(
-            link.contact.pk,
-            link.contact.title,
-            link.contact.first_name,
-            link.contact.last_name,
-            link.contact.address,
-            link.contact.postcode,
-            (link.contact.preferred_language or "").strip(),
-            link.contact.email,
-        )
-        for link in links
-    ]
-    return group_addressees(rows)
+
+
+def addressees(pupil) -> list[Addressee]:
+    """The pupil's addressees: contacts with parental responsibility, grouped by address (one query)."""
+    return group_addressees([_row(link.contact) for link in _parental_links([pupil.pk])])
+
+
+def addressees_by_pupil(pupil_ids) -> dict[int, list[Addressee]]:
+    """Addressees of many pupils in one query (a batch's review and build); a pupil with no contact
+    with parental responsibility is missing from the dict."""
+    rows: dict[int, list[ContactRow]] = {}
+    for link in _parental_links(list(pupil_ids)):
+        rows.setdefault(link.pupil_id, []).append(_row(link.contact))
+    return {pupil_id: group_addressees(found) for pupil_id, found in rows.items()}

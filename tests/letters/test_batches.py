@@ -410,3 +410,23 @@ def test_hostile_names_and_descriptions_print_literally(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     batch = LetterBatch.objects.get()
     assert "<script>alert(1)</script>" in text_of(merged_pdf(batch))
+
+
+def test_review_reads_every_pupils_addressees_in_one_query(school, own_class, django_assert_num_queries):
+    """Looking up addressees does not cost a query per pupil: 3 pupils and 30 pupils, same count."""
+
+    def pupils(n):
+        found = []
+        for i in range(n):
+            pupil = f.PupilFactory(school=school, registration_class=own_class)
+            family(pupil, (f"P{i}", "Parent", ""), (f"Q{i}", "Parent", ""), apart=bool(i % 2))
+            found.append(pupil)
+        return found
+
+    few, many = pupils(3), pupils(30)
+    with django_assert_num_queries(1):
+        rows = batches.batch_review(pupils=few, code="letter_1")
+    assert [len(row.addressees) for row in rows] == [1, 2, 1]
+    with django_assert_num_queries(1):
+        rows = batches.batch_review(pupils=many, code="letter_1")
+    assert sum(len(row.addressees) for row in rows) == 45
