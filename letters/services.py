@@ -34,8 +34,28 @@ from .recipients import Addressee
 logger = logging.getLogger(__name__)
 
 LETTER_TEMPLATE = "letters/pdf/letter.html"
-#: The closing line above the signature, in the letter's language (English when not listed).
-SIGN_OFF = {"English": "Yours sincerely,", "Polish": "Z poważaniem,", "Welsh": "Yn gywir,"}
+#: The words the page itself prints (not the template's text), in the letter's language: the closing
+#: line above the signature and the footer. A language not listed prints them in English.
+PAGE_WORDS = {
+    "English": {
+        "sign_off": "Yours sincerely,",
+        "confidential": "Confidential: about a child",
+        "page": "Page",
+        "of": "of",
+    },
+    "Polish": {
+        "sign_off": "Z poważaniem,",
+        "confidential": "Poufne: dotyczy dziecka",
+        "page": "Strona",
+        "of": "z",
+    },
+    "Welsh": {
+        "sign_off": "Yn gywir,",
+        "confidential": "Cyfrinachol: am blentyn",
+        "page": "Tudalen",
+        "of": "o",
+    },
+}
 
 
 @transaction.atomic
@@ -249,7 +269,7 @@ def letter_html(letter: Letter) -> str:
                 "school": {"name": letter.school_name},
                 "letterhead": letter.letterhead or {},
                 "chart": chart,
-                "sign_off": SIGN_OFF.get(letter.language, SIGN_OFF["English"]),
+                "words": PAGE_WORDS.get(letter.language, PAGE_WORDS["English"]),
             },
         )
 

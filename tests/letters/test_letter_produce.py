@@ -164,6 +164,11 @@ def test_translation_is_picked_by_the_contacts_preferred_language(
         actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressees(pupil)[0], queue=False
     )
     assert letter.language == "Polish" and "Szanowni" in letter.body_html
+    # The page's own words (sign-off, footer) are in the letter's language too, not only the text.
+    letter_render(letter_id=letter.pk)
+    text = pdf_text(letter)
+    assert "Z poważaniem," in text and "Strona 1 z 1" in text and "Poufne: dotyczy dziecka" in text
+    assert "Page 1" not in text and "Yours sincerely" not in text
     parent.preferred_language = "Somali"  # no translation: English
     parent.save()
     letter = letter_produce(
