@@ -103,9 +103,27 @@ def current_version(template: LetterTemplate, language: str = ENGLISH) -> Letter
     return template.versions.filter(language=language).order_by("-number").first()
 
 
+#: Other spellings of a letter language that school records use ("Punjabi" in most pupil records,
+#: "Panjabi" in the DfE's list); a contact's preferred language is matched through these.
+LANGUAGE_ALIASES = {"punjabi": "Panjabi"}
+
+
+def letter_language(name: str) -> str:
+    """A contact's preferred language as one of ``LANGUAGES`` where it is one, in any case or spelling.
+
+    >>> letter_language(" polish "), letter_language("Punjabi"), letter_language(""), letter_language("Tamil")
+    ('Polish', 'Panjabi', 'English', 'Tamil')
+    """
+    name = (name or "").strip()
+    if not name:
+        return ENGLISH
+    by_lower = {language.lower(): language for language in LANGUAGES}
+    return by_lower.get(name.lower()) or LANGUAGE_ALIASES.get(name.lower()) or name
+
+
 def version_for_language(template: LetterTemplate, language: str) -> LetterTemplateVersion:
     """The translation into ``language`` when the school has one, else the English text."""
-    language = (language or "").strip() or ENGLISH
+    language = letter_language(language)
     version = current_version(template, language) if language != ENGLISH else None
     return version or current_version(template, ENGLISH)
 

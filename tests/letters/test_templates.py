@@ -131,6 +131,25 @@ def test_preview_with_a_real_pupil_prints_hostile_names_literally(login, attenda
     assert LetterTemplateVersion.objects.filter(template=t).count() == 1  # nothing saved
 
 
+def test_preview_names_the_schools_signatory_as_the_person_to_contact(login, headteacher, school, pupil):
+    # The preview once printed the merge field's example "Please contact Mr Green", a name nobody at
+    # the school has; the letters the school sends name its signatory.
+    template_services.letterhead_save(
+        actor=headteacher,
+        school=school,
+        address="1 Lane",
+        signatory_name="Ms Rowan Hale",
+        signatory_role="Headteacher",
+        contact_line="",
+        attendance_target=96,
+        logo=None,
+    )
+    data = {"subject": "x", "body_html": "<p>Please contact {staff_name}.</p>", "pupil": pupil.pk}
+    page = login(headteacher).post(reverse("letters:template_preview", args=[template(school).pk]), data)
+    text = page.content.decode()
+    assert "Please contact Ms Rowan Hale." in text and "Mr Green" not in text
+
+
 def test_preview_refuses_a_pupil_out_of_scope(login, attendance_officer, school, other_school_pupil):
     t = template(school)
     data = {"subject": "x", "body_html": "<p>x</p>", "pupil": other_school_pupil.pk}
