@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
-from school.models import Membership, Role
+from letters.recipients import addressees
+from school.models import Contact, Membership, Role
 
 from . import case_letters, services
 from .models import Case
@@ -30,6 +31,7 @@ def build(*, school, rng, today: date) -> None:
         .select_related("pupil", "school", "key_adult")
         .order_by("-current_tier", "pk")
     )
+    _one_family_reads_polish([case for i, case in enumerate(cases) if i % 4 != 3])
     for i, case in enumerate(cases):
         codes = ["letter_1"] if i % 4 != 3 else []  # a few families not written to yet
         if codes and case.current_tier >= 3 and i % 2 == 0:
@@ -54,3 +56,16 @@ def build(*, school, rng, today: date) -> None:
             with_whom="Parent",
             summary="Talked at the classroom door about mornings; agreed to try the breakfast club.",
         )
+
+
+def _one_family_reads_polish(written_to: list[Case]) -> None:
+    """One family written to prefers Polish, so the demo's logs hold a Letter 1 in the parent's language
+    (letters/demo_templates.py adds the Polish translation of Letter 1). A household's letter goes in
+    its first parent's language, so the whole household at that address is made Polish-speaking."""
+    households = [(case, addressees(case.pupil)) for case in written_to]
+    if any(a.language == "Polish" for _, people in households for a in people):
+        return
+    for _, people in households[1:] + households[:1]:  # not the first case: it also shows Letter 2
+        if people:
+            Contact.objects.filter(pk__in=people[0].contact_ids).update(preferred_language="Polish")
+            return

@@ -227,6 +227,11 @@ def test_the_demo_school_has_a_letterhead_and_a_polish_letter_1(db):
     from school.private_files import read_private_file
 
     call_command("seed_demo", "--seed", "3", "--today", "2026-11-23", stdout=io.StringIO())
+    from letters.models import Letter
+
+    # The demo's case logs already hold a letter in a parent's language, beside the English ones.
+    assert Letter.objects.filter(code="letter_1", language="Polish").exists()
+    assert Letter.objects.filter(code="letter_1", language="English").exists()
     link = PupilContact.objects.filter(
         parental_responsibility=True, contact__preferred_language="Polish"
     ).first()
