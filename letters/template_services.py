@@ -11,6 +11,7 @@ Action codes: letters.template.version_saved, letters.letterhead.saved.
 from __future__ import annotations
 
 import base64
+import io
 import re
 
 from django.core.exceptions import ValidationError
@@ -214,10 +215,41 @@ def logo_data_uri(content: bytes) -> str:
     """A PNG or JPEG as a data: URI; anything else (SVG, which can carry script) is refused."""
     if len(content) > Letterhead.LOGO_MAX_BYTES:
         raise ValidationError({"logo": "The logo must be smaller than 200 KB."})
-    for magic, mime in LOGO_TYPES.items():
-        if content.startswith(magic):
-            return f"data:{mime};base64,{base64.b64encode(content).decode()}"
-    raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+    mime = next((mime for magic, mime in LOGO_TYPES.items() if content.startswith(magic)), None)
+    if mime is None or not _readable_image(content):
+        raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+    if max(_image_size(content)) > LOGO_MAX_SIDE:
+        raise ValidationError(
+            {
+                "logo": f"The logo must be at most {LOGO_MAX_SIDE} pixels wide and high (a smaller copy will do)."
+            }
+        )
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+#: A logo prints about 2 cm wide: 2,000 pixels is ample. A small file can still hold a huge picture
+#: (30,000 pixels square compresses to 150 KB), which every letter's render would decode.
+LOGO_MAX_SIDE = 2000
+
+
+def _image_size(content: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        return image.size
+
+
+def _readable_image(content: bytes) -> bool:
+    """True when Pillow reads the file as an image (its header and data), so letters can print it:
+    a file that only starts like a PNG would print every letter without a logo, silently."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 @transaction.atomic

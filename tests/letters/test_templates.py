@@ -19,6 +19,15 @@ PNG = (
 )
 
 
+def huge_png() -> bytes:
+    """A 12,000 pixel square PNG in a few kilobytes: well under the size limit."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (12000, 12000), 1).save(out, format="PNG")
+    return out.getvalue()
+
+
 def template(school, code="letter_1"):
     return template_services.school_templates(school)[code]
 
@@ -206,6 +215,16 @@ def test_the_headteacher_sets_the_letterhead_and_letters_use_it(login, headteach
         reverse("letters:letterhead_edit"), data | {"logo": SimpleUploadedFile("l.svg", b"<svg/>")}
     )
     assert "PNG or JPEG" in bad.content.decode() and not Letterhead.objects.exists()
+    # Only the first bytes of a PNG: letters would print without a logo, silently.
+    fake = client.post(
+        reverse("letters:letterhead_edit"),
+        data | {"logo": SimpleUploadedFile("l.png", b"\x89PNG" + b"x" * 50)},
+    )
+    assert "PNG or JPEG" in fake.content.decode() and not Letterhead.objects.exists()
+    huge = client.post(
+        reverse("letters:letterhead_edit"), data | {"logo": SimpleUploadedFile("l.png", huge_png())}
+    )
+    assert "at most 2000 pixels" in huge.content.decode() and not Letterhead.objects.exists()
     response = client.post(
         reverse("letters:letterhead_edit"), data | {"logo": SimpleUploadedFile("l.png", PNG)}
     )
