@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from letters.merge_fields import time_text
 from letters.models import Letter, Meeting
 from letters.recipients import Addressee, addressees
 from letters.services import letter_produce
@@ -150,7 +151,7 @@ def _extra(*, case: Case, code: str) -> dict:
         return {}
     return {
         "meeting_date": meeting.day,
-        "meeting_time": meeting.planned_time.strftime("%-I.%M%p").lower() if meeting.planned_time else "",
+        "meeting_time": time_text(meeting.planned_time),  # "2pm", as in every letter
         "meeting_place": meeting.place,
         "meeting_targets": [t.as_merge() for t in meeting.targets.all()],
     }

@@ -409,6 +409,8 @@ def test_not_attended_sam_writes_2a_for_every_address(pupil, attendance_officer,
     assert "Testville" in letters[0].recipient_address and "Mocktown" in letters[1].recipient_address
     text = letter_pdf_text(letters[0])
     assert "23 November 2026" in text
+    # The time as every letter prints it (this letter once said "09:15", the case page's "9.15am").
+    assert letters[0].merge_values["meeting_time"] == "9:15am"
 
 
 def test_not_attended_without_the_letter(pupil, attendance_officer, parents_apart):
