@@ -34,6 +34,10 @@ def test_demo_prepares_letters_through_the_case_service(school, own_class, atten
     assert codes[cases[1].pk] == ["letter_1"]
     assert codes[cases[2].pk] == ["letter_1"]
     assert codes[cases[3].pk] == []  # Tier 1: no letter
+    # Letter 2 names the meeting the demo planned (it once read "a meeting on  at  in .").
+    invitation = Letter.objects.get(pupil=cases[0].pupil, code="letter_2")
+    assert " at 9am</strong> in the school office" in invitation.body_html, invitation.body_html
+    assert "on  at" not in invitation.body_html
     letters_logged = CommunicationLog.objects.filter(letter__isnull=False)
     assert letters_logged.count() == Letter.objects.count() == 4
     assert CommunicationLog.objects.filter(recorded_by=class_teacher, kind="call").count() == 1

@@ -251,6 +251,8 @@ def test_the_demo_school_has_a_letterhead_and_a_polish_letter_1(db):
     # The demo's case logs already hold a letter in a parent's language, beside the English ones.
     assert Letter.objects.filter(code="letter_1", language="Polish").exists()
     assert Letter.objects.filter(code="letter_1", language="English").exists()
+    invitations = Letter.objects.filter(code="letter_2")
+    assert invitations.exists() and not any(" on  at " in lt.body_html for lt in invitations)
     link = PupilContact.objects.filter(
         parental_responsibility=True, contact__preferred_language="Polish"
     ).first()
