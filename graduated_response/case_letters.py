@@ -21,9 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from letters.merge_fields import fields_used, time_text
 from letters.models import Letter, Meeting
 from letters.recipients import Addressee, addressees
 from letters.services import letter_produce
+from letters.template_services import current_version, languages_of, template_for
 from school import audit
 from school.calendar import SchoolCalendar
 
@@ -150,10 +152,31 @@ def _extra(*, case: Case, code: str) -> dict:
         return {}
     return {
         "meeting_date": meeting.day,
-        "meeting_time": meeting.planned_time.strftime("%-I.%M%p").lower() if meeting.planned_time else "",
+        "meeting_time": time_text(meeting.planned_time),  # "2pm", as in every letter
         "meeting_place": meeting.place,
         "meeting_targets": [t.as_merge() for t in meeting.targets.all()],
     }
+
+
+_DETAILS = {"meeting_date": "date", "meeting_time": "time", "meeting_place": "place"}
+
+
+def meeting_details_missing(*, school, code: str, extra: dict) -> str | None:
+    """Why the letter cannot go yet when its text names the meeting's date, time or place and the case
+    has no meeting with them (Letter 2 would tell a parent "a meeting on  at  in ."); else None."""
+    template = template_for(school, code)
+    used = set()
+    for version in (current_version(template, language) for language in languages_of(template)):
+        if version is not None:
+            used |= set(fields_used(version.subject + version.body_html))
+    missing = [word for key, word in _DETAILS.items() if key in used and not extra.get(key)]
+    if not missing:
+        return None
+    name = "School Attendance Panel" if CODE_MEETING.get(code) == "sap" else "School Attendance Meeting"
+    return (
+        f"This letter tells the family the meeting's {' and '.join(missing)}, and the case has none yet. "
+        f"Plan the {name} first (Meetings: Plan a meeting), with its date, time and place."
+    )
 
 
 def case_addressees(*, case: Case) -> list[Addressee]:
@@ -190,6 +213,9 @@ def case_letters_produce(*, actor, case: Case, code: str, trigger: str) -> list[
         case=case, on=today, calendar=SchoolCalendar.for_school(case.school)
     ).figures
     extra = _extra(case=case, code=code)
+    missing = meeting_details_missing(school=case.school, code=code, extra=extra)
+    if missing:
+        raise ValidationError({"code": missing})
     entries = []
     for addressee in to:
         letter = letter_produce(

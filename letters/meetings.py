@@ -30,6 +30,7 @@ from school import audit, editing
 from school.transitions import move
 
 from . import gates, meeting_status
+from .merge_fields import time_text
 from .models_meetings import Meeting, MeetingStatusEvent, MeetingTarget
 
 # Which template each attendance meeting's letters use (seed 004 Appendix 4). The initial concerns
@@ -107,7 +108,7 @@ def meeting_merge(meeting: Meeting, *, targets=None) -> dict:
     """The ``extra`` merge values of a meeting's letters (letters.merge_fields documents the keys)."""
     extra = {
         "meeting_date": meeting.held_on or meeting.planned_on,
-        "meeting_time": f"{meeting.planned_time:%H:%M}" if meeting.planned_time else "",
+        "meeting_time": time_text(meeting.planned_time),  # "2pm", as in every letter
         "meeting_place": meeting.place,
     }
     if targets is not None:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-__all__ = ["FIELDS", "GROUPS", "MergeField", "fields_used", "unknown_fields", "substitute"]
+__all__ = ["FIELDS", "GROUPS", "MergeField", "fields_used", "unknown_fields", "substitute", "time_text"]
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,23 @@ LANGUAGE_CODES = {
     "Urdu": "ur",
     "Welsh": "cy",
 }
+
+
+def time_text(at) -> str:
+    """A meeting's time as every letter prints it, in the GOV.UK style (send/review_meeting.py prints
+    its invitations the same way); empty when there is no time.
+
+    >>> from datetime import time
+    >>> time_text(time(9, 15)), time_text(time(14, 0)), time_text(time(12, 0)), time_text(None)
+    ('9:15am', '2pm', 'midday', '')
+    """
+    if at is None:
+        return ""
+    if at.hour == 12 and at.minute == 0:
+        return "midday"
+    hour = at.hour % 12 or 12
+    suffix = "am" if at.hour < 12 else "pm"
+    return f"{hour}{suffix}" if at.minute == 0 else f"{hour}:{at.minute:02d}{suffix}"
 
 
 def date_text(value: date, *, language: str = "English", weekday: bool = False) -> str:

@@ -11,6 +11,7 @@ Action codes: letters.template.version_saved, letters.letterhead.saved.
 from __future__ import annotations
 
 import base64
+import io
 import re
 
 from django.core.exceptions import ValidationError
@@ -103,9 +104,27 @@ def current_version(template: LetterTemplate, language: str = ENGLISH) -> Letter
     return template.versions.filter(language=language).order_by("-number").first()
 
 
+#: Other spellings of a letter language that school records use ("Punjabi" in most pupil records,
+#: "Panjabi" in the DfE's list); a contact's preferred language is matched through these.
+LANGUAGE_ALIASES = {"punjabi": "Panjabi"}
+
+
+def letter_language(name: str) -> str:
+    """A contact's preferred language as one of ``LANGUAGES`` where it is one, in any case or spelling.
+
+    >>> letter_language(" polish "), letter_language("Punjabi"), letter_language(""), letter_language("Tamil")
+    ('Polish', 'Panjabi', 'English', 'Tamil')
+    """
+    name = (name or "").strip()
+    if not name:
+        return ENGLISH
+    by_lower = {language.lower(): language for language in LANGUAGES}
+    return by_lower.get(name.lower()) or LANGUAGE_ALIASES.get(name.lower()) or name
+
+
 def version_for_language(template: LetterTemplate, language: str) -> LetterTemplateVersion:
     """The translation into ``language`` when the school has one, else the English text."""
-    language = (language or "").strip() or ENGLISH
+    language = letter_language(language)
     version = current_version(template, language) if language != ENGLISH else None
     return version or current_version(template, ENGLISH)
 
@@ -196,10 +215,41 @@ def logo_data_uri(content: bytes) -> str:
     """A PNG or JPEG as a data: URI; anything else (SVG, which can carry script) is refused."""
     if len(content) > Letterhead.LOGO_MAX_BYTES:
         raise ValidationError({"logo": "The logo must be smaller than 200 KB."})
-    for magic, mime in LOGO_TYPES.items():
-        if content.startswith(magic):
-            return f"data:{mime};base64,{base64.b64encode(content).decode()}"
-    raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+    mime = next((mime for magic, mime in LOGO_TYPES.items() if content.startswith(magic)), None)
+    if mime is None or not _readable_image(content):
+        raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+    if max(_image_size(content)) > LOGO_MAX_SIDE:
+        raise ValidationError(
+            {
+                "logo": f"The logo must be at most {LOGO_MAX_SIDE} pixels wide and high (a smaller copy will do)."
+            }
+        )
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+#: A logo prints about 2 cm wide: 2,000 pixels is ample. A small file can still hold a huge picture
+#: (30,000 pixels square compresses to 150 KB), which every letter's render would decode.
+LOGO_MAX_SIDE = 2000
+
+
+def _image_size(content: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        return image.size
+
+
+def _readable_image(content: bytes) -> bool:
+    """True when Pillow reads the file as an image (its header and data), so letters can print it:
+    a file that only starts like a PNG would print every letter without a logo, silently."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 @transaction.atomic

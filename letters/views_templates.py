@@ -165,8 +165,8 @@ def _preview_letter(request, template):
     people = addressees(pupil)
     sample = {
         key: FIELDS[key].example
-        for key in ("meeting_time", "meeting_place", "penalty_amount", "provision_summary", "staff_name")
-    }
+        for key in ("meeting_time", "meeting_place", "penalty_amount", "provision_summary")
+    }  # staff_name: the school's signatory, as in the letters the school sends (not an example name)
     today = timezone.localdate()
     sample |= {
         "meeting_date": today,

@@ -5,7 +5,7 @@ Decision (SECURITY.md): only case managers (MANAGE_CASES) prepare letters; a key
 attendance letters of their case's pupil but does not prepare them."""
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -245,16 +245,18 @@ def test_after_the_sam_a_tier_4_pupil_with_send_is_offered_letter_3_behind_the_g
     case = _case(apart, tier=4)
     client = login(attendance_officer)
     _prepare(client, case, code="letter_1", trigger="entered Tier 4 on 3 Nov")
-    _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
-    Meeting.objects.create(
+    sam = Meeting.objects.create(
         school=case.school,
         pupil=case.pupil,
         kind=Meeting.Kind.SAM,
-        status=Meeting.Status.HELD,
+        status=Meeting.Status.PLANNED,
         planned_on=date(2026, 11, 16),
-        held_on=date(2026, 11, 16),
+        planned_time=time(9, 15),
+        place="the school office",
         created_by=attendance_officer,
     )
+    _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
+    Meeting.objects.filter(pk=sam.pk).update(status=Meeting.Status.HELD, held_on=date(2026, 11, 16))
     panel = _panel(client, case)
     assert panel.context["suggestion"].code == "letter_2b"
     assert panel.context["form"]["trigger"].value() == "School Attendance Meeting held on 16 Nov"
@@ -263,3 +265,31 @@ def test_after_the_sam_a_tier_4_pupil_with_send_is_offered_letter_3_behind_the_g
     page = panel.content.decode()
     assert panel.context["suggestion"].code == "letter_3"
     assert 'data-testid="letters-gate"' in page and "joint review with the SENDCo" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_letter_2_waits_for_the_meeting_it_invites_to(login, attendance_officer, case):
+    # The demo's 28 Letter 2s once told parents "We have arranged a School Attendance Meeting on  at
+    # in ." because no meeting was planned: the letter now waits for the meeting's date, time and place.
+    from letters.models import Meeting
+
+    client = login(attendance_officer)
+    response, _ = _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
+    page = client.get(response["Location"]).content.decode()
+    assert "Not prepared." in page and "Plan the School Attendance Meeting first" in page
+    assert not Letter.objects.filter(code="letter_2").exists()
+    Meeting.objects.create(
+        school=case.school,
+        pupil=case.pupil,
+        kind=Meeting.Kind.SAM,
+        status=Meeting.Status.PLANNED,
+        planned_on=date(2026, 11, 30),
+        planned_time=time(14, 0),
+        place="the school office",
+        created_by=attendance_officer,
+    )
+    _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
+    letters = Letter.objects.filter(code="letter_2")
+    assert letters.count() == 2  # parents apart: one each
+    assert all("Monday 30 November 2026 at 2pm" in letter.body_html for letter in letters)
+    assert all("in the school office" in letter.body_html for letter in letters)

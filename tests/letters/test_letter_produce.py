@@ -177,6 +177,28 @@ def test_translation_is_picked_by_the_contacts_preferred_language(
     assert letter.language == "English" and "Dear" in letter.body_html
 
 
+@pytest.mark.parametrize(("recorded", "translated"), [("polish ", "Polish"), ("Punjabi", "Panjabi")])
+def test_translation_is_picked_whatever_the_spelling_of_the_contacts_language(
+    headteacher, attendance_officer, pupil, parent, recorded, translated
+):
+    # Pupil records say "Punjabi" (the demo, most MIS exports); the translation list says "Panjabi".
+    parent.preferred_language = recorded
+    parent.save()
+    template = template_services.template_for(pupil.school, "letter_1")
+    template_services.template_version_save(
+        actor=headteacher,
+        template=template,
+        language=translated,
+        subject="Translated: {pupil_first_name}",
+        body_html="<p>Translated text {attendance_pct}.</p>",
+        expected_number=0,
+    )
+    letter = letter_produce(
+        actor=attendance_officer, pupil=pupil, code="letter_1", addressee=addressees(pupil)[0], queue=False
+    )
+    assert letter.language == translated and "Translated text" in letter.body_html
+
+
 def test_termly_report_has_a_chart(attendance_officer, pupil, parent):
     marks(pupil, 9, {"I": 1})
     letter = letter_produce(

@@ -307,6 +307,32 @@ def test_record_pdf_prints_hostile_text_literally(login, pupil, attendance_offic
     assert "School Attendance Meeting (SAM)" in text
 
 
+def test_record_pdf_headings_keep_whole_words(login, pupil, attendance_officer):
+    # The row and column headings once printed "Educatio / n", "Additiona / l informati / on" and
+    # "Statu / s": the table squeezed its heading cells as if any word could be split.
+    meeting = plan(attendance_officer, pupil)
+    meetings.meeting_record_held(
+        actor=attendance_officer,
+        meeting=meeting,
+        held_on=date(2026, 11, 23),
+        present="Parent, class teacher, attendance officer",
+        worried_education="Missed most Monday mornings this half term, including phonics lessons.",
+        going_well_education="Works hard when in school and has good friends in class.",
+        next_steps_education="Morning check-in with the class teacher; catch-up phonics twice a week.",
+    )
+    meetings.meeting_target_add(
+        actor=attendance_officer,
+        meeting=meeting,
+        text="Arrive by 8.50am every school day until the end of this half term.",
+        owner="Attendance officer",
+        review_on=date(2026, 12, 4),
+    )
+    response = login(attendance_officer).get(f"/letters/meetings/{meeting.pk}/record.pdf")
+    words = set(pdf_text(response).split())
+    assert {"Education", "Additional", "information", "Status", "Health", "Care"} <= words
+    assert not words & {"Educatio", "Additiona", "informati", "Statu"}
+
+
 # --- who may ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("who", "read", "write"),
@@ -383,6 +409,8 @@ def test_not_attended_sam_writes_2a_for_every_address(pupil, attendance_officer,
     assert "Testville" in letters[0].recipient_address and "Mocktown" in letters[1].recipient_address
     text = letter_pdf_text(letters[0])
     assert "23 November 2026" in text
+    # The time as every letter prints it (this letter once said "09:15", the case page's "9.15am").
+    assert letters[0].merge_values["meeting_time"] == "9:15am"
 
 
 def test_not_attended_without_the_letter(pupil, attendance_officer, parents_apart):

@@ -19,6 +19,15 @@ PNG = (
 )
 
 
+def huge_png() -> bytes:
+    """A 12,000 pixel square PNG in a few kilobytes: well under the size limit."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (12000, 12000), 1).save(out, format="PNG")
+    return out.getvalue()
+
+
 def template(school, code="letter_1"):
     return template_services.school_templates(school)[code]
 
@@ -131,6 +140,25 @@ def test_preview_with_a_real_pupil_prints_hostile_names_literally(login, attenda
     assert LetterTemplateVersion.objects.filter(template=t).count() == 1  # nothing saved
 
 
+def test_preview_names_the_schools_signatory_as_the_person_to_contact(login, headteacher, school, pupil):
+    # The preview once printed the merge field's example "Please contact Mr Green", a name nobody at
+    # the school has; the letters the school sends name its signatory.
+    template_services.letterhead_save(
+        actor=headteacher,
+        school=school,
+        address="1 Lane",
+        signatory_name="Ms Rowan Hale",
+        signatory_role="Headteacher",
+        contact_line="",
+        attendance_target=96,
+        logo=None,
+    )
+    data = {"subject": "x", "body_html": "<p>Please contact {staff_name}.</p>", "pupil": pupil.pk}
+    page = login(headteacher).post(reverse("letters:template_preview", args=[template(school).pk]), data)
+    text = page.content.decode()
+    assert "Please contact Ms Rowan Hale." in text and "Mr Green" not in text
+
+
 def test_preview_refuses_a_pupil_out_of_scope(login, attendance_officer, school, other_school_pupil):
     t = template(school)
     data = {"subject": "x", "body_html": "<p>x</p>", "pupil": other_school_pupil.pk}
@@ -187,6 +215,16 @@ def test_the_headteacher_sets_the_letterhead_and_letters_use_it(login, headteach
         reverse("letters:letterhead_edit"), data | {"logo": SimpleUploadedFile("l.svg", b"<svg/>")}
     )
     assert "PNG or JPEG" in bad.content.decode() and not Letterhead.objects.exists()
+    # Only the first bytes of a PNG: letters would print without a logo, silently.
+    fake = client.post(
+        reverse("letters:letterhead_edit"),
+        data | {"logo": SimpleUploadedFile("l.png", b"\x89PNG" + b"x" * 50)},
+    )
+    assert "PNG or JPEG" in fake.content.decode() and not Letterhead.objects.exists()
+    huge = client.post(
+        reverse("letters:letterhead_edit"), data | {"logo": SimpleUploadedFile("l.png", huge_png())}
+    )
+    assert "at most 2000 pixels" in huge.content.decode() and not Letterhead.objects.exists()
     response = client.post(
         reverse("letters:letterhead_edit"), data | {"logo": SimpleUploadedFile("l.png", PNG)}
     )
@@ -208,6 +246,13 @@ def test_the_demo_school_has_a_letterhead_and_a_polish_letter_1(db):
     from school.private_files import read_private_file
 
     call_command("seed_demo", "--seed", "3", "--today", "2026-11-23", stdout=io.StringIO())
+    from letters.models import Letter
+
+    # The demo's case logs already hold a letter in a parent's language, beside the English ones.
+    assert Letter.objects.filter(code="letter_1", language="Polish").exists()
+    assert Letter.objects.filter(code="letter_1", language="English").exists()
+    invitations = Letter.objects.filter(code="letter_2")
+    assert invitations.exists() and not any(" on  at " in lt.body_html for lt in invitations)
     link = PupilContact.objects.filter(
         parental_responsibility=True, contact__preferred_language="Polish"
     ).first()
