@@ -8,10 +8,11 @@ from school.form_base import Form
 from school.submissions import OneTimeTokenMixin
 
 #: The letters that make sense for a whole set of pupils at once, by template code (letters.defaults).
+# Letters that need nothing but the pupil, the family and the figures. Letters 2 and 3 invite each
+# family to its own meeting (date, time, place), so they are written from the meeting on the case, not
+# in a batch, where they would print a blank meeting.
 BATCH_CODES = [
     ("letter_1", "Letter 1: our concerns about attendance"),
-    ("letter_2", "Letter 2: invitation to a School Attendance Meeting"),
-    ("letter_3", "Letter 3: invitation to a School Attendance Panel"),
     ("persistent_absence", "Persistent absence letter"),
     ("certificate_full", "Attendance certificate: 100%"),
     ("certificate_improved", "Attendance certificate: improved attendance"),

@@ -300,16 +300,24 @@ def test_review_page_lists_addressees_and_who_is_left_out_and_why(
     for pupil in three_pupils:
         case = Case.objects.create(school=school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 23))
         TierChange.objects.create(case=case, from_tier=None, to_tier=2, changed_on=date(2026, 11, 23))
+    from graduated_response.send_gate import sanction_gate
+
+    # The review holds back a letter that warns of sanctions for Ben until the joint SENDCo review.
+    rows = {
+        row.pupil: row
+        for row in batches.batch_review(pupils=three_pupils, code="letter_3", gate=sanction_gate)
+    }
+    assert "joint" in rows[ben].reason.lower() and "SENDCo" in rows[ben].reason and not rows[ben].addressees
+    assert rows[ada].reason == "" and len(rows[ada].addressees) == 1
+
     client = login(attendance_officer)
-    page = client.get("/cases/letter-batches/new/?set=tier2_week&code=letter_3").content.decode()
+    page = client.get("/cases/letter-batches/new/?set=tier2_week&code=letter_1").content.decode()
     assert "Ann Abbott and Carl Abbott" in page
     assert "Cleo Cole" in page or str(cleo) in page
     assert "No contact with parental responsibility is recorded." in page
-    assert "joint" in page.lower() and "SENDCo" in page  # Ben held back by the SEND gate
-    assert "1 letter to the families of 1 pupil" in page
-
-    page = client.get("/cases/letter-batches/new/?set=tier2_week&code=letter_1").content.decode()
     assert "3 letters to the families of 2 pupils" in page
+    # Letters 2 and 3 invite each family to its own meeting: written from the case, never in a batch.
+    assert 'value="letter_2"' not in page and 'value="letter_3"' not in page
 
 
 def test_a_double_submit_makes_one_batch(login, attendance_officer, school, three_pupils, monkeypatch):
@@ -379,7 +387,7 @@ def test_the_case_list_set_follows_the_dashboards_filter(login, attendance_offic
     client = login(attendance_officer)
     dashboard = client.get("/cases/?tier=3").content.decode()
     assert "/cases/letter-batches/new/?set=cases&amp;tier=3" in dashboard
-    text = client.get("/cases/letter-batches/new/?set=cases&tier=3&code=letter_2").content.decode()
+    text = client.get("/cases/letter-batches/new/?set=cases&tier=3&code=termly_report").content.decode()
     assert "Ann Abbott and Carl Abbott" in text and "Bea Baker" not in text
     assert '<input type="hidden" name="tier" value="3">' in text  # kept when the letter is changed
 
