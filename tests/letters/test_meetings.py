@@ -385,6 +385,21 @@ def test_not_attended_sam_writes_2a_for_every_address(pupil, attendance_officer,
     assert "23 November 2026" in text
 
 
+def test_a_meeting_still_to_come_cannot_be_marked_not_attended(
+    login, pupil, attendance_officer, parents_apart
+):
+    meeting = plan(attendance_officer, pupil, planned_on=date(2026, 11, 30))
+    with pytest.raises(ValidationError, match="planned for 30 November 2026"):
+        meetings.meeting_record_not_attended(actor=attendance_officer, meeting=meeting)
+    response = login(attendance_officer).post(
+        f"/letters/meetings/{meeting.pk}/not-attended/", {"note": "", "send_letter": "on"}
+    )
+    assert response.status_code == 400
+    assert "not before" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == "planned"
+    assert not pupil.letters.exists()
+
+
 def test_not_attended_without_the_letter(pupil, attendance_officer, parents_apart):
     meeting = plan(attendance_officer, pupil)
     _, produced = meetings.meeting_record_not_attended(
