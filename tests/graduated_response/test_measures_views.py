@@ -177,6 +177,25 @@ def test_notice_to_improve_period_refused_beside_the_field(case, attendance_offi
     assert NoticeToImprove.objects.count() == 1
 
 
+def test_measure_history_reads_in_words_not_status_codes(case, attendance_officer, client_for):
+    notice = measures.notice_to_improve_issue(
+        actor=attendance_officer,
+        case=case,
+        issued_on=date(2026, 11, 16),
+        period_start=date(2026, 11, 16),
+        period_end=date(2026, 12, 7),
+        record="12 unauthorised mornings",
+        support_offered="Breakfast club",
+        sufficient_improvement="No unauthorised absence",
+    )
+    page = client_for(attendance_officer).get(
+        reverse("graduated_response:notice_to_improve_detail", args=[notice.pk])
+    )
+    history = page.content.decode().split('data-testid="measure-history"')[1].split("</ul>")[0]
+    assert "new to In its improvement period" in history
+    assert "in_period" not in history
+
+
 # --- contracts ---------------------------------------------------------------------------------------------
 def test_contract_create_warns_outside_3_to_12_months(case, attendance_officer, client_for):
     client = client_for(attendance_officer)
