@@ -449,7 +449,8 @@ def _penalty_notice_page(request, notice, *, bound=None, status=200):
         "case": notice.case,
         "pupil": notice.case.pupil,
         "forms": _notice_forms(notice, bound),
-        "deadlines": notice.deadlines,
+        # A withdrawn notice has nothing to pay: its page does not show the amounts and dates.
+        "deadlines": [] if notice.status == PenaltyNotice.Status.WITHDRAWN else notice.deadlines,
         "past_last_day": bool(notice.deadlines) and today > notice.deadlines[-1][1],
         "history": measures.history_of(notice),
         "steps": list(notice.legal_steps.all()),

@@ -152,6 +152,25 @@ def test_payment_with_the_wrong_amount_is_refused_beside_the_field(case, mum, at
     assert response.status_code == 400 and "This notice is already paid by" in response.content.decode()
 
 
+def test_a_withdrawn_notice_shows_nothing_to_pay(case, mum, attendance_officer, client_for):
+    _contract(attendance_officer, case)
+    notice = measures.penalty_notice_issue(
+        actor=attendance_officer,
+        case=case,
+        parent=mum,
+        issued_on=date(2026, 11, 13),
+        received_on=date(2026, 11, 13),
+    )
+    client = client_for(attendance_officer)
+    page = reverse("graduated_response:penalty_notice_detail", args=[notice.pk])
+    assert "£80 by 4 December 2026" in client.get(page).content.decode()
+    url = reverse("graduated_response:penalty_notice_withdraw", args=[notice.pk])
+    assert client.post(url, {"reason": "Issued in error", "expected_status": "issued"}).status_code == 302
+    text = client.get(page).content.decode()
+    assert "Issued in error" in text
+    assert "To pay" not in text and "£80 by" not in text
+
+
 # --- notices to improve ----------------------------------------------------------------------------------
 def test_notice_to_improve_period_refused_beside_the_field(case, attendance_officer, client_for):
     client = client_for(attendance_officer)
