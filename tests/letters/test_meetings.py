@@ -400,6 +400,28 @@ def test_a_meeting_still_to_come_cannot_be_marked_not_attended(
     assert not pupil.letters.exists()
 
 
+def test_not_attended_with_the_background_service_down_says_the_letters_wait(
+    login, pupil, attendance_officer, parents_apart, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from letters.tasks import render_letter
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(render_letter, "apply_async", refuse)
+    meeting = plan(attendance_officer, pupil)
+    client = login(attendance_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/letters/meetings/{meeting.pk}/not-attended/", {"note": "", "send_letter": "on"}
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "2 letters written (one for each address); the background service is down" in page
+    assert "being prepared" not in page
+
+
 def test_not_attended_without_the_letter(pupil, attendance_officer, parents_apart):
     meeting = plan(attendance_officer, pupil)
     _, produced = meetings.meeting_record_not_attended(
