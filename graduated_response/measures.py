@@ -109,11 +109,18 @@ def parents_for(*, case: Case):
 
 
 def history_of(obj) -> list[MeasureStatusEvent]:
-    return list(
+    """The measure's status history; each event carries ``from_label`` and ``to_label``, the words
+    the page shows ("In its improvement period", not the stored code "in_period")."""
+    labels = dict(obj._meta.get_field("status").choices)
+    events = list(
         MeasureStatusEvent.objects.filter(
             measure_type=obj._meta.label_lower, measure_id=obj.pk
         ).select_related("by")
     )
+    for event in events:
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
 
 
 # --- support and threshold ------------------------------------------------------------------------------

@@ -134,7 +134,17 @@ def batch_run(request):
             actor=request.user,
         )
         if batch is not None:
-            messages.success(request, "The letters are being prepared. This page shows how far it has got.")
+            batch.refresh_from_db(fields=["enqueued_at"])
+            if batch.enqueued_at is None:  # the broker refused the task (letters/outbox.py)
+                messages.warning(
+                    request,
+                    "The batch is saved. The background service is down: the letters will be prepared "
+                    "when it is back. This page shows how far it has got.",
+                )
+            else:
+                messages.success(
+                    request, "The letters are being prepared. This page shows how far it has got."
+                )
             return redirect("letters:batch_detail", pk=batch.pk)
     for errors in form.errors.values():
         for error in errors:

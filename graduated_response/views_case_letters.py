@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from letters import outbox
 from letters.rendering import html_to_pdf
 from letters.services import letter_html
 from school import policy
@@ -99,9 +100,16 @@ def case_letters_produce(request, pk):
         return redirect(_back(case))
     if isinstance(entries, list):
         n = len(entries)
-        messages.success(
-            request,
-            f"{case_letters.CODE_TITLES[code]} prepared for {n} address{'es' if n != 1 else ''}. "
-            "It is in the communication log; each PDF is ready to print in a moment.",
-        )
+        said = f"{case_letters.CODE_TITLES[code]} prepared for {n} address{'es' if n != 1 else ''}. "
+        if any(outbox.is_waiting_for_broker(entry.letter) for entry in entries):
+            # The broker refused the render task: the PDF waits for the outbox sweep (letters/outbox.py).
+            messages.warning(
+                request,
+                said + "It is in the communication log; the background service is down, so its PDF "
+                "will be ready to print when the service is back.",
+            )
+        else:
+            messages.success(
+                request, said + "It is in the communication log; each PDF is ready to print in a moment."
+            )
     return redirect(_back(case))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from letters import outbox
 from letters.rendering import pdf_response, render_pdf
 from school import policy
 from school.calendar import SchoolCalendar
@@ -449,7 +450,8 @@ def _penalty_notice_page(request, notice, *, bound=None, status=200):
         "case": notice.case,
         "pupil": notice.case.pupil,
         "forms": _notice_forms(notice, bound),
-        "deadlines": notice.deadlines,
+        # A withdrawn notice has nothing to pay: its page does not show the amounts and dates.
+        "deadlines": [] if notice.status == PenaltyNotice.Status.WITHDRAWN else notice.deadlines,
         "past_last_day": bool(notice.deadlines) and today > notice.deadlines[-1][1],
         "history": measures.history_of(notice),
         "steps": list(notice.legal_steps.all()),
@@ -670,6 +672,13 @@ def legal_step_extend(request, pk):
 # --- letters -----------------------------------------------------------------------------------------
 def _letters_done(request, letters) -> None:
     n = len(letters)
+    if any(outbox.is_waiting_for_broker(letter) for letter in letters):
+        messages.warning(
+            request,
+            f"{n} letter{'s' if n != 1 else ''} written (one per home address). The background service "
+            "is down: they will be ready to print when it is back; nothing has been sent.",
+        )
+        return
     messages.success(
         request,
         f"{n} letter{'s' if n != 1 else ''} being prepared (one per home address). "

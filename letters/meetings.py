@@ -321,6 +321,11 @@ def meeting_record_not_attended(
     """Record that the parents did not attend; after a SAM or a SAP, produce the "did not attend"
     letter (2a, 3a) for every addressee (the policy: parents get the record whether present or not)."""
     meeting = editing.ensure_still(meeting, done=_done, status=meeting_status.PLANNED)
+    if meeting.planned_on > timezone.localdate():
+        raise ValidationError(
+            f"The meeting is planned for {meeting.planned_on:%-d %B %Y}: the parents can be recorded as "
+            "not attending on or after that day, not before."
+        )
     before = audit.snapshot(meeting)
     meeting.status_note = note
     meeting.recorded_by, meeting.recorded_at = actor, timezone.now()

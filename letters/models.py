@@ -316,6 +316,14 @@ class LetterBatch(models.Model):
         return f"letters-{self.code}-{self.created_at:%Y-%m-%d}-{self.pk}.pdf"
 
     @property
+    def letter_name(self) -> str:
+        """The letter's name as staff know it ("Attendance certificate: 100%"), not its code."""
+        from .defaults import DEFAULTS
+
+        default = DEFAULTS.get(self.code)
+        return default.name if default else self.code
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
 

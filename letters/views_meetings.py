@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from school import audit, editing, policy
 from school.forms import apply_service
 
-from . import meetings, rendering, selectors_meetings
+from . import meetings, outbox, rendering, selectors_meetings
 from .forms_meetings import (
     CancelForm,
     MeetingLetterForm,
@@ -136,12 +136,15 @@ def _say_letters(request, produced) -> None:
         messages.warning(request, f"No letter was written: {produced.refused}")
     elif produced.count:
         n = produced.count
-        messages.success(
-            request,
-            f"{n} letter{'s' if n != 1 else ''} written (one for each address); {{}} being prepared.".format(
-                "it is" if n == 1 else "they are"
-            ),
-        )
+        written = f"{n} letter{'s' if n != 1 else ''} written (one for each address); "
+        if any(outbox.is_waiting_for_broker(letter) for letter in produced.letters):
+            messages.warning(
+                request,
+                written + "the background service is down, so "
+                f"{'it' if n == 1 else 'they'} will be ready to print when the service is back.",
+            )
+        else:
+            messages.success(request, written + ("it is" if n == 1 else "they are") + " being prepared.")
 
 
 # --- read ------------------------------------------------------------------------------------------

@@ -116,6 +116,28 @@ def test_prepare_letters_makes_one_per_address_with_a_log_entry_each(login, atte
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_with_the_background_service_down_the_page_says_the_letters_wait(
+    login, attendance_officer, case, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from letters.tasks import render_letter
+
+    client = login(attendance_officer)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(render_letter, "apply_async", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response, _ = _prepare(client, case)
+    page = client.get(response["Location"]).content.decode()
+    assert "will be ready to print when the service is back" in page
+    assert "ready to print in a moment" not in page and "Letter ready" not in page
+    assert Letter.objects.filter(code="letter_1", status="pending", enqueued_at=None).count() == 2
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_a_double_submit_prepares_one_set(login, attendance_officer, case):
     client = login(attendance_officer)
     _, data = _prepare(client, case)

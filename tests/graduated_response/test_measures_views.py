@@ -152,6 +152,25 @@ def test_payment_with_the_wrong_amount_is_refused_beside_the_field(case, mum, at
     assert response.status_code == 400 and "This notice is already paid by" in response.content.decode()
 
 
+def test_a_withdrawn_notice_shows_nothing_to_pay(case, mum, attendance_officer, client_for):
+    _contract(attendance_officer, case)
+    notice = measures.penalty_notice_issue(
+        actor=attendance_officer,
+        case=case,
+        parent=mum,
+        issued_on=date(2026, 11, 13),
+        received_on=date(2026, 11, 13),
+    )
+    client = client_for(attendance_officer)
+    page = reverse("graduated_response:penalty_notice_detail", args=[notice.pk])
+    assert "£80 by 4 December 2026" in client.get(page).content.decode()
+    url = reverse("graduated_response:penalty_notice_withdraw", args=[notice.pk])
+    assert client.post(url, {"reason": "Issued in error", "expected_status": "issued"}).status_code == 302
+    text = client.get(page).content.decode()
+    assert "Issued in error" in text
+    assert "To pay" not in text and "£80 by" not in text
+
+
 # --- notices to improve ----------------------------------------------------------------------------------
 def test_notice_to_improve_period_refused_beside_the_field(case, attendance_officer, client_for):
     client = client_for(attendance_officer)
@@ -175,6 +194,25 @@ def test_notice_to_improve_period_refused_beside_the_field(case, attendance_offi
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # a double submit makes one notice
     assert NoticeToImprove.objects.count() == 1
+
+
+def test_measure_history_reads_in_words_not_status_codes(case, attendance_officer, client_for):
+    notice = measures.notice_to_improve_issue(
+        actor=attendance_officer,
+        case=case,
+        issued_on=date(2026, 11, 16),
+        period_start=date(2026, 11, 16),
+        period_end=date(2026, 12, 7),
+        record="12 unauthorised mornings",
+        support_offered="Breakfast club",
+        sufficient_improvement="No unauthorised absence",
+    )
+    page = client_for(attendance_officer).get(
+        reverse("graduated_response:notice_to_improve_detail", args=[notice.pk])
+    )
+    history = page.content.decode().split('data-testid="measure-history"')[1].split("</ul>")[0]
+    assert "new to In its improvement period" in history
+    assert "in_period" not in history
 
 
 # --- contracts ---------------------------------------------------------------------------------------------

@@ -260,6 +260,32 @@ def test_the_progress_bar_says_how_many_are_ready(login, attendance_officer, sch
     assert "hx-trigger" not in page and f"/letters/batches/{batch.pk}/letters.pdf" in page
 
 
+def test_a_batch_the_broker_never_took_says_it_is_waiting(login, attendance_officer, school, three_pupils):
+    # No commit here, so the broker never gets the task: as when it is down (enqueued_at stays empty).
+    batch = batches.batch_create(
+        actor=attendance_officer, school=school, code="letter_1", pupil_ids=[p.pk for p in three_pupils],
+        email_parents=False, description="Test set",
+    )  # fmt: skip
+    client = login(attendance_officer)
+    page = client.get(f"/letters/batches/{batch.pk}/progress/").content.decode()
+    assert "Waiting for the background service" in page and "written so far" not in page
+    LetterBatch.objects.filter(pk=batch.pk).update(enqueued_at=batch.created_at)
+    page = client.get(f"/letters/batches/{batch.pk}/progress/").content.decode()
+    assert "Writing the letters: 0 written so far." in page and "Waiting" not in page
+
+
+def test_batch_pages_name_the_letter_not_its_code(login, attendance_officer, school, three_pupils):
+    client = login(attendance_officer)
+    assert "No letter batches yet." in client.get("/letters/batches/").content.decode()
+    batch = batches.batch_create(
+        actor=attendance_officer, school=school, code="certificate_full",
+        pupil_ids=[p.pk for p in three_pupils], email_parents=False, description="Test set",
+    )  # fmt: skip
+    for url in (f"/letters/batches/{batch.pk}/", "/letters/batches/"):
+        page = client.get(url).content.decode()
+        assert "Certificate: 100% attendance" in page and "certificate_full" not in page
+
+
 def test_the_sweep_queues_a_batch_the_broker_lost_but_not_its_letters_one_by_one(
     attendance_officer, school, three_pupils, monkeypatch
 ):

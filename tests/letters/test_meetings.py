@@ -413,6 +413,43 @@ def test_not_attended_sam_writes_2a_for_every_address(pupil, attendance_officer,
     assert letters[0].merge_values["meeting_time"] == "9:15am"
 
 
+def test_a_meeting_still_to_come_cannot_be_marked_not_attended(
+    login, pupil, attendance_officer, parents_apart
+):
+    meeting = plan(attendance_officer, pupil, planned_on=date(2026, 11, 30))
+    with pytest.raises(ValidationError, match="planned for 30 November 2026"):
+        meetings.meeting_record_not_attended(actor=attendance_officer, meeting=meeting)
+    response = login(attendance_officer).post(
+        f"/letters/meetings/{meeting.pk}/not-attended/", {"note": "", "send_letter": "on"}
+    )
+    assert response.status_code == 400
+    assert "not before" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == "planned"
+    assert not pupil.letters.exists()
+
+
+def test_not_attended_with_the_background_service_down_says_the_letters_wait(
+    login, pupil, attendance_officer, parents_apart, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from letters.tasks import render_letter
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(render_letter, "apply_async", refuse)
+    meeting = plan(attendance_officer, pupil)
+    client = login(attendance_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/letters/meetings/{meeting.pk}/not-attended/", {"note": "", "send_letter": "on"}
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "2 letters written (one for each address); the background service is down" in page
+    assert "being prepared" not in page
+
+
 def test_not_attended_without_the_letter(pupil, attendance_officer, parents_apart):
     meeting = plan(attendance_officer, pupil)
     _, produced = meetings.meeting_record_not_attended(
