@@ -118,8 +118,8 @@ def history_of(obj) -> list[MeasureStatusEvent]:
         ).select_related("by")
     )
     for event in events:
-        event.from_label = labels.get(event.from_status, event.from_status)
-        event.to_label = labels.get(event.to_status, event.to_status)
+        event.from_label = labels.get(event.from_status, event.from_status)  # type: ignore[attr-defined]
+        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
     return events
 
 
