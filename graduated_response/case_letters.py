@@ -26,10 +26,9 @@ from letters.models import Letter, Meeting
 from letters.recipients import Addressee, addressees
 from letters.services import letter_produce
 from letters.template_services import current_version, languages_of, template_for
-from school import audit
 from school.calendar import SchoolCalendar
 
-from . import next_step, selectors, send_gate
+from . import next_step, selectors, send_gate, services
 from .models import Case, CommunicationLog
 
 #: Every template code (letters/defaults.py owns the texts), with the name staff and the log use.
@@ -227,24 +226,14 @@ def case_letters_produce(*, actor, case: Case, code: str, trigger: str) -> list[
             trigger=trigger,
             figures=figures,
         )
-        entry = CommunicationLog(
+        entry = services.communication_log_add(
+            actor=actor,
             case=case,
             kind=CommunicationLog.Kind.LETTER,
             happened_on=today,
-            with_whom=addressee.name[:200],
+            with_whom=addressee.name,
             summary=f"{CODE_TITLES[code]}: {trigger}",
-            recorded_by=actor,
             letter=letter,
-        )
-        entry.full_clean()
-        entry.save()
-        audit.record(
-            actor=actor,
-            action="graduated_response.communication.added",
-            obj=entry,
-            school=case.school,
-            pupil=case.pupil,
-            after=audit.snapshot(entry),
         )
         entries.append(entry)
     return entries

@@ -41,7 +41,7 @@ from . import attendance_contracts as contract_rules
 from . import legal_steps as legal_rules
 from . import notice_to_improve as nti_rules
 from . import penalty_notices as pn_rules
-from . import selectors, transitions
+from . import selectors, services, transitions
 from .models import (
     AttendanceContract,
     Case,
@@ -761,24 +761,14 @@ def _letters_for_every_addressee(*, actor, case: Case, code: str, extra_for, tri
         letter = letter_produce(
             actor=actor, pupil=case.pupil, code=code, addressee=person, extra=extra, trigger=trigger
         )
-        communication = CommunicationLog(
+        services.communication_log_add(
+            actor=actor,
             case=case,
             kind=CommunicationLog.Kind.LETTER,
             happened_on=timezone.localdate(),
-            with_whom=person.name[:200],
+            with_whom=person.name,
             summary=f"{letter.subject}: {trigger}",
-            recorded_by=actor,
             letter=letter,
-        )
-        communication.full_clean()
-        communication.save()
-        audit.record(
-            actor=actor,
-            action="graduated_response.communication.added",
-            obj=communication,
-            school=case.school,
-            pupil=case.pupil,
-            after=audit.snapshot(communication),
         )
         letters.append(letter)
     return letters

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from school import audit
-
 from . import services
 from .case_letters import CODE_TITLES
 from .models import Alert, Case, CommunicationLog
@@ -31,24 +29,14 @@ def log_letters_produced(*, actor, pupil, letters, trigger: str) -> list[Communi
     entries = []
     for letter in letters:
         title = CODE_TITLES.get(getattr(letter, "code", ""), letter.subject)
-        entry = CommunicationLog(
+        entry = services.communication_log_add(
+            actor=actor,
             case=case,
             kind=CommunicationLog.Kind.LETTER,
             happened_on=timezone.localdate(),
-            with_whom=(letter.recipient_name or "Parents and carers")[:200],
+            with_whom=letter.recipient_name or "Parents and carers",
             summary=f"{title}: {trigger}",
-            recorded_by=actor,
             letter=letter,
-        )
-        entry.full_clean()
-        entry.save()
-        audit.record(
-            actor=actor,
-            action="graduated_response.communication.added",
-            obj=entry,
-            school=case.school,
-            pupil=case.pupil,
-            after=audit.snapshot(entry),
         )
         entries.append(entry)
     return entries

@@ -312,15 +312,18 @@ def case_key_adult_set(
 
 @transaction.atomic
 def communication_log_add(
-    *, actor, case: Case, kind: str, happened_on: date, with_whom: str, summary: str
+    *, actor, case: Case, kind: str, happened_on: date, with_whom: str, summary: str, letter=None
 ) -> CommunicationLog:
+    """One entry in the case's log; a letter written for the case (from the case page, a meeting or a
+    formal measure) is logged here too, linked to the letter."""
     entry = CommunicationLog(
         case=case,
         kind=kind,
         happened_on=happened_on,
-        with_whom=with_whom.strip(),
+        with_whom=with_whom.strip()[:200],
         summary=summary.strip(),
         recorded_by=actor,
+        letter=letter,
     )
     entry.full_clean()
     if happened_on > timezone.localdate():
