@@ -266,20 +266,29 @@ def penalty_notice_receipt_record(
     return notice
 
 
-def _move_notice(notice, *, actor, to: str, on: date, reason: str = "", expected_status: str | None = None):
+def _move_measure(
+    obj, *, actor, table, to: str, on: date, done, reason: str = "", expected_status: str | None = None
+) -> str:
+    """Move a measure along its table with a history row; refuses the move if someone else moved it
+    first (``done`` says how). Returns the status it moved from."""
     if expected_status is not None:
-        editing.ensure_still(
-            notice,
-            done=lambda n: f"This notice is already {n.get_status_display().lower()}",
-            status=expected_status,
-        )
-    notice.refresh_from_db()
-    move(
+        editing.ensure_still(obj, done=done, status=expected_status)
+    obj.refresh_from_db()
+    before = obj.status
+    move(table=table, obj=obj, to=to, save=obj.save, history=_history(obj, actor=actor, on=on, reason=reason))
+    return before
+
+
+def _move_notice(notice, *, actor, to: str, on: date, reason: str = "", expected_status: str | None = None):
+    _move_measure(
+        notice,
+        actor=actor,
         table=transitions.PENALTY_NOTICE,
-        obj=notice,
         to=to,
-        save=notice.save,
-        history=_history(notice, actor=actor, on=on, reason=reason),
+        on=on,
+        reason=reason,
+        expected_status=expected_status,
+        done=lambda n: f"This notice is already {n.get_status_display().lower()}",
     )
 
 
@@ -482,20 +491,15 @@ def attendance_contract_update(
 def attendance_contract_move(
     *, actor, contract: AttendanceContract, to: str, reason: str = "", expected_status: str | None = None
 ) -> AttendanceContract:
-    if expected_status is not None:
-        editing.ensure_still(
-            contract,
-            done=lambda c: f"This contract was already moved to {c.get_status_display().lower()}",
-            status=expected_status,
-        )
-    contract.refresh_from_db()
-    before = contract.status
-    move(
+    before = _move_measure(
+        contract,
+        actor=actor,
         table=transitions.CONTRACT,
-        obj=contract,
         to=to,
-        save=contract.save,
-        history=_history(contract, actor=actor, on=timezone.localdate(), reason=reason.strip()),
+        on=timezone.localdate(),
+        reason=reason.strip(),
+        expected_status=expected_status,
+        done=lambda c: f"This contract was already moved to {c.get_status_display().lower()}",
     )
     _audit(actor, "contract.moved", contract, before={"status": before}, after={"status": to}, reason=reason)
     return contract
@@ -698,20 +702,15 @@ def legal_step_create(
 def legal_step_move(
     *, actor, step: LegalStep, to: str, reason: str = "", expected_status: str | None = None
 ) -> LegalStep:
-    if expected_status is not None:
-        editing.ensure_still(
-            step,
-            done=lambda s: f"This step was already moved to {s.get_status_display().lower()}",
-            status=expected_status,
-        )
-    step.refresh_from_db()
-    before = step.status
-    move(
+    before = _move_measure(
+        step,
+        actor=actor,
         table=transitions.LEGAL_STEP,
-        obj=step,
         to=to,
-        save=step.save,
-        history=_history(step, actor=actor, on=timezone.localdate(), reason=reason.strip()),
+        on=timezone.localdate(),
+        reason=reason.strip(),
+        expected_status=expected_status,
+        done=lambda s: f"This step was already moved to {s.get_status_display().lower()}",
     )
     _audit(actor, "legal_step.moved", step, before={"status": before}, after={"status": to}, reason=reason)
     return step

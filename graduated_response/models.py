@@ -210,7 +210,26 @@ class CaseAction(models.Model):
         return self.done_at is not None
 
 
-class CommunicationLog(Withdrawable):
+class OnCase:
+    """A record on a case: its school and pupil are its case's, so audit.record files its rows (a
+    change, a withdrawal, a restore) under them, as it does for records that hold them."""
+
+    case: Case
+
+    @property
+    def school(self):
+        return self.case.school
+
+    @property
+    def pupil_id(self):
+        return self.case.pupil_id
+
+    @property
+    def pupil(self):
+        return self.case.pupil
+
+
+class CommunicationLog(OnCase, Withdrawable):
     """A contact with the pupil's parents or carers: calls, meetings, home visits, letters, notes.
 
     An entry made by mistake is withdrawn with a reason, not deleted."""
@@ -240,20 +259,6 @@ class CommunicationLog(Withdrawable):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_on:%d %b %Y}"
-
-    # The entry's school and pupil are its case's: audit.record files a withdrawal or a restore under
-    # them (the school's audit trail, the pupil's record) as it does for records that hold them.
-    @property
-    def school(self):
-        return self.case.school
-
-    @property
-    def pupil_id(self):
-        return self.case.pupil_id
-
-    @property
-    def pupil(self):
-        return self.case.pupil
 
 
 class Alert(models.Model):

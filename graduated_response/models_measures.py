@@ -21,9 +21,10 @@ from school.models import Contact, Pupil
 from . import attendance_contracts as contract_rules
 from . import notice_to_improve as nti_rules
 from . import penalty_notices as pn_rules
+from .models import OnCase  # models.py imports this module after defining it
 
 
-class _OnCase(models.Model):
+class _OnCase(OnCase, models.Model):
     """A measure belongs to a case; its school and pupil are the case's (for the audit trail)."""
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -31,18 +32,6 @@ class _OnCase(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def school(self):
-        return self.case.school
-
-    @property
-    def pupil_id(self):
-        return self.case.pupil_id
-
-    @property
-    def pupil(self):
-        return self.case.pupil
 
 
 class AttendanceContract(_OnCase):
@@ -180,7 +169,7 @@ class PenaltyNotice(_OnCase):
         return pn_rules.deadlines(sequence=self.sequence, received_on=self.received_on)
 
 
-class PenaltyNoticeRefusal(models.Model):
+class PenaltyNoticeRefusal(OnCase, models.Model):
     """A notice the framework did not allow, kept so the case shows it was considered and why not."""
 
     case = models.ForeignKey(
@@ -198,18 +187,6 @@ class PenaltyNoticeRefusal(models.Model):
 
     def __str__(self):
         return f"Penalty notice to {self.parent} refused on {self.on:%-d %b %Y}"
-
-    @property
-    def school(self):
-        return self.case.school
-
-    @property
-    def pupil_id(self):
-        return self.case.pupil_id
-
-    @property
-    def pupil(self):
-        return self.case.pupil
 
 
 class LegalStep(_OnCase):
