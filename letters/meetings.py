@@ -95,6 +95,30 @@ def _history(meeting: Meeting, actor, reason: str = ""):
     )
 
 
+def _move(meeting: Meeting, *, actor, to: str, action: str, before=None, note="", audit_reason="", **kw):
+    """Move the meeting along its table: save, audit (``action``) and a history row with ``note``."""
+
+    def save():
+        meeting.save()
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=meeting,
+            before=before,
+            after=audit.snapshot(meeting),
+            reason=audit_reason,
+        )
+
+    move(
+        table=meeting_status.MEETING,
+        obj=meeting,
+        to=to,
+        save=save,
+        history=_history(meeting, actor, note),
+        **kw,
+    )
+
+
 def _done(meeting: Meeting) -> str:
     return f"This meeting was already marked {meeting.get_status_display().lower()}"
 
@@ -216,20 +240,7 @@ def meeting_plan(
     )
     meeting.full_clean(exclude=["status"])
 
-    def save():
-        meeting.save()
-        audit.record(
-            actor=actor, action="letters.meeting.planned", obj=meeting, after=audit.snapshot(meeting)
-        )
-
-    move(
-        table=meeting_status.MEETING,
-        obj=meeting,
-        to=meeting_status.PLANNED,
-        from_state="",
-        save=save,
-        history=_history(meeting, actor),
-    )
+    _move(meeting, actor=actor, to=meeting_status.PLANNED, action="letters.meeting.planned", from_state="")
     produced = LettersProduced()
     if invite:
         if letter_code_for(meeting, INVITE) is None:
@@ -269,23 +280,7 @@ def meeting_record_held(*, actor, meeting: Meeting, held_on: date, **record) -> 
     meeting.full_clean()
     meeting.status = meeting_status.PLANNED
 
-    def save():
-        meeting.save()
-        audit.record(
-            actor=actor,
-            action="letters.meeting.held",
-            obj=meeting,
-            before=before,
-            after=audit.snapshot(meeting),
-        )
-
-    move(
-        table=meeting_status.MEETING,
-        obj=meeting,
-        to=meeting_status.HELD,
-        save=save,
-        history=_history(meeting, actor),
-    )
+    _move(meeting, actor=actor, to=meeting_status.HELD, action="letters.meeting.held", before=before)
     gates.meeting_held(actor=actor, meeting=meeting)
     return meeting
 
@@ -331,22 +326,13 @@ def meeting_record_not_attended(
     meeting.recorded_by, meeting.recorded_at = actor, timezone.now()
     meeting.full_clean(exclude=["status"])
 
-    def save():
-        meeting.save()
-        audit.record(
-            actor=actor,
-            action="letters.meeting.not_attended",
-            obj=meeting,
-            before=before,
-            after=audit.snapshot(meeting),
-        )
-
-    move(
-        table=meeting_status.MEETING,
-        obj=meeting,
+    _move(
+        meeting,
+        actor=actor,
         to=meeting_status.NOT_ATTENDED,
-        save=save,
-        history=_history(meeting, actor, note),
+        action="letters.meeting.not_attended",
+        before=before,
+        note=note,
     )
     produced = LettersProduced()
     if send_letter and letter_code_for(meeting, NOT_ATTENDED):
@@ -363,23 +349,14 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     before = audit.snapshot(meeting)
     meeting.status_note = reason
 
-    def save():
-        meeting.save()
-        audit.record(
-            actor=actor,
-            action="letters.meeting.cancelled",
-            obj=meeting,
-            before=before,
-            after=audit.snapshot(meeting),
-            reason=reason,
-        )
-
-    move(
-        table=meeting_status.MEETING,
-        obj=meeting,
+    _move(
+        meeting,
+        actor=actor,
         to=meeting_status.CANCELLED,
-        save=save,
-        history=_history(meeting, actor, reason),
+        action="letters.meeting.cancelled",
+        before=before,
+        note=reason,
+        audit_reason=reason,
     )
     return meeting
 
