@@ -5,6 +5,8 @@ class SendConfig(AppConfig):
     name = "send"
 
     def ready(self):
+        # Each module registers its SEND deadlines with send.deadlines (the calendar and nightly alerts).
+        from . import deadlines_assessments, deadlines_reviews, deadlines_timetables  # noqa: F401
         from school import policy
         from school.navigation import NavEntry, register
 

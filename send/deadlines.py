@@ -34,6 +34,8 @@ class Deadline:
     local_authority: str = ""
     #: How the date is counted, shown beside it ("6 weeks from the day the LA received the request").
     rule: str = ""
+    #: Who is alerted: role values (school.models.Role), the SENDCo unless the source says more.
+    for_roles: tuple[str, ...] = ("sendco",)
 
     def is_overdue(self, today: Date) -> bool:
         return self.due < today

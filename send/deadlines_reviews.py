@@ -1,0 +1,1 @@
+"""SEND deadlines of reviews, registered with send.deadlines (filled in by issue 13)."""
