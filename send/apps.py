@@ -6,9 +6,10 @@ class SendConfig(AppConfig):
 
     def ready(self):
         # Each module registers its SEND deadlines with send.deadlines (the calendar and nightly alerts).
-        from . import deadlines_assessments, deadlines_reviews, deadlines_timetables  # noqa: F401
         from school import policy
         from school.navigation import NavEntry, register
+
+        from . import deadlines_assessments, deadlines_reviews, deadlines_timetables  # noqa: F401
 
         register(
             nav=[

@@ -622,7 +622,6 @@ class SendDocument(Withdrawable):
 
 
 # The notice that SEN provision is being made, and review invitations (send/parent_letter_models.py).
-from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401
-
 # EHC plans and local authorities (send/models_ehcp.py).
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
+from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401
