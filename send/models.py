@@ -138,6 +138,9 @@ class SendStatusChange(models.Model):
     reason = models.TextField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField()
+    # The day the move took effect, when it was recorded later (an EHC plan typed in after its issue
+    # date); empty for older rows, which took effect when recorded.
+    effective_on = models.DateField(null=True, blank=True)
     parents_agreed_by = models.CharField(max_length=200, blank=True)
     parents_agreed_on = models.DateField(null=True, blank=True)
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -151,6 +154,14 @@ class SendStatusChange(models.Model):
     @property
     def from_label(self):
         return register_status.LABELS.get(self.from_status, self.from_status)
+
+    @property
+    def took_effect(self):
+        return self.effective_on or timezone.localtime(self.changed_at).date()
+
+    @property
+    def recorded_later(self) -> bool:
+        return self.took_effect != timezone.localtime(self.changed_at).date()
 
     @property
     def to_label(self):
@@ -622,6 +633,7 @@ class SendDocument(Withdrawable):
 
 
 # The notice that SEN provision is being made, and review invitations (send/parent_letter_models.py).
-# EHC plans and local authorities (send/models_ehcp.py).
+# EHC plans and local authorities (send/models_ehcp.py); Section F lines (send/models_section_f.py).
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
+from .models_section_f import PlanProvisionLine  # noqa: E402, F401
 from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401

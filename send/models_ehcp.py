@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from school.models import Pupil, School, Trust
-from school.withdrawal import Withdrawable
+from school.withdrawal import Withdrawable, WithdrawableQuerySet
 
 
 class LocalAuthority(models.Model):
@@ -42,7 +42,7 @@ class LocalAuthority(models.Model):
         return self.name
 
 
-class EhcPlanQuerySet(models.QuerySet):
+class EhcPlanQuerySet(WithdrawableQuerySet):
     def in_force(self, on):
         """Plans issued on or before `on`, not ceased by then and not withdrawn."""
         return self.filter(withdrawn_at__isnull=True, issue_date__lte=on).filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, documents, parent_letters, provision, register
+from .views import cycles, documents, ehc_plans, parent_letters, provision, register
 
 app_name = "send"
 
@@ -72,4 +72,18 @@ urlpatterns = [
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("documents/<int:pk>/withdraw/", documents.document_withdraw, name="document_withdraw"),
     path("documents/<int:pk>/restore/", documents.document_restore, name="document_restore"),
+    # EHC plans (send/views/ehc_plans.py).
+    path("local-authorities/", ehc_plans.local_authority_list, name="local_authority_list"),
+    path("local-authorities/new/", ehc_plans.local_authority_create, name="local_authority_create"),
+    path("local-authorities/<int:pk>/", ehc_plans.local_authority_edit, name="local_authority_edit"),
+    path("ehc-plans/new/", ehc_plans.ehc_plan_create, name="ehc_plan_create"),
+    path("ehc-plans/<int:pk>/", ehc_plans.ehc_plan_detail, name="ehc_plan_detail"),
+    path("ehc-plans/<int:pk>/edit/", ehc_plans.ehc_plan_edit, name="ehc_plan_edit"),
+    path("ehc-plans/<int:pk>/cease/", ehc_plans.ehc_plan_cease, name="ehc_plan_cease"),
+    path("ehc-plans/<int:pk>/withdraw/", ehc_plans.ehc_plan_withdraw, name="ehc_plan_withdraw"),
+    path("ehc-plans/<int:pk>/section-f/new/", ehc_plans.plan_line_create, name="plan_line_create"),
+    path("section-f/", ehc_plans.section_f_overview, name="section_f_overview"),
+    path("section-f/<int:pk>/", ehc_plans.plan_line_edit, name="plan_line_edit"),
+    path("section-f/<int:pk>/withdraw/", ehc_plans.plan_line_withdraw, name="plan_line_withdraw"),
+    path("section-f/<int:pk>/restore/", ehc_plans.plan_line_restore, name="plan_line_restore"),
 ]

@@ -64,3 +64,21 @@ from .parent_letters import (  # noqa: E402
 )
 
 __all__ += ["provision_letters_write", "provision_told_otherwise_record", "review_invitation_create"]
+
+from .ehc_plans import (  # noqa: E402
+    ehc_plan_cease,
+    ehc_plan_record,
+    ehc_plan_update,
+    ehc_plan_withdraw,
+    local_authority_save,
+    plan_line_save,
+)
+
+__all__ += [
+    "ehc_plan_cease",
+    "ehc_plan_record",
+    "ehc_plan_update",
+    "ehc_plan_withdraw",
+    "local_authority_save",
+    "plan_line_save",
+]

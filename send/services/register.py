@@ -225,6 +225,7 @@ def send_status_change(
             reason=reason.strip(),
             changed_by=actor,
             changed_at=timezone.now(),
+            effective_on=today,
             parents_agreed_by=parents_agreed_by.strip(),
             parents_agreed_on=parents_agreed_on,
             concern=concern,
