@@ -1,0 +1,50 @@
+"""seed_demo gives every pupil the register shows as E a plan record from one of two fictional local
+authorities, with Section F lines the delivery check finds short, met and vague."""
+
+import io
+from datetime import date, timedelta
+
+import time_machine
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from school.private_files import private_storage
+from send import section_f, selectors_plans
+from send.models import EhcPlan, SendRecord, SendStatusChange
+
+TODAY = date(2026, 11, 23)
+
+
+@time_machine.travel(TODAY)
+def test_every_demo_pupil_with_e_has_a_plan_that_the_register_agrees_with(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--seed", "5", stdout=io.StringIO())
+    records = SendRecord.objects.filter(status="ehc_plan")
+    plans = {p.pupil_id: p for p in EhcPlan.objects.select_related("local_authority")}
+    assert records.count() >= 2 and set(plans) == set(records.values_list("pupil_id", flat=True))
+    assert {p.local_authority.name for p in plans.values()} == {
+        "Northshire County Council",
+        "Westbrook Borough Council",
+    }
+    for record in records:
+        assert record.status_since == plans[record.pupil_id].issue_date
+    for change in SendStatusChange.objects.filter(to_status="ehc_plan"):
+        assert change.effective_on == plans[change.pupil_id].issue_date
+    issued = sorted(p.issue_date for p in plans.values())
+    assert TODAY - timedelta(days=4 * 366) <= issued[0] and issued[-1] <= TODAY - timedelta(days=300)
+    assert any(
+        TODAY - timedelta(days=396) <= d <= TODAY - timedelta(days=335) for d in issued
+    )  # 11-13 months
+
+    school = next(iter(plans.values())).school
+    overview = selectors_plans.section_f_overview(school=school, on=TODAY)
+    statuses = {r.line.delivery.status for r in overview["rows"] if r.line}
+    assert statuses == {section_f.SHORT, section_f.MET, section_f.UNQUANTIFIED}
+    assert any("access to" in r.line.delivery.problems for r in overview["rows"] if r.line)
+
+    with_document = EhcPlan.objects.exclude(document=None).select_related("document", "pupil").get()
+    pdf = private_storage().open(with_document.document.private_file_name()).read()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Education, health and care plan" in text and with_document.pupil.display_name in text
