@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from school.editing import EditVersionMixin
-from school.form_base import Form, ModelForm
+from school.form_base import Form, ModelForm, apply_text_rules
 from school.forms import DateInput
 from school.submissions import OneTimeTokenMixin
 
@@ -19,6 +19,26 @@ SECTION_TEXT = {
     name: forms.Textarea(attrs={"rows": 4})
     for name in ("needs_summary", "outcomes", "provision_summary", "health_and_care")
 }
+# A plan's sections run to pages; the paragraph default of the form base is too short for them.
+SECTION_CHARS = 20_000
+
+
+def _section_fields(form) -> None:
+    for name in SECTION_TEXT:
+        model_field = EhcPlan._meta.get_field(name)
+        form.fields[name] = forms.CharField(
+            label=model_field.verbose_name[0].upper() + model_field.verbose_name[1:],
+            required=False,
+            max_length=SECTION_CHARS,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=(
+                "The plan's summary. Add each piece of provision as a Section F line on the plan's page, "
+                "so its delivery can be checked."
+                if name == "provision_summary"
+                else ""
+            ),
+        )
+        apply_text_rules(form.fields[name])
 
 
 def _document_field(label: str) -> forms.FileField:
@@ -64,6 +84,7 @@ class EhcPlanForm(OneTimeTokenMixin, ModelForm):
 
     def __init__(self, *args, pupils, trust, **kwargs):
         super().__init__(*args, **kwargs)
+        _section_fields(self)
         self.fields["pupil"].queryset = pupils
         self.fields["local_authority"].queryset = LocalAuthority.objects.filter(trust=trust)
         self.fields[
@@ -95,6 +116,7 @@ class EhcPlanEditForm(EditVersionMixin, ModelForm):
 
     def __init__(self, *args, trust, **kwargs):
         super().__init__(*args, **kwargs)
+        _section_fields(self)
         self.fields["local_authority"].queryset = LocalAuthority.objects.filter(trust=trust)
 
     def _post_clean(self):

@@ -170,8 +170,8 @@ def test_the_plan_page_shows_the_shortfall_and_the_vague_line(login, sendco, pup
     )
 
     assert "Short by 60 min a week" in page
-    assert "1 line of Section F is not fully delivered." in page
-    assert "Vague or missing: <span" in page and ">access to</span>" in page
+    assert "1 line of Section F is not fully delivered: " in page
+    assert 'Vague or missing: <q class="fw-semibold">access to</q>' in page
 
 
 @pytest.mark.django_db
