@@ -12,13 +12,14 @@ from school.models import AuditEntry
 from tests import factories as f
 from tests.graduated_response.conftest import fill_marks
 from tests.graduated_response.test_nightly import run_on
+from tests.send.ehcp_factories import ehc_plan
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture
-def cases(school, own_class, other_class):
+def cases(school, own_class, other_class, sendco):
     pupils = [
         f.PupilFactory(
             school=school, registration_class=own_class, legal_last_name="Ashdown", sen_provision="E"
@@ -36,6 +37,7 @@ def cases(school, own_class, other_class):
             date(2026, 11, 20),
             lambda d, s, i, every=every: "O" if i % every == 0 else None,
         )
+    ehc_plan(pupil=pupils[0], created_by=sendco, issue_date=date(2026, 3, 1))
     run_on(school, date(2026, 11, 20))
     return pupils
 
@@ -201,7 +203,7 @@ def test_tier_band_editing_refuses_gaps_beside_the_field(login, attendance_offic
 @time_machine.travel(TODAY, tick=False)
 def test_send_in_tiers_and_panels(login, sendco, attendance_officer, cases):
     html = login(sendco).get(reverse("graduated_response:send_in_tiers")).content.decode()
-    assert "Ashdown" in html and "EHC plan: inform the local authority" in html and "Brightwell" not in html
+    assert "Ashdown" in html and "EHC plan: early review asked for" in html and "Brightwell" not in html
     panel = login(attendance_officer).get(reverse("graduated_response:panel_home")).content.decode()
     assert "Tier 3: 1" in panel
     pupil_panel = login(attendance_officer).get(reverse("graduated_response:panel_pupil", args=[cases[0].pk]))
