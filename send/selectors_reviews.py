@@ -108,11 +108,11 @@ def next_step(review: AnnualReview) -> NextStep | None:
         )
     if review.meeting_date is None:
         return None
-    if status == ReviewStatus.PLANNED:
+    if status in (ReviewStatus.PLANNED, ReviewStatus.INVITED):
         if review.advice_requested_on is None:
             return _step(review, "advice_requested", "send:ehc_review_advice")
-        return _step(review, "invitations", "send:ehc_review_invite")
-    if status == ReviewStatus.INVITED:
+        if status == ReviewStatus.PLANNED:
+            return _step(review, "invitations", "send:ehc_review_invite")
         if review.advice_circulated_on is None:
             return _step(review, "advice_circulated", "send:ehc_review_advice")
         return NextStep(

@@ -25,9 +25,10 @@ from django.utils import timezone
 from letters.recipients import Addressee, addressees
 from letters.services import letter_produce
 from school import audit, editing
+from school.calendar import SchoolCalendar
 from school.models import Membership, Role
 
-from .. import annual_review_dates
+from .. import annual_review_dates, review_meeting
 from ..models import AnnualReview, EhcPlan, ReviewInvitee, ReviewStatusChange
 from ..models_reviews import OPEN_STATUSES, REVIEW, ReviewStatus
 from .parent_letters import sendco_name
@@ -116,14 +117,26 @@ def _not_future(errors: dict, name: str, value: date | None, *, today: date, lab
         errors[name] = f"The date {label} cannot be in the future."
 
 
-def _meeting_errors(meeting_date, meeting_time, meeting_place, *, today: date) -> dict:
+def _meeting_errors(school, meeting_date, meeting_time, meeting_place) -> dict:
+    """The same refusals as a SEN support review's meeting (send/review_meeting.py): a day the school
+    is open, not in the past, and a time today not already gone."""
+    now = timezone.localtime()
+    moment = (now.date(), now.time().replace(second=0, microsecond=0))
     errors = {}
     if meeting_date is None:
         errors["meeting_date"] = "Give the date of the review meeting."
-    elif meeting_date < today:
-        errors["meeting_date"] = "The meeting cannot be planned for a day that has passed."
+    else:
+        refusal = review_meeting.meeting_date_refusal(
+            SchoolCalendar.for_school(school), meeting_date, now=moment
+        )
+        if refusal:
+            errors["meeting_date"] = refusal
     if meeting_time is None:
         errors["meeting_time"] = "Give the time of the meeting."
+    elif meeting_date is not None and "meeting_date" not in errors:
+        refusal = review_meeting.meeting_time_refusal(meeting_date, meeting_time, now=moment)
+        if refusal:
+            errors["meeting_time"] = refusal
     if not (meeting_place or "").strip():
         errors["meeting_place"] = "Say where the meeting is, for example: the SENDCo's room."
     return errors
@@ -199,7 +212,7 @@ def review_schedule(
     today = timezone.localdate()
     if not EhcPlan.objects.in_force(today).filter(pk=plan.pk).exists():
         raise ValidationError("This plan is not in force, so it is not reviewed.")
-    errors = _meeting_errors(meeting_date, meeting_time, meeting_place, today=today)
+    errors = _meeting_errors(plan.school, meeting_date, meeting_time, meeting_place)
     if errors:
         raise ValidationError(errors)
     _refuse_second_open(plan)
@@ -216,7 +229,7 @@ def review_schedule(
         created_by=actor,
         created_at=timezone.now(),
     )
-    _move(review, ReviewStatus.PLANNED, actor=actor, on=today, note="Meeting planned")
+    _move(review, ReviewStatus.PLANNED, actor=actor, on=today)
     _default_invitees(review)
     _audit(actor=actor, review=review, action="send.ehc_review.scheduled")
     return review
@@ -270,14 +283,14 @@ def review_meeting_set(
             "The invitations have been prepared for this meeting: to change the date, withdraw this review "
             "with the reason and schedule the new meeting."
         )
-    errors = _meeting_errors(meeting_date, meeting_time, meeting_place, today=timezone.localdate())
+    errors = _meeting_errors(review.school, meeting_date, meeting_time, meeting_place)
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(review)
     review.meeting_date, review.meeting_time = meeting_date, meeting_time
     review.meeting_place = meeting_place.strip()
     if review.status == ReviewStatus.REQUESTED:
-        _move(review, ReviewStatus.PLANNED, actor=actor, on=timezone.localdate(), note="Meeting planned")
+        _move(review, ReviewStatus.PLANNED, actor=actor, on=timezone.localdate())
     else:
         review.full_clean()
         review.save()
@@ -485,7 +498,7 @@ def review_meeting_record(
         for row in outcome_progress
     ]
     review.recommended_amendments = (recommended_amendments or "").strip()
-    _move(review, ReviewStatus.HELD, actor=actor, on=review.meeting_date, note="Meeting held")
+    _move(review, ReviewStatus.HELD, actor=actor, on=review.meeting_date)
     _audit(actor=actor, review=review, action="send.ehc_review.meeting_recorded", before=before)
     return review
 

@@ -98,6 +98,15 @@ def test_scheduling_refuses_a_past_date_and_a_second_open_review(plan, sendco):
         schedule(plan, sendco, meeting=date(2027, 2, 1))
 
 
+def test_the_meeting_must_be_on_a_day_the_school_is_open(plan, sendco):
+    with pytest.raises(ValidationError) as error:
+        schedule(plan, sendco, meeting=date(2026, 12, 30))
+    assert "school holidays" in error.value.message_dict["meeting_date"][0]
+    with pytest.raises(ValidationError) as error:
+        schedule(plan, sendco, meeting=date(2027, 1, 9))
+    assert "Saturday" in error.value.message_dict["meeting_date"][0]
+
+
 def test_an_early_review_needs_a_reason(plan, sendco):
     with pytest.raises(ValidationError) as error:
         schedule(plan, sendco, kind="early", requested_by="The parents", reason="")
@@ -254,7 +263,7 @@ def test_the_review_list_puts_overdue_first_and_says_the_reading(login, sendco, 
     html = client.get("/send/ehc-reviews/").content.decode()
     assert html.index(str(other)) < html.index(str(plan.pupil))
     assert "1 review overdue" in html
-    assert "the day before the same date next year" in html
+    assert "The day before the same date next year" in html
     SendSettings.objects.update_or_create(school=school, defaults={"review_year_reading": "same_date"})
     html = client.get("/send/ehc-reviews/").content.decode()
     assert "<strong>1 Nov 2026</strong>" in html and "the same calendar date" in html

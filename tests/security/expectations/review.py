@@ -10,7 +10,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from school import policy
-from send import services
+from send.models import AnnualReview
 from tests.security.matrix import Expect, roles_with
 from tests.send.ehcp_factories import ehc_plan
 
@@ -21,13 +21,18 @@ def _for(world, pupil, prefix):
     sendco = world.users["sendco"]
     today = timezone.localdate()
     plan = ehc_plan(pupil=pupil, created_by=sendco, issue_date=today - timedelta(days=300))
-    review = services.review_schedule(
-        actor=sendco,
+    # Written directly: the service would refuse a day the school is closed, and the world's calendar
+    # is fixed while this runs on any day.
+    review = AnnualReview.objects.create(
+        school=plan.school,
         plan=plan,
-        kind="annual",
+        pupil=pupil,
+        status="planned",
         meeting_date=today + timedelta(days=40),
         meeting_time=time(15, 30),
         meeting_place="The SENDCo's room",
+        created_by=sendco,
+        created_at=timezone.now(),
     )
     setattr(world, f"{prefix}plan", plan)
     setattr(world, f"{prefix}review", review)
