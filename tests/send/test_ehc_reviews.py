@@ -345,3 +345,31 @@ def test_the_deadlines_take_the_same_number_of_queries_for_2_and_10_plans(
     # Each plan's due date; the five with a meeting planned after it also show their next step.
     assert len(items) == 15
     assert len(two.captured_queries) == len(ten.captured_queries) <= 5
+
+
+def test_the_reading_of_12_months_is_a_school_setting(login, sendco, school):
+    client = login(sendco)
+    page = client.get("/send/settings/").content.decode()
+    assert "EHC plan reviews: how 12 months is counted" in page
+    response = client.post(
+        "/send/settings/",
+        {"notional_threshold": "6000", "cycle_school_weeks": "12", "review_year_reading": "same_date"},
+    )
+    assert response.status_code == 302
+    assert SendSettings.objects.get(school=school).review_year_reading == "same_date"
+    assert AuditEntry.objects.filter(action="send.settings.changed").exists()
+
+
+def test_a_stale_advice_save_is_refused(login, sendco, headteacher, plan):
+    review = schedule(plan, sendco)
+    client = login(sendco)
+    page = client.get(f"/send/ehc-reviews/{review.pk}/advice/").content.decode()
+    version = re.search(r'name="expected_version" value="(\d+)"', page).group(1)
+    services.review_advice_record(actor=headteacher, review=review, advice_requested_on=date(2026, 11, 30))
+    response = client.post(
+        f"/send/ehc-reviews/{review.pk}/advice/",
+        {"advice_requested_on": "2026-12-01", "advice_circulated_on": "", "expected_version": version},
+    )
+    assert response.status_code == 200 and "Someone else changed this" in response.content.decode()
+    review.refresh_from_db()
+    assert review.advice_requested_on == date(2026, 11, 30)
