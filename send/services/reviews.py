@@ -5,7 +5,8 @@ a step taken from a stale page is refused (school.editing.ensure_still on the st
 
 Every date a step records is the day it was done, so it cannot be in the future; dates after the
 meeting cannot be before it (AnnualReview.clean). The invitations are "prepared" when their letters
-exist: the school prints and posts them, or hands them over (nothing here says they were delivered).
+exist: the school prints and posts them, or hands them over; a professional with an e-mail address is
+also e-mailed theirs after commit (send/review_emails.py), and only the e-mail's own status says it went.
 
 Action codes: send.ehc_review.scheduled, send.ehc_review.requested, send.ehc_review.meeting_set,
 send.ehc_review.invitee_added, send.ehc_review.invitations_prepared, send.ehc_review.advice_recorded,
@@ -28,7 +29,7 @@ from school import audit, editing
 from school.calendar import SchoolCalendar
 from school.models import Membership, Role
 
-from .. import annual_review_dates, review_meeting
+from .. import annual_review_dates, review_emails, review_meeting
 from ..models import AnnualReview, EhcPlan, ReviewInvitee, ReviewStatusChange
 from ..models_reviews import OPEN_STATUSES, REVIEW, ReviewStatus
 from .parent_letters import sendco_name
@@ -415,6 +416,7 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
         )
         letters.append(invitee.letter)
     ReviewInvitee.objects.bulk_update(professionals, ["letter"])
+    review_emails.enqueue_on_commit(invitee_ids=[i.pk for i in professionals if i.email], actor_id=actor.pk)
     before = audit.snapshot(review)
     review.invitations_sent_on = today
     review.notice_override_reason = reason if refusal else ""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters import outbox
+from letters.models import Email
 from letters.recipients import addressees
 from school import policy
 from school.pagination import paginate
@@ -148,6 +149,13 @@ def review_detail(request, pk):
         request.school, today=today(), plans=EhcPlan.objects.filter(pk=review.plan_id)
     )
     letters = list(review.letters.order_by("id"))
+    invitees = list(review.invitees.select_related("letter"))
+    emails = {
+        e.letter_id: e
+        for e in Email.objects.filter(letter__in=[i.letter_id for i in invitees if i.letter_id])
+    }
+    for invitee in invitees:
+        invitee.email_row = emails.get(invitee.letter_id)
     return render(
         request,
         "send/ehc_review_detail.html",
@@ -156,7 +164,7 @@ def review_detail(request, pk):
             "plan": review.plan,
             "timeline": selectors_reviews.review_timeline(review),
             "next_step": selectors_reviews.next_step(review) if review.is_open else None,
-            "invitees": list(review.invitees.select_related("letter")),
+            "invitees": invitees,
             "letters": letters,
             "letters_waiting": any(
                 outbox.is_waiting_for_broker(letter) for letter in letters if letter.status == "pending"

@@ -373,3 +373,25 @@ def test_a_stale_advice_save_is_refused(login, sendco, headteacher, plan):
     assert response.status_code == 200 and "Someone else changed this" in response.content.decode()
     review.refresh_from_db()
     assert review.advice_requested_on == date(2026, 11, 30)
+
+
+def test_professionals_with_an_e_mail_address_are_e_mailed_their_invitation(plan, sendco, mailoutbox, django_capture_on_commit_callbacks):
+    from letters.models import Email
+
+    review = schedule(plan, sendco)
+    services.review_invitee_add(
+        actor=sendco, review=review, role="social_care", name="Jo Worker", email="jo.worker@example.invalid"
+    )
+    services.review_invitee_add(
+        actor=sendco, review=review, role="health", name="Dr Post Only", postal_address="1 Fictional Clinic"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_invitations_send(actor=sendco, review=review)
+    # The LA officer, the head teacher and the social worker have e-mail addresses; the parent's letter
+    # and the clinic's are printed.
+    to = sorted(Email.objects.values_list("to", flat=True))
+    assert "jo.worker@example.invalid" in to and "sam.caseworker@northvale.example.org" in to
+    assert Email.objects.filter(status="sent").count() == len(to) == len(mailoutbox)
+    sent = next(m for m in mailoutbox if m.to == ["jo.worker@example.invalid"])
+    assert sent.attachments and sent.attachments[0][2] == "application/pdf"
+    assert not Email.objects.filter(letter=review.invitees.get(role="parent").letter).exists()
