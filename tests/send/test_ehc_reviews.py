@@ -375,7 +375,9 @@ def test_a_stale_advice_save_is_refused(login, sendco, headteacher, plan):
     assert review.advice_requested_on == date(2026, 11, 30)
 
 
-def test_professionals_with_an_e_mail_address_are_e_mailed_their_invitation(plan, sendco, mailoutbox, django_capture_on_commit_callbacks):
+def test_professionals_with_an_e_mail_address_are_e_mailed_their_invitation(
+    plan, sendco, mailoutbox, django_capture_on_commit_callbacks
+):
     from letters.models import Email
 
     review = schedule(plan, sendco)
@@ -395,3 +397,43 @@ def test_professionals_with_an_e_mail_address_are_e_mailed_their_invitation(plan
     sent = next(m for m in mailoutbox if m.to == ["jo.worker@example.invalid"])
     assert sent.attachments and sent.attachments[0][2] == "application/pdf"
     assert not Email.objects.filter(letter=review.invitees.get(role="parent").letter).exists()
+
+
+def test_an_early_review_asked_for_then_planned_and_withdrawn(login, sendco, plan):
+    review = services.review_request(
+        actor=sendco, plan=plan, kind="emergency", requested_by="The parents", reason="A placement breakdown"
+    )
+    assert review.status == "requested" and review.meeting_date is None
+    services.review_meeting_set(
+        actor=sendco,
+        review=review,
+        meeting_date=date(2026, 12, 9),
+        meeting_time=time(9, 0),
+        meeting_place="The hall",
+        expected_status="requested",
+    )
+    review.refresh_from_db()
+    assert review.status == "planned" and review.meeting_date == date(2026, 12, 9)
+    client = login(sendco)
+    client.post(f"/send/ehc-reviews/{review.pk}/withdraw/", {"reason": "Entered for the wrong pupil"})
+    review.refresh_from_db()
+    assert review.is_withdrawn and review.withdrawal_reason == "Entered for the wrong pupil"
+    html = client.get("/send/ehc-reviews/").content.decode()
+    assert "Emergency review" not in html  # no review in progress any more: a new one can be planned
+    schedule(plan, sendco)
+
+
+def test_the_review_list_takes_the_same_queries_for_2_and_10_plans(login, school, sendco):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(sendco)
+    _plans(school, sendco, 2)
+    client.get("/send/ehc-reviews/")
+    with CaptureQueriesContext(connection) as two:
+        client.get("/send/ehc-reviews/")
+    _plans(school, sendco, 8)
+    with CaptureQueriesContext(connection) as ten:
+        html = client.get("/send/ehc-reviews/").content.decode()
+    assert html.count('data-testid="plan-row-') == 10
+    assert len(two.captured_queries) == len(ten.captured_queries)
