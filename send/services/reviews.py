@@ -111,6 +111,12 @@ def _locked(review: AnnualReview, expected_status: str | None) -> AnnualReview:
     return AnnualReview.objects.select_related("school", "pupil", "plan__local_authority").get(pk=locked.pk)
 
 
+def _meeting_date(review: AnnualReview) -> date:
+    if review.meeting_date is None:
+        raise ValidationError("Plan the meeting first.")
+    return review.meeting_date
+
+
 def _not_future(errors: dict, name: str, value: date | None, *, today: date, label: str) -> None:
     if value is None:
         errors[name] = f"Give the date {label}."
@@ -362,10 +368,11 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
     exist, in the same transaction."""
     review = _locked(review, expected_status)
     REVIEW.check(review.status, ReviewStatus.INVITED)
+    meeting = _meeting_date(review)
     today = timezone.localdate()
-    refusal = annual_review_dates.notice_refusal(review.meeting_date, today=today)
+    refusal = annual_review_dates.notice_refusal(meeting, today=today)
     reason = (override_reason or "").strip()
-    if review.meeting_date < today:
+    if meeting < today:
         raise ValidationError("The meeting date has passed: plan the meeting again first.")
     if refusal and not reason:
         raise ValidationError({"override_reason": refusal})
@@ -383,7 +390,7 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
         "review_date": review.meeting_date,
         "staff_name": sendco_name(school=review.school, actor=actor),
     }
-    trigger = f"{review.get_kind_display()} of the EHC plan on {_day(review.meeting_date)}"
+    trigger = f"{review.get_kind_display()} of the EHC plan on {_day(meeting)}"
     letters = []
     for addressee in parents:
         letter = letter_produce(
@@ -482,11 +489,9 @@ def review_meeting_record(
     progress towards each of the plan's outcomes and the amendments recommended."""
     review = _locked(review, expected_status)
     REVIEW.check(review.status, ReviewStatus.HELD)
-    today = timezone.localdate()
-    if review.meeting_date > today:
-        raise ValidationError(
-            f"The meeting is on {_day(review.meeting_date)}: record it once it has taken place."
-        )
+    meeting = _meeting_date(review)
+    if meeting > timezone.localdate():
+        raise ValidationError(f"The meeting is on {_day(meeting)}: record it once it has taken place.")
     if not (pupil_views or "").strip() and not (parent_views or "").strip():
         raise ValidationError(
             {"pupil_views": "Record the pupil's views or the parents' views: the review is built on them."}
@@ -500,7 +505,7 @@ def review_meeting_record(
         for row in outcome_progress
     ]
     review.recommended_amendments = (recommended_amendments or "").strip()
-    _move(review, ReviewStatus.HELD, actor=actor, on=review.meeting_date)
+    _move(review, ReviewStatus.HELD, actor=actor, on=meeting)
     _audit(actor=actor, review=review, action="send.ehc_review.meeting_recorded", before=before)
     return review
 
