@@ -172,3 +172,13 @@ def open_reviews_needing_steps(school):
         .filter(plan__withdrawn_at__isnull=True)
         .select_related("pupil", "plan__local_authority")
     )
+
+
+def pupil_review_panel(*, pupil, today: date) -> dict | None:
+    """The pupil page's EHC plan review card: the plan in force, when its review is due, the review in
+    progress and the reviews so far (None without a plan in force). Four queries."""
+    rows = plan_reviews(pupil.school, today=today, plans=EhcPlan.objects.in_force(today).filter(pupil=pupil))
+    if not rows:
+        return None
+    row = rows[0]
+    return {"row": row, "history": list(plan_review_history(row.plan)[:5]), "today": today}

@@ -437,3 +437,14 @@ def test_the_review_list_takes_the_same_queries_for_2_and_10_plans(login, school
         html = client.get("/send/ehc-reviews/").content.decode()
     assert html.count('data-testid="plan-row-') == 10
     assert len(two.captured_queries) == len(ten.captured_queries)
+
+
+def test_the_pupil_page_shows_the_review_card_to_the_sendco_only(login, sendco, class_teacher, plan):
+    review = schedule(plan, sendco)
+    html = login(sendco).get(f"/send/pupils/{plan.pupil_id}/").content.decode()
+    assert 'data-testid="ehc-review-panel"' in html and "19 January 2027" in html
+    assert f"/send/ehc-reviews/{review.pk}/" in html
+    assert (
+        'data-testid="ehc-review-panel"'
+        not in login(class_teacher).get(f"/send/pupils/{plan.pupil_id}/").content.decode()
+    )
