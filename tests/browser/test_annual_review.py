@@ -89,3 +89,8 @@ def test_sendco_schedules_an_annual_review_and_prepares_the_invitations(
     )
     assert "annual review of Rowan's education, health and care plan" in text
     assert f"{meeting.day} {meeting:%B %Y}" in text and "3:30pm" in text
+
+    page.goto(f"{live_server.url}/send/ehc-reviews/")
+    expect(page.get_by_test_id(f"plan-row-{plan.pk}")).to_contain_text("Annual review: invitations prepared")
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "ehc_reviews_list.png"), full_page=True)
