@@ -32,6 +32,7 @@ from ..forms_reviews import (
     ReviewScheduleForm,
 )
 from ..models import AnnualReview, EhcPlan
+from ..models_reviews import OPEN_STATUSES
 from ..services import reviews as services
 from .common import saved, today
 
@@ -356,7 +357,16 @@ def review_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def review_restore(request, pk):
+    """Restore a withdrawn review, unless the plan has another review in progress since (two would then
+    be open, and the newer one stands)."""
     review = _review(request, pk, current=False)
-    return restore_action(
-        request, obj=review, kind="review", back=reverse("send:ehc_review_detail", args=[review.pk])
+    back = reverse("send:ehc_review_detail", args=[review.pk])
+    newer = (
+        AnnualReview.objects.current()
+        .filter(plan_id=review.plan_id, status__in=OPEN_STATUSES)
+        .exclude(pk=review.pk)
     )
+    if review.is_withdrawn and review.status in OPEN_STATUSES and newer.exists():
+        messages.error(request, "This plan has another review in progress, so this one stays withdrawn.")
+        return redirect(back)
+    return restore_action(request, obj=review, kind="review", back=back)

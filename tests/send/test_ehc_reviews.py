@@ -448,3 +448,17 @@ def test_the_pupil_page_shows_the_review_card_to_the_sendco_only(login, sendco, 
         'data-testid="ehc-review-panel"'
         not in login(class_teacher).get(f"/send/pupils/{plan.pupil_id}/").content.decode()
     )
+
+
+def test_a_withdrawn_review_is_not_restored_over_a_newer_one(login, sendco, plan):
+    first = schedule(plan, sendco)
+    client = login(sendco)
+    client.post(f"/send/ehc-reviews/{first.pk}/withdraw/", {"reason": "Wrong date"})
+    second = schedule(plan, sendco, meeting=date(2027, 1, 19))
+    client.post(f"/send/ehc-reviews/{first.pk}/restore/")
+    first.refresh_from_db()
+    assert first.is_withdrawn and AnnualReview.objects.current().get(plan=plan) == second
+    client.post(f"/send/ehc-reviews/{second.pk}/withdraw/", {"reason": "Parents cannot come"})
+    client.post(f"/send/ehc-reviews/{first.pk}/restore/")
+    first.refresh_from_db()
+    assert not first.is_withdrawn
