@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from graduated_response.models import Alert, Case, CaseAction, CommunicationLog, TierBand
 from school.models import AuditEntry
+from send.models import AnnualReview
 from tests import factories as f
 from tests.graduated_response.conftest import fill_marks
 from tests.graduated_response.test_nightly import run_on
@@ -204,6 +205,10 @@ def test_tier_band_editing_refuses_gaps_beside_the_field(login, attendance_offic
 def test_send_in_tiers_and_panels(login, sendco, attendance_officer, cases):
     html = login(sendco).get(reverse("graduated_response:send_in_tiers")).content.decode()
     assert "Ashdown" in html and "EHC plan: early review asked for" in html and "Brightwell" not in html
+    # The SENDCo's work list links the alert to the early review the nightly run asked for.
+    review = AnnualReview.objects.get(pupil=cases[0])
+    work = login(sendco).get(reverse("graduated_response:my_work")).content.decode()
+    assert f'href="/send/ehc-reviews/{review.pk}/" data-testid="ehcp-review-link"' in work
     panel = login(attendance_officer).get(reverse("graduated_response:panel_home")).content.decode()
     assert "Tier 3: 1" in panel
     pupil_panel = login(attendance_officer).get(reverse("graduated_response:panel_pupil", args=[cases[0].pk]))
