@@ -19,7 +19,7 @@ from django.utils import timezone
 from school import audit
 from school.models import Role
 
-from . import tiers, transitions, triggers
+from . import nightly_ehcp, tiers, transitions, triggers
 from .models import Alert, Case, CaseAction, CaseStatusEvent, PupilWeekBand, TierAction, TierChange
 from .nightly_bulk import bulk_insert
 from .nightly_plan import Figures, Plan
@@ -111,6 +111,17 @@ def write_night(
     for step in steps:
         step()
         beat()
+    plan.alerts += nightly_ehcp.request_reviews(
+        school=school,
+        on=window.on,
+        now=w.now,
+        falls=[
+            (case.pupil_id, from_tier, to_tier, f"case{case.pk}", figs)
+            for case, from_tier, to_tier, figs in w.entered
+            if from_tier is None or to_tier > from_tier
+        ],
+    )
+    beat()
     w.counts["alerts"] = _insert_alerts(school=school, on=window.on, drafts=plan.alerts)
     return w.counts
 
@@ -187,7 +198,8 @@ def _insert_history(w: Writes, templates: Sequence[TierAction]) -> None:
 
 
 def _entry_alerts(w: Writes, plan: Plan) -> None:
-    """Alerts that need the case: tier entered or worse (for the attendance officer) and SEND routing."""
+    """Alerts that need the case: tier entered or worse (for the attendance officer) and SEND routing
+    (the early review of an EHC plan is asked for after the other steps: nightly_ehcp)."""
     for case, from_tier, to_tier, figs in w.entered:
         if from_tier is not None and to_tier <= from_tier:
             continue

@@ -250,9 +250,9 @@ def send_in_tiers(*, user, school) -> QuerySet[Case]:
 
     from .triggers import Kind
 
-    reviews = Alert.objects.filter(kind__in=[Kind.SEND_JOINT_REVIEW, Kind.EHCP_INFORM_LA]).order_by(
-        "-created_on"
-    )
+    reviews = Alert.objects.filter(
+        kind__in=[Kind.SEND_JOINT_REVIEW, Kind.EHCP_INFORM_LA, Kind.EHCP_REVIEW_REQUESTED]
+    ).order_by("-created_on")
     return (
         cases_in_scope(user=user, school=school)
         .open()

@@ -74,7 +74,10 @@ class Kind:
     SEPARATE_ABSENCES = "separate_absences"
     LATE_MARKS = "late_marks"
     SEND_JOINT_REVIEW = "send_joint_review"
+    # Before EHC plan reviews were tracked the run only said "inform the local authority"; older alerts
+    # keep that kind, new ones ask for a real early review (graduated_response/nightly_ehcp.py).
     EHCP_INFORM_LA = "ehcp_inform_la"
+    EHCP_REVIEW_REQUESTED = "ehcp_review_requested"
     TIER_ENTERED = "tier_entered"
     ACTION_OVERDUE = "action_overdue"
     NIGHTLY_RUN_MISSING = "nightly_run_missing"
@@ -88,6 +91,7 @@ class Kind:
         LATE_MARKS: "2 late marks in one week",
         SEND_JOINT_REVIEW: "Joint review with the SENDCo",
         EHCP_INFORM_LA: "EHC plan: inform the local authority",
+        EHCP_REVIEW_REQUESTED: "EHC plan: early review asked for",
         TIER_ENTERED: "Entered or moved tier",
         ACTION_OVERDUE: "Checklist action overdue",
         NIGHTLY_RUN_MISSING: "Nightly checks missed",
@@ -307,52 +311,79 @@ def late_marks(*, week_marks: Mapping[tuple[date, str], str], week_start: date) 
     )
 
 
+def _moved(from_tier: int | None, to_tier: int) -> str:
+    return (
+        f"entered Tier {to_tier}"
+        if from_tier in (None, 0)
+        else f"fell from Tier {from_tier} to Tier {to_tier}"
+    )
+
+
 def send_alerts(
     *, provision: str, from_tier: int | None, to_tier: int, case_key: str, figures: dict
 ) -> list[AlertDraft]:
     """SEND-aware routing when a pupil on SEN support (K) or with an EHC plan (E) enters a tier or
-    falls to a worse one: a joint review with the SENDCo before any letter that warns of sanctions;
-    for an EHC plan, also tell the local authority and consider an early or emergency annual review.
+    falls to a worse one: a joint review with the SENDCo before any letter that warns of sanctions.
+    (For a pupil with an EHC plan in force the nightly run also asks for an early review of the plan:
+    ``ehcp_review_alert`` and graduated_response/nightly_ehcp.py.)
 
     >>> [a.kind for a in send_alerts(provision="E", from_tier=None, to_tier=3, case_key="c1", figures={})]
-    ['send_joint_review', 'ehcp_inform_la']
+    ['send_joint_review']
     >>> send_alerts(provision="N", from_tier=1, to_tier=3, case_key="c1", figures={})
     []
     """
     if provision not in ("K", "E") or (from_tier is not None and to_tier <= from_tier):
         return []
     label = "an EHC plan" if provision == "E" else "SEN support"
-    moved = (
-        f"entered Tier {to_tier}"
-        if from_tier in (None, 0)
-        else f"fell from Tier {from_tier} to Tier {to_tier}"
-    )
-    drafts = [
+    return [
         AlertDraft(
             kind=Kind.SEND_JOINT_REVIEW,
             period_key=f"{case_key}-tier{to_tier}",
             message=(
-                f"This pupil has {label} and {moved}. Hold a joint review with the SENDCo before any "
-                "letter that warns of sanctions: check whether unmet needs or missing provision explain "
-                "the absence, and adjust the plan and support first."
+                f"This pupil has {label} and {_moved(from_tier, to_tier)}. Hold a joint review with the "
+                "SENDCo before any letter that warns of sanctions: check whether unmet needs or missing "
+                "provision explain the absence, and adjust the plan and support first."
             ),
             figures=figures,
             for_roles=(SENDCO, ATTENDANCE_OFFICER),
         )
     ]
-    if provision == "E":
-        drafts.append(
-            AlertDraft(
-                kind=Kind.EHCP_INFORM_LA,
-                period_key=f"{case_key}-tier{to_tier}",
-                message=(
-                    f"This pupil has an EHC plan and their attendance is falling ({moved}). Inform the local "
-                    "authority and consider asking for an early or emergency annual review of the plan. "
-                    "EHCP annual reviews are not yet tracked in this system, so request the review "
-                    "through the local authority's usual process and record it in the case log."
-                ),
-                figures=figures,
-                for_roles=(SENDCO, HEADTEACHER),
-            )
-        )
-    return drafts
+
+
+def ehcp_review_alert(
+    *,
+    from_tier: int | None,
+    to_tier: int,
+    case_key: str,
+    figures: dict,
+    review_id: int | None,
+    asked_tonight: bool,
+) -> AlertDraft:
+    """The alert that goes with the early review of an EHC plan asked for when attendance falls: to
+    the SENDCo and the headteacher, linking to the review (``figures["review_id"]``).
+
+    >>> a = ehcp_review_alert(from_tier=2, to_tier=3, case_key="case7", figures={"attendance_pct": 88.5},
+    ...                       review_id=12, asked_tonight=True)
+    >>> a.kind, a.period_key, a.figures["review_id"]
+    ('ehcp_review_requested', 'case7-tier3', 12)
+    >>> print(a.message)
+    This pupil has an EHC plan in force and their attendance fell from Tier 2 to Tier 3 (88.5%). An early review of the plan has been asked for: plan its meeting, and tell the local authority about the fall in attendance.
+    """
+    pct = figures.get("attendance_pct")
+    at = f" ({pct}%)" if pct is not None else ""
+    what = (
+        "An early review of the plan has been asked for: plan its meeting"
+        if asked_tonight
+        else "A review of the plan is already in progress: bring the fall in attendance to it"
+    )
+    tell = "tell the local authority about the fall in attendance"
+    return AlertDraft(
+        kind=Kind.EHCP_REVIEW_REQUESTED,
+        period_key=f"{case_key}-tier{to_tier}",
+        message=(
+            f"This pupil has an EHC plan in force and their attendance {_moved(from_tier, to_tier)}{at}. "
+            f"{what}, and {tell}."
+        ),
+        figures={**figures, "review_id": review_id},
+        for_roles=(SENDCO, HEADTEACHER),
+    )

@@ -305,7 +305,7 @@ class DocumentForm(OneTimeTokenMixin, Form):
 class SendSettingsForm(EditVersionMixin, ModelForm):
     class Meta:
         model = SendSettings
-        fields = ["notional_threshold", "cycle_school_weeks"]
+        fields = ["notional_threshold", "cycle_school_weeks", "review_year_reading"]
 
 
 class ViewsCompletionFilterForm(Form):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from school.models import Contact, Pupil, School
 from school.withdrawal import Withdrawable
 
-from . import cycle_stages, needs, register_status
+from . import annual_review_dates, cycle_stages, needs, register_status
 from .provision_costs import DEFAULT_NOTIONAL_THRESHOLD, PER_HOUR, PER_SESSION, impact
 
 AREA_CHOICES = needs.BROAD_AREAS
@@ -41,6 +41,13 @@ class SendSettings(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(15)],
         help_text="Reviews at least termly: at most 15 school weeks.",
+    )
+    # How "within 12 months" of an EHC plan's issue or last review is read (send/annual_review_dates.py).
+    review_year_reading = models.CharField(
+        "EHC plan reviews: how 12 months is counted",
+        max_length=20,
+        choices=list(annual_review_dates.READINGS.items()),
+        default=annual_review_dates.DAY_BEFORE,
     )
 
     def __str__(self):
@@ -635,5 +642,8 @@ class SendDocument(Withdrawable):
 # The notice that SEN provision is being made, and review invitations (send/parent_letter_models.py).
 # EHC plans and local authorities (send/models_ehcp.py); Section F lines (send/models_section_f.py).
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
+
+# Reviews of EHC plans (send/models_reviews.py).
+from .models_reviews import AnnualReview, ReviewInvitee, ReviewStatusChange  # noqa: E402, F401
 from .models_section_f import PlanProvisionLine  # noqa: E402, F401
 from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, documents, ehc_plans, parent_letters, provision, register
+from .views import cycles, documents, ehc_plans, parent_letters, provision, register, reviews
 
 app_name = "send"
 
@@ -41,6 +41,20 @@ urlpatterns = [
         parent_letters.provision_notice_restore,
         name="provision_notice_restore",
     ),
+    path("ehc-reviews/", reviews.review_list, name="ehc_reviews"),
+    path("ehc-plans/<int:pk>/review/new/", reviews.review_schedule, name="ehc_review_schedule"),
+    path("ehc-plans/<int:pk>/review/request/", reviews.review_request, name="ehc_review_request"),
+    path("ehc-reviews/<int:pk>/", reviews.review_detail, name="ehc_review_detail"),
+    path("ehc-reviews/<int:pk>/meeting/", reviews.review_meeting, name="ehc_review_meeting"),
+    path("ehc-reviews/<int:pk>/invitees/new/", reviews.review_invitee_add, name="ehc_review_invitee_add"),
+    path("ehc-reviews/<int:pk>/invite/", reviews.review_invite, name="ehc_review_invite"),
+    path("ehc-reviews/<int:pk>/advice/", reviews.review_advice, name="ehc_review_advice"),
+    path("ehc-reviews/<int:pk>/record/", reviews.review_record, name="ehc_review_record"),
+    path("ehc-reviews/<int:pk>/report/", reviews.review_report, name="ehc_review_report"),
+    path("ehc-reviews/<int:pk>/decision/", reviews.review_decision, name="ehc_review_decision"),
+    path("ehc-reviews/<int:pk>/amended-plan/", reviews.review_amended, name="ehc_review_amended"),
+    path("ehc-reviews/<int:pk>/withdraw/", reviews.review_withdraw, name="ehc_review_withdraw"),
+    path("ehc-reviews/<int:pk>/restore/", reviews.review_restore, name="ehc_review_restore"),
     path("concerns/<int:pk>/", register.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/triage/", register.concern_triage, name="concern_triage"),
     path("concerns/<int:pk>/withdraw/", register.concern_withdraw, name="concern_withdraw"),

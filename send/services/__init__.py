@@ -82,3 +82,29 @@ __all__ += [
     "local_authority_save",
     "plan_line_save",
 ]
+
+from .reviews import (  # noqa: E402
+    review_advice_record,
+    review_amended_plan_record,
+    review_decision_record,
+    review_invitations_send,
+    review_invitee_add,
+    review_meeting_record,
+    review_meeting_set,
+    review_report_record,
+    review_request,
+    review_schedule,
+)
+
+__all__ += [
+    "review_advice_record",
+    "review_amended_plan_record",
+    "review_decision_record",
+    "review_invitations_send",
+    "review_invitee_add",
+    "review_meeting_record",
+    "review_meeting_set",
+    "review_report_record",
+    "review_request",
+    "review_schedule",
+]

@@ -24,13 +24,21 @@ from .common import save_audited
 
 @transaction.atomic
 def send_settings_save(
-    *, actor, school, notional_threshold, cycle_school_weeks, expected_version: int | None = None
+    *,
+    actor,
+    school,
+    notional_threshold,
+    cycle_school_weeks,
+    review_year_reading=None,
+    expected_version: int | None = None,
 ) -> SendSettings:
     current = selectors.settings_for(school=school)
     editing.ensure_unchanged(current, expected_version=expected_version)
     before = audit.snapshot(current) if current.pk else None
     current.notional_threshold = notional_threshold
     current.cycle_school_weeks = cycle_school_weeks
+    if review_year_reading is not None:  # callers from before EHC reviews keep the stored reading
+        current.review_year_reading = review_year_reading
     return save_audited(actor=actor, instance=current, action="send.settings.changed", before=before)
 
 

@@ -17,7 +17,7 @@ from school import editing, policy, withdrawal
 from school.forms import apply_service
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import census_export, register_status, selectors, selectors_plans, services
+from .. import census_export, register_status, selectors, selectors_plans, selectors_reviews, services
 from ..forms import ConcernForm, NeedsForm, PassportForm, SendSettingsForm, StatusChangeForm, TriageForm
 from ..models import Concern, PupilPassport, SendRecord
 from .common import can_manage, pupil_form_page, pupil_page_url, saved, today
@@ -148,6 +148,9 @@ def pupil_send(request, pk):
             "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
             "provision_notice": selectors.provision_notice_status(pupil=pupil),  # views/parent_letters.py
             "ehc_plan": selectors_plans.plan_in_force_for(pupil=pupil, on=today()),  # views/ehc_plans.py
+            "ehc_review": selectors_reviews.pupil_review_panel(pupil=pupil, today=today())
+            if can_manage(request)
+            else None,
         }
     )
     return render(request, "send/pupil.html", context)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from attendance.models import RegisterMark
 from graduated_response.models import (
@@ -20,11 +21,14 @@ from graduated_response.models import (
     TierChange,
 )
 from graduated_response.nightly import nightly_catch_up_dates, nightly_checks_run, nightly_run_missing_check
+from graduated_response.nightly_ehcp import request_reviews
 from graduated_response.tasks import run_nightly_checks_all, run_nightly_checks_for_school
 from school.calendar import SchoolCalendar
 from school.models import AuditEntry
+from send.models import AnnualReview
 from tests import factories as f
 from tests.graduated_response.conftest import fill_marks
+from tests.send.ehcp_factories import ehc_plan
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -146,19 +150,59 @@ def test_send_support_and_ehc_plan_routing(school, own_class, sendco):
     k = f.PupilFactory(school=school, registration_class=own_class, sen_provision="K")
     e = f.PupilFactory(school=school, registration_class=own_class, sen_provision="E")
     n = f.PupilFactory(school=school, registration_class=own_class)
+    plan = ehc_plan(pupil=e, created_by=sendco, issue_date=date(2026, 3, 1))
     for p in (k, e, n):
         fill_marks(p, date(2026, 9, 1), date(2026, 11, 20), lambda d, s, i: "I" if i % 8 == 0 else None)
     run_on(school, date(2026, 11, 20))
     assert set(Alert.objects.filter(pupil=k).values_list("kind", flat=True)) >= {"send_joint_review"}
-    assert not Alert.objects.filter(pupil=k, kind="ehcp_inform_la").exists()
-    ehcp = Alert.objects.get(pupil=e, kind="ehcp_inform_la")
-    assert ehcp.roles == ["sendco", "headteacher"] and "early or emergency annual review" in ehcp.message
+    assert not Alert.objects.filter(pupil=k, kind__in=["ehcp_review_requested", "ehcp_inform_la"]).exists()
+    # The pupil with a plan in force gets a real early review of it, asked for, and an alert linking to it.
+    review = AnnualReview.objects.get(plan=plan)
+    assert (review.kind, review.status, review.requested_via) == ("early", "requested", "attendance")
+    assert review.reason.startswith("Attendance fell to ") and review.reason.endswith("% this year.")
+    assert list(review.history.values_list("from_status", "to_status")) == [("", "requested")]
+    assert AuditEntry.objects.filter(action="send.ehc_review.requested", object_id=str(review.pk)).exists()
+    ehcp = Alert.objects.get(pupil=e, kind="ehcp_review_requested")
+    assert (
+        ehcp.roles == ["sendco", "headteacher"]
+        and "early review of the plan has been asked for" in ehcp.message
+    )
+    assert ehcp.figures["review_id"] == review.pk
+    assert not Alert.objects.filter(kind="ehcp_inform_la").exists()
     assert Alert.objects.get(pupil=e, kind="send_joint_review").case == Case.objects.get(pupil=e)
-    assert not Alert.objects.filter(pupil=n, kind__in=["send_joint_review", "ehcp_inform_la"]).exists()
-    # Falling further brings a new joint review for the new tier.
+    assert not Alert.objects.filter(pupil=n, kind__in=["send_joint_review", "ehcp_review_requested"]).exists()
+    # The same night again asks for nothing more.
+    run_on(school, date(2026, 11, 20), force=True)
+    assert AnnualReview.objects.filter(plan=plan).count() == 1
+    # Falling further brings a new joint review for the new tier, and for the plan the review already
+    # asked for (no second one).
     fill_marks(k, date(2026, 11, 23), date(2026, 12, 4), lambda d, s, i: "I")
+    fill_marks(e, date(2026, 11, 23), date(2026, 12, 4), lambda d, s, i: "I")
     run_on(school, date(2026, 12, 4))
     assert Alert.objects.filter(pupil=k, kind="send_joint_review").count() == 2
+    assert AnnualReview.objects.filter(plan=plan).count() == 1
+    alerts = Alert.objects.filter(pupil=e, kind="ehcp_review_requested").order_by("id")
+    assert [a.figures["review_id"] for a in alerts] == [review.pk, review.pk]
+    assert "already in progress" in alerts[1].message
+
+
+def test_ehc_review_requests_are_written_in_a_fixed_number_of_queries(school, own_class, sendco):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, day in ((2, date(2026, 11, 20)), (6, date(2026, 11, 23))):
+        pupils = [
+            f.PupilFactory(school=school, registration_class=own_class, sen_provision="E") for _ in range(n)
+        ]
+        for p in pupils:
+            ehc_plan(pupil=p, created_by=sendco, issue_date=date(2026, 3, 1))
+        falls = [(p.pk, None, 3, f"case{p.pk}", {"attendance_pct": 85.0}) for p in pupils]
+        with CaptureQueriesContext(connection) as queries:
+            drafts = request_reviews(school=school, on=day, now=timezone.now(), falls=falls)
+        assert len(drafts) == n and AnnualReview.objects.filter(pupil__in=pupils).count() == n
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
 
 
 def test_part_time_timetable_sessions_are_kept_apart_in_the_snapshot(school, pupil):

@@ -130,9 +130,9 @@ def test_recording_the_joint_review_acknowledges_its_alert(pupil, sendco):
         school=pupil.school,
         pupil=pupil,
         case=case,
-        kind="ehcp_inform_la",
+        kind="ehcp_review_requested",
         period_key=f"{case.pk}-tier3",
-        message="Tell the local authority",
+        message="An early review of the plan has been asked for",
         for_roles=",sendco,",
         created_on=date(2026, 11, 9),
     )

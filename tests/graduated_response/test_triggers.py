@@ -138,8 +138,21 @@ def test_send_routing():
     assert [a.kind for a in k] == ["send_joint_review"]
     assert "before any letter that warns of sanctions" in k[0].message and "sendco" in k[0].for_roles
     e = triggers.send_alerts(provision="E", from_tier=2, to_tier=3, case_key="c", figures={})
-    assert [a.kind for a in e] == ["send_joint_review", "ehcp_inform_la"]
-    assert {"sendco", "headteacher"} <= set(e[1].for_roles)
-    assert "not yet tracked" in e[1].message  # EHCP reviews do not exist in the system yet
+    # An EHC plan's early review is asked for by the nightly run itself (nightly_ehcp), not here.
+    assert [a.kind for a in e] == ["send_joint_review"]
+    asked = triggers.ehcp_review_alert(
+        from_tier=2,
+        to_tier=3,
+        case_key="c",
+        figures={"attendance_pct": 88.0},
+        review_id=5,
+        asked_tonight=True,
+    )
+    assert asked.kind == "ehcp_review_requested" and {"sendco", "headteacher"} <= set(asked.for_roles)
+    assert asked.figures["review_id"] == 5 and "(88.0%)" in asked.message
+    already = triggers.ehcp_review_alert(
+        from_tier=2, to_tier=3, case_key="c", figures={}, review_id=5, asked_tonight=False
+    )
+    assert "already in progress" in already.message
     # Stepping down is not a fall: no joint review is asked for.
     assert triggers.send_alerts(provision="E", from_tier=3, to_tier=2, case_key="c", figures={}) == []

@@ -9,16 +9,18 @@ from django.urls import reverse
 
 from graduated_response.models import Alert, Case, CaseAction, CommunicationLog, TierBand
 from school.models import AuditEntry
+from send.models import AnnualReview
 from tests import factories as f
 from tests.graduated_response.conftest import fill_marks
 from tests.graduated_response.test_nightly import run_on
+from tests.send.ehcp_factories import ehc_plan
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture
-def cases(school, own_class, other_class):
+def cases(school, own_class, other_class, sendco):
     pupils = [
         f.PupilFactory(
             school=school, registration_class=own_class, legal_last_name="Ashdown", sen_provision="E"
@@ -36,6 +38,7 @@ def cases(school, own_class, other_class):
             date(2026, 11, 20),
             lambda d, s, i, every=every: "O" if i % every == 0 else None,
         )
+    ehc_plan(pupil=pupils[0], created_by=sendco, issue_date=date(2026, 3, 1))
     run_on(school, date(2026, 11, 20))
     return pupils
 
@@ -201,7 +204,11 @@ def test_tier_band_editing_refuses_gaps_beside_the_field(login, attendance_offic
 @time_machine.travel(TODAY, tick=False)
 def test_send_in_tiers_and_panels(login, sendco, attendance_officer, cases):
     html = login(sendco).get(reverse("graduated_response:send_in_tiers")).content.decode()
-    assert "Ashdown" in html and "EHC plan: inform the local authority" in html and "Brightwell" not in html
+    assert "Ashdown" in html and "EHC plan: early review asked for" in html and "Brightwell" not in html
+    # The SENDCo's work list links the alert to the early review the nightly run asked for.
+    review = AnnualReview.objects.get(pupil=cases[0])
+    work = login(sendco).get(reverse("graduated_response:my_work")).content.decode()
+    assert f'href="/send/ehc-reviews/{review.pk}/" data-testid="ehcp-review-link"' in work
     panel = login(attendance_officer).get(reverse("graduated_response:panel_home")).content.decode()
     assert "Tier 3: 1" in panel
     pupil_panel = login(attendance_officer).get(reverse("graduated_response:panel_pupil", args=[cases[0].pk]))
