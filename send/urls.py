@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, documents, parent_letters, provision, register
+from .views import cycles, documents, parent_letters, provision, register, timetables
 
 app_name = "send"
 
@@ -72,4 +72,14 @@ urlpatterns = [
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("documents/<int:pk>/withdraw/", documents.document_withdraw, name="document_withdraw"),
     path("documents/<int:pk>/restore/", documents.document_restore, name="document_restore"),
+    # Part-time timetables (send/views/timetables.py).
+    path("part-time/", timetables.timetable_list, name="timetable_list"),
+    path("pupils/<int:pk>/part-time/new/", timetables.timetable_open, name="timetable_open"),
+    path(
+        "pupils/<int:pk>/part-time/panel/", timetables.panel_pupil_timetables, name="panel_pupil_timetables"
+    ),
+    path("part-time/<int:pk>/", timetables.timetable_detail, name="timetable_detail"),
+    path("part-time/<int:pk>/review/", timetables.timetable_review, name="timetable_review"),
+    path("part-time/<int:pk>/end/", timetables.timetable_end, name="timetable_end"),
+    path("part-time/<int:pk>/withdraw/", timetables.timetable_withdraw, name="timetable_withdraw"),
 ]
