@@ -45,7 +45,7 @@ def part_time_timetable_deadlines(school, *, today: date, until: date) -> list[D
                     kind="part_time.end_date",
                     title="Give the part-time timetable an end date",
                     due=t.start_date,
-                    rule="A part-time timetable must have a time limit, at most 6 school weeks (the protocol).",
+                    rule="A part-time timetable must have a time limit, within the school's limit in school weeks.",
                     **common,
                 )
             )

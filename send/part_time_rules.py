@@ -253,10 +253,15 @@ def describe_sessions(agreed: Iterable[tuple[int, str]]) -> str:
 
     >>> describe_sessions([(0, "AM"), (1, "AM"), (0, "PM")])
     'Monday morning and afternoon, Tuesday morning'
+    >>> describe_sessions([(d, "AM") for d in range(5)])
+    'every morning'
     >>> describe_sessions([])
     'no sessions'
     """
     chosen = set(agreed)
+    for session, half in (("AM", "morning"), ("PM", "afternoon")):
+        if chosen == {(d, session) for d in range(len(WEEKDAYS))}:
+            return f"every {half}"
     parts = []
     for weekday, name in enumerate(WEEKDAYS):
         halves = [h for h, s in (("morning", "AM"), ("afternoon", "PM")) if (weekday, s) in chosen]

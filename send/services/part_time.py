@@ -244,7 +244,10 @@ def part_time_open(
         ),
     )
     _set_sessions(timetable, agreed)
-    _sync_register(actor=actor, timetable=timetable, calendar=calendar, today=today)
+    # What the register got, for the page to say (kept sessions already had another mark).
+    timetable.register_result = _sync_register(
+        actor=actor, timetable=timetable, calendar=calendar, today=today
+    )
     return timetable
 
 

@@ -35,6 +35,17 @@ def _access(request, pk, queryset=None) -> PartTimeTimetable:
     return access_pupil_item(request, queryset.select_related("school").prefetch_related("sessions"), pk)
 
 
+def _register_said(result: dict | None) -> str:
+    """What the register got, in plain English (nothing claimed that did not happen)."""
+    if result is None:  # the same form sent twice: the first send did the work
+        return "Part-time timetable recorded."
+    coded = result["recorded"] + result["amended"]
+    text = f"Part-time timetable recorded. {coded} session{'s' if coded != 1 else ''} pre-coded C2 in the register"
+    if result["kept"]:
+        text += f"; {result['kept']} already had another mark, which was kept (amend it in the register if it is wrong)"
+    return text + "."
+
+
 def _valid(request, form) -> bool:
     return request.method == "POST" and form.is_valid()
 
@@ -66,9 +77,7 @@ def timetable_open(request, pk):
             actor=request.user,
         )
     ):
-        messages.success(
-            request, "Part-time timetable recorded; the sessions the pupil is not expected in are coded C2."
-        )
+        messages.success(request, _register_said(getattr(timetable, "register_result", None)))
         return redirect("send:timetable_detail", pk=timetable.pk)
     return render(
         request,

@@ -1,10 +1,12 @@
 """Part-time timetables: validation, expiry flags, C2 pre-coding in the register, and the pages."""
 
+import re
 from datetime import date
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from attendance.models import MarkAmendment, RegisterMark
 from school.calendar import SchoolCalendar
@@ -310,3 +312,81 @@ def test_an_ended_timetable_is_not_flagged(sendco, pupil):
     )
     timetable.refresh_from_db()
     assert timetable_flags(timetable, today=date(2026, 12, 31)) == []
+
+
+# --- pages ---------------------------------------------------------------------------------------
+def _form(**overrides):
+    data = {
+        "reason": "semh",
+        "reason_detail": "Anxiety; CAMHS referral made.",
+        "start_date": "2026-11-16",
+        "end_date": "2026-11-27",
+        "sessions": ["0-AM", "1-AM", "2-AM"],
+        "parental_agreement_by": "A parent",
+        "parental_agreement_on": "2026-11-13",
+        "risk_assessment_on": "2026-11-13",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_open_form_records_the_ticked_sessions_once(login, sendco, pupil):
+    client = login(sendco)
+    url = reverse("send:timetable_open", args=[pupil.pk])
+    page = client.get(url).content.decode()
+    assert '<label class="visually-hidden" for="id_sessions_0_AM">Monday morning</label>' in page
+    assert "never allowed" in page  # the behaviour choice is there to be refused
+    token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+    data = _form(submission_token=token)
+    response = client.post(url, data, follow=True)
+    timetable = PartTimeTimetable.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("send:timetable_detail", args=[timetable.pk])
+    assert timetable.agreed == [(0, "AM"), (1, "AM"), (2, "AM")]
+    body = response.content.decode()
+    assert "3 of 10 sessions" in body and "23.5 hours" in body
+    # 16-27 November: two weeks of the 7 sessions a week not agreed (three afternoons, Thursday and Friday).
+    assert "14 sessions pre-coded C2 in the register." in body
+    client.post(url, data)  # the same form sent again makes no second timetable
+    assert PartTimeTimetable.objects.count() == 1
+
+
+def test_the_open_form_refuses_behaviour_beside_the_field(login, sendco, pupil):
+    response = login(sendco).post(reverse("send:timetable_open", args=[pupil.pk]), _form(reason="behaviour"))
+    assert response.status_code == 200
+    assert "never be used to manage behaviour" in " ".join(response.context["form"].errors["reason"])
+    assert not PartTimeTimetable.objects.exists()
+
+
+def test_flags_show_on_the_list_and_the_pupils_send_page(login, sendco, headteacher, class_teacher, pupil):
+    with time_machine.travel("2026-11-02 09:00", tick=False):
+        _open(
+            sendco,
+            pupil,
+            start_date=date(2026, 11, 2),
+            end_date=date(2026, 11, 13),
+            parental_agreement_by="",
+            parental_agreement_on=None,
+            risk_assessment_on=date(2026, 10, 30),
+            la_notified_on=None,
+        )
+    body = login(headteacher).get(reverse("send:timetable_list")).content.decode()
+    assert 'data-testid="flag-expired"' in body and 'data-testid="flag-consent"' in body
+    panel = reverse("send:panel_pupil_timetables", args=[pupil.pk])
+    body = login(sendco).get(panel).content.decode()
+    assert "Expired: its end date was 13 November 2026" in body
+    # A class teacher sees when the pupil is in school, not the flags.
+    body = login(class_teacher).get(panel).content.decode()
+    assert "In school: every morning" in body and "Expired" not in body
+
+
+def test_ending_through_the_page(login, sendco, pupil):
+    timetable = _open(sendco, pupil)
+    client = login(sendco)
+    url = reverse("send:timetable_end", args=[timetable.pk])
+    version = re.search(r'name="expected_version" value="(\d+)"', client.get(url).content.decode()).group(1)
+    response = client.post(url, {"ended_on": "2026-11-17", "note": "x", "expected_version": version})
+    assert "cannot be in the future" in " ".join(response.context["form"].errors["ended_on"])
+    client.post(url, {"ended_on": "2026-11-16", "note": "Back full-time", "expected_version": version})
+    timetable.refresh_from_db()
+    assert timetable.status == "ended"
+    assert not RegisterMark.objects.filter(pupil=pupil, code="C2", date__gt=date(2026, 11, 16)).exists()
