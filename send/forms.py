@@ -305,7 +305,12 @@ class DocumentForm(OneTimeTokenMixin, Form):
 class SendSettingsForm(EditVersionMixin, ModelForm):
     class Meta:
         model = SendSettings
-        fields = ["notional_threshold", "cycle_school_weeks"]
+        fields = [
+            "notional_threshold",
+            "cycle_school_weeks",
+            "part_time_max_school_weeks",
+            "part_time_review_days",
+        ]
 
 
 class ViewsCompletionFilterForm(Form):

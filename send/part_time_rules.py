@@ -50,6 +50,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from school.models import YearGroup
+
 DEFAULT_MAX_SCHOOL_WEEKS = 6
 DEFAULT_REVIEW_DAYS = 14
 #: Used when the school has not said how long a session is (School.hours_per_session).
@@ -105,18 +107,9 @@ def reason_problem(reason: str) -> str | None:
 
 # --- key stage and hours ---------------------------------------------------------------------------
 def key_stage_of(year_group: int) -> str:
-    """The key stage of a national curriculum year (Nursery -1 and Reception 0 are EYFS)."""
-    if year_group <= 0:
-        return "EYFS"
-    if year_group <= 2:
-        return "KS1"
-    if year_group <= 6:
-        return "KS2"
-    if year_group <= 9:
-        return "KS3"
-    if year_group <= 11:
-        return "KS4"
-    return "KS5"
+    """The key stage of a national curriculum year (Nursery -1 and Reception 0 are EYFS), as
+    school.models.YearGroup has it."""
+    return YearGroup.key_stage(year_group)
 
 
 def guideline_hours(year_group: int) -> Decimal | None:

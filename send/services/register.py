@@ -24,13 +24,25 @@ from .common import save_audited
 
 @transaction.atomic
 def send_settings_save(
-    *, actor, school, notional_threshold, cycle_school_weeks, expected_version: int | None = None
+    *,
+    actor,
+    school,
+    notional_threshold,
+    cycle_school_weeks,
+    part_time_max_school_weeks: int | None = None,
+    part_time_review_days: int | None = None,
+    expected_version: int | None = None,
 ) -> SendSettings:
     current = selectors.settings_for(school=school)
     editing.ensure_unchanged(current, expected_version=expected_version)
     before = audit.snapshot(current) if current.pk else None
     current.notional_threshold = notional_threshold
     current.cycle_school_weeks = cycle_school_weeks
+    # Part-time timetables (send/part_time_rules.py): left as they are when the caller does not say.
+    if part_time_max_school_weeks is not None:
+        current.part_time_max_school_weeks = part_time_max_school_weeks
+    if part_time_review_days is not None:
+        current.part_time_review_days = part_time_review_days
     return save_audited(actor=actor, instance=current, action="send.settings.changed", before=before)
 
 

@@ -390,3 +390,21 @@ def test_ending_through_the_page(login, sendco, pupil):
     timetable.refresh_from_db()
     assert timetable.status == "ended"
     assert not RegisterMark.objects.filter(pupil=pupil, code="C2", date__gt=date(2026, 11, 16)).exists()
+
+
+def test_the_limits_are_set_on_the_send_settings_page(login, headteacher, school):
+    client = login(headteacher)
+    page = client.get(reverse("send:settings")).content.decode()
+    assert "Longest part-time timetable, in school weeks" in page
+    client.post(
+        reverse("send:settings"),
+        {
+            "notional_threshold": "6000",
+            "cycle_school_weeks": "12",
+            "part_time_max_school_weeks": "4",
+            "part_time_review_days": "7",
+        },
+    )
+    saved = SendSettings.objects.get(school=school)
+    assert (saved.part_time_max_school_weeks, saved.part_time_review_days) == (4, 7)
+    assert AuditEntry.objects.filter(action="send.settings.changed").exists()
