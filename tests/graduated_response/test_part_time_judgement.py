@@ -71,3 +71,20 @@ def test_the_figures_are_read_in_a_fixed_number_of_queries(school, own_class, dj
     with django_assert_max_num_queries(2):
         _, pupils = selectors.school_figures(school=school, on=NIGHT, calendar=calendar)
     assert {pf.expected_possible for pf in pupils} == {106 - 15}
+
+
+def test_the_case_page_says_what_the_tier_is_judged_on(school, own_class, login, attendance_officer):
+    from django.urls import reverse
+
+    pupil = f.PupilFactory(school=school, registration_class=own_class)
+    _afternoons_c2(pupil, morning=lambda day, i: "O" if i % 6 == 0 else None)
+    _run(school)
+    case = Case.objects.get(pupil=pupil)
+    with time_machine.travel(datetime(2026, 11, 20, 16, 0, tzinfo=LONDON), tick=False):
+        html = (
+            login(attendance_officer)
+            .get(reverse("graduated_response:case_detail", args=[case.pk]))
+            .content.decode()
+        )
+    assert "Agreed part-time timetable (C2): 15 sessions" in html
+    assert "judged against the 91 sessions the pupil was expected in: 94.5% attended" in html
