@@ -34,11 +34,17 @@ def session_values(agreed) -> list[str]:
     return [f"{w}-{s}" for w, s in agreed]
 
 
+class SessionsWidget(forms.CheckboxSelectMultiple):
+    def id_for_label(self, id_, index=None):
+        # The error summary links to the field's label target: Monday morning, the grid's first box.
+        return f"{id_}_0" if id_ and index is None else super().id_for_label(id_, index)
+
+
 class SessionsField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             choices=SESSION_CHOICES,
-            widget=forms.CheckboxSelectMultiple,
+            widget=SessionsWidget,
             required=False,
             label="Sessions the pupil attends each week",
             help_text="Tick the sessions the pupil is in school. Every other session is coded C2 in the register.",
@@ -150,7 +156,9 @@ def grid_rows(chosen: set[str], *, id_prefix: str = "id_sessions") -> list[dict]
             cells.append(
                 {
                     "value": value,
-                    "id": f"{id_prefix}_{weekday}_{session}",
+                    # Django's own numbering (id_sessions_0 ... _9), so the error summary's link to
+                    # the field lands on Monday morning.
+                    "id": f"{id_prefix}_{weekday * 2 + (session == 'PM')}",
                     "label": f"{day} {half}",
                     "checked": value in chosen,
                 }

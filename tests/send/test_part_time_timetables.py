@@ -334,7 +334,7 @@ def test_the_open_form_records_the_ticked_sessions_once(login, sendco, pupil):
     client = login(sendco)
     url = reverse("send:timetable_open", args=[pupil.pk])
     page = client.get(url).content.decode()
-    assert '<label class="visually-hidden" for="id_sessions_0_AM">Monday morning</label>' in page
+    assert '<label class="visually-hidden" for="id_sessions_0">Monday morning</label>' in page
     assert "never allowed" in page  # the behaviour choice is there to be refused
     token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
     data = _form(submission_token=token)
@@ -408,3 +408,10 @@ def test_the_limits_are_set_on_the_send_settings_page(login, headteacher, school
     saved = SendSettings.objects.get(school=school)
     assert (saved.part_time_max_school_weeks, saved.part_time_review_days) == (4, 7)
     assert AuditEntry.objects.filter(action="send.settings.changed").exists()
+
+
+def test_a_missing_session_choice_is_linked_to_the_grid(login, sendco, pupil):
+    response = login(sendco).post(reverse("send:timetable_open", args=[pupil.pk]), _form(sessions=[]))
+    body = response.content.decode()
+    assert 'href="#id_sessions_0"' in body and 'id="id_sessions_0"' in body
+    assert "Choose at least one session" in body
