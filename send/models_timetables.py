@@ -87,6 +87,8 @@ class PartTimeTimetable(Withdrawable):
     opened_at = models.DateTimeField()
 
     objects = PartTimeTimetableQuerySet.as_manager()
+    #: Set by the opening service: what the register got ({recorded, amended, kept, removed}); not stored.
+    register_result: dict | None = None
 
     class Meta:
         ordering = ["-start_date", "-id"]
