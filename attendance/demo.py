@@ -3,7 +3,9 @@
 Called by ``manage.py seed_demo`` after the school is built: ``build(*, school, rng, today)``.
 Most pupils attend around 96%; a few are persistently and a couple severely absent; some miss
 Mondays and Fridays, some are often late (L, sometimes U), one took a holiday in term time (G), one
-is on a part-time timetable (C2), illness comes in spells, and a few absences from the last days
+is on a part-time timetable (C2 in the afternoons for the last two school weeks) and another was on
+one for five school weeks that ended three weeks ago (the SEND demo records both timetables, the second
+left active past its end date, so it is flagged), illness comes in spells, and a few absences from the last days
 are still N (one of them overdue), so the office screens have work to show. Today's morning
 registers are taken for most classes but not all, so "registers not yet taken" has entries.
 
@@ -72,10 +74,12 @@ def build(*, school, rng, today: date | None = None) -> None:
     actor = office.user if office else None
     head = staff.filter(role=Role.HEADTEACHER).first()
     plan, shuffled = _profiles(pupils, rng)
-    holiday_pupil, part_time_pupil = shuffled[-1], shuffled[-2]
+    holiday_pupil, part_time_pupil, earlier_part_time_pupil = shuffled[-1], shuffled[-2], shuffled[-3]
     school_days = calendar.school_days_between(start, today)
     holiday_days = set(school_days[len(school_days) // 3 : len(school_days) // 3 + 5])
-    part_time_from = school_days[max(0, len(school_days) - 30)]
+    part_time_from = school_days[max(0, len(school_days) - 10)]
+    # Five school weeks (25 school days) ending three weeks ago, when the term is long enough for it.
+    earlier_part_time = set(school_days[-40:-15]) if len(school_days) >= 45 else set()
     recent = school_days[-3:]
     class_names = sorted({p.registration_class.name for p in pupils if p.registration_class})
     untaken_names = set(class_names[3::4])  # every fourth class, by name
@@ -98,6 +102,8 @@ def build(*, school, rng, today: date | None = None) -> None:
             if pupil == holiday_pupil and day in holiday_days:
                 code = "G"
             elif pupil == part_time_pupil and day >= part_time_from and session == "PM":
+                code = "C2"
+            elif pupil == earlier_part_time_pupil and day in earlier_part_time and session == "PM":
                 code = "C2"
             elif spells.get(pupil.pk, 0) > 0:
                 spells[pupil.pk] -= 1

@@ -102,6 +102,16 @@ class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # C2 stays a model choice for requests made before part-time timetables were kept in the SEND
+        # pages; a new request cannot ask for it (attendance.services.leave.C2_REFUSAL says where to go).
+        self.fields["code"].choices = [c for c in self.fields["code"].choices if c[0] != "C2"]
+        self.fields["code"].help_text = (
+            "A part-time timetable (C2) is not leave: the SENDCo or the headteacher records it on the "
+            "pupil's SEND page."
+        )
+
 
 class LeaveDecisionForm(Form):
     note = forms.CharField(

@@ -105,8 +105,10 @@ def plan_night(evidence: Evidence) -> Plan:
 def _plan_pupil(plan: Plan, evidence: Evidence, pf: PupilFigures) -> None:
     settings = evidence.response_settings
     snapshot = selectors.figures_snapshot(pf, on=evidence.window.on)
+    # Judged against the sessions the pupil is expected in: C2 (an agreed part-time timetable) is
+    # left out of the possible sessions here, so a pupil keeping to their timetable is not "absent".
     tier = tiers.evaluate(
-        possible=pf.figures.possible,
+        possible=pf.expected_possible,
         attendance=pf.figures.attendance,
         bands=evidence.bands,
         min_sessions=settings.min_possible_sessions,

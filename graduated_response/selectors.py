@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from attendance import codes, statistics
-from attendance.figures import Figures
+from attendance.figures import Figures, percentage_1dp
 from attendance.models import AbsenceCall, RegisterMark
 from school import policy
 from school.calendar import SchoolCalendar
@@ -90,11 +90,32 @@ def absence_calls(*, school, since: date, on: date) -> CallsSeen:
 
 @dataclass(frozen=True)
 class PupilFigures:
+    """A pupil's figures as the engine judges them.
+
+    A pupil on an agreed part-time timetable is judged against the sessions they are expected to attend:
+    ``expected_possible`` is the possible sessions less the C2 ones (a C2 session is authorised absence
+    in the DfE figures, but the pupil was never expected in it), and the tier is decided on
+    ``expected_attendance_pct``. The DfE figures themselves (``figures``) are unchanged.
+
+    >>> from attendance.figures import Figures
+    >>> pf = PupilFigures(1, "K", Figures.from_code_counts({"/": 50, "C2": 50}), part_time_c2=50, illness=0)
+    >>> pf.figures.attendance_pct_1dp, pf.expected_possible, pf.expected_attendance_pct
+    (Decimal('50.0'), 50, Decimal('100.0'))
+    """
+
     pupil_id: int
     sen_provision: str
     figures: Figures
     part_time_c2: int
     illness: int
+
+    @property
+    def expected_possible(self) -> int:
+        return max(0, self.figures.possible - self.part_time_c2)
+
+    @property
+    def expected_attendance_pct(self):
+        return percentage_1dp(self.figures.attendance, self.expected_possible)
 
 
 def school_figures(*, school, on: date, calendar: SchoolCalendar) -> tuple[date, list[PupilFigures]]:
@@ -125,10 +146,15 @@ def school_figures(*, school, on: date, calendar: SchoolCalendar) -> tuple[date,
 def figures_snapshot(pf: PupilFigures, *, on: date) -> dict:
     """The JSON kept with a tier change or alert: the figures that caused it."""
     f = pf.figures
-    pct = f.attendance_pct_1dp
+    # The percentage the tier was judged on: over the sessions the pupil was expected to attend (the
+    # same as the DfE figure unless the pupil has C2 sessions on a part-time timetable).
+    pct = pf.expected_attendance_pct
+    dfe = f.attendance_pct_1dp
     return {
         "on": on.isoformat(),
         "possible": f.possible,
+        "expected_possible": pf.expected_possible,
+        "attendance_pct_all_possible": str(dfe) if dfe is not None else None,
         "attendance": f.attendance,
         "authorised": f.authorised,
         "unauthorised": f.unauthorised,

@@ -152,6 +152,7 @@ def _render_case(request, case, *, log_form=None, status=200):
         "pupil": case.pupil,
         "figures": pf.figures,
         "part_time_c2": pf.part_time_c2,
+        "judged": pf,  # the tier's percentage: over the sessions expected (C2 left out)
         "illness": pf.illness,
         "chart": charts.tier_chart(changes, end=case.closed_on or today),
         "changes": changes,

@@ -305,7 +305,13 @@ class DocumentForm(OneTimeTokenMixin, Form):
 class SendSettingsForm(EditVersionMixin, ModelForm):
     class Meta:
         model = SendSettings
-        fields = ["notional_threshold", "cycle_school_weeks", "review_year_reading"]
+        fields = [
+            "notional_threshold",
+            "cycle_school_weeks",
+            "review_year_reading",
+            "part_time_max_school_weeks",
+            "part_time_review_days",
+        ]
 
 
 class ViewsCompletionFilterForm(Form):

@@ -49,6 +49,20 @@ class SendSettings(models.Model):
         choices=list(annual_review_dates.READINGS.items()),
         default=annual_review_dates.DAY_BEFORE,
     )
+    # Part-time timetables (seed 001 Appendix 3, the local authority's protocol: 6 school weeks at most,
+    # reviewed fortnightly); send/part_time_rules.py counts them.
+    part_time_max_school_weeks = models.PositiveSmallIntegerField(
+        "Longest part-time timetable, in school weeks",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text="The local protocol says 6 school weeks at most; holidays do not count.",
+    )
+    part_time_review_days = models.PositiveSmallIntegerField(
+        "Days between reviews of a part-time timetable",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(42)],
+        help_text="The local protocol says fortnightly: 14 days.",
+    )
 
     def __str__(self):
         return f"SEND settings for {self.school}"
@@ -646,4 +660,12 @@ from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
 # Reviews of EHC plans (send/models_reviews.py).
 from .models_reviews import AnnualReview, ReviewInvitee, ReviewStatusChange  # noqa: E402, F401
 from .models_section_f import PlanProvisionLine  # noqa: E402, F401
+
+# Part-time timetables (send/models_timetables.py).
+from .models_timetables import (  # noqa: E402, F401
+    PartTimeHistory,
+    PartTimeReview,
+    PartTimeSession,
+    PartTimeTimetable,
+)
 from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401

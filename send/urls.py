@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, documents, ehc_plans, parent_letters, provision, register, reviews
+from .views import cycles, documents, ehc_plans, parent_letters, provision, register, reviews, timetables
 
 app_name = "send"
 
@@ -100,4 +100,14 @@ urlpatterns = [
     path("section-f/<int:pk>/", ehc_plans.plan_line_edit, name="plan_line_edit"),
     path("section-f/<int:pk>/withdraw/", ehc_plans.plan_line_withdraw, name="plan_line_withdraw"),
     path("section-f/<int:pk>/restore/", ehc_plans.plan_line_restore, name="plan_line_restore"),
+    # Part-time timetables (send/views/timetables.py).
+    path("part-time/", timetables.timetable_list, name="timetable_list"),
+    path("pupils/<int:pk>/part-time/new/", timetables.timetable_open, name="timetable_open"),
+    path(
+        "pupils/<int:pk>/part-time/panel/", timetables.panel_pupil_timetables, name="panel_pupil_timetables"
+    ),
+    path("part-time/<int:pk>/", timetables.timetable_detail, name="timetable_detail"),
+    path("part-time/<int:pk>/review/", timetables.timetable_review, name="timetable_review"),
+    path("part-time/<int:pk>/end/", timetables.timetable_end, name="timetable_end"),
+    path("part-time/<int:pk>/withdraw/", timetables.timetable_withdraw, name="timetable_withdraw"),
 ]

@@ -16,6 +16,13 @@ from ..models import LeaveRequest, LeaveRequestEvent
 from .precoding import PrecodeResult, precode, school_sessions, sessions_in_range
 
 # --- leave of absence -------------------------------------------------------------------------------
+#: C2 is not leave a parent asks for: it records the sessions a pupil on an agreed part-time timetable is
+#: not expected in, and the protocol behind it (parental agreement, a risk assessment, an end date within
+#: 6 school weeks, fortnightly reviews) lives with the timetable in the SEND pages, which pre-code C2.
+C2_REFUSAL = (
+    "C2 is only for a temporary part-time timetable. The SENDCo or the headteacher records it on the "
+    "pupil's SEND page (Part-time timetables), which codes the sessions the pupil is not expected in."
+)
 #: The only moves a leave request can make; anything else is refused.
 LEAVE_TRANSITIONS = {
     LeaveRequest.Status.REQUESTED: {LeaveRequest.Status.GRANTED, LeaveRequest.Status.REFUSED},
@@ -41,6 +48,8 @@ def leave_request_create(
     today: Date | None = None,
 ) -> LeaveRequest:
     today = today or timezone.localdate()
+    if code == "C2":
+        raise ValidationError({"code": C2_REFUSAL})
     if start_date < today and not retrospective:
         # Leave is asked for before it is taken; granting past dates would rewrite taken registers.
         raise ValidationError(
@@ -91,6 +100,10 @@ def leave_request_decide(
         done=lambda row: f"This request was already {row.get_status_display().lower()}",
         status=LeaveRequest.Status.REQUESTED,
     )
+    if status == LeaveRequest.Status.GRANTED and leave.code == "C2":
+        # A request made before C2 moved to the part-time timetable: granting it would pre-code C2
+        # without the protocol's agreement, risk assessment and end date.
+        raise ValidationError(C2_REFUSAL)
     if status not in LEAVE_TRANSITIONS.get(leave.status, set()):
         raise ValidationError(
             f"A request that is {leave.get_status_display().lower()} cannot be marked {status}."

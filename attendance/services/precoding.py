@@ -101,6 +101,34 @@ def precode(*, actor, school, pupil, sessions, code, reason, replace=frozenset({
     return result
 
 
+def precode_clear(*, actor, school, pupil, sessions, code, reason, after: Date) -> int:
+    """Remove pre-codes ``code`` from those of ``sessions`` that fall after ``after`` (the future).
+
+    For a decision that pre-coded sessions and has since ended (a part-time timetable ended early or
+    withdrawn). A session after ``after`` has not happened, so its mark is only a pre-code, not a
+    register entry: it is deleted, and an audit row (``attendance.mark.precode_removed``) keeps what
+    it was and why it went. Marks on or before ``after`` stay: they are the register, and any change
+    to them is an amendment with its reason. Returns the number removed.
+    """
+    wanted = {(day, s) for day, s in sessions if day > after}
+    if not wanted:
+        return 0
+    candidates = RegisterMark.objects.select_for_update(of=("self",)).filter(
+        pupil=pupil, code=code, date__gt=after, date__lte=max(day for day, _ in wanted)
+    )
+    gone = [m for m in candidates if (m.date, m.session) in wanted]
+    if not gone:
+        return 0
+    entries = []
+    for mark in gone:
+        entry = audit_entry_for_mark(mark, reason=reason)
+        entry["before"], entry["after"] = entry["after"], None
+        entries.append(entry)
+    RegisterMark.objects.filter(pk__in=[m.pk for m in gone]).delete()
+    audit.record_bulk(actor=actor, action="attendance.mark.precode_removed", school=school, entries=entries)
+    return len(gone)
+
+
 #: Codes an absence call can give: the reasons a parent can give (illness, a medical appointment,
 #: religious observance, an interview, a travelling family), or G or O when the school does not accept
 #: the reason. The other authorised codes record the school's own decisions and have their own

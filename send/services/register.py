@@ -30,6 +30,8 @@ def send_settings_save(
     notional_threshold,
     cycle_school_weeks,
     review_year_reading=None,
+    part_time_max_school_weeks: int | None = None,
+    part_time_review_days: int | None = None,
     expected_version: int | None = None,
 ) -> SendSettings:
     current = selectors.settings_for(school=school)
@@ -39,6 +41,11 @@ def send_settings_save(
     current.cycle_school_weeks = cycle_school_weeks
     if review_year_reading is not None:  # callers from before EHC reviews keep the stored reading
         current.review_year_reading = review_year_reading
+    # Part-time timetables (send/part_time_rules.py): left as they are when the caller does not say.
+    if part_time_max_school_weeks is not None:
+        current.part_time_max_school_weeks = part_time_max_school_weeks
+    if part_time_review_days is not None:
+        current.part_time_review_days = part_time_review_days
     return save_audited(actor=actor, instance=current, action="send.settings.changed", before=before)
 
 
