@@ -378,10 +378,15 @@ def panel_home(request):
 
 
 @require_safe
-@capability_required(policy.VIEW_CASES)
+@capability_required(policy.VIEW_PUPILS)
 def panel_pupil(request, pk):
-    pupil = policy.access_pupil(request.user, request.school, pk)
-    cases = list(pupil.cases.order_by("-opened_on", "-id")[:5])
+    """The pupil page's "Attendance case" panel: case roles see every case of the pupil; a case's key
+    adult (policy.access_pupil_with) sees the pupil's cases they are key adult of; others 403."""
+    pupil = policy.access_pupil_with(request.user, request.school, pk, policy.VIEW_CASES)
+    cases = pupil.cases.all()
+    if not policy.can(request.user, request.school, policy.VIEW_CASES):
+        cases = cases.filter(key_adult=request.user)
+    cases = list(cases.order_by("-opened_on", "-id")[:5])
     return render(request, "graduated_response/panel_pupil.html", {"pupil": pupil, "cases": cases})
 
 
