@@ -158,14 +158,18 @@ def _check_parent(case: Case, parent: Contact) -> None:
         )
 
 
-def penalty_notice_check(*, case: Case, parent: Contact, on: date) -> pn_rules.Decision:
-    """What the framework says about a notice to `parent` for this case's pupil on `on` (no writes)."""
-    prior = [
+def _prior_notices(*, case: Case, parent: Contact) -> list[pn_rules.Prior]:
+    """This parent's notices (any status) for the case's pupil, for the framework's rules."""
+    return [
         pn_rules.Prior(n.issued_on, n.status)
         for n in PenaltyNotice.objects.filter(pupil=case.pupil, parent=parent).only("issued_on", "status")
     ]
+
+
+def penalty_notice_check(*, case: Case, parent: Contact, on: date) -> pn_rules.Decision:
+    """What the framework says about a notice to `parent` for this case's pupil on `on` (no writes)."""
     return pn_rules.decide(
-        prior=prior,
+        prior=_prior_notices(case=case, parent=parent),
         on=on,
         unauthorised_10_weeks=unauthorised_10_weeks(case=case, on=on),
         support=support_on_record(pupil=case.pupil, on=on),
@@ -197,6 +201,9 @@ def penalty_notice_issue(
         raise ValidationError({"issued_on": "The date cannot be in the future."})
     if received_on is not None and received_on < issued_on:
         raise ValidationError({"received_on": "A notice cannot be received before it is issued."})
+    same_day = pn_rules.same_day_refusal(_prior_notices(case=case, parent=parent), issued_on)
+    if same_day:
+        raise ValidationError({"issued_on": same_day})
     decision = penalty_notice_check(case=case, parent=parent, on=issued_on)
     if not decision.allowed or decision.sequence is None:
         raise PenaltyNoticeRefused(decision)

@@ -157,6 +157,28 @@ def decide(
     return Decision(True, sequence, [], (), start)
 
 
+def same_day_refusal(prior: Sequence[Prior], on: date) -> str | None:
+    """Why a notice to this parent for this child on ``on`` is refused because one already counts on
+    that day; None otherwise. A penalty notice is one per parent per offence, so a second on the same
+    day is a second notice for the same absence (most often the same one entered twice). A withdrawn
+    notice does not count: it may be issued again, corrected, on its day.
+
+    >>> same_day_refusal([Prior(date(2026, 11, 16), PAID)], date(2026, 11, 16))[:46]
+    'A penalty notice to this parent for this child'
+    >>> same_day_refusal([Prior(date(2026, 11, 16), WITHDRAWN)], date(2026, 11, 16)) is None
+    True
+    >>> same_day_refusal([Prior(date(2026, 11, 16), ISSUED)], date(2026, 11, 17)) is None
+    True
+    """
+    if any(p.issued_on == on for p in counted(prior)):
+        return (
+            f"A penalty notice to this parent for this child is already recorded on {on:%-d %B %Y}. "
+            "The law allows one penalty notice per parent for each offence: choose another date, or "
+            "withdraw the first notice if it was entered in error."
+        )
+    return None
+
+
 def payment_terms(sequence: int) -> list[tuple[Decimal, int]]:
     """[(amount, days after receipt it may be paid by)], cheapest first.
 

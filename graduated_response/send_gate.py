@@ -64,40 +64,76 @@ def review_counts_from(*, case_opened_on: date | None, today: date) -> date:
     return case_opened_on if case_opened_on is not None else today - timedelta(days=REVIEW_VALID_DAYS)
 
 
-def pupil_provision(pupil) -> str:
-    """The pupil's census SEN provision: the SEN register's status (send) where the pupil has a
-    record, else the census field on the pupil (imported pupils may have no register record yet).
-    The stricter of the two wins, so a stale field never opens the gate."""
-    from send import register_status, selectors
+def provision_of(*, register: str, field: str) -> str:
+    """The pupil's census SEN provision from the SEN register's census code (send) and the census
+    field on the pupil (imported pupils may have no register record yet): the stricter of the two
+    wins, so a stale field never opens the gate.
 
-    from_register = register_status.census_code(selectors.current_status(pupil=pupil))
-    codes = {from_register, pupil.sen_provision}
+    >>> provision_of(register="N", field="K"), provision_of(register="E", field="K")
+    ('K', 'E')
+    """
+    codes = {register, field}
     return "E" if "E" in codes else "K" if "K" in codes else "N"
 
 
-def joint_review_held(*, pupil, since: date) -> bool:
+def pupil_provision(pupil) -> str:
+    """One pupil's census SEN provision (``provision_of``)."""
+    return pupil_provisions([pupil])[pupil.pk]
+
+
+def pupil_provisions(pupils) -> dict[int, str]:
+    """Each pupil's census SEN provision, by pk, in one query (the SEN register of send)."""
+    from send import register_status, selectors
+
+    statuses = selectors.current_statuses(pupil_ids=[p.pk for p in pupils])
+    return {
+        p.pk: provision_of(register=register_status.census_code(statuses[p.pk]), field=p.sen_provision)
+        for p in pupils
+    }
+
+
+def sanction_refusals(*, pupils, code: str) -> dict[int, str]:
+    """{pupil pk: why not} for the pupils whose letter ``code`` the gate holds back; the others are
+    absent. A fixed number of queries however many pupils (a batch review asks for hundreds): the
+    register statuses, the open cases' opening days and the joint reviews held, one query each."""
+    if code not in SANCTION_CODES:
+        return {}
+    pupils = list(pupils)
+    provisions = pupil_provisions(pupils)
+    with_send = [p for p in pupils if provisions[p.pk] in SEND_PROVISION]
+    if not with_send:
+        return {}
     from letters.models import Meeting
 
-    return (
+    from .models import Case
+
+    ids = [p.pk for p in with_send]
+    today = timezone.localdate()
+    opened = dict(Case.objects.filter(pupil_id__in=ids).open().values_list("pupil_id", "opened_on"))
+    since = {pk: review_counts_from(case_opened_on=opened.get(pk), today=today) for pk in ids}
+    latest: dict[int, date] = {}
+    held = (
         Meeting.objects.filter(
-            pupil=pupil, kind=Meeting.Kind.SEND_REVIEW, status=Meeting.Status.HELD, held_on__gte=since
+            pupil_id__in=ids,
+            kind=Meeting.Kind.SEND_REVIEW,
+            status=Meeting.Status.HELD,
+            held_on__gte=min(since.values()),
         )
         .exclude(outcome="")
-        .exists()
+        .values_list("pupil_id", "held_on")
     )
+    for pk, held_on in held:
+        latest[pk] = max(held_on, latest.get(pk, held_on))
+    refusals = {}
+    for pk in ids:
+        reason = sanction_refusal(
+            code=code, provision=provisions[pk], review_held=pk in latest and latest[pk] >= since[pk]
+        )
+        if reason:
+            refusals[pk] = reason
+    return refusals
 
 
 def sanction_gate(*, pupil, code: str) -> str | None:
     """None when the letter ``code`` may be produced for ``pupil``; else why not (plain English)."""
-    if code not in SANCTION_CODES:
-        return None
-    provision = pupil_provision(pupil)
-    if provision not in SEND_PROVISION:
-        return None
-    from .models import Case
-
-    opened = Case.objects.filter(pupil=pupil).open().values_list("opened_on", flat=True).first()
-    since = review_counts_from(case_opened_on=opened, today=timezone.localdate())
-    return sanction_refusal(
-        code=code, provision=provision, review_held=joint_review_held(pupil=pupil, since=since)
-    )
+    return sanction_refusals(pupils=[pupil], code=code).get(pupil.pk)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from letters.defaults import LEGAL_STEP_CODES
 from letters.selectors import letters_for
 from school import editing, policy
 from school.calendar import SchoolCalendar
@@ -147,6 +148,10 @@ def _render_case(request, case, *, log_form=None, status=200):
     calendar = SchoolCalendar.for_school(request.school)
     pf = selectors.pupil_case_figures(case=case, on=today, calendar=calendar)
     changes = list(case.tier_changes.all())
+    log = case.communications.all()
+    if not policy.can(request.user, request.school, policy.VIEW_LEGAL_LETTERS):
+        # A legal step's letter (a notice to improve) and its log entry are not for a key adult.
+        log = log.exclude(letter__code__in=LEGAL_STEP_CODES)
     context = {
         "case": case,
         "pupil": case.pupil,
@@ -157,9 +162,9 @@ def _render_case(request, case, *, log_form=None, status=200):
         "chart": charts.tier_chart(changes, end=case.closed_on or today),
         "changes": changes,
         "actions": list(case.actions.select_related("done_by").order_by("done_at", "due_on", "id")),
-        "communications": list(case.communications.current().select_related("recorded_by", "letter")),
+        "communications": list(log.current().select_related("recorded_by", "letter")),
         "withdrawn_communications": list(
-            case.communications.withdrawn().select_related("withdrawn_by").order_by("-withdrawn_at")
+            log.withdrawn().select_related("withdrawn_by").order_by("-withdrawn_at")
         ),
         "restore_since": restorable_since(now=timezone.now()),
         "can_restore": can_restore(request.user, request.school),
@@ -374,10 +379,15 @@ def panel_home(request):
 
 
 @require_safe
-@capability_required(policy.VIEW_CASES)
+@capability_required(policy.VIEW_PUPILS)
 def panel_pupil(request, pk):
-    pupil = policy.access_pupil(request.user, request.school, pk)
-    cases = list(pupil.cases.order_by("-opened_on", "-id")[:5])
+    """The pupil page's "Attendance case" panel: case roles see every case of the pupil; a case's key
+    adult (policy.access_pupil_with) sees the pupil's cases they are key adult of; others 403."""
+    pupil = policy.access_pupil_with(request.user, request.school, pk, policy.VIEW_CASES)
+    cases = pupil.cases.all()
+    if not policy.can(request.user, request.school, policy.VIEW_CASES):
+        cases = cases.filter(key_adult=request.user)
+    cases = list(cases.order_by("-opened_on", "-id")[:5])
     return render(request, "graduated_response/panel_pupil.html", {"pupil": pupil, "cases": cases})
 
 

@@ -28,7 +28,7 @@ from school.models import Pupil
 from . import selectors
 from .forms_batches import BATCH_CODES, BatchChooseForm, BatchRunForm
 from .models import TierChange
-from .send_gate import sanction_gate
+from .send_gate import sanction_refusals
 
 SETS = {
     "tier2_week": "Every pupil who entered Tier 2 this week",
@@ -82,7 +82,7 @@ def batch_choose(request):
         pupils = pupils.select_related("registration_class").order_by(
             "legal_last_name", "legal_first_name", "pk"
         )[: batches.MAX_PUPILS]
-        rows = batches.batch_review(pupils=pupils, code=code, gate=sanction_gate)
+        rows = batches.batch_review(pupils=pupils, code=code, gate=sanction_refusals)
         included = [row for row in rows if not row.reason]
         context |= {
             "code": code,
@@ -129,7 +129,7 @@ def batch_run(request):
                 pupil_ids=ids,
                 email_parents=data["email_parents"],
                 description=data["description"],
-                gate=sanction_gate,
+                gate=sanction_refusals,
             ),
             actor=request.user,
         )

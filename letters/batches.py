@@ -106,16 +106,18 @@ def addressee_key(addressee: recipients.Addressee) -> str:
 
 # --- the review ---------------------------------------------------------------------------------------
 def batch_review(
-    *, pupils: Iterable[Pupil], code: str, gate: Callable[..., str | None] | None = None
+    *, pupils: Iterable[Pupil], code: str, gate: Callable[..., dict[int, str]] | None = None
 ) -> list[ReviewRow]:
     """Each pupil with the letters they would get, or the reason they are left out: no contact with
-    parental responsibility, or what ``gate(pupil=..., code=...)`` says (the SEND gate, passed in by
-    graduated_response, which letters may not import)."""
+    parental responsibility, or what ``gate(pupils=[...], code=...)`` says ({pupil pk: reason} for
+    the pupils it holds back: the SEND gate, passed in by graduated_response, which letters may not
+    import). The gate is asked once for the whole set, so the review's queries do not grow per pupil."""
     pupils = list(pupils)
     by_pupil = recipients.addressees_by_pupil(pupil.pk for pupil in pupils)
+    held_back = gate(pupils=pupils, code=code) if gate else {}
     rows = []
     for pupil in pupils:
-        reason = gate(pupil=pupil, code=code) if gate else None
+        reason = held_back.get(pupil.pk)
         found = tuple(by_pupil.get(pupil.pk, ())) if not reason else ()
         if not reason and not found:
             reason = "No contact with parental responsibility is recorded."
@@ -133,7 +135,7 @@ def batch_create(
     pupil_ids: Iterable[int],
     email_parents: bool,
     description: str,
-    gate: Callable[..., str | None] | None = None,
+    gate: Callable[..., dict[int, str]] | None = None,
 ) -> LetterBatch:
     """Write a batch for the pupils of ``school`` among ``pupil_ids`` and queue its task after commit.
 

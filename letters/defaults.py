@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULTS", "SANCTION_CODES", "DefaultLetter", "CODES"]
+__all__ = ["DEFAULTS", "LEGAL_STEP_CODES", "SANCTION_CODES", "DefaultLetter", "CODES"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class DefaultLetter:
 #: Letters that warn of sanctions: for a pupil on SEN support or with an EHC plan these need the joint
 #: SENDCo review recorded first (graduated_response/send_gate.py).
 SANCTION_CODES = frozenset({"letter_3", "letter_3a", "notice_to_improve", "penalty_warning"})
+
+#: Letters that are a legal step themselves: only roles holding policy.VIEW_LEGAL_LETTERS open them
+#: (letters.selectors.letters_for), so a case's key adult does not.
+LEGAL_STEP_CODES = frozenset({"notice_to_improve"})
 
 _FIGURES = (
     "<p>From {figures_from} to {figures_to}, {pupil_first_name}'s attendance was "

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from school import policy
 
+from .defaults import LEGAL_STEP_CODES
 from .models import Email, Letter
 
 
@@ -27,7 +28,8 @@ def kinds_for_key_adults() -> list[str]:
 
 
 def letters_for(*, user, school, pupil=None, kinds=None) -> QuerySet[Letter]:
-    """Letters about pupils in the user's scope, of kinds the user may open, newest first."""
+    """Letters about pupils in the user's scope, of kinds the user may open, newest first; a legal
+    step's letter (LEGAL_STEP_CODES) only for roles holding policy.VIEW_LEGAL_LETTERS."""
     allowed = kinds_visible_to(user, school)
     as_key_adult = [kind for kind in kinds_for_key_adults() if kind not in allowed]
     if kinds is not None:
@@ -37,6 +39,8 @@ def letters_for(*, user, school, pupil=None, kinds=None) -> QuerySet[Letter]:
     if as_key_adult:
         visible |= Q(kind__in=as_key_adult, pupil__in=policy.key_adult_pupils(user, school))
     letters = Letter.objects.filter(school=school).filter(visible)
+    if not policy.can(user, school, policy.VIEW_LEGAL_LETTERS):
+        letters = letters.exclude(code__in=LEGAL_STEP_CODES)
     if pupil is not None:
         letters = letters.filter(pupil=pupil)
     return policy.scoped_to_pupils(user, school, letters).select_related("created_by")

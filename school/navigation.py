@@ -67,7 +67,18 @@ def panels_for(user, school) -> list[dict]:
 
 
 def pupil_panels_for(user, school, pupil) -> list[dict]:
-    return [
-        {"label": e.label, "url": reverse(e.url_name, args=[pupil.pk])}
-        for e in _visible(PUPIL_PANELS, user, school)
+    """The pupil page's panels for this user: those their roles give, and those a case's key adult
+    holds for this pupil only (policy.KEY_ADULT_CAPABILITIES through policy.pupils_with)."""
+    shown = _visible(PUPIL_PANELS, user, school)
+    caps = policy.capabilities(user, school)
+    extra = [
+        e for e in PUPIL_PANELS if e.capability in policy.KEY_ADULT_CAPABILITIES and e.capability not in caps
     ]
+    if extra and policy.key_adult_pupils(user, school).filter(pk=pupil.pk).exists():
+        shown = sorted([*shown, *extra], key=lambda e: e.order)
+    seen, result = set(), []
+    for entry in shown:
+        if entry.url_name not in seen:
+            seen.add(entry.url_name)
+            result.append({"label": entry.label, "url": reverse(entry.url_name, args=[pupil.pk])})
+    return result

@@ -59,6 +59,10 @@ MANAGE_RECORD_REQUESTS = "manage_record_requests"
 # The trust lead's staff pages (school.views_trust): add staff and give roles at any school of the
 # trust, as far as school.role_grants lets them.
 GRANT_TRUST_ROLES = "grant_trust_roles"
+# Letters that are a legal step (a notice to improve: letters.defaults.LEGAL_STEP_CODES) are read by the
+# roles that take or oversee the step: the attendance officer, the headteacher and the DSL. Not by a
+# case's key adult, who sees the rest of the case's letters, nor by the SENDCo.
+VIEW_LEGAL_LETTERS = "view_legal_letters"
 
 _STAFF_COMMON = {VIEW_PUPILS, VIEW_SEND, RAISE_CONCERN, VIEW_AGGREGATES}
 _OFFICE_LEVEL = _STAFF_COMMON | {VIEW_ALL_PUPILS}
@@ -87,6 +91,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             VIEW_LOGIN_HISTORY,
             VIEW_RECORD_REQUESTS,
             MANAGE_RECORD_REQUESTS,
+            VIEW_LEGAL_LETTERS,
         }
     ),
     Role.SENDCO: frozenset(
@@ -103,10 +108,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             VIEW_CASES,
             LOG_CASE_CONTACT,
             EDIT_TIERS,
+            VIEW_LEGAL_LETTERS,
         }
     ),
     Role.DSL: frozenset(
-        _OFFICE_LEVEL | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES, VIEW_RECORD_REQUESTS}
+        _OFFICE_LEVEL
+        | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES, VIEW_RECORD_REQUESTS, VIEW_LEGAL_LETTERS}
     ),
     Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS, PLAN_SEND}),
     Role.TEACHING_ASSISTANT: frozenset(_STAFF_COMMON),
@@ -121,7 +128,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 
 # What being named a case's key adult (Case.key_adult, usually the class teacher) gives someone who
 # does not hold it through a role, for that case's pupil only: open the case (figures, checklist, log,
-# meetings, attendance letters) and record conversations with the family in its log. Not the formal
+# meetings, attendance letters except a legal step's: VIEW_LEGAL_LETTERS) and record conversations with the family in its log. Not the formal
 # measures, letters to produce or closing the case: those stay with MANAGE_CASES. The checklist tells
 # the key adult to "record the conversation in the communication log" (graduated_response/defaults.py).
 KEY_ADULT_CAPABILITIES = frozenset({VIEW_CASES, LOG_CASE_CONTACT})

@@ -65,6 +65,13 @@ def current_status(*, pupil: Pupil) -> str:
     return status or register_status.NONE
 
 
+def current_statuses(*, pupil_ids) -> dict[int, str]:
+    """Each pupil's register status (``current_status`` for many pupils, in one query)."""
+    ids = list(pupil_ids)
+    found = dict(SendRecord.objects.filter(pupil_id__in=ids).values_list("pupil_id", "status"))
+    return {pk: found.get(pk) or register_status.NONE for pk in ids}
+
+
 def parent_contact_for(*, pupil: Pupil) -> Contact | None:
     """The priority-1 contact with parental responsibility (the first by priority if none is 1)."""
     link = (

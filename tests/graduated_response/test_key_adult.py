@@ -235,3 +235,58 @@ def test_the_key_adult_reads_their_pupils_meetings_but_does_not_plan_them(
     ta = client_for(teaching_assistant)
     assert ta.get(reverse("letters:panel_case_meetings", args=[case.pupil.pk])).status_code == 403
     assert ta.get(reverse("letters:meeting_detail", args=[sam.pk])).status_code == 403
+
+
+# --- the pupil page's "Attendance case" panel ----------------------------------------------------------
+@time_machine.travel(TODAY, tick=False)
+def test_the_key_adult_sees_the_attendance_case_panel_for_their_pupil_only(
+    login, class_teacher, case, own_class
+):
+    from tests import factories as f
+
+    client = login(class_teacher)
+    panel = reverse("graduated_response:panel_pupil", args=[case.pupil.pk])
+    page = client.get(reverse("school:pupil_detail", args=[case.pupil.pk])).content.decode()
+    assert f'hx-get="{panel}"' in page
+    response = client.get(panel)
+    assert response.status_code == 200
+    assert f'href="{reverse("graduated_response:case_detail", args=[case.pk])}"' in response.content.decode()
+
+    # Another pupil of the same class, with a case whose key adult is someone else: no panel, refused.
+    other = f.PupilFactory(school=case.school, registration_class=own_class)
+    other_case = _case(other)
+    other_panel = reverse("graduated_response:panel_pupil", args=[other.pk])
+    page = client.get(reverse("school:pupil_detail", args=[other.pk])).content.decode()
+    assert f'hx-get="{other_panel}"' not in page
+    assert client.get(other_panel).status_code in {403, 404}
+    assert (
+        reverse("graduated_response:case_detail", args=[other_case.pk])
+        not in client.get(panel).content.decode()
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_panel_lists_only_the_key_adults_own_cases_of_the_pupil(login, class_teacher, case):
+    earlier = Case.objects.create(
+        school=case.school,
+        pupil=case.pupil,
+        current_tier=1,
+        opened_on=date(2026, 9, 7),
+        status=Case.Status.CLOSED,
+        closed_on=date(2026, 10, 1),
+    )
+    body = login(class_teacher).get(reverse("graduated_response:panel_pupil", args=[case.pupil.pk]))
+    body = body.content.decode()
+    assert reverse("graduated_response:case_detail", args=[case.pk]) in body
+    assert reverse("graduated_response:case_detail", args=[earlier.pk]) not in body
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_teaching_assistant_of_the_class_gets_no_attendance_case_panel(login, teaching_assistant, case):
+    client = login(teaching_assistant)
+    panel = reverse("graduated_response:panel_pupil", args=[case.pupil.pk])
+    assert (
+        f'hx-get="{panel}"'
+        not in client.get(reverse("school:pupil_detail", args=[case.pupil.pk])).content.decode()
+    )
+    assert client.get(panel).status_code == 403

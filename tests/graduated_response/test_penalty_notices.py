@@ -253,12 +253,65 @@ def test_each_parent_is_counted_separately_and_each_child(family, attendance_off
 def test_a_withdrawn_notice_does_not_count(family, attendance_officer):
     on = date(2026, 11, 16)
     first = _issue(attendance_officer, family["case"], family["mum"], on)
-    _issue(attendance_officer, family["case"], family["mum"], on)
-    with time_machine.travel(on):
+    _issue(attendance_officer, family["case"], family["mum"], on + timedelta(days=1))
+    with time_machine.travel(on + timedelta(days=1)):
         measures.penalty_notice_withdraw(actor=attendance_officer, notice=first, reason="Issued in error")
-    third = _issue(attendance_officer, family["case"], family["mum"], on + timedelta(days=1))
+    third = _issue(attendance_officer, family["case"], family["mum"], on + timedelta(days=2))
     assert third.sequence == 2
     assert AuditEntry.objects.filter(action="graduated_response.penalty_notice.withdrawn").count() == 1
+
+
+# --- one notice per parent per offence: not two on one day ----------------------------------------------
+@pytest.mark.parametrize(
+    ("prior", "on", "refused"),
+    [
+        ([(FIRST, pn.ISSUED)], FIRST, True),
+        ([(FIRST, pn.PAID)], FIRST, True),
+        ([(FIRST, pn.UNPAID)], FIRST, True),
+        ([(FIRST, pn.PROSECUTED)], FIRST, True),
+        ([(FIRST, pn.WITHDRAWN)], FIRST, False),
+        ([(FIRST, pn.ISSUED)], FIRST + timedelta(days=1), False),
+        ([(FIRST, pn.ISSUED)], FIRST - timedelta(days=1), False),
+        ([], FIRST, False),
+    ],
+)
+def test_a_second_notice_on_the_same_day_is_refused(prior, on, refused):
+    reason = pn.same_day_refusal([pn.Prior(day, status) for day, status in prior], on)
+    assert (reason is not None) is refused
+    if refused:
+        assert "one penalty notice per parent for each offence" in reason
+
+
+@pytest.mark.django_db
+def test_same_parent_same_child_same_day_is_refused_beside_the_date(family, attendance_officer):
+    on = date(2026, 11, 16)
+    _issue(attendance_officer, family["case"], family["mum"], on)
+    with pytest.raises(ValidationError) as refused:
+        _issue(attendance_officer, family["case"], family["mum"], on)
+    assert "already recorded on 16 November 2026" in refused.value.message_dict["issued_on"][0]
+    assert PenaltyNotice.objects.filter(parent=family["mum"], pupil=family["pupil"]).count() == 1
+    assert not PenaltyNoticeRefusal.objects.exists()  # a double entry, not a framework refusal
+    # The other parent, and the same parent for the sibling, on the same day, are other offences.
+    assert _issue(attendance_officer, family["case"], family["dad"], on).sequence == 1
+    assert _issue(attendance_officer, family["sibling_case"], family["mum"], on).sequence == 1
+
+
+@pytest.mark.django_db
+def test_same_day_refusal_shows_beside_the_date_field(client, family, attendance_officer, login):
+    from django.urls import reverse
+
+    on = date(2026, 11, 16)
+    _issue(attendance_officer, family["case"], family["mum"], on)
+    login(attendance_officer)
+    with time_machine.travel(on):
+        response = client.post(
+            reverse("graduated_response:penalty_notice_create", args=[family["case"].pk]),
+            {"parent": family["mum"].pk, "issued_on": on.isoformat(), "sent_by": "hand"},
+        )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "already recorded on 16 November 2026" in form.errors["issued_on"][0]
+    assert PenaltyNotice.objects.filter(parent=family["mum"]).count() == 1
 
 
 @pytest.mark.django_db

@@ -147,3 +147,54 @@ def test_recording_the_joint_review_acknowledges_its_alert(pupil, sendco):
     assert (alert.status, alert.acknowledged_by) == ("acknowledged", sendco)
     assert other.status == "open"
     assert sanction_gate(pupil=pupil, code="letter_3") is None
+
+
+# --- a batch review: the gate for the whole set, in a fixed number of queries -----------------------------
+def _send_pupils(school, own_class, sendco, n):
+    """n pupils on SEN support, each with an open case; every other one has had the joint review."""
+    pupils = []
+    for i in range(n):
+        pupil = f.PupilFactory(school=school, registration_class=own_class)
+        f.SendRecordFactory(pupil=pupil, status="sen_support" if i % 3 else "ehc_plan")
+        f.PupilContactFactory(pupil=pupil)
+        Case.objects.create(school=school, pupil=pupil, current_tier=3, opened_on=date(2026, 11, 9))
+        if i % 2:
+            _review(pupil, sendco, held_on=date(2026, 11, 16))
+        pupils.append(pupil)
+    return pupils
+
+
+@time_machine.travel("2026-12-01 10:00Z")
+def test_batch_review_gate_is_a_fixed_number_of_queries(
+    school, own_class, sendco, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from graduated_response.send_gate import sanction_refusals
+    from letters import batches
+
+    counts = {}
+    for n in (5, 30):
+        pupils = _send_pupils(school, own_class, sendco, n)
+        # Register statuses, open cases, joint reviews and addressees: the same bound for 5 and 30.
+        with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as queries:
+            rows = batches.batch_review(pupils=pupils, code="letter_3", gate=sanction_refusals)
+        counts[n] = len(queries.captured_queries)
+        held = [row for row in rows if row.reason]
+        assert len(held) == n - n // 2  # those without the joint review
+        assert all("joint review with the SENDCo" in row.reason for row in held)
+        assert all(row.addressees for row in rows if not row.reason)
+    assert counts[5] == counts[30]
+
+
+@time_machine.travel("2026-12-01 10:00Z")
+def test_batch_gate_agrees_with_the_one_pupil_gate(school, own_class, sendco):
+    from graduated_response.send_gate import sanction_refusals
+
+    pupils = _send_pupils(school, own_class, sendco, 6)
+    pupils.append(f.PupilFactory(school=school, registration_class=own_class))  # no SEN: never held
+    together = sanction_refusals(pupils=pupils, code="notice_to_improve")
+    one_by_one = {p.pk: r for p in pupils if (r := sanction_gate(pupil=p, code="notice_to_improve"))}
+    assert together == one_by_one and len(together) == 3
+    assert sanction_refusals(pupils=pupils, code="letter_1") == {}

@@ -326,12 +326,12 @@ def test_review_page_lists_addressees_and_who_is_left_out_and_why(
     for pupil in three_pupils:
         case = Case.objects.create(school=school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 23))
         TierChange.objects.create(case=case, from_tier=None, to_tier=2, changed_on=date(2026, 11, 23))
-    from graduated_response.send_gate import sanction_gate
+    from graduated_response.send_gate import sanction_refusals
 
     # The review holds back a letter that warns of sanctions for Ben until the joint SENDCo review.
     rows = {
         row.pupil: row
-        for row in batches.batch_review(pupils=three_pupils, code="letter_3", gate=sanction_gate)
+        for row in batches.batch_review(pupils=three_pupils, code="letter_3", gate=sanction_refusals)
     }
     assert "joint" in rows[ben].reason.lower() and "SENDCo" in rows[ben].reason and not rows[ben].addressees
     assert rows[ada].reason == "" and len(rows[ada].addressees) == 1

@@ -116,8 +116,9 @@ EXPECTATIONS = {
     "graduated_response:batch_choose": Expect(get=MANAGE_CASES),
     "graduated_response:batch_run": Expect(get=NOBODY, post=MANAGE_CASES),
     "graduated_response:alerts_acknowledge": Expect(get=NOBODY, post=STAFF),
+    # The key adult sees the panel for the pupil of their case (other pupils: 403, and no panel).
     "graduated_response:panel_pupil": Expect(
-        get=VIEW_CASES,
+        get=CASE_READERS,
         kwargs=lambda w: {"pk": w.pupil.pk},
         foreign=lambda w: {"pk": w.other_school_pupil.pk},
     ),

@@ -2,6 +2,9 @@
 
 A letter is reachable by roles that may see its pupil and open its kind: views requests (SEND) by
 VIEW_SEND roles, class teachers and TAs only for their own classes. Governors and trust leads reach none.
+A notice to improve's letter (a legal step) is reached only by VIEW_LEGAL_LETTERS roles, the key adult
+not included: the matrix has one row per URL, so that letter's row is
+tests/graduated_response/test_legal_step_letters.py (LEGAL_LETTER below names the roles).
 """
 
 from letters import template_services
@@ -11,6 +14,7 @@ from school import policy
 from tests.security.matrix import NOBODY, Expect, roles_with, roles_with_any
 
 VIEW_LETTER = roles_with(policy.VIEW_PUPILS, policy.VIEW_SEND) - {"other_school_teacher"}
+LEGAL_LETTER = roles_with(policy.VIEW_LEGAL_LETTERS)
 # Letter templates (letters/template_policy.py): the list for VIEW_CASES roles (it shows only the
 # kinds each may edit); attendance templates edited by MANAGE_CASES roles (headteacher, attendance
 # officer), SEND templates by MANAGE_SEND roles (SENDCo, headteacher); the letterhead by the
