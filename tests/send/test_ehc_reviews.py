@@ -353,7 +353,13 @@ def test_the_reading_of_12_months_is_a_school_setting(login, sendco, school):
     assert "EHC plan reviews: how 12 months is counted" in page
     response = client.post(
         "/send/settings/",
-        {"notional_threshold": "6000", "cycle_school_weeks": "12", "review_year_reading": "same_date"},
+        {
+            "notional_threshold": "6000",
+            "cycle_school_weeks": "12",
+            "review_year_reading": "same_date",
+            "part_time_max_school_weeks": "6",
+            "part_time_review_days": "14",
+        },
     )
     assert response.status_code == 302
     assert SendSettings.objects.get(school=school).review_year_reading == "same_date"
