@@ -323,3 +323,20 @@ def test_a_stale_local_authority_save_is_refused(client_for, sendco, headteacher
 def test_another_trusts_local_authority_is_not_found(login, sendco, other_school):
     theirs = LocalAuthorityFactory(trust=other_school.trust)
     assert login(sendco).get(reverse("send:local_authority_edit", args=[theirs.pk])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_register_cannot_leave_e_while_a_plan_is_in_force(login, sendco, pupil, la):
+    f.SendRecordFactory(pupil=pupil, status="sen_support", status_since=date(2024, 9, 2))
+    services.ehc_plan_record(actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1))
+
+    response = login(sendco).post(
+        reverse("send:status_change", args=[pupil.pk]),
+        {"to_status": "sen_support", "reason": "Plan ended", "expected_status": "ehc_plan"},
+    )
+
+    assert (
+        "Record that the plan has ceased, on the plan's page, instead."
+        in response.context["form"].errors["to_status"][0]
+    )
+    assert SendRecord.objects.get(pupil=pupil).status == "ehc_plan"
