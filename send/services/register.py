@@ -170,6 +170,8 @@ def send_status_change(
 
     Keeps the census code on the pupil (N/K/E) in step and audits that change too. `expected_status`
     is the status the form showed: if someone changed it since, the change is refused, naming them.
+    A pupil with an EHC plan in force leaves E only through the plan (send/services/ehc_plans.py).
+    `on` is the day the move takes effect (status_since and the history row's effective_on).
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})

@@ -283,3 +283,22 @@ def test_vague_phrases_and_missing_quantities_are_told_apart():
         description="Access to speech work", sessions_per_week=None, minutes_per_session=20, delivered=0
     )
     assert (line.vague, line.missing) == (("access to",), (section_f.NO_FREQUENCY,))
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_plan_page_takes_the_same_queries_for_1_and_6_lines(
+    login, sendco, pupil, school, count, django_assert_max_num_queries
+):
+    plan = ehc_plan(pupil=pupil, created_by=sendco)
+    reading = f.InterventionFactory(school=school)
+    f.ProvisionEnrolmentFactory(pupil=pupil, intervention=reading)
+    for i in range(count):
+        _line(plan, sendco, reading, description=f"Line {i}", sessions_per_week=3, minutes_per_session=30)
+    client = login(sendco)
+    url = reverse("send:ehc_plan_detail", args=[plan.pk])
+    client.get(url)
+    with django_assert_max_num_queries(10):  # the same for 1 and 6 lines
+        response = client.get(url)
+    assert len(response.context["lines"]) == count
