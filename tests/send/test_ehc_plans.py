@@ -340,3 +340,13 @@ def test_the_register_cannot_leave_e_while_a_plan_is_in_force(login, sendco, pup
         in response.context["form"].errors["to_status"][0]
     )
     assert SendRecord.objects.get(pupil=pupil).status == "ehc_plan"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_pupils_send_panel_links_to_the_plan(login, sendco, class_teacher, pupil, la):
+    plan = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+    panel = login(class_teacher).get(reverse("send:panel_pupil", args=[pupil.pk])).content.decode()
+    assert "EHC plan issued 1 Jan 2025 by Eastmoor Council" in panel
+    assert reverse("send:ehc_plan_detail", args=[plan.pk]) in panel
