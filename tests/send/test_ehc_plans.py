@@ -350,3 +350,19 @@ def test_the_pupils_send_panel_links_to_the_plan(login, sendco, class_teacher, p
     panel = login(class_teacher).get(reverse("send:panel_pupil", args=[pupil.pk])).content.decode()
     assert "EHC plan issued 1 Jan 2025 by Eastmoor Council" in panel
     assert reverse("send:ehc_plan_detail", args=[plan.pk]) in panel
+
+
+@time_machine.travel(NOW, tick=False)
+def test_withdrawing_a_plan_of_a_pupil_who_joined_with_it_says_the_register_is_left_at_e(
+    login, sendco, pupil, la
+):
+    plan = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+
+    page = login(sendco).post(
+        reverse("send:ehc_plan_withdraw", args=[plan.pk]), {"reason": "Wrong pupil"}, follow=True
+    )
+
+    assert SendRecord.objects.get(pupil=pupil).status == "ehc_plan"  # "none" cannot be returned to
+    assert "register status is now EHC plan: change it on their SEND page if that is wrong." in _text(page)
