@@ -94,6 +94,14 @@ class LineCheck:
         return UNQUANTIFIED if self.problems else MET
 
     @property
+    def vague(self) -> tuple[str, ...]:
+        return tuple(p for p in self.problems if p not in (NO_FREQUENCY, NO_DURATION))
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(p for p in self.problems if p in (NO_FREQUENCY, NO_DURATION))
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 

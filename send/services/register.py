@@ -18,7 +18,7 @@ from school import audit, editing, transitions
 from school.models import Pupil
 
 from .. import cycle_stages, register_status, selectors
-from ..models import Concern, PupilPassport, SendRecord, SendSettings, SendStatusChange
+from ..models import Concern, EhcPlan, PupilPassport, SendRecord, SendSettings, SendStatusChange
 from .common import save_audited
 
 
@@ -185,6 +185,8 @@ def send_status_change(
 
     Keeps the census code on the pupil (N/K/E) in step and audits that change too. `expected_status`
     is the status the form showed: if someone changed it since, the change is refused, naming them.
+    A pupil with an EHC plan in force leaves E only through the plan (send/services/ehc_plans.py).
+    `on` is the day the move takes effect (status_since and the history row's effective_on).
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})
@@ -200,6 +202,16 @@ def send_status_change(
         register_status.REGISTER.check(from_status, to_status)
     except transitions.IllegalMove as exc:
         raise ValidationError({"to_status": exc.messages}) from None
+    if from_status == register_status.EHC_PLAN and to_status != from_status:
+        plan = EhcPlan.objects.in_force(on or timezone.localdate()).filter(pupil=pupil).first()
+        if plan is not None:
+            # The plan and the register must agree: the plan's own page ceases it and moves the status.
+            raise ValidationError(
+                {
+                    "to_status": f"{pupil} has an EHC plan in force (issued {plan.issue_date:%-d %B %Y}). "
+                    "Record that the plan has ceased, on the plan's page, instead."
+                }
+            )
     if register_status.needs_parents_agreement(from_status, to_status):
         errors = {}
         if not parents_agreed_by.strip():

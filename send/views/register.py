@@ -118,8 +118,11 @@ def panel_pupil(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
     record = SendRecord.objects.filter(pupil=pupil).first()
     targets = selectors.open_cycle_targets([pupil.pk]).get(pupil.pk, [])
+    plan = selectors_plans.plan_in_force_for(pupil=pupil, on=today())
     return render(
-        request, "send/partials/panel_pupil.html", {"pupil": pupil, "record": record, "targets": targets}
+        request,
+        "send/partials/panel_pupil.html",
+        {"pupil": pupil, "record": record, "targets": targets, "ehc_plan": plan},
     )
 
 

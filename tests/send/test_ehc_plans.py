@@ -323,3 +323,46 @@ def test_a_stale_local_authority_save_is_refused(client_for, sendco, headteacher
 def test_another_trusts_local_authority_is_not_found(login, sendco, other_school):
     theirs = LocalAuthorityFactory(trust=other_school.trust)
     assert login(sendco).get(reverse("send:local_authority_edit", args=[theirs.pk])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_register_cannot_leave_e_while_a_plan_is_in_force(login, sendco, pupil, la):
+    f.SendRecordFactory(pupil=pupil, status="sen_support", status_since=date(2024, 9, 2))
+    services.ehc_plan_record(actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1))
+
+    response = login(sendco).post(
+        reverse("send:status_change", args=[pupil.pk]),
+        {"to_status": "sen_support", "reason": "Plan ended", "expected_status": "ehc_plan"},
+    )
+
+    assert (
+        "Record that the plan has ceased, on the plan's page, instead."
+        in response.context["form"].errors["to_status"][0]
+    )
+    assert SendRecord.objects.get(pupil=pupil).status == "ehc_plan"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_pupils_send_panel_links_to_the_plan(login, sendco, class_teacher, pupil, la):
+    plan = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+    panel = login(class_teacher).get(reverse("send:panel_pupil", args=[pupil.pk])).content.decode()
+    assert "EHC plan issued 1 Jan 2025 by Eastmoor Council" in panel
+    assert reverse("send:ehc_plan_detail", args=[plan.pk]) in panel
+
+
+@time_machine.travel(NOW, tick=False)
+def test_withdrawing_a_plan_of_a_pupil_who_joined_with_it_says_the_register_is_left_at_e(
+    login, sendco, pupil, la
+):
+    plan = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+
+    page = login(sendco).post(
+        reverse("send:ehc_plan_withdraw", args=[plan.pk]), {"reason": "Wrong pupil"}, follow=True
+    )
+
+    assert SendRecord.objects.get(pupil=pupil).status == "ehc_plan"  # "none" cannot be returned to
+    assert "register status is now EHC plan: change it on their SEND page if that is wrong." in _text(page)

@@ -171,7 +171,8 @@ def test_the_plan_page_shows_the_shortfall_and_the_vague_line(login, sendco, pup
 
     assert "Short by 60 min a week" in page
     assert "1 line of Section F is not fully delivered: " in page
-    assert 'Vague or missing: <q class="fw-semibold">access to</q>' in page
+    assert 'Vague wording: <q class="fw-semibold">access to</q>, <q class="fw-semibold">regular</q>' in page
+    assert "Missing: no frequency (sessions a week); no duration (minutes a session)" in page
 
 
 @pytest.mark.django_db
@@ -275,3 +276,29 @@ def test_the_overview_is_paginated(login, sendco, school, monkeypatch):
         first = client.get(reverse("send:section_f_overview"))
         second = client.get(reverse("send:section_f_overview") + "?page=2")
     assert len(first.context["rows"].object_list) == 4 and len(second.context["rows"].object_list) == 2
+
+
+def test_vague_phrases_and_missing_quantities_are_told_apart():
+    line = section_f.check_line(
+        description="Access to speech work", sessions_per_week=None, minutes_per_session=20, delivered=0
+    )
+    assert (line.vague, line.missing) == (("access to",), (section_f.NO_FREQUENCY,))
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_plan_page_takes_the_same_queries_for_1_and_6_lines(
+    login, sendco, pupil, school, count, django_assert_max_num_queries
+):
+    plan = ehc_plan(pupil=pupil, created_by=sendco)
+    reading = f.InterventionFactory(school=school)
+    f.ProvisionEnrolmentFactory(pupil=pupil, intervention=reading)
+    for i in range(count):
+        _line(plan, sendco, reading, description=f"Line {i}", sessions_per_week=3, minutes_per_session=30)
+    client = login(sendco)
+    url = reverse("send:ehc_plan_detail", args=[plan.pk])
+    client.get(url)
+    with django_assert_max_num_queries(10):  # the same for 1 and 6 lines
+        response = client.get(url)
+    assert len(response.context["lines"]) == count
