@@ -132,6 +132,7 @@ def letter_produce(
     figures=None,
     queue: bool = True,
     period: tuple | None = None,
+    meeting=None,
 ) -> Letter:
     """Write a pending letter from the school's current template ``code`` for one addressee.
 
@@ -142,6 +143,7 @@ def letter_produce(
     queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
     ValidationError. Audited letters.letter.created. ``period`` (optional): the (start, end) the given
     ``figures`` cover, so a batch that computed them saves looking the school's calendar up per letter.
+    ``meeting`` (optional): the Meeting the letter belongs to, listed on its page.
     """
     from . import template_services
 
@@ -160,9 +162,13 @@ def letter_produce(
         period=period,
     )
     letter.trigger = trigger[:200]
+    if meeting is not None:
+        if meeting.pupil_id != pupil.pk:
+            raise ValidationError("A letter belongs to a meeting about the same pupil.")
+        letter.meeting = meeting
     # The related rows were just read (a batch writes hundreds of letters): their existence is not
     # checked again, one query each; every other field and constraint is.
-    letter.full_clean(exclude=["school", "pupil", "created_by", "template_version"])
+    letter.full_clean(exclude=["school", "pupil", "created_by", "template_version", "meeting"])
     letter.save()
     audit.record(
         actor=actor,
