@@ -27,7 +27,7 @@ from school.private_files import read_private_file, save_private_file
 
 from . import merge_data, outbox, rendering
 from .defaults import DEFAULTS
-from .merge_fields import substitute
+from .merge_fields import fields_used, substitute
 from .models import Email, Letter
 from .recipients import Addressee
 
@@ -102,6 +102,11 @@ def letter_create(
     outbox.enqueue_on_commit(Letter, letter.pk)
     return letter
 
+
+NO_TARGETS = (
+    "This letter lists the targets that were agreed, and none are recorded yet, so it would print an "
+    "empty list. Add the targets on the meeting's page first, then write the letter."
+)
 
 #: ``extra`` keys a caller may pass to letter_produce (letters/merge_fields.py documents them).
 EXTRA_KEYS = frozenset(
@@ -192,6 +197,12 @@ def letter_build(
     unknown_extra = set(extra or {}) - EXTRA_KEYS
     if unknown_extra:
         raise ValidationError(f"Unknown letter values: {', '.join(sorted(unknown_extra))}.")
+    if "meeting_targets" in fields_used(version.subject + version.body_html) and not (extra or {}).get(
+        "meeting_targets"
+    ):
+        # Letter 2b or 3b confirms the targets agreed: with none recorded it would print "The targets
+        # are:" and nothing. An attendance officer adds the targets first, so the letter is refused.
+        raise ValidationError({"code": NO_TARGETS})
     school = pupil.school
     letterhead = template_services.letterhead_for(school).snapshot()
     now = timezone.now()

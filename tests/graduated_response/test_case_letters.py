@@ -358,6 +358,8 @@ def test_after_the_sam_a_tier_4_pupil_with_send_is_offered_letter_3_behind_the_g
     )
     _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
     Meeting.objects.filter(pk=sam.pk).update(status=Meeting.Status.HELD, held_on=date(2026, 11, 16))
+    # Letter 2b confirms the targets agreed, so the meeting has one (without, 2b is refused).
+    sam.targets.create(text="In school by 8:50", owner="Parent", review_on=date(2026, 12, 7))
     panel = _panel(client, case)
     assert panel.context["suggestion"].code == "letter_2b"
     assert panel.context["form"]["trigger"].value() == "School Attendance Meeting held on 16 Nov"
