@@ -98,9 +98,11 @@ def _refused(request, case, form):
 
 
 def _done(request, case):
-    if request.htmx:  # the whole case page again: the log lists the new letters
+    if request.htmx:
+        # The whole case page again (the log lists the new letters). Without the "#letters-section"
+        # of _back: from a page already at that address, a change of fragment alone would not reload.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = _back(case)
+        response["HX-Redirect"] = reverse("graduated_response:case_detail", args=[case.pk])
         return response
     return redirect(_back(case))
 

@@ -15,8 +15,9 @@ document.addEventListener("DOMContentLoaded", function () {
   (field || summary).focus();
 });
 
-// The same when htmx swaps a form back in with its errors (the case page's Letters section).
-document.addEventListener("htmx:afterSwap", function (event) {
+// The same when htmx swaps a form back in with its errors (the case page's Letters section). After
+// settling, not swapping: until then htmx keeps the old attributes (no is-invalid) on same-id fields.
+document.addEventListener("htmx:afterSettle", function (event) {
   var summary = event.detail.target.querySelector("[data-error-summary]");
   if (!summary) { return; }
   var form = summary.closest("form");
