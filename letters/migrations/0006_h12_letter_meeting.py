@@ -2,6 +2,42 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import timezone
+
+# The default figures paragraph as schools got it before counted words (letters/counted_words.py), and
+# as it reads now. A school's untouched default (its newest version is the default, created_by empty)
+# gets a new version with the new text; a school that edited its text keeps it.
+OLD_FIGURES = (
+    "That is {sessions_missed} sessions missed ({sessions_authorised} authorised, "
+    "{sessions_unauthorised} unauthorised), about {days_lost} school days, or {hours_lost} hours of learning."
+)
+NEW_FIGURES = (
+    "That is {sessions_missed_words} ({sessions_authorised} authorised, {sessions_unauthorised} "
+    "unauthorised), about {days_lost_words}, or {hours_lost_words} of learning."
+)
+OLD_WARNING = "{unauthorised_last_10_weeks} sessions of unauthorised absence"
+NEW_WARNING = "{unauthorised_last_10_weeks_words} of unauthorised absence"
+
+
+def counted_words_in_untouched_defaults(apps, schema_editor):
+    Version = apps.get_model("letters", "LetterTemplateVersion")
+    now = timezone.now()
+    newest = {}
+    for version in Version.objects.filter(language="English").order_by("template_id", "number"):
+        newest[version.template_id] = version
+    for version in newest.values():
+        if version.created_by_id is not None:
+            continue
+        body = version.body_html.replace(OLD_FIGURES, NEW_FIGURES).replace(OLD_WARNING, NEW_WARNING)
+        if body != version.body_html:
+            Version.objects.create(
+                template_id=version.template_id,
+                number=version.number + 1,
+                language="English",
+                subject=version.subject,
+                body_html=body,
+                created_at=now,
+            )
 
 
 class Migration(migrations.Migration):
@@ -16,4 +52,5 @@ class Migration(migrations.Migration):
             name='meeting',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='letters.meeting'),
         ),
+        migrations.RunPython(counted_words_in_untouched_defaults, migrations.RunPython.noop),
     ]
