@@ -250,3 +250,24 @@ def test_letter_2b_from_the_case_page_without_targets_says_why_beside_the_letter
     assert response.status_code == 400
     assert response.context["form"].errors["code"] == [NO_TARGETS]
     assert not pupil.letters.exists()
+
+
+def test_untouched_old_defaults_get_the_counted_figures_and_edited_texts_are_kept(headteacher, school):
+    import importlib
+
+    from django.apps import apps
+
+    from letters.models import LetterTemplateVersion
+
+    migration = importlib.import_module("letters.migrations.0006_h12_letter_meeting")
+    templates = template_services.school_templates(school)
+    old = "<p>That is x. " + migration.OLD_FIGURES + "</p>"
+    # Letter 1 as a school got it before (the default, nobody edited it); Letter 2 edited by the head.
+    LetterTemplateVersion.objects.filter(template=templates["letter_1"]).update(body_html=old)
+    LetterTemplateVersion.objects.filter(template=templates["letter_2"]).update(
+        body_html=old, created_by=headteacher
+    )
+    migration.counted_words_in_untouched_defaults(apps, None)
+    newest = template_services.current_version(templates["letter_1"])
+    assert newest.number == 2 and migration.NEW_FIGURES in newest.body_html and newest.created_by is None
+    assert template_services.current_version(templates["letter_2"]).number == 1
