@@ -54,6 +54,17 @@ CODE_TITLES: dict[str, str] = {
     "ehcp_review_invite": "Invitation to an EHCP annual review",
 }
 
+#: Letters written from the formal measures, not the case page's list: each needs what only its
+#: measure knows (a notice's or contract's period and terms, the penalty amount for each parent), so
+#: the case page says where to write them instead of offering a letter with blanks.
+MEASURE_CODES = frozenset({"notice_to_improve", "attendance_contract", "penalty_warning"})
+#: The letters the case page offers.
+CASE_PAGE_CODES: dict[str, str] = {code: t for code, t in CODE_TITLES.items() if code not in MEASURE_CODES}
+MEASURE_LETTER = (
+    "The notice to improve, the attendance contract and the penalty notice warning are written from the "
+    "case's formal measures (each fills in its dates, terms or amount), not from this list."
+)
+
 NO_ADDRESSEE = (
     "No contact of this pupil has parental responsibility recorded, so there is nobody to address the "
     "letter to. Record who has parental responsibility on the pupil's contacts first."
@@ -144,9 +155,9 @@ def default_trigger(*, case: Case, code: str | None, attendance_pct=None) -> str
     return f"entered Tier {change.to_tier} on {_day(change.changed_on)}"
 
 
-def _extra(*, case: Case, code: str) -> dict:
+def _extra(*, case: Case, code: str, meeting=None) -> dict:
     """The merge fields a meeting letter needs (letters.merge_fields: meeting_date, _time, _place, _targets)."""
-    meeting = meeting_for(case=case, code=code)
+    meeting = meeting or meeting_for(case=case, code=code)
     if meeting is None:
         return {}
     return {
@@ -186,7 +197,9 @@ def case_addressees(*, case: Case) -> list[Addressee]:
 def _check(*, case: Case, code: str, trigger: str) -> None:
     if case.status != Case.Status.OPEN:
         raise ValidationError("This case is closed: letters are prepared from open cases only.")
-    if code not in CODE_TITLES:
+    if code in MEASURE_CODES:
+        raise ValidationError({"code": MEASURE_LETTER})
+    if code not in CASE_PAGE_CODES:
         raise ValidationError({"code": "Choose one of the letters in the list."})
     if not trigger:
         raise ValidationError({"trigger": "Say why this letter is going, for the communication log."})
@@ -211,7 +224,8 @@ def case_letters_produce(*, actor, case: Case, code: str, trigger: str) -> list[
     figures = selectors.pupil_case_figures(
         case=case, on=today, calendar=SchoolCalendar.for_school(case.school)
     ).figures
-    extra = _extra(case=case, code=code)
+    meeting = meeting_for(case=case, code=code)
+    extra = _extra(case=case, code=code, meeting=meeting)
     missing = meeting_details_missing(school=case.school, code=code, extra=extra)
     if missing:
         raise ValidationError({"code": missing})
@@ -225,6 +239,7 @@ def case_letters_produce(*, actor, case: Case, code: str, trigger: str) -> list[
             extra=extra,
             trigger=trigger,
             figures=figures,
+            meeting=meeting,
         )
         entry = services.communication_log_add(
             actor=actor,
@@ -248,7 +263,9 @@ def case_letter_preview(*, actor, case: Case, code: str):
     rolled back: the preview runs the very code that prepares letters, and nothing is saved or queued
     (no letter row, no audit row). Returns the unsaved Letter, or raises ValidationError like the
     service (unknown code, no addressee). The SEND gate does not stop a preview."""
-    if code not in CODE_TITLES:
+    if code in MEASURE_CODES:
+        raise ValidationError({"code": MEASURE_LETTER})
+    if code not in CASE_PAGE_CODES:
         raise ValidationError({"code": "Choose one of the letters in the list."})
     to = case_addressees(case=case)
     if not to:

@@ -5,13 +5,13 @@ from django import forms
 from school.form_base import Form
 from school.submissions import OneTimeTokenMixin
 
-from .case_letters import CODE_TITLES
+from .case_letters import CASE_PAGE_CODES
 
 
 class CaseLettersForm(OneTimeTokenMixin, Form):
     """A create form: its one-time token makes a double submit prepare one set of letters."""
 
-    code = forms.ChoiceField(label="Letter", choices=list(CODE_TITLES.items()))
+    code = forms.ChoiceField(label="Letter", choices=list(CASE_PAGE_CODES.items()))
     trigger = forms.CharField(
         label="Why it is going (shown in the communication log)",
         max_length=200,

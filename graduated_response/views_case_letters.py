@@ -15,12 +15,15 @@ from letters.rendering import html_to_pdf
 from letters.services import letter_html
 from school import policy
 from school.calendar import SchoolCalendar
+from school.forms import add_service_errors
 from school.policy import capability_required
 from school.submissions import create_once
 
 from . import case_letters, next_step, selectors, send_gate
 from .forms_case_letters import CaseLettersForm
 from .models import Case
+
+PANEL = "graduated_response/partials/_case_letters.html"
 
 
 def _case(request, pk) -> Case:
@@ -32,32 +35,40 @@ def _back(case) -> str:
     return reverse("graduated_response:case_detail", args=[case.pk]) + "#letters-section"
 
 
-@require_safe
-@capability_required(policy.MANAGE_CASES)
-def panel_case_letters(request, pk):
-    case = _case(request, pk)
+def _panel_context(request, case, *, form=None) -> dict:
+    """The Letters section: the suggestion, the gate, the addressees, and the form (``form``: one that
+    was refused, shown again with the user's values and the reason beside the field)."""
     calendar = SchoolCalendar.for_school(request.school)
     figures = selectors.pupil_case_figures(case=case, on=timezone.localdate(), calendar=calendar).figures
     pct = figures.attendance_pct_1dp if figures.has_sessions else None
     suggestion = next_step.suggest(case_letters.case_history(case=case, attendance_pct=pct))
     code = suggestion.code or "letter_1"
-    form = CaseLettersForm(
-        initial={
-            "code": code,
-            "trigger": case_letters.default_trigger(case=case, code=suggestion.code, attendance_pct=pct),
-        }
-    )
-    context = {
+    if form is None:
+        form = CaseLettersForm(
+            initial={
+                "code": code,
+                "trigger": case_letters.default_trigger(case=case, code=suggestion.code, attendance_pct=pct),
+            }
+        )
+    return {
         "case": case,
         "suggestion": suggestion,
         "suggested_title": case_letters.CODE_TITLES.get(suggestion.code or ""),
-        "gate": send_gate.sanction_gate(pupil=case.pupil, code=code),
+        # A refused form carries its own reason beside the field; the banner is for the suggestion.
+        "gate": None if form.is_bound else send_gate.sanction_gate(pupil=case.pupil, code=code),
         "addressees": case_letters.case_addressees(case=case),
         "no_addressee": case_letters.NO_ADDRESSEE,
         "form": form,
-        "codes": list(case_letters.CODE_TITLES.items()),
+        "codes": list(case_letters.CASE_PAGE_CODES.items()),
+        "measure_letter": case_letters.MEASURE_LETTER,
     }
-    return render(request, "graduated_response/partials/_case_letters.html", context)
+
+
+@require_safe
+@capability_required(policy.MANAGE_CASES)
+def panel_case_letters(request, pk):
+    case = _case(request, pk)
+    return render(request, PANEL, _panel_context(request, case))
 
 
 @require_safe
@@ -77,15 +88,32 @@ def case_letter_preview(request, pk):
     return response
 
 
+def _refused(request, case, form):
+    """The Letters section again with the user's choice and words kept and the reason beside the
+    field: swapped into the case page (htmx), or on a page of its own without JavaScript."""
+    context = _panel_context(request, case, form=form)
+    if request.htmx:
+        return render(request, PANEL, context)  # 200: htmx swaps only successful responses
+    return render(request, "graduated_response/case_letters_refused.html", context, status=400)
+
+
+def _done(request, case):
+    if request.htmx:
+        # The whole case page again (the log lists the new letters). Without the "#letters-section"
+        # of _back: from a page already at that address, a change of fragment alone would not reload.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("graduated_response:case_detail", args=[case.pk])
+        return response
+    return redirect(_back(case))
+
+
 @require_POST
 @capability_required(policy.MANAGE_CASES)
 def case_letters_produce(request, pk):
     case = _case(request, pk)
     form = CaseLettersForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
-        return redirect(_back(case))
+        return _refused(request, case, form)
     code = form.cleaned_data["code"]
     try:
         entries = create_once(
@@ -96,8 +124,8 @@ def case_letters_produce(request, pk):
             ),
         )
     except ValidationError as exc:
-        messages.error(request, "Not prepared. " + " ".join(exc.messages))
-        return redirect(_back(case))
+        add_service_errors(form, exc)
+        return _refused(request, case, form)
     if isinstance(entries, list):
         n = len(entries)
         said = f"{case_letters.CODE_TITLES[code]} prepared for {n} address{'es' if n != 1 else ''}. "
@@ -112,4 +140,4 @@ def case_letters_produce(request, pk):
             messages.success(
                 request, said + "It is in the communication log; each PDF is ready to print in a moment."
             )
-    return redirect(_back(case))
+    return _done(request, case)

@@ -34,9 +34,9 @@ LEGAL_STEP_CODES = frozenset({"notice_to_improve"})
 
 _FIGURES = (
     "<p>From {figures_from} to {figures_to}, {pupil_first_name}'s attendance was "
-    "<strong>{attendance_pct}</strong>. That is {sessions_missed} sessions missed "
-    "({sessions_authorised} authorised, {sessions_unauthorised} unauthorised), about {days_lost} "
-    "school days, or {hours_lost} hours of learning.</p>"
+    "<strong>{attendance_pct}</strong>. That is {sessions_missed_words} "
+    "({sessions_authorised} authorised, {sessions_unauthorised} unauthorised), about {days_lost_words}, "
+    "or {hours_lost_words} of learning.</p>"
 )
 
 _DEFAULTS = [
@@ -245,7 +245,7 @@ _DEFAULTS = [
         "attendance",
         "Warning: a penalty notice may be issued for {pupil_first_name}'s absence",
         "<p>Dear {contact_name},</p>"
-        "<p>{pupil_first_name} has had {unauthorised_last_10_weeks} sessions of unauthorised absence in "
+        "<p>{pupil_first_name} has had {unauthorised_last_10_weeks_words} of unauthorised absence in "
         "the last 10 school weeks.</p>" + _FIGURES + "<p>Parents have a legal duty to make sure their "
         "child attends school regularly. Under the national framework, the local authority may issue a "
         "<strong>penalty notice</strong> of {penalty_amount} to each parent. We do not want to do this, "

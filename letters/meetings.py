@@ -176,7 +176,13 @@ def _produce_for_addressees(
         )
     made = [
         services.letter_produce(
-            actor=actor, pupil=meeting.pupil, code=code, addressee=person, extra=extra, trigger=trigger
+            actor=actor,
+            pupil=meeting.pupil,
+            code=code,
+            addressee=person,
+            extra=extra,
+            trigger=trigger,
+            meeting=meeting,
         )
         for person in people
     ]

@@ -11,8 +11,14 @@ Every value is JSON-safe (strings, or a list of target dicts), because the lette
     ('91.0%', '12', '4', '2')
     >>> v["hours_lost"], v["minutes_lost"], v["days_lost"], v["minutes_late"]
     ('39', '2,340', '6', '25')
+    >>> v["sessions_missed_words"], v["days_lost_words"], v["hours_lost_words"]
+    ('12 sessions missed', '6 school days', '39 hours')
     >>> figure_values(Figures.from_code_counts({}), hours_per_session=Decimal("3.25"))["attendance_pct"]
     'not yet measured'
+    >>> one = Figures.from_code_counts({"/": 184, "O": 1, "I": 1})
+    >>> p = figure_values(one, hours_per_session=Decimal("3.25"), language="Polish")
+    >>> p["attendance_pct"], p["sessions_missed_words"], p["days_lost_words"], p["hours_lost_words"]
+    ('98,9%', '2 opuszczone sesje', '1 dnia szkolnego', '6,5 godziny')
 """
 
 from __future__ import annotations
@@ -20,37 +26,56 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from .counted_words import FIELD_OF, counted, number_text
 from .merge_fields import FIELDS, date_text
 from .recipients import Addressee
 
 
-def _number(value: Decimal | int) -> str:
-    """Whole numbers without decimals, others to one place, thousands with commas (2,340; 6.5)."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value.quantize(Decimal('0.1')):,}"
-
-
-def figure_values(figures, *, hours_per_session: Decimal) -> dict[str, str]:
+def figure_values(figures, *, hours_per_session: Decimal, language: str = "English") -> dict[str, str]:
+    """The figures as the letter prints them, in its language (letters/counted_words.py): "92,5%" in
+    Polish, "92.5%" in English and Welsh, and the counted phrases ("1 session missed")."""
     pct = figures.attendance_pct_1dp
     absence = figures.absence_pct_1dp
     hours = figures.hours_lost(hours_per_session)
-    return {
-        "attendance_pct": f"{pct}%" if pct is not None else "not yet measured",
-        "absence_pct": f"{absence}%" if absence is not None else "not yet measured",
-        "sessions_possible": _number(figures.possible),
-        "sessions_attended": _number(figures.attendance),
-        "sessions_missed": _number(figures.sessions_lost),
-        "sessions_authorised": _number(figures.authorised),
-        "sessions_unauthorised": _number(figures.unauthorised),
-        "lates": _number(figures.late_l + figures.late_u),
-        "minutes_late": _number(figures.late_minutes),
-        "hours_lost": _number(hours),
-        "minutes_lost": _number(hours * 60),
-        "days_lost": _number(Decimal(figures.sessions_lost) / 2),
-        "unauthorised_last_10_weeks": _number(figures.unauthorised_last_10_weeks),
+    days = Decimal(figures.sessions_lost) / 2
+
+    def number(value) -> str:
+        return number_text(value, language)
+
+    values = {
+        "attendance_pct": f"{number_text(pct, language, places=1)}%"
+        if pct is not None
+        else "not yet measured",
+        "absence_pct": f"{number_text(absence, language, places=1)}%"
+        if absence is not None
+        else "not yet measured",
+        "sessions_possible": number(figures.possible),
+        "sessions_attended": number(figures.attendance),
+        "sessions_missed": number(figures.sessions_lost),
+        "sessions_authorised": number(figures.authorised),
+        "sessions_unauthorised": number(figures.unauthorised),
+        "lates": number(figures.late_l + figures.late_u),
+        "minutes_late": number(figures.late_minutes),
+        "hours_lost": number(hours),
+        "minutes_lost": number(hours * 60),
+        "days_lost": number(days),
+        "unauthorised_last_10_weeks": number(figures.unauthorised_last_10_weeks),
     }
+    amounts = {
+        "sessions_missed": figures.sessions_lost,
+        "days_lost": days,
+        "hours_lost": hours,
+        "unauthorised_last_10_weeks": figures.unauthorised_last_10_weeks,
+    }
+    for key, field in FIELD_OF.items():
+        values[field] = counted(_one_place(amounts[key]), key, language)
+    return values
+
+
+def _one_place(value) -> Decimal:
+    """The value as printed (one decimal place at most), so its words agree with the printed figure."""
+    value = Decimal(value)
+    return value if value == value.to_integral_value() else value.quantize(Decimal("0.1"))
 
 
 def pupil_figures_for_letter(pupil, *, today: date):
@@ -116,12 +141,14 @@ def merge_values(
         "letter_date": when(today),
         "contact_name": addressee.name if addressee else "Parent or carer",
         "contact_address": ", ".join(addressee.address.splitlines()) if addressee else "",
-        "attendance_target": f"{Decimal(letterhead.get('attendance_target') or '96').normalize():f}%",
+        "attendance_target": f"{number_text(Decimal(letterhead.get('attendance_target') or '96'), language)}%",
         "figures_from": when(figures_from),
         "figures_to": when(figures_to),
     }
     if figures is not None:
-        values.update(figure_values(figures, hours_per_session=Decimal(school.hours_per_session)))
+        values.update(
+            figure_values(figures, hours_per_session=Decimal(school.hours_per_session), language=language)
+        )
     for key, value in (extra or {}).items():
         # A meeting's date says the day of the week too: "Tuesday 8 December 2026".
         values[key] = _json_safe(value, language=language, weekday=key == "meeting_date")

@@ -89,6 +89,19 @@ _FIELDS = [
     MergeField(
         "unauthorised_last_10_weeks", "Unauthorised sessions in the last 10 school weeks", "Attendance", "6"
     ),
+    # The same figures with their words, agreeing with the number in the letter's language
+    # (letters/counted_words.py): "1 session missed", "12 sessions missed".
+    MergeField(
+        "sessions_missed_words", "Sessions missed, with the words", "Attendance", "12 sessions missed"
+    ),
+    MergeField("days_lost_words", "School days missed, with the words", "Attendance", "6 school days"),
+    MergeField("hours_lost_words", "Hours of learning lost, with the words", "Attendance", "39 hours"),
+    MergeField(
+        "unauthorised_last_10_weeks_words",
+        "Unauthorised sessions in the last 10 school weeks, with the words",
+        "Attendance",
+        "6 sessions",
+    ),
     MergeField("figures_from", "Figures from (date)", "Attendance", "1 September 2026"),
     MergeField("figures_to", "Figures to (date)", "Attendance", "2 December 2026"),
     # Meetings

@@ -89,6 +89,11 @@ class Letter(models.Model):
     batch_email_to = models.EmailField(
         blank=True, help_text="Where the batch e-mails this letter (the addressee's e-mail), if it does."
     )
+    # The meeting whose page wrote it (letters.meetings), or whose letter it is when the case page wrote
+    # it (Letters 2 and 3 and their follow-ups): the meeting page lists its letters.
+    meeting = models.ForeignKey(
+        "letters.Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -117,6 +122,15 @@ class Letter(models.Model):
     @property
     def filename(self) -> str:
         return f"{(self.code or self.kind).replace('_', '-')}-{self.pupil_id}-{self.pk}.pdf"
+
+    @property
+    def status_text(self) -> str:
+        """Where the letter's PDF is, truthfully (letters/outbox.py): a pending letter never handed to
+        the broker is queued until the background service is back, not "being prepared". A batch's
+        letters are rendered by the batch's own task, so theirs follow the batch."""
+        if self.status == self.Status.PENDING and self.enqueued_at is None and self.batch_id is None:
+            return "queued: its PDF will be made when the background service is back"
+        return self.get_status_display().lower()
 
 
 class LetterTemplate(models.Model):

@@ -27,7 +27,7 @@ from school.private_files import read_private_file, save_private_file
 
 from . import merge_data, outbox, rendering
 from .defaults import DEFAULTS
-from .merge_fields import substitute
+from .merge_fields import fields_used, substitute
 from .models import Email, Letter
 from .recipients import Addressee
 
@@ -103,6 +103,11 @@ def letter_create(
     return letter
 
 
+NO_TARGETS = (
+    "This letter lists the targets that were agreed, and none are recorded yet, so it would print an "
+    "empty list. Add the targets on the meeting's page first, then write the letter."
+)
+
 #: ``extra`` keys a caller may pass to letter_produce (letters/merge_fields.py documents them).
 EXTRA_KEYS = frozenset(
     {
@@ -132,6 +137,7 @@ def letter_produce(
     figures=None,
     queue: bool = True,
     period: tuple | None = None,
+    meeting=None,
 ) -> Letter:
     """Write a pending letter from the school's current template ``code`` for one addressee.
 
@@ -142,6 +148,7 @@ def letter_produce(
     queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
     ValidationError. Audited letters.letter.created. ``period`` (optional): the (start, end) the given
     ``figures`` cover, so a batch that computed them saves looking the school's calendar up per letter.
+    ``meeting`` (optional): the Meeting the letter belongs to, listed on its page.
     """
     from . import template_services
 
@@ -160,9 +167,13 @@ def letter_produce(
         period=period,
     )
     letter.trigger = trigger[:200]
+    if meeting is not None:
+        if meeting.pupil_id != pupil.pk:
+            raise ValidationError("A letter belongs to a meeting about the same pupil.")
+        letter.meeting = meeting
     # The related rows were just read (a batch writes hundreds of letters): their existence is not
     # checked again, one query each; every other field and constraint is.
-    letter.full_clean(exclude=["school", "pupil", "created_by", "template_version"])
+    letter.full_clean(exclude=["school", "pupil", "created_by", "template_version", "meeting"])
     letter.save()
     audit.record(
         actor=actor,
@@ -186,6 +197,12 @@ def letter_build(
     unknown_extra = set(extra or {}) - EXTRA_KEYS
     if unknown_extra:
         raise ValidationError(f"Unknown letter values: {', '.join(sorted(unknown_extra))}.")
+    if "meeting_targets" in fields_used(version.subject + version.body_html) and not (extra or {}).get(
+        "meeting_targets"
+    ):
+        # Letter 2b or 3b confirms the targets agreed: with none recorded it would print "The targets
+        # are:" and nothing. An attendance officer adds the targets first, so the letter is refused.
+        raise ValidationError({"code": NO_TARGETS})
     school = pupil.school
     letterhead = template_services.letterhead_for(school).snapshot()
     now = timezone.now()

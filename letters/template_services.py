@@ -22,7 +22,8 @@ from django.utils import timezone
 from school import audit
 
 from . import defaults
-from .merge_fields import unknown_fields
+from .counted_words import fields_without_words
+from .merge_fields import fields_used, unknown_fields
 from .models import Letterhead, LetterTemplate, LetterTemplateVersion
 from .sanitise import clean_body
 
@@ -133,8 +134,9 @@ def languages_of(template: LetterTemplate) -> list[str]:
     return sorted(set(template.versions.values_list("language", flat=True)), key=lambda x: (x != ENGLISH, x))
 
 
-def check_text(*, subject: str, body_html: str) -> dict[str, list[str]]:
-    """Errors by field for a template's text: unknown merge fields, named as the user typed them."""
+def check_text(*, subject: str, body_html: str, language: str = ENGLISH) -> dict[str, list[str]]:
+    """Errors by field for a template's text: unknown merge fields, named as the user typed them, and
+    in a translation the counted fields ("with the words") that have no words in its language."""
     errors: dict[str, list[str]] = {}
     for name, text in (("subject", subject), ("body_html", body_html)):
         unknown = unknown_fields(text)
@@ -144,6 +146,14 @@ def check_text(*, subject: str, body_html: str) -> dict[str, list[str]]:
                 f"Unknown merge field{'s' if len(unknown) > 1 else ''}: {names}. Use the list of merge "
                 "fields beside the editor (names are lower case, with underscores)."
             ]
+        wordless = fields_without_words(fields_used(text), language)
+        if wordless:
+            names = ", ".join("{" + w + "}" for w in wordless)
+            plain = ", ".join("{" + w.removesuffix("_words") + "}" for w in wordless)
+            errors.setdefault(name, []).append(
+                f"{names} print{'s' if len(wordless) == 1 else ''} English words, and this letter is in "
+                f"{language}: use {plain} (the number only) with your own words instead."
+            )
     return errors
 
 
@@ -169,7 +179,7 @@ def template_version_save(
     LetterTemplate.objects.select_for_update().filter(pk=template.pk).first()
     body = clean_body(body_html)
     subject = " ".join((subject or "").split())
-    errors = check_text(subject=subject, body_html=body)
+    errors = check_text(subject=subject, body_html=body, language=language)
     if not re.sub(r"<[^>]+>|\s", "", body):
         errors.setdefault("body_html", []).append("The letter needs some text.")
     if errors:

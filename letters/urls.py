@@ -11,6 +11,7 @@ urlpatterns = [
     path("emails/<int:pk>/retry/", views.email_retry, name="email_retry"),
     # Meetings (letters/views_meetings.py)
     path("meetings/pupil/<int:pk>/plan/", views_meetings.meeting_plan, name="meeting_plan"),
+    path("meetings/", views_meetings.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", views_meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/record/", views_meetings.meeting_record, name="meeting_record"),
     path("meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting_edit"),

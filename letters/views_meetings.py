@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from school import audit, editing, policy
 from school.forms import apply_service
+from school.pagination import paginate
 
 from . import meetings, outbox, rendering, selectors_meetings
 from .forms_meetings import (
@@ -30,8 +31,10 @@ from .forms_meetings import (
     TargetReviewForm,
 )
 from .models_meetings import Meeting, MeetingTarget
+from .selectors import letters_for
 
 PANEL_SIZE = 8
+PAGE_SIZE = 50
 
 
 # --- access ----------------------------------------------------------------------------------------
@@ -169,6 +172,10 @@ def _render_detail(request, meeting, *, target_form=None, status=200):
         "can_manage": managed,
         "target_form": target_form or TargetForm(),
         "letter_form": MeetingLetterForm(available=available) if managed and available else None,
+        # The letters it wrote that this user may open (letters_for: kinds, scope, legal steps).
+        "letters": list(
+            letters_for(user=request.user, school=request.school, pupil=meeting.pupil).filter(meeting=meeting)
+        ),
         "today": today,
         "case": _open_case_pk(meeting.pupil),
     }
@@ -218,6 +225,27 @@ def panel_case_meetings(request, pk):
             "due": list(selectors_meetings.targets_due(school=request.school, on=today, pupil=pupil)),
             "can_plan": bool(kinds),
             "can_plan_attendance": Meeting.Kind.SAM in kinds,
+        },
+    )
+
+
+@require_safe
+@policy.capability_required(policy.VIEW_PUPILS)
+def meeting_list(request):
+    """The School Attendance Meetings and Panels of the pupils this user may read, planned ones first
+    (soonest first), then the rest (newest first): where Letters 2 and 3 and their follow-ups are
+    written, each from its meeting (a batch does not offer them: letters/views_batches.py says why)."""
+    meetings_qs = selectors_meetings.meetings_in(
+        school=request.school, pupils=_readable_pupils(request)
+    ).filter(kind__in=[Meeting.Kind.SAM, Meeting.Kind.SAP])
+    planned = meetings_qs.filter(status=Meeting.Status.PLANNED).order_by("planned_on", "planned_time", "id")
+    other = meetings_qs.exclude(status=Meeting.Status.PLANNED).order_by("-planned_on", "-id")
+    return render(
+        request,
+        "letters/meetings/list.html",
+        {
+            "planned": paginate(request, planned, PAGE_SIZE, param="planned_page"),
+            "other": paginate(request, other, PAGE_SIZE, param="page"),
         },
     )
 

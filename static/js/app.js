@@ -14,3 +14,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var field = form && form.querySelector(".is-invalid:not([type=hidden])");
   (field || summary).focus();
 });
+
+// The same when htmx swaps a form back in with its errors (the case page's Letters section). After
+// settling, not swapping: until then htmx keeps the old attributes (no is-invalid) on same-id fields.
+document.addEventListener("htmx:afterSettle", function (event) {
+  var summary = event.detail.target.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  var form = summary.closest("form");
+  var field = form && form.querySelector(".is-invalid:not([type=hidden])");
+  (field || summary).focus();
+});

@@ -77,7 +77,8 @@ def test_officer_previews_and_prepares_a_letter_and_opens_its_pdf(
     assert page.locator("select#id_code").input_value() == "letter_1"
     assert page.get_by_label("Why it is going").input_value() == "entered Tier 2 on 3 Nov"
     page.get_by_role("button", name="Prepare letters").click()
-    page.wait_for_url(f"**/cases/{letter_case.pk}/**")
+    # The form posts through htmx; on success the case page loads again with the message.
+    page.get_by_text("Letter 1 (initial concerns) prepared for 2 addresses").wait_for()
     main = page.locator("main").inner_text()
     assert "Letter 1 (initial concerns) prepared for 2 addresses" in main
     assert Letter.objects.filter(code="letter_1").count() == 2

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from graduated_response.models import Case, CommunicationLog, TierChange
@@ -86,8 +87,13 @@ def test_the_panel_suggests_letter_1_and_lists_one_addressee_per_address(login, 
     assert "Morgan" not in page  # no parental responsibility: no letter
     assert response.context["form"]["trigger"].value() == "entered Tier 2 on 3 Nov"
     assert "Prepare letters" in page and "Preview Letter 1 (initial concerns)" in page
-    # Every template is offered, not only the suggestion.
-    assert 'value="penalty_warning"' in page and 'value="letter_3"' in page
+    # Every template is offered, not only the suggestion, except the measures' own letters, and the
+    # panel says where those are written.
+    assert 'value="letter_3"' in page and 'value="persistent_absence"' in page
+    for code in ("penalty_warning", "notice_to_improve", "attendance_contract"):
+        assert f'value="{code}"' not in page
+    assert "the penalty notice warning are written from the case" in page
+    assert reverse("graduated_response:penalty_notice_create", args=[case.pk]) in page
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -110,7 +116,11 @@ def test_prepare_letters_makes_one_per_address_with_a_log_entry_each(login, atte
     page = client.get(response["Location"]).content.decode()
     assert "Letter 1 (initial concerns) prepared for 2 addresses" in page
     assert "sent" not in page.lower().replace("consent", "")  # prepared, never "sent"
-    assert page.count('data-testid="log-letter"') == 2 and "Letter being prepared" in page
+    # The render tasks were never handed over (no commit in this test): the log says queued.
+    assert page.count('data-testid="log-letter"') == 2 and "Letter queued" in page
+    Letter.objects.update(enqueued_at=timezone.now())  # handed to the broker, not yet rendered
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("Letter being prepared.") == 2
     # The next suggestion moves on to the invitation to a School Attendance Meeting.
     assert "Letter 2 (invitation to a School Attendance Meeting)" in _panel(client, case).content.decode()
 
@@ -138,6 +148,35 @@ def test_with_the_background_service_down_the_page_says_the_letters_wait(
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_with_the_background_service_down_the_log_says_queued_not_being_prepared(
+    login, attendance_officer, case, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from letters.tasks import render_letter
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    client = login(attendance_officer)
+    monkeypatch.setattr(render_letter, "apply_async", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        _prepare(client, case)
+    page = client.get(reverse("graduated_response:case_detail", args=[case.pk])).content.decode()
+    log = page.split('data-testid="communications"')[1].split("</ul>")[0]
+    assert log.count("Letter queued: its PDF will be made when the background service is back.") == 2
+    assert "being prepared" not in page
+    # Once the service is back and the sweep has queued them, they are being prepared.
+    monkeypatch.undo()
+    monkeypatch.setattr(render_letter, "apply_async", lambda *a, **k: None)
+    from letters import outbox
+
+    assert outbox.outbox_sweep()["letters"] == 2
+    page = client.get(reverse("graduated_response:case_detail", args=[case.pk])).content.decode()
+    assert page.count("Letter being prepared.") == 2 and "queued" not in page
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_a_double_submit_prepares_one_set(login, attendance_officer, case):
     client = login(attendance_officer)
     _, data = _prepare(client, case)
@@ -157,10 +196,52 @@ def test_the_send_gate_refuses_a_sanction_letter_with_its_reason(login, attendan
     response, _ = _prepare(client, case, code="letter_3", trigger="entered Tier 4 on 3 Nov")
     assert not Letter.objects.exists() and not CommunicationLog.objects.exists()
     assert not AuditEntry.objects.filter(action="letters.letter.created").exists()
-    page = client.get(response["Location"]).content.decode()
-    assert "Not prepared." in page and "joint review with the SENDCo" in page
+    assert response.status_code == 400
+    assert "joint review with the SENDCo" in response.context["form"].errors["code"][0]
     # A letter that does not warn of sanctions still goes.
     _prepare(client, case, code="letter_1", trigger="entered Tier 4 on 3 Nov")
+    assert Letter.objects.filter(code="letter_1").count() == 2
+
+
+def _field(page, name):
+    """The <select> or <input> of ``name`` in the letters form, and what follows it up to the next one."""
+    return page.split(f'name="{name}"')[1].split("name=")[0]
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_send_gate_refusal_keeps_the_form_and_says_why_beside_it(login, attendance_officer, apart, htmx):
+    apart.sen_provision = "K"
+    apart.save(update_fields=["sen_provision"])
+    case = _case(apart, tier=4)
+    client = login(attendance_officer)
+    form = _panel(client, case).context["form"]
+    data = {
+        "code": "letter_3",
+        "trigger": "Tier 4 since the panel on 3 Nov, my own words",
+        "submission_token": form["submission_token"].value(),
+    }
+    url = reverse("graduated_response:case_letters_produce", args=[case.pk])
+    response = client.post(url, data, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+    # htmx swaps the Letters section in place (200); without JavaScript, a page of its own (400).
+    assert response.status_code == (200 if htmx else 400)
+    page = response.content.decode()
+    assert ("<html" in page) is not htmx
+    assert not Letter.objects.exists()
+    # The user's choice and words are kept...
+    assert '<option value="letter_3" selected>' in _field(page, "code")
+    assert 'value="Tier 4 since the panel on 3 Nov, my own words"' in _field(page, "trigger")
+    # ...and the reason is beside the letter field (and in the error summary), not in a banner.
+    beside = page.split('name="code"')[1].split('name="trigger"')[0]
+    assert "invalid-feedback" in beside and "joint review with the SENDCo" in beside
+    assert 'data-testid="letters-gate"' not in page and 'data-testid="error-summary"' in page
+    # Corrected, the same form (same token) prepares the letter once.
+    data["code"] = "letter_1"
+    done = client.post(url, data, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+    back = reverse("graduated_response:case_detail", args=[case.pk])
+    assert (done["HX-Redirect"] if htmx else done["Location"]) == (
+        back if htmx else back + "#letters-section"
+    )
     assert Letter.objects.filter(code="letter_1").count() == 2
 
 
@@ -174,7 +255,7 @@ def test_no_contact_with_parental_responsibility_is_said_plainly(login, attendan
     assert "Prepare letters" not in panel
     response, _ = _prepare(client, case, code="letter_1", trigger="entered Tier 2 on 3 Nov")
     assert not Letter.objects.exists()
-    assert "parental responsibility" in client.get(response["Location"]).content.decode()
+    assert response.status_code == 400 and "parental responsibility" in response.content.decode()
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -241,7 +322,7 @@ def test_a_closed_case_prepares_nothing(login, attendance_officer, case):
     client = login(attendance_officer)
     response, _ = _prepare(client, case)
     assert not Letter.objects.exists()
-    assert "This case is closed" in client.get(response["Location"]).content.decode()
+    assert response.status_code == 400 and "This case is closed" in response.content.decode()
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -279,6 +360,8 @@ def test_after_the_sam_a_tier_4_pupil_with_send_is_offered_letter_3_behind_the_g
     )
     _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
     Meeting.objects.filter(pk=sam.pk).update(status=Meeting.Status.HELD, held_on=date(2026, 11, 16))
+    # Letter 2b confirms the targets agreed, so the meeting has one (without, 2b is refused).
+    sam.targets.create(text="In school by 8:50", owner="Parent", review_on=date(2026, 12, 7))
     panel = _panel(client, case)
     assert panel.context["suggestion"].code == "letter_2b"
     assert panel.context["form"]["trigger"].value() == "School Attendance Meeting held on 16 Nov"
@@ -297,8 +380,8 @@ def test_letter_2_waits_for_the_meeting_it_invites_to(login, attendance_officer,
 
     client = login(attendance_officer)
     response, _ = _prepare(client, case, code="letter_2", trigger="Letter 1 sent")
-    page = client.get(response["Location"]).content.decode()
-    assert "Not prepared." in page and "Plan the School Attendance Meeting first" in page
+    page = response.content.decode()
+    assert response.status_code == 400 and "Plan the School Attendance Meeting first" in page
     assert not Letter.objects.filter(code="letter_2").exists()
     Meeting.objects.create(
         school=case.school,

@@ -346,6 +346,17 @@ def test_review_page_lists_addressees_and_who_is_left_out_and_why(
     assert 'value="letter_2"' not in page and 'value="letter_3"' not in page
 
 
+def test_the_batch_page_says_why_letters_2_and_3_are_not_offered_and_where_to_write_them(
+    login, attendance_officer
+):
+    from django.urls import reverse
+
+    page = login(attendance_officer).get(reverse("graduated_response:batch_choose")).content.decode()
+    line = page.split('data-testid="batch-not-offered">')[1].split("</div>")[0]
+    assert "Letters 2 and 3 are not offered here" in line and "its own meeting" in line
+    assert f'href="{reverse("letters:meeting_list")}"' in line
+
+
 def test_a_double_submit_makes_one_batch(login, attendance_officer, school, three_pupils, monkeypatch):
     client = login(attendance_officer)
     ada, ben, _ = three_pupils

@@ -571,3 +571,75 @@ def test_the_key_adult_reads_their_pupils_meetings_but_does_not_record_them(
     assert client.get(f"/letters/meetings/{meeting.pk}/record/").status_code == 403
     other = plan(attendance_officer, other_class_pupil)
     assert client.get(f"/letters/meetings/{other.pk}/").status_code == 404
+
+
+# --- the meeting page lists the letters it wrote ------------------------------------------------------
+def test_the_meeting_page_lists_its_letters_with_links_to_their_pdfs(
+    login, client_for, pupil, attendance_officer, class_teacher, parents_apart
+):
+    from django.urls import reverse
+
+    meeting = plan(attendance_officer, pupil, planned_time=time(9, 15), place="Meeting room 1")
+    other = plan(attendance_officer, pupil, kind=Meeting.Kind.SAP, planned_on=date(2026, 11, 30))
+    produced = meetings.meeting_letters_produce(actor=attendance_officer, meeting=meeting, purpose="invite")
+    assert produced.count == 2 and all(letter.meeting == meeting for letter in produced.letters)
+    page = login(attendance_officer).get(f"/letters/meetings/{meeting.pk}/").content.decode()
+    listed = page.split('data-testid="meeting-letters"')[1].split("</ul>")[0]
+    for letter in produced.letters:
+        assert f'href="{reverse("letters:letter_download", args=[letter.pk])}"' in listed
+        assert letter.recipient_name in listed
+    # The other meeting wrote none, and says so.
+    page = client_for(attendance_officer).get(f"/letters/meetings/{other.pk}/").content.decode()
+    assert 'data-testid="meeting-letters"' not in page and "No letters from this meeting yet." in page
+
+    # A key adult reads the meeting and its letters; a teacher who is not does not reach the page.
+    case = Case.objects.create(
+        school=pupil.school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 2), key_adult=class_teacher
+    )
+    teacher = client_for(class_teacher)
+    page = teacher.get(f"/letters/meetings/{meeting.pk}/").content.decode()
+    assert page.split('data-testid="meeting-letters"')[1].count("/letter.pdf") == 2
+    assert teacher.get(reverse("letters:letter_download", args=[produced.letters[0].pk])).status_code == 200
+    case.key_adult = None
+    case.save(update_fields=["key_adult"])
+    assert teacher.get(f"/letters/meetings/{meeting.pk}/").status_code in {403, 404}
+
+
+def test_a_meetings_letter_written_from_the_case_page_is_listed_on_the_meeting(
+    login, pupil, attendance_officer, parents_apart
+):
+    from graduated_response import case_letters
+
+    case = Case.objects.create(school=pupil.school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 2))
+    meeting = plan(attendance_officer, pupil, planned_time=time(14, 0), place="The library")
+    entries = case_letters.case_letters_produce(
+        actor=attendance_officer, case=case, code="letter_2", trigger="invitation to the SAM"
+    )
+    assert {entry.letter.meeting_id for entry in entries} == {meeting.pk}
+    page = login(attendance_officer).get(f"/letters/meetings/{meeting.pk}/").content.decode()
+    assert page.split('data-testid="meeting-letters"')[1].count("/letter.pdf") == 2
+
+
+# --- the meetings list (where Letters 2 and 3 are written) -----------------------------------------
+def test_the_meetings_list_shows_planned_then_earlier_meetings_of_readable_pupils(
+    login, pupil, attendance_officer, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests import factories as f
+
+    soon = plan(attendance_officer, pupil, planned_on=date(2026, 11, 26))
+    for _ in range(3):
+        plan(attendance_officer, f.PupilFactory(school=pupil.school), planned_on=date(2026, 11, 27))
+    held = plan(attendance_officer, pupil, kind=Meeting.Kind.SAP, planned_on=date(2026, 11, 16))
+    Meeting.objects.filter(pk=held.pk).update(status="not_attended")
+    review = plan(attendance_officer, pupil, kind=Meeting.Kind.SEND_REVIEW)  # not an attendance meeting
+    client = login(attendance_officer)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("letters:meeting_list")).content.decode()
+    planned = page.split('data-testid="meetings-planned"')[1].split("</table>")[0]
+    earlier = page.split('data-testid="meetings-other"')[1].split("</table>")[0]
+    assert f"/letters/meetings/{soon.pk}/" in planned and planned.count("<tr>") == 5  # heading + 4
+    assert f"/letters/meetings/{held.pk}/" in earlier and "Not attended" in earlier
+    assert f"/letters/meetings/{review.pk}/" not in page
+    assert client.get(reverse("letters:meeting_list")).status_code == 200
