@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from school.models import Pupil, School
 from school.transitions import Transitions
-from school.withdrawal import Withdrawable
+from school.withdrawal import Withdrawable, WithdrawableQuerySet
 
 from . import ehc_assessment_deadlines as rules
 from .models_ehcp import LocalAuthority
@@ -53,7 +53,7 @@ STEP_CHOICES = [
 ]
 
 
-class EhcNeedsAssessmentQuerySet(models.QuerySet):
+class EhcNeedsAssessmentQuerySet(WithdrawableQuerySet):
     def open_on(self, on):
         """Assessments requested by `on`, not finished and not withdrawn."""
         return self.filter(withdrawn_at__isnull=True, status__in=OPEN_STATUSES, request_date__lte=on)

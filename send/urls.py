@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, documents, parent_letters, provision, register
+from .views import assessments, cycles, documents, parent_letters, provision, register
 
 app_name = "send"
 
@@ -72,4 +72,9 @@ urlpatterns = [
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("documents/<int:pk>/withdraw/", documents.document_withdraw, name="document_withdraw"),
     path("documents/<int:pk>/restore/", documents.document_restore, name="document_restore"),
+    path("assessments/", assessments.assessment_list, name="assessment_list"),
+    path("pupils/<int:pk>/assessments/new/", assessments.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/steps/", assessments.assessment_steps, name="assessment_steps"),
+    path("assessments/<int:pk>/exception/", assessments.assessment_exception, name="assessment_exception"),
 ]
