@@ -22,7 +22,7 @@ from letters.rendering import render_pdf
 from school import audit
 from school.models import Membership, Pupil, Role
 
-from . import demo_parent_letters, register_status, services
+from . import demo_assessments, demo_parent_letters, register_status, services
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -578,6 +578,7 @@ def build(*, school, rng, today: date) -> None:
 
     _documents_and_letter(school=school, sendco=sendco, pupils=ehc + sen, cycles=new_cycles, today=today)
     demo_parent_letters.build(school=school, sendco=sendco, today=today)
+    demo_assessments.build(school=school, sendco=sendco, pupils=sen, today=today)
 
 
 DEMO_DOCUMENTS = [
