@@ -188,6 +188,10 @@ class AssessmentStatusChange(models.Model):
     def __str__(self):
         return f"{self.from_status or 'new'} -> {self.to_status}"
 
+    @property
+    def to_label(self) -> str:
+        return STATUSES.label(self.to_status)
+
 
 class StatutoryException(models.Model):
     """A reason the law accepts for a step to be late (e.g. advice asked for in the summer closure)."""
