@@ -18,7 +18,7 @@ DATE = DateInput()
 class AssessmentOpenForm(OneTimeTokenMixin, ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].queryset = LocalAuthority.objects.filter(trust_id=school.trust_id)
+        self.fields["local_authority"].queryset = LocalAuthority.objects.filter(trust_id=school.trust_id)  # type: ignore[attr-defined]
 
     class Meta:
         model = EhcNeedsAssessment

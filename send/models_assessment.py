@@ -6,6 +6,8 @@ Due dates come from send/ehc_assessment_deadlines.py; writes go through send/ser
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -89,7 +91,7 @@ class EhcNeedsAssessment(Withdrawable):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = EhcNeedsAssessmentQuerySet.as_manager()
+    objects = EhcNeedsAssessmentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-request_date", "-id"]
@@ -122,7 +124,7 @@ class EhcNeedsAssessment(Withdrawable):
             if value is None:
                 continue
             if previous and value < previous[1] and name not in errors:
-                label = self._meta.get_field(previous[0]).verbose_name.lower()
+                label = str(getattr(self._meta.get_field(previous[0]), "verbose_name", previous[0])).lower()
                 errors[name] = f"This cannot be before the {label} ({previous[1]:%d %b %Y})."
             previous = (name, value)
         if (
@@ -142,7 +144,7 @@ class EhcNeedsAssessment(Withdrawable):
         if errors:
             raise ValidationError(errors)
 
-    def due_dates(self) -> dict[str, object]:
+    def due_dates(self) -> dict[str, Any]:
         received = self.la_received_on
         return {
             "decision": received and rules.decision_to_assess_due(received),
@@ -152,7 +154,7 @@ class EhcNeedsAssessment(Withdrawable):
             "final": received and rules.final_plan_due(received),
         }
 
-    def done_dates(self) -> dict[str, object]:
+    def done_dates(self) -> dict[str, Any]:
         return {
             "decision": self.decided_on,
             "advice": self.advice_sent_on,

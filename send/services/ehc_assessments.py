@@ -47,7 +47,7 @@ def _status_for(a: EhcNeedsAssessment) -> str:
 
 def _path(from_state: str, to_state: str) -> list[str]:
     """The states to pass through (breadth first in the table), so each move gets its history row."""
-    paths = {from_state: []}
+    paths: dict[str, list[str]] = {from_state: []}
     queue = [from_state]
     while queue:
         state = queue.pop(0)
