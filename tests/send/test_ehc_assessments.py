@@ -171,3 +171,24 @@ def _pupil(school, own_class):
     from tests.factories import PupilFactory
 
     return PupilFactory(school=school, registration_class=own_class)
+
+
+def test_issued_plan_page_renders_and_offers_the_plan_link_when_it_exists(login, sendco, assessment):
+    from django.urls import NoReverseMatch, reverse
+
+    services.assessment_record_steps(
+        actor=sendco,
+        assessment=assessment,
+        decision="assess",
+        decided_on=date(2026, 10, 1),
+        draft_served_on=date(2026, 10, 20),
+        final_issued_on=date(2026, 11, 10),
+    )
+    assessment.refresh_from_db()
+    assert assessment.status == "issued"
+    page = login(sendco).get(f"/send/assessments/{assessment.pk}/").content.decode()
+    try:
+        reverse("send:ehc_plan_create")
+        assert f"?pupil={assessment.pupil_id}" in page
+    except NoReverseMatch:
+        assert "Record the EHC plan" not in page
