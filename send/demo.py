@@ -22,7 +22,15 @@ from letters.rendering import render_pdf
 from school import audit
 from school.models import Membership, Pupil, Role
 
-from . import demo_parent_letters, demo_plans, demo_reviews, demo_timetables, register_status, services
+from . import (
+    demo_assessments,
+    demo_parent_letters,
+    demo_plans,
+    demo_reviews,
+    demo_timetables,
+    register_status,
+    services,
+)
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -582,6 +590,7 @@ def build(*, school, rng, today: date) -> None:
     # After the plans demo (demo_plans.py): a review history for every EHC plan it made.
     demo_reviews.build(school=school, sendco=sendco, today=today)
     demo_timetables.build(school=school, sendco=sendco, today=today)
+    demo_assessments.build(school=school, sendco=sendco, pupils=sen, today=today)
 
 
 DEMO_DOCUMENTS = [

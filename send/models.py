@@ -655,6 +655,9 @@ class SendDocument(Withdrawable):
 
 # The notice that SEN provision is being made, and review invitations (send/parent_letter_models.py).
 # EHC plans and local authorities (send/models_ehcp.py); Section F lines (send/models_section_f.py).
+# EHC plans and local authorities (send/models_ehcp.py).
+# EHC needs assessments and their statutory exceptions (send/models_assessment.py).
+from .models_assessment import AssessmentStatusChange, EhcNeedsAssessment, StatutoryException  # noqa: E402, F401
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
 
 # Reviews of EHC plans (send/models_reviews.py).

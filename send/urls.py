@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import cycles, documents, ehc_plans, parent_letters, provision, register, reviews, timetables
+from .views import (
+    assessments,
+    cycles,
+    documents,
+    ehc_plans,
+    parent_letters,
+    provision,
+    register,
+    reviews,
+    timetables,
+)
 
 app_name = "send"
 
@@ -110,4 +120,9 @@ urlpatterns = [
     path("part-time/<int:pk>/review/", timetables.timetable_review, name="timetable_review"),
     path("part-time/<int:pk>/end/", timetables.timetable_end, name="timetable_end"),
     path("part-time/<int:pk>/withdraw/", timetables.timetable_withdraw, name="timetable_withdraw"),
+    path("assessments/", assessments.assessment_list, name="assessment_list"),
+    path("pupils/<int:pk>/assessments/new/", assessments.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/steps/", assessments.assessment_steps, name="assessment_steps"),
+    path("assessments/<int:pk>/exception/", assessments.assessment_exception, name="assessment_exception"),
 ]
