@@ -623,5 +623,7 @@ class SendDocument(Withdrawable):
 
 # The notice that SEN provision is being made, and review invitations (send/parent_letter_models.py).
 # EHC plans and local authorities (send/models_ehcp.py).
+# The SENDCo's private iCalendar link to the deadline calendar (send/models_calendar.py).
+from .models_calendar import CalendarFeed  # noqa: E402, F401
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
 from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401
