@@ -153,3 +153,19 @@ def test_a_step_link_to_another_site_is_not_shown(school, pupil):
     assert alert.step_url == ""
     alert.figures = {"url": "/send/pupils/1/"}
     assert alert.step_url == "/send/pupils/1/"
+
+
+def database_error_source(school, *, today, until):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_for_deadlines")
+    return []
+
+
+@pytest.mark.django_db
+def test_a_source_failing_in_the_database_does_not_abort_the_nights_transaction(school, pupil):
+    # On PostgreSQL a failed statement aborts the whole transaction unless it ran in a savepoint.
+    good = steps_source({pupil.pk: [("ehcp.review.invitations", NIGHT + timedelta(days=2), "")]})
+    with registered(database_error_source, good):
+        run = run_on(school, NIGHT)
+    assert run.status == "succeeded", run.errors
+    assert send_alerts().count() == 1
