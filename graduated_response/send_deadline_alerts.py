@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 
+from school.models import Pupil
 from send.deadlines import Deadline, school_deadlines
 
 from .triggers import AlertDraft, Kind
@@ -93,4 +94,8 @@ def send_deadline_drafts(*, school, on: date) -> list[tuple[int | None, AlertDra
         draft = deadline_draft(deadline, on)
         if draft is not None:
             drafts.append((deadline.pupil_id, draft))
-    return drafts
+    # One query: an item naming a pupil who is not this school's (a source's mistake) is not alerted
+    # here, where it would show one school another's pupil (or fail the night's insert).
+    ids = {pupil_id for pupil_id, _ in drafts if pupil_id is not None}
+    ours = set(Pupil.objects.filter(school=school, pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return [(pupil_id, d) for pupil_id, d in drafts if pupil_id is None or pupil_id in ours]

@@ -169,3 +169,17 @@ def test_a_source_failing_in_the_database_does_not_abort_the_nights_transaction(
         run = run_on(school, NIGHT)
     assert run.status == "succeeded", run.errors
     assert send_alerts().count() == 1
+
+
+@pytest.mark.django_db
+def test_an_item_about_another_schools_pupil_is_not_alerted_here(school, pupil, other_school_pupil):
+    source = steps_source({pupil.pk: [("a.b", NIGHT, "")], other_school_pupil.pk: [("a.b", NIGHT, "")]})
+
+    def leaky(school_, *, today, until):
+        return source(school_, today=today, until=until) + source(
+            other_school_pupil.school, today=today, until=until
+        )
+
+    with registered(leaky):
+        run_on(school, NIGHT)
+    assert list(send_alerts().values_list("pupil_id", flat=True)) == [pupil.pk]
