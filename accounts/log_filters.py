@@ -6,6 +6,11 @@ The filter formats the record once, replaces such values with "[removed]", and k
 
     >>> scrub("login failed password=hunter2 for A938200119001")
     'login failed password=[removed] for [UPN removed]'
+
+A private calendar link's token is in its path ("Not Found: /send/deadlines/<token>.ics"):
+
+    >>> scrub("Not Found: /send/deadlines/Zq3-x_9aB.ics")
+    'Not Found: /send/deadlines/[removed].ics'
 """
 
 import logging
@@ -20,6 +25,8 @@ _PATTERNS = [
         re.compile(rf"""(?i)(["']?\b(?:{_SECRET_NAMES})\b["']?\s*[:=]\s*)(["']?)([^\s"',;&}}]+)"""),
         lambda m: f"{m.group(1)}{m.group(2)}{REMOVED}",
     ),
+    # The token of a private calendar link (send/views/deadlines.py), which is its whole credential.
+    (re.compile(r"(/deadlines/)[A-Za-z0-9_-]+(\.ics)"), lambda m: f"{m.group(1)}{REMOVED}{m.group(2)}"),
     # Unique pupil numbers: a letter, 11 digits, then a digit or letter (temporary UPNs).
     (re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b"), lambda m: "[UPN removed]"),
 ]

@@ -319,6 +319,15 @@ class Alert(models.Model):
     def role_labels(self) -> str:
         return ", ".join(Role(r).label for r in self.roles if r in Role.values)
 
+    @property
+    def step_url(self) -> str:
+        """The page where the alerted step is done (a SEND deadline's ``figures["url"]``), if it is one
+        of ours: a path on this site, never another site's address."""
+        url = (self.figures or {}).get("url") if isinstance(self.figures, dict) else None
+        if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+            return url
+        return ""
+
 
 class NightlyRun(models.Model):
     """One school's checks for one night. A run beats (heartbeat_at) after each step of its work; one

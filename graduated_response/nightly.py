@@ -11,7 +11,9 @@ with one bulk insert per table (``bulk_insert``: one JSON parameter on PostgreSQ
   improvement (``tiers.next_tier``), and closes, with its reason, when the pupil is back in Universal;
 * each new tier's checklist is copied onto the case; overdue actions go to the attendance officer and
   later the headteacher;
-* alerts for the triggers in ``triggers`` and for SEND-aware routing.
+* alerts for the triggers in ``triggers`` and for SEND-aware routing;
+* alerts for SEND deadlines (EHC needs assessments, annual reviews, part-time timetables) due in the
+  next 14 days or overdue (``send_deadline_alerts``).
 
 Safe to repeat and to race: the whole run for a school is one transaction that first locks the
 school row (so two workers on the same school take turns), and the unique constraints on cases
@@ -42,6 +44,7 @@ from .nightly_heartbeat import Heartbeat
 from .nightly_plan import gather_evidence, plan_night
 from .nightly_window import NightlyWindow
 from .nightly_write import roles_field, write_night
+from .send_deadline_alerts import send_deadline_drafts
 from .services import bands_of, tier_bands_of
 from .triggers import Kind
 
@@ -89,6 +92,8 @@ def _run_locked(*, school: School, on: date, beat: Callable[[], None] = _no_beat
     )
     beat()
     plan = plan_night(evidence)
+    # Every SEND deadline due in the next 14 days or overdue (send.deadlines, a few queries per source).
+    plan.alerts.extend(send_deadline_drafts(school=school, on=on))
     beat()
     counts = write_night(
         school=school,

@@ -81,6 +81,8 @@ class Kind:
     TIER_ENTERED = "tier_entered"
     ACTION_OVERDUE = "action_overdue"
     NIGHTLY_RUN_MISSING = "nightly_run_missing"
+    SEND_DEADLINE_DUE = "send_deadline_due"  # graduated_response/send_deadline_alerts.py
+    SEND_DEADLINE_OVERDUE = "send_deadline_overdue"
 
     LABELS = {
         PENALTY_THRESHOLD: "10 unauthorised sessions in 10 school weeks",
@@ -95,6 +97,8 @@ class Kind:
         TIER_ENTERED: "Entered or moved tier",
         ACTION_OVERDUE: "Checklist action overdue",
         NIGHTLY_RUN_MISSING: "Nightly checks missed",
+        SEND_DEADLINE_DUE: "SEND deadline in the next 14 days",
+        SEND_DEADLINE_OVERDUE: "SEND deadline overdue",
     }
 
 

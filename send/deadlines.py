@@ -10,9 +10,15 @@ their records (needs assessments, annual reviews, part-time timetables) and are 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date as Date
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 Source = Callable[..., Iterable["Deadline"]]
 _SOURCES: list[Source] = []
@@ -47,7 +53,50 @@ def deadline_source(fn: Source) -> Source:
     return fn
 
 
+@contextmanager
+def registered(*sources: Source) -> Iterator[None]:
+    """Register `sources` for the duration of a block (tests), then take them out again.
+
+    Inside the block only these sources are asked, so a test sees its own deadlines and not the
+    ones the real sources find in its database; the real registry is put back afterwards."""
+    saved = list(_SOURCES)
+    _SOURCES[:] = list(sources)
+    try:
+        yield
+    finally:
+        _SOURCES[:] = saved
+
+
+def source_name(source: Source) -> str:
+    return f"{getattr(source, '__module__', '?')}.{getattr(source, '__qualname__', repr(source))}"
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Every source's deadlines, and the names of the sources that failed (their items are missing)."""
+
+    items: list[Deadline]
+    failed: list[str] = field(default_factory=list)
+
+
+def gather_deadlines(school, *, today: Date, until: Date) -> Gathered:
+    """Ask every source; a source that raises is logged and left out, and the others are kept.
+
+    Each source runs in a savepoint, so a database error in one (inside the nightly run's
+    transaction, say) does not abort the queries of the sources after it."""
+    items: list[Deadline] = []
+    failed: list[str] = []
+    for source in list(_SOURCES):
+        try:
+            with transaction.atomic():
+                items.extend(source(school, today=today, until=until))
+        except Exception:  # one broken source must not hide every other deadline
+            logger.exception("SEND deadline source %s failed for school %s", source_name(source), school.pk)
+            failed.append(source_name(source))
+    return Gathered(items=sorted(items, key=lambda d: (d.due, d.pupil_name, d.kind)), failed=failed)
+
+
 def school_deadlines(school, *, today: Date, until: Date) -> list[Deadline]:
-    """Open deadlines due by `until` (overdue first), earliest first."""
-    items = [item for source in _SOURCES for item in source(school, today=today, until=until)]
-    return sorted(items, key=lambda d: (d.due, d.pupil_name, d.kind))
+    """Open deadlines due by `until` (overdue first), earliest first. A failing source is logged and
+    skipped (``gather_deadlines``; use that where the failure must be shown)."""
+    return gather_deadlines(school, today=today, until=until).items

@@ -658,6 +658,9 @@ class SendDocument(Withdrawable):
 # EHC plans and local authorities (send/models_ehcp.py).
 # EHC needs assessments and their statutory exceptions (send/models_assessment.py).
 from .models_assessment import AssessmentStatusChange, EhcNeedsAssessment, StatutoryException  # noqa: E402, F401
+
+# The SENDCo's private iCalendar link to the deadline calendar (send/models_calendar.py).
+from .models_calendar import CalendarFeed  # noqa: E402, F401
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
 
 # Reviews of EHC plans (send/models_reviews.py).

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import (
     assessments,
     cycles,
+    deadlines,
     documents,
     ehc_plans,
     parent_letters,
@@ -19,6 +20,13 @@ urlpatterns = [
     path("settings/", register.settings_edit, name="settings"),
     path("my-class/", register.class_view, name="class_view"),
     path("reviews-due/", register.reviews_due, name="reviews_due"),
+    path("deadlines/", deadlines.deadlines, name="deadlines"),
+    path("deadlines/link/", deadlines.deadlines_feed_create, name="deadlines_feed_create"),
+    path("deadlines/link/<int:pk>/revoke/", deadlines.deadlines_feed_revoke, name="deadlines_feed_revoke"),
+    # No session: a calendar app fetches it with the private token (send/views/deadlines.py).
+    re_path(
+        r"^deadlines/(?P<token>[A-Za-z0-9_-]{16,128})\.ics$", deadlines.deadlines_ics, name="deadlines_ics"
+    ),
     path("views-completion/", cycles.views_completion, name="views_completion"),
     path("panel/", register.panel_home, name="panel_home"),
     path("register.csv", register.register_export, name="register_export"),
