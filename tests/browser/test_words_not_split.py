@@ -49,3 +49,17 @@ def test_menu_and_costs_break_only_between_words(
 
     page.goto(live_server.url + reverse("send:provision_map"))  # "Wa|ve" and "Sessio|ns" headings
     assert page.evaluate(SPLIT_WORDS, "main table thead th") == []
+
+
+def test_send_dashboard_buttons_and_triage_links_keep_their_words_whole(
+    browser, live_server, sign_in_browser, sendco, pupil
+):
+    # Nine buttons in one row that could not wrap squeezed "Deadlines" into "Deadlin|es" and
+    # "Settings" into "Setting|s"; the narrow last column split "Tria|ge".
+    f.ConcernFactory(pupil=pupil, raised_by=sendco)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in_browser(page, sendco)
+    page.goto(live_server.url + reverse("send:dashboard"))
+    assert page.get_by_role("link", name="Deadlines").is_visible()
+    assert page.evaluate(SPLIT_WORDS, "main a.btn") == []
+    assert page.evaluate(SPLIT_WORDS, "main [data-testid=concern-row] a") == []
