@@ -57,15 +57,19 @@ def period_key(deadline: Deadline) -> str:
 
 
 def _message(deadline: Deadline, kind: str) -> str:
-    who = f" for {deadline.pupil_name}" if deadline.pupil_name else ""
+    # The pupil first, then the step as its own sentence: a title such as "Annual review due" or "The
+    # part-time timetable ends: end it, or extend it" cannot be followed by "for <pupil> is due on".
+    who = deadline.pupil_name or ""
     la = f" ({deadline.local_authority})" if deadline.local_authority else ""
+    lead = f"{who}{la}: " if who or la else ""
     when = (
-        f"was due on {deadline.due:%-d %B %Y} and is overdue"
+        f"It was due on {deadline.due:%-d %B %Y} and is overdue."
         if kind == Kind.SEND_DEADLINE_OVERDUE
-        else f"is due on {deadline.due:%-d %B %Y}"
+        else f"It is due on {deadline.due:%-d %B %Y}."
     )
-    rule = f" How the date is counted: {deadline.rule}." if deadline.rule else ""
-    return f"{deadline.title}{who}{la} {when}.{rule}"
+    # Rules are written as sentences ending in a full stop: don't add a second one.
+    rule = f" How the date is counted: {deadline.rule.rstrip('.')}." if deadline.rule else ""
+    return f"{lead}{deadline.title.rstrip('.')}. {when}{rule}"
 
 
 def deadline_draft(deadline: Deadline, today: date) -> AlertDraft | None:

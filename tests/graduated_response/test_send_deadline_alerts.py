@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from graduated_response.models import Alert
 from graduated_response.nightly import nightly_checks_run
-from graduated_response.send_deadline_alerts import HORIZON_DAYS, alert_kind, period_key
+from graduated_response.send_deadline_alerts import HORIZON_DAYS, alert_kind, deadline_draft, period_key
 from graduated_response.triggers import Kind
 from send.deadlines import Deadline, registered
 from tests import factories as f
@@ -59,6 +59,43 @@ def test_period_key_fits_the_column_and_keeps_kind_key_and_date_apart():
     other = period_key(step(NIGHT, kind="ehcp.assessment." + "x" * 60, key="assessment:123457"))
     assert long != other
     assert period_key(step(NIGHT)) != period_key(step(NIGHT + timedelta(days=1)))
+
+
+def test_the_alert_reads_as_sentences_with_one_full_stop_each():
+    # Read on the demo: "The part-time timetable ends: end it, or extend it within the limit for Joseph
+    # Oakley was due on ..." and a rule's own full stop doubled ("... from each review..").
+    ends = Deadline(
+        kind="part_time.end",
+        title="The part-time timetable ends: end it, or extend it within the limit",
+        due=date(2026, 11, 11),
+        pupil_id=1,
+        pupil_name="Joseph Oakley",
+        url="/x/",
+        key="part_time:2",
+        rule="The end date agreed at the implementation meeting.",
+    )
+    message = deadline_draft(ends, NIGHT).message
+    assert message == (
+        "Joseph Oakley: The part-time timetable ends: end it, or extend it within the limit. "
+        "It was due on 11 November 2026 and is overdue. "
+        "How the date is counted: The end date agreed at the implementation meeting."
+    )
+    review = Deadline(
+        kind="ehcp.review.due",
+        title="Annual review due",
+        due=date(2026, 12, 8),
+        pupil_id=1,
+        pupil_name="Esme Marsh",
+        url="/x/",
+        key="plan:3",
+        local_authority="Westbrook Borough Council",
+        rule="Within 12 months of the last review meeting (the day before the same date next year).",
+    )
+    message = deadline_draft(review, NIGHT).message
+    assert message.startswith(
+        "Esme Marsh (Westbrook Borough Council): Annual review due. It is due on 8 December"
+    )
+    assert ".." not in message
 
 
 # --- the nightly run ---------------------------------------------------------------------------------
