@@ -67,4 +67,6 @@ def test_officer_filters_cases_sets_a_key_adult_and_opens_a_case(
     page.wait_for_url("**/cases/*/")
     assert page.get_by_test_id("case-tier").inner_text() == "Tier 3"
     assert page.get_by_test_id("tier-chart").is_visible()
-    assert "Inform the local authority" in page.get_by_test_id("case-alerts").inner_text()
+    # The pupil is coded E with no plan record: the joint review is asked for (an early EHC review is
+    # asked for only when a plan is in force, tests/graduated_response/test_nightly.py).
+    assert "Joint review with the SENDCo" in page.get_by_test_id("case-alerts").inner_text()
