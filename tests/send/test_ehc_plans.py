@@ -210,6 +210,9 @@ def test_ceasing_moves_the_register_back_to_sen_support_from_the_cease_date(logi
     )
     client = login(sendco)
     url = reverse("send:ehc_plan_cease", args=[plan.pk])
+    # The plan's page names the action, as the refusal on the register form tells the SENDCo to look for.
+    detail = client.get(reverse("send:ehc_plan_detail", args=[plan.pk])).content.decode()
+    assert f'href="{url}">Record that the plan has ceased</a>' in detail
 
     future = client.post(
         url, {"ceased_on": "2026-12-02", "reason": "Needs met", "then_status": "sen_support"}
