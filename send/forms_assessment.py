@@ -53,3 +53,8 @@ class ExceptionForm(OneTimeTokenMixin, Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: the local authority asked for advice during the summer closure.",
     )
+
+
+class EvidencePackForm(OneTimeTokenMixin, Form):
+    """The 'Make the evidence pack' button: no fields, only the one-time token, so a double click
+    makes one pack (school/submissions.py)."""

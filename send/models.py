@@ -663,6 +663,9 @@ from .models_assessment import AssessmentStatusChange, EhcNeedsAssessment, Statu
 from .models_calendar import CalendarFeed  # noqa: E402, F401
 from .models_ehcp import EhcPlan, LocalAuthority  # noqa: E402, F401
 
+# The EHC needs assessment evidence pack (send/models_evidence.py).
+from .models_evidence import EvidencePack  # noqa: E402, F401
+
 # Reviews of EHC plans (send/models_reviews.py).
 from .models_reviews import AnnualReview, ReviewInvitee, ReviewStatusChange  # noqa: E402, F401
 from .models_section_f import PlanProvisionLine  # noqa: E402, F401

@@ -8,3 +8,11 @@ def email_review_invitation(invitee_id: int, actor_id: int) -> str:
     from .review_emails import review_invitation_email
 
     return review_invitation_email(invitee_id=invitee_id, actor_id=actor_id)
+
+
+@shared_task(name="send.tasks.render_evidence_pack", acks_late=True, soft_time_limit=300, time_limit=360)
+def render_evidence_pack(pack_id: int) -> str:
+    """Make an EHC needs assessment evidence pack's PDF (send/evidence_pack.py); safe to run twice."""
+    from .evidence_pack import evidence_pack_render
+
+    return evidence_pack_render(pack_id=pack_id)

@@ -134,3 +134,19 @@ urlpatterns = [
     path("assessments/<int:pk>/steps/", assessments.assessment_steps, name="assessment_steps"),
     path("assessments/<int:pk>/exception/", assessments.assessment_exception, name="assessment_exception"),
 ]
+
+# The EHC needs assessment evidence pack (send/views/evidence_packs.py).
+from .views import evidence_packs  # noqa: E402
+
+urlpatterns += [
+    path(
+        "assessments/<int:pk>/evidence-pack/",
+        evidence_packs.evidence_pack_request,
+        name="evidence_pack_request",
+    ),
+    path(
+        "evidence-packs/<int:pk>/download/",
+        evidence_packs.evidence_pack_download,
+        name="evidence_pack_download",
+    ),
+]

@@ -16,6 +16,7 @@ from ..forms_assessment import AssessmentOpenForm, AssessmentStepsForm, Exceptio
 from ..models_assessment import STEP_CHOICES, EhcNeedsAssessment
 from ..services import ehc_assessments as services
 from .common import access_pupil_item, form_copy, pupil_form_page, saved, today
+from .evidence_packs import section_context as evidence_pack_section
 
 STEP_LABELS = dict(STEP_CHOICES)
 
@@ -72,6 +73,7 @@ def assessment_detail(request, pk):
             "steps": steps_of(assessment, on=today()),
             "history": assessment.status_history.all(),
             "plan_url": plan_url,
+            **evidence_pack_section(request, assessment),
         },
     )
 
