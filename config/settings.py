@@ -322,3 +322,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# EHC needs assessment evidence packs left pending (broker down, worker lost) are queued again
+# (send.services.evidence_packs.evidence_pack_sweep).
+CELERY_BEAT_SCHEDULE["send-evidence-pack-sweep"] = {
+    "task": "send.tasks.evidence_pack_sweep",
+    "schedule": crontab(minute="*/5"),
+}

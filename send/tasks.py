@@ -16,3 +16,11 @@ def render_evidence_pack(pack_id: int) -> str:
     from .evidence_pack import evidence_pack_render
 
     return evidence_pack_render(pack_id=pack_id)
+
+
+@shared_task(name="send.tasks.evidence_pack_sweep", soft_time_limit=240, time_limit=300)
+def evidence_pack_sweep() -> dict:
+    """Beat runs this every few minutes: queue again the evidence packs the broker lost or refused."""
+    from .services.evidence_packs import evidence_pack_sweep as sweep
+
+    return sweep()

@@ -7,6 +7,7 @@ send.evidence_pack.ready or send.evidence_pack.failed: send/evidence_pack.py).
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,11 @@ from ..models_evidence import EvidencePack
 from .common import save_audited
 
 logger = logging.getLogger(__name__)
+
+#: A pack queued this long ago and still pending lost its worker or broker: queue it again.
+STALE_AFTER = timedelta(minutes=10)
+#: A pack tried this many times without finishing (each try killed by the time limit) is given up.
+MAX_ATTEMPTS = 3
 
 
 def enqueue(pack_id: int) -> bool:
@@ -59,3 +65,37 @@ def evidence_pack_request(*, assessment: EhcNeedsAssessment, actor) -> EvidenceP
 
 def evidence_pack_downloaded(*, pack: EvidencePack, actor) -> None:
     audit.record_view(actor=actor, obj=pack, action="send.evidence_pack.downloaded")
+
+
+def evidence_pack_sweep(*, now: datetime | None = None) -> dict:
+    """Beat runs this every few minutes (config/settings.py), like letters.outbox.outbox_sweep: queue
+    again every pack pending and never queued (the broker was down) or queued long ago (the worker was
+    lost); give up on a pack that was tried MAX_ATTEMPTS times, marking it failed with the reason, so
+    the page never says "being made" for ever. Returns counts {"queued", "given_up", "down"}."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    counts = {"queued": 0, "given_up": 0, "down": 0}
+    stale = EvidencePack.objects.filter(status="pending").filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - STALE_AFTER)
+    )
+    for pack in stale.filter(attempts__gte=MAX_ATTEMPTS).order_by("pk")[:500]:
+        with transaction.atomic():
+            if EvidencePack.objects.filter(pk=pack.pk, status="pending").update(
+                status="failed",
+                error=f"It was tried {pack.attempts} times without finishing: make a new one.",
+            ):
+                audit.record(
+                    actor=None,
+                    action="send.evidence_pack.failed",
+                    obj=pack,
+                    before={"status": "pending"},
+                    after={"status": "failed"},
+                )
+                counts["given_up"] += 1
+    for pk in stale.filter(attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list("pk", flat=True)[:500]:
+        if not enqueue(pk):
+            counts["down"] += 1
+            break  # the broker is down: the next sweep tries again
+        counts["queued"] += 1
+    return counts

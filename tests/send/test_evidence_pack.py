@@ -339,3 +339,26 @@ def test_contents_read_in_a_fixed_number_of_queries(sendco, pupil, records):
     )
     f.ProvisionEnrolmentFactory(pupil=pupil, start_date=date(2026, 9, 14))
     assert count() == before
+
+
+def test_sweep_queues_a_pack_the_broker_missed_and_gives_up_on_a_stuck_one(sendco, assessment):
+    from send.services.evidence_packs import evidence_pack_sweep
+
+    with time_machine.travel("2026-11-20 09:00", tick=False):
+        missed = EvidencePack.objects.create(
+            school=assessment.school, pupil=assessment.pupil, assessment=assessment, requested_by=sendco
+        )
+        stuck = EvidencePack.objects.create(
+            school=assessment.school,
+            pupil=assessment.pupil,
+            assessment=assessment,
+            requested_by=sendco,
+            enqueued_at=timezone.now(),
+            attempts=3,
+        )
+    assert evidence_pack_sweep() == {"queued": 1, "given_up": 1, "down": 0}
+    missed.refresh_from_db()
+    stuck.refresh_from_db()
+    assert missed.status == "ready" and read_private_file(missed.private_file_name())
+    assert stuck.status == "failed" and "tried 3 times" in stuck.error
+    assert evidence_pack_sweep() == {"queued": 0, "given_up": 0, "down": 0}
