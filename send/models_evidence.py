@@ -42,13 +42,13 @@ class EvidencePack(models.Model):
         EhcNeedsAssessment, on_delete=models.PROTECT, related_name="evidence_packs"
     )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("Asked for", default=timezone.now)
     status = models.CharField(max_length=10, choices=list(STATUSES.labels.items()), default="pending")
     # Whether the person who asked could open confidential documents when they asked: the pack holds
     # only what they could see, and only such a person may download a pack that holds them.
-    include_confidential = models.BooleanField(default=False, editable=False)
+    include_confidential = models.BooleanField("Holds confidential documents", default=False, editable=False)
     stored_name = models.CharField(max_length=100, unique=True, editable=False, default=_stored_name)
-    ready_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField("Made", null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     # When the render was last handed to the broker (None: not yet, or the broker was down).

@@ -224,3 +224,26 @@ def documents(pupil) -> list[Item]:
         )
         for document in SendDocument.objects.filter(pupil=pupil).order_by("uploaded_at", "pk")
     ]
+
+
+@section("evidence_packs", "EHC needs assessment evidence packs", order=41)
+def evidence_packs(pupil) -> list[Item]:
+    """Every evidence pack made (send/evidence_pack.py) with its PDF: a copy of records listed above,
+    held as a file, so it is reviewed before release like any file (confidential if it holds any)."""
+    from .models import EvidencePack
+
+    return [
+        Item(
+            key=key_of(pack),
+            title=str(pack),
+            data=described(pack, ["created_at", "status", "ready_at", "pages", "include_confidential"]),
+            flag=CONFIDENTIAL if pack.include_confidential else FILE_HELD,
+            file=HeldFile(
+                name=pack.filename,
+                storage_name=pack.private_file_name(),
+                content_type="application/pdf",
+                open_url=reverse("send:evidence_pack_download", args=[pack.pk]),
+            ),
+        )
+        for pack in EvidencePack.objects.filter(pupil=pupil, status="ready").order_by("created_at", "pk")
+    ]

@@ -362,3 +362,27 @@ def test_sweep_queues_a_pack_the_broker_missed_and_gives_up_on_a_stuck_one(sendc
     assert missed.status == "ready" and read_private_file(missed.private_file_name())
     assert stuck.status == "failed" and "tried 3 times" in stuck.error
     assert evidence_pack_sweep() == {"queued": 0, "given_up": 0, "down": 0}
+
+
+def test_a_ready_pack_is_in_the_pupils_records_export_with_its_file(
+    sendco, assessment, django_capture_on_commit_callbacks
+):
+    from send.record_section import evidence_packs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = evidence_pack_request(assessment=assessment, actor=sendco)
+    [item] = evidence_packs(assessment.pupil)
+    assert item.file.storage_name == pack.private_file_name() and item.flag
+    assert item.data["Holds confidential documents"] == "Yes"
+
+
+def test_a_damaged_agency_pdf_is_listed_not_attached_and_the_pack_is_still_made(
+    sendco, pupil, assessment, django_capture_on_commit_callbacks
+):
+    _upload(pupil, sendco, "broken.pdf", b"%PDF-1.4 this is not really a PDF", title="Broken report")
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = evidence_pack_request(assessment=assessment, actor=sendco)
+    pack.refresh_from_db()
+    assert pack.status == "ready"
+    _, text = _text(pack)
+    assert "Broken report (broken.pdf): not attachable, the file is damaged" in text
