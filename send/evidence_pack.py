@@ -13,7 +13,8 @@ can give the page on which each appended report starts and the footer the pack's
 Safe to run twice or concurrently, like letters.services.letter_render: only a pending pack is made,
 the file's name is fixed when the pack is written (a second run replaces the same file, never adds one)
 and the move to ready or failed is a conditional UPDATE, so exactly one run records it. A failure
-marks the pack failed with the error and returns; it does not raise.
+marks the pack failed with the error and returns; it does not raise. What goes in, and why confidential
+documents may be left out: docs/rules.md section 5.
 """
 
 from __future__ import annotations

@@ -40,11 +40,16 @@ def evidence_pack_request(request, pk):
     assessment = access_pupil_item(request, EhcNeedsAssessment.objects.current(), pk)
     form = EvidencePackForm(request.POST)
     save = partial(services.evidence_pack_request, assessment=assessment, actor=request.user)
-    if saved(request, form, save):
-        messages.success(
-            request,
-            "The evidence pack is being made. It is listed below; reload the page to see when it is ready.",
-        )
+    if pack := saved(request, form, save):
+        pack.refresh_from_db(fields=["status"])  # made already when tasks run in-process (no broker)
+        if pack.status == "ready":
+            messages.success(request, "The evidence pack is ready to download.")
+        elif pack.status == "failed":
+            messages.error(request, "The evidence pack could not be made: the reason is below.")
+        else:
+            messages.success(
+                request, "The evidence pack is being made. Reload the page to see when it is ready."
+            )
     else:
         for error in form.non_field_errors() or ["The evidence pack could not be asked for: try again."]:
             messages.error(request, error)

@@ -253,6 +253,8 @@ def test_download_is_audited_and_page_shows_ready(
     pack = _make(client, assessment, django_capture_on_commit_callbacks)
     page = client.get(f"/send/assessments/{assessment.pk}/").content.decode()
     assert "Make the evidence pack" in page and "Download the evidence pack" in page
+    # The task ran after the view answered (on commit), so the message says it was being made.
+    assert "The evidence pack is being made." in page
     response = client.get(f"/send/evidence-packs/{pack.pk}/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
