@@ -15,6 +15,20 @@ from .models_ehcp import LocalAuthority
 DATE = DateInput()
 
 
+class AssessmentStartForm(Form):
+    pupil = forms.ModelChoiceField(queryset=None, label="Pupil", empty_label="Choose a pupil")
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils.select_related("registration_class").order_by(  # type: ignore[attr-defined]
+            "legal_last_name", "legal_first_name"
+        )
+        # Two pupils with the same name are told apart by their class.
+        self.fields["pupil"].label_from_instance = lambda p: (  # type: ignore[attr-defined]
+            f"{p} ({p.registration_class})" if p.registration_class_id else str(p)
+        )
+
+
 class AssessmentOpenForm(OneTimeTokenMixin, ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)

@@ -133,6 +133,9 @@ urlpatterns = [
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/steps/", assessments.assessment_steps, name="assessment_steps"),
     path("assessments/<int:pk>/exception/", assessments.assessment_exception, name="assessment_exception"),
+    path("assessments/new/", assessments.assessment_start, name="assessment_start"),
+    path("assessments/<int:pk>/withdraw/", assessments.assessment_withdraw, name="assessment_withdraw"),
+    path("assessments/<int:pk>/restore/", assessments.assessment_restore, name="assessment_restore"),
 ]
 
 # The EHC needs assessment evidence pack (send/views/evidence_packs.py).
