@@ -95,6 +95,33 @@ def _move(review: AnnualReview, to: str, *, actor, on: date, note: str = "") -> 
     )
 
 
+def _save_step(
+    review: AnnualReview,
+    *,
+    actor,
+    action: str,
+    before: dict,
+    fields: dict | None = None,
+    to: str | None = None,
+    on: date | None = None,
+    note: str = "",
+    extra: dict | None = None,
+    reason: str = "",
+) -> AnnualReview:
+    """The end of every step: set `fields`, then move the review `to` a status on day `on` (validated,
+    with its history row) or, with no move, validate and save it; then one audit entry `action` from
+    `before` (the snapshot taken before anything changed)."""
+    for name, value in (fields or {}).items():
+        setattr(review, name, value)
+    if to is not None:
+        _move(review, to, actor=actor, on=on or timezone.localdate(), note=note)
+    else:
+        review.full_clean()
+        review.save()
+    _audit(actor=actor, review=review, action=action, before=before, extra=extra, reason=reason)
+    return review
+
+
 def _locked(review: AnnualReview, expected_status: str | None) -> AnnualReview:
     """The review, locked and read again; refused if it was withdrawn, or moved on since the page showed
     `expected_status` (None: the caller is not a page)."""
@@ -293,16 +320,18 @@ def review_meeting_set(
     errors = _meeting_errors(review.school, meeting_date, meeting_time, meeting_place)
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(review)
-    review.meeting_date, review.meeting_time = meeting_date, meeting_time
-    review.meeting_place = meeting_place.strip()
-    if review.status == ReviewStatus.REQUESTED:
-        _move(review, ReviewStatus.PLANNED, actor=actor, on=timezone.localdate())
-    else:
-        review.full_clean()
-        review.save()
-    _audit(actor=actor, review=review, action="send.ehc_review.meeting_set", before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.meeting_set",
+        before=audit.snapshot(review),
+        fields={
+            "meeting_date": meeting_date,
+            "meeting_time": meeting_time,
+            "meeting_place": meeting_place.strip(),
+        },
+        to=ReviewStatus.PLANNED if review.status == ReviewStatus.REQUESTED else None,
+    )
 
 
 @transaction.atomic
@@ -424,26 +453,19 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
         letters.append(invitee.letter)
     ReviewInvitee.objects.bulk_update(professionals, ["letter"])
     review_emails.enqueue_on_commit(invitee_ids=[i.pk for i in professionals if i.email], actor_id=actor.pk)
-    before = audit.snapshot(review)
-    review.invitations_sent_on = today
-    review.notice_override_reason = reason if refusal else ""
-    _move(
+    review.letters.add(*letters)
+    return _save_step(
         review,
-        ReviewStatus.INVITED,
         actor=actor,
+        action="send.ehc_review.invitations_prepared",
+        before=audit.snapshot(review),
+        fields={"invitations_sent_on": today, "notice_override_reason": reason if refusal else ""},
+        to=ReviewStatus.INVITED,
         on=today,
         note=f"{len(letters)} invitation letters prepared",
-    )
-    review.letters.add(*letters)
-    _audit(
-        actor=actor,
-        review=review,
-        action="send.ehc_review.invitations_prepared",
-        before=before,
         extra={"letter_ids": [letter.pk for letter in letters]},
-        reason=review.notice_override_reason,
+        reason=reason if refusal else "",
     )
-    return review
 
 
 @transaction.atomic
@@ -465,12 +487,13 @@ def review_advice_record(
         errors["advice_circulated_on"] = "Advice cannot be circulated before it was asked for."
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(review)
-    review.advice_requested_on, review.advice_circulated_on = advice_requested_on, advice_circulated_on
-    review.full_clean()
-    review.save()
-    _audit(actor=actor, review=review, action="send.ehc_review.advice_recorded", before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.advice_recorded",
+        before=audit.snapshot(review),
+        fields={"advice_requested_on": advice_requested_on, "advice_circulated_on": advice_circulated_on},
+    )
 
 
 @transaction.atomic
@@ -496,18 +519,25 @@ def review_meeting_record(
         raise ValidationError(
             {"pupil_views": "Record the pupil's views or the parents' views: the review is built on them."}
         )
-    before = audit.snapshot(review)
-    review.pupil_views = (pupil_views or "").strip()
-    review.parent_views = (parent_views or "").strip()
-    review.professional_views = (professional_views or "").strip()
-    review.outcome_progress = [
+    progress = [
         {"outcome": row["outcome"], "progress": (row.get("progress") or "").strip()}
         for row in outcome_progress
     ]
-    review.recommended_amendments = (recommended_amendments or "").strip()
-    _move(review, ReviewStatus.HELD, actor=actor, on=meeting)
-    _audit(actor=actor, review=review, action="send.ehc_review.meeting_recorded", before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.meeting_recorded",
+        before=audit.snapshot(review),
+        fields={
+            "pupil_views": (pupil_views or "").strip(),
+            "parent_views": (parent_views or "").strip(),
+            "professional_views": (professional_views or "").strip(),
+            "outcome_progress": progress,
+            "recommended_amendments": (recommended_amendments or "").strip(),
+        },
+        to=ReviewStatus.HELD,
+        on=meeting,
+    )
 
 
 def _dated_step(review, *, actor, to, field: str, value: date, label: str, action: str, extra_fields=None):
@@ -516,13 +546,15 @@ def _dated_step(review, *, actor, to, field: str, value: date, label: str, actio
     if errors:
         raise ValidationError(errors)
     REVIEW.check(review.status, to)
-    before = audit.snapshot(review)
-    setattr(review, field, value)
-    for name, v in (extra_fields or {}).items():
-        setattr(review, name, v)
-    _move(review, to, actor=actor, on=value)
-    _audit(actor=actor, review=review, action=action, before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action=action,
+        before=audit.snapshot(review),
+        fields={field: value, **(extra_fields or {})},
+        to=to,
+        on=value,
+    )
 
 
 @transaction.atomic
