@@ -387,6 +387,11 @@ def _email_message(email: Email) -> EmailMessage:
     message = EmailMessage(subject=email.subject, body=email.body, to=[email.to])
     if email.letter_id:
         letter = Letter.objects.get(pk=email.letter_id)
+        if letter.status == Letter.Status.PENDING:
+            # Written in the same transaction as its letter (a review's invitation), and its task may run
+            # before the letter's: render it now (idempotent, conditional) rather than fail.
+            letter_render(letter_id=letter.pk)
+            letter.refresh_from_db()
         pdf = (
             read_private_file(letter.private_file_name()) if letter.status == Letter.Status.RENDERED else None
         )
@@ -440,7 +445,7 @@ def email_sending_lost(*, before) -> int:
             email,
             status=Email.Status.FAILED,
             action="letters.email.failed",
-            error="The background service stopped while sending it; it may not have been sent.",
+            error=outbox.SENDING_LOST_ERROR,
         )
     return lost
 

@@ -6,7 +6,8 @@ a step taken from a stale page is refused (school.editing.ensure_still on the st
 Every date a step records is the day it was done, so it cannot be in the future; dates after the
 meeting cannot be before it (AnnualReview.clean). The invitations are "prepared" when their letters
 exist: the school prints and posts them, or hands them over; a professional with an e-mail address is
-also e-mailed theirs after commit (send/review_emails.py), and only the e-mail's own status says it went.
+also e-mailed theirs: the e-mail is written pending with the letters and sent after commit through the
+letters outbox (send/review_emails.py), and only the e-mail's own status says it went.
 
 Action codes: send.ehc_review.scheduled, send.ehc_review.requested, send.ehc_review.meeting_set,
 send.ehc_review.invitee_added, send.ehc_review.invitations_prepared, send.ehc_review.advice_recorded,
@@ -452,7 +453,8 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
         )
         letters.append(invitee.letter)
     ReviewInvitee.objects.bulk_update(professionals, ["letter"])
-    review_emails.enqueue_on_commit(invitee_ids=[i.pk for i in professionals if i.email], actor_id=actor.pk)
+    for invitee in professionals:
+        review_emails.invitation_email_write(actor=actor, invitee=invitee)
     review.letters.add(*letters)
     return _save_step(
         review,
