@@ -138,6 +138,7 @@ def letter_produce(
     queue: bool = True,
     period: tuple | None = None,
     meeting=None,
+    signatory: tuple[str, str] | None = None,
 ) -> Letter:
     """Write a pending letter from the school's current template ``code`` for one addressee.
 
@@ -148,7 +149,9 @@ def letter_produce(
     queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
     ValidationError. Audited letters.letter.created. ``period`` (optional): the (start, end) the given
     ``figures`` cover, so a batch that computed them saves looking the school's calendar up per letter.
-    ``meeting`` (optional): the Meeting the letter belongs to, listed on its page.
+    ``meeting`` (optional): the Meeting the letter belongs to, listed on its page. ``signatory``
+    (optional): (name, role) of who signs this letter instead of the school's signatory (the head
+    teacher's own invitation is not signed by the head); the snapshot records it.
     """
     from . import template_services
 
@@ -165,6 +168,7 @@ def letter_produce(
         extra=extra,
         figures=figures,
         period=period,
+        signatory=signatory,
     )
     letter.trigger = trigger[:200]
     if meeting is not None:
@@ -187,11 +191,12 @@ def letter_produce(
 
 
 def letter_build(
-    *, actor, pupil, template, version, addressee, extra=None, figures=None, period=None
+    *, actor, pupil, template, version, addressee, extra=None, figures=None, period=None, signatory=None
 ) -> Letter:
     """The unsaved Letter that ``version`` (a LetterTemplateVersion, or any object with ``subject``,
     ``body_html`` and ``language``) makes for ``pupil`` and ``addressee``: letter_produce saves it,
-    the template editor's preview renders it without saving."""
+    the template editor's preview renders it without saving. ``signatory`` (name, role) replaces the
+    letterhead's signatory in this letter's snapshot (its signature and its signatory merge fields)."""
     from . import template_services
 
     unknown_extra = set(extra or {}) - EXTRA_KEYS
@@ -205,6 +210,8 @@ def letter_build(
         raise ValidationError({"code": NO_TARGETS})
     school = pupil.school
     letterhead = template_services.letterhead_for(school).snapshot()
+    if signatory is not None:
+        letterhead["signatory_name"], letterhead["signatory_role"] = signatory
     now = timezone.now()
     today = timezone.localdate(now)
     if figures is None:

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 BODY = """Dear {name},
 
-Please find attached an invitation from {school} to the review of {pupil}'s education, health and care
+Please find attached a letter from {school} about the review of {pupil}'s education, health and care
 plan: {subject}.
 
 If you cannot open the attachment, please contact the school office.
@@ -41,10 +41,11 @@ With best wishes,
 """
 
 
-def invitation_email_write(*, actor, invitee: ReviewInvitee) -> Email | None:
-    """Write the pending e-mail carrying the invitee's letter (inside the caller's transaction); None
-    when there is nothing to e-mail or it was already written."""
-    letter = invitee.letter
+def invitation_email_write(*, actor, invitee: ReviewInvitee, letter=None) -> Email | None:
+    """Write the pending e-mail carrying the invitee's invitation (or ``letter``, the "meeting has
+    moved" letter) inside the caller's transaction; None when there is nothing to e-mail or it was
+    already written."""
+    letter = letter or invitee.letter
     if letter is None or not invitee.email or invitee.role == ReviewInvitee.Role.PARENT:
         return None
     if Email.objects.filter(letter=letter).exists():
@@ -86,10 +87,16 @@ def review_invitation_email(*, invitee_id: int, actor_id: int) -> str:
 def review_invitation_email_retry(*, actor, invitee: ReviewInvitee) -> bool:
     """ "Try again" on a review page: queue the invitee's failed or waiting e-mail again (once, however
     many presses: letters.services.email_retry), or write it if it never was. False: nothing to do."""
-    email = Email.objects.filter(letter_id=invitee.letter_id).first() if invitee.letter_id else None
-    if email is None:
-        return invitation_email_write(actor=actor, invitee=invitee) is not None
-    return email_retry(actor=actor, email=email)
+    done = False
+    for letter in (invitee.letter, invitee.move_letter):
+        if letter is None:
+            continue
+        email = Email.objects.filter(letter=letter).first()
+        if email is None:
+            done |= invitation_email_write(actor=actor, invitee=invitee, letter=letter) is not None
+        else:
+            done |= email_retry(actor=actor, email=email)
+    return done
 
 
 def delivery(email: Email | None, *, has_address: bool) -> dict:

@@ -73,6 +73,7 @@ urlpatterns = [
     path("ehc-reviews/<int:pk>/amended-plan/", reviews.review_amended, name="ehc_review_amended"),
     path("ehc-reviews/<int:pk>/withdraw/", reviews.review_withdraw, name="ehc_review_withdraw"),
     path("ehc-reviews/<int:pk>/restore/", reviews.review_restore, name="ehc_review_restore"),
+    path("ehc-reviews/<int:pk>/move/", reviews.review_move, name="ehc_review_move"),
     path(
         "ehc-reviews/<int:pk>/invitees/<int:invitee_pk>/email/retry/",
         reviews.review_email_retry,

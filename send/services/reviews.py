@@ -12,7 +12,8 @@ letters outbox (send/review_emails.py), and only the e-mail's own status says it
 Action codes: send.ehc_review.scheduled, send.ehc_review.requested, send.ehc_review.meeting_set,
 send.ehc_review.invitee_added, send.ehc_review.invitations_prepared, send.ehc_review.advice_recorded,
 send.ehc_review.meeting_recorded, send.ehc_review.report_sent, send.ehc_review.la_decided,
-send.ehc_review.amended_plan_issued (and letters.letter.created for each letter).
+send.ehc_review.amended_plan_issued, send.ehc_review.meeting_moved (and letters.letter.created for
+each letter).
 """
 
 from __future__ import annotations
@@ -315,8 +316,8 @@ def review_meeting_set(
     review = _locked(review, expected_status)
     if review.status not in (ReviewStatus.REQUESTED, ReviewStatus.PLANNED):
         raise ValidationError(
-            "The invitations have been prepared for this meeting: to change the date, withdraw this review "
-            "with the reason and schedule the new meeting."
+            "The invitations have been prepared for this meeting: use 'Change the meeting date', which "
+            "writes to everyone invited."
         )
     errors = _meeting_errors(review.school, meeting_date, meeting_time, meeting_place)
     if errors:
@@ -389,6 +390,15 @@ def _professional_addressee(invitee: ReviewInvitee) -> Addressee:
     )
 
 
+def _signatory_for(invitee: ReviewInvitee, *, school, actor) -> tuple[str, str] | None:
+    """Who signs this invitee's letter when it is not the school's signatory: the head teacher is not
+    invited over their own signature (the school's letters are signed by the head), so the SENDCo signs
+    the head's; everyone else's is signed as the school's letters are (None)."""
+    if invitee.role == ReviewInvitee.Role.HEAD_TEACHER:
+        return (sendco_name(school=school, actor=actor), "SENDCo")
+    return None
+
+
 @transaction.atomic
 def review_invitations_send(*, actor, review: AnnualReview, override_reason: str = "", expected_status=None):
     """Prepare the invitation letters (``ehcp_review_invite``): one for each postal address of the
@@ -450,6 +460,7 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
             addressee=_professional_addressee(invitee),
             extra=extra,
             trigger=trigger,
+            signatory=_signatory_for(invitee, school=review.school, actor=actor),
         )
         letters.append(invitee.letter)
     ReviewInvitee.objects.bulk_update(professionals, ["letter"])
@@ -618,4 +629,97 @@ def review_amended_plan_record(*, actor, review: AnnualReview, amended_plan_on: 
         value=amended_plan_on,
         label="the amended plan was issued",
         action="send.ehc_review.amended_plan_issued",
+    )
+
+
+def _invited_addressee(invitee: ReviewInvitee, parents: dict[int, Addressee]) -> Addressee:
+    """Where the "meeting has moved" letter goes: a parent's contact as recorded now (address and
+    language), else as they were invited; a professional as they were invited."""
+    if invitee.role == ReviewInvitee.Role.PARENT:
+        current = parents.get(invitee.contact_id) if invitee.contact_id else None
+        if current is not None:
+            return current
+        return Addressee(
+            name=invitee.name,
+            address=invitee.postal_address,
+            contact_ids=(invitee.contact_id,) if invitee.contact_id else (),
+            language="English",
+            email=invitee.email,
+        )
+    return _professional_addressee(invitee)
+
+
+@transaction.atomic
+def review_meeting_move(
+    *,
+    actor,
+    review: AnnualReview,
+    meeting_date: date,
+    meeting_time: time,
+    meeting_place: str,
+    reason: str,
+    expected_status=None,
+) -> AnnualReview:
+    """Change the meeting after the invitations went, without withdrawing the review: the timeline's
+    dates are counted from the meeting (send/annual_review_dates.py), so they follow the new date; each
+    person invited gets a "the meeting has moved" letter (``ehcp_review_moved``, signed as their
+    invitation was), e-mailed to a professional with an address through the outbox. Refused before the
+    invitations (move the meeting), once the meeting is recorded, without a reason, for a day the school
+    is closed or gone, and when nothing changes. Audited send.ehc_review.meeting_moved with the letters."""
+    review = _locked(review, expected_status)
+    if review.status != ReviewStatus.INVITED:
+        raise ValidationError(
+            "Only a meeting whose invitations have been prepared, and which is not yet recorded, is moved "
+            "this way."
+        )
+    errors = _meeting_errors(review.school, meeting_date, meeting_time, meeting_place)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why the meeting moved: it is kept with the review."
+    place = (meeting_place or "").strip()
+    if not errors and (meeting_date, meeting_time, place) == (
+        review.meeting_date,
+        review.meeting_time,
+        review.meeting_place,
+    ):
+        errors["meeting_date"] = "This is already the meeting's date, time and place."
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(review)
+    moved_from = review.meeting_date
+    review.meeting_date, review.meeting_time, review.meeting_place = meeting_date, meeting_time, place
+    extra = {
+        "meeting_date": meeting_date,
+        "meeting_time": review.time_text,
+        "meeting_place": place,
+        "review_date": meeting_date,
+        "staff_name": sendco_name(school=review.school, actor=actor),
+    }
+    trigger = f"The review meeting moved from {_day(moved_from)} to {_day(meeting_date)}"
+    parents = {a.contact_ids[0]: a for a in addressees(review.pupil) if a.contact_ids}
+    invitees = list(review.invitees.filter(letter__isnull=False).order_by("id"))
+    for invitee in invitees:
+        invitee.move_letter = letter_produce(
+            actor=actor,
+            pupil=review.pupil,
+            code="ehcp_review_moved",
+            addressee=_invited_addressee(invitee, parents),
+            extra=extra,
+            trigger=trigger,
+            signatory=_signatory_for(invitee, school=review.school, actor=actor),
+        )
+    ReviewInvitee.objects.bulk_update(invitees, ["move_letter"])
+    for invitee in invitees:
+        if invitee.role != ReviewInvitee.Role.PARENT:
+            review_emails.invitation_email_write(actor=actor, invitee=invitee, letter=invitee.move_letter)
+    letters = [invitee.move_letter for invitee in invitees]
+    review.letters.add(*letters)
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.meeting_moved",
+        before=before,
+        fields={"meeting_moved_from": moved_from, "meeting_move_reason": reason},
+        extra={"letter_ids": [letter.pk for letter in letters]},
+        reason=reason,
     )

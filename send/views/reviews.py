@@ -25,6 +25,7 @@ from ..forms_reviews import (
     DecisionForm,
     InvitationsForm,
     InviteeForm,
+    MeetingMoveForm,
     MeetingRecordForm,
     ReportForm,
     ReviewMeetingForm,
@@ -150,20 +151,21 @@ def review_detail(request, pk):
         request.school, today=today(), plans=EhcPlan.objects.filter(pk=review.plan_id)
     )
     letters = list(review.letters.order_by("id"))
-    invitees = list(review.invitees.select_related("letter"))
-    emails = {
-        e.letter_id: e
-        for e in Email.objects.filter(letter__in=[i.letter_id for i in invitees if i.letter_id])
-    }
+    invitees = list(review.invitees.select_related("letter", "move_letter"))
+    letter_ids = [pk for i in invitees for pk in (i.letter_id, i.move_letter_id) if pk]
+    emails = {e.letter_id: e for e in Email.objects.filter(letter__in=letter_ids)}
     for invitee in invitees:
+        emailed = bool(invitee.email and invitee.role != invitee.Role.PARENT)
         invitee.email_row = emails.get(invitee.letter_id)
         invitee.delivery = review_emails.delivery(
-            invitee.email_row,
-            has_address=bool(invitee.email and invitee.letter_id and invitee.role != invitee.Role.PARENT),
+            invitee.email_row, has_address=emailed and bool(invitee.letter_id)
         )
+        invitee.move_delivery = review_emails.delivery(
+            emails.get(invitee.move_letter_id), has_address=emailed and bool(invitee.move_letter_id)
+        )
+    deliveries = [d for i in invitees for d in (i.delivery, i.move_delivery)]
     delivery_counts = {
-        state: sum(1 for i in invitees if i.delivery["state"] == state)
-        for state in ("sent", "waiting", "failed")
+        state: sum(1 for d in deliveries if d["state"] == state) for state in ("sent", "waiting", "failed")
     }
     return render(
         request,
@@ -228,6 +230,19 @@ review_meeting = _step_view(
     services.review_meeting_set,
     title="Plan the review meeting",
     success="Meeting planned.",
+)
+review_move = _step_view(
+    MeetingMoveForm,
+    services.review_meeting_move,
+    title="Change the meeting date",
+    success="The meeting has moved. A letter saying so was written to everyone invited: print and post "
+    "the parents' letters; professionals with an e-mail address are e-mailed theirs (each line below says "
+    "whether it went). The timeline's dates now count from the new date.",
+    button="Move the meeting and write to everyone invited",
+    lead=lambda review: (
+        f"The meeting is on {review.meeting_date:%-d %B %Y}. Everyone invited will get a letter giving the "
+        "new date; the timeline's dates will be counted from it."
+    ),
 )
 review_record = _step_view(
     MeetingRecordForm,

@@ -59,7 +59,7 @@ def page(client, review) -> str:
 
 def test_mail_server_down_fails_honestly_and_the_sweep_sends_them_later(
     login,
-    plan,
+    plan,  # noqa: F811
     sendco,
     mail_down,
     django_capture_on_commit_callbacks,  # noqa: F811
@@ -93,7 +93,7 @@ def test_mail_server_down_fails_honestly_and_the_sweep_sends_them_later(
 
 def test_the_sweep_gives_up_after_the_maximum_and_try_again_on_the_page_sends_it(
     login,
-    plan,
+    plan,  # noqa: F811
     sendco,
     mail_down,
     django_capture_on_commit_callbacks,  # noqa: F811
@@ -131,7 +131,7 @@ def test_the_sweep_gives_up_after_the_maximum_and_try_again_on_the_page_sends_it
 
 def test_broker_down_leaves_them_waiting_and_the_sweep_sends_them(
     login,
-    plan,
+    plan,  # noqa: F811
     sendco,
     broker_down,
     django_capture_on_commit_callbacks,  # noqa: F811

@@ -76,4 +76,5 @@ def _expect(*, get, invitee=False):
 
 EXPECTATIONS = {
     "send:ehc_review_email_retry": _expect(get=frozenset(), invitee=True),
+    "send:ehc_review_move": _expect(get=MANAGE),
 }
