@@ -109,11 +109,7 @@ def test_changing_the_meeting_date_writes_to_everyone_and_the_timeline_follows(
     assert Letter.objects.filter(code="ehcp_review_moved").count() == 4
 
 
-def test_moving_is_refused_without_a_reason_for_the_same_date_and_before_the_invitations(
-    plan,
-    sendco,
-    invited,  # noqa: F811
-):
+def test_moving_is_refused_without_a_reason_for_the_same_date_a_closed_day_or_a_stale_page(sendco, invited):
     def move(review, **changes):
         values = {
             "meeting_date": date(2027, 1, 19),
