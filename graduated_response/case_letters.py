@@ -52,6 +52,7 @@ CODE_TITLES: dict[str, str] = {
     "send_provision": "SEN provision letter",
     "send_review_invite": "Invitation to a SEN support review",
     "ehcp_review_invite": "Invitation to an EHCP annual review",
+    "ehcp_review_moved": "EHCP review meeting moved",
 }
 
 #: Letters written from the formal measures, not the case page's list: each needs what only its

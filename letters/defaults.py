@@ -294,6 +294,19 @@ _DEFAULTS = [
         "{pupil_first_name}'s, before the meeting.</p>"
         "<p>If you cannot come at this time, please contact {staff_name} as soon as you can.</p>",
     ),
+    DefaultLetter(
+        "ehcp_review_moved",
+        "EHC plan review meeting moved",
+        "send",
+        "The review meeting for {pupil_first_name}'s EHC plan has moved",
+        "<p>Dear {contact_name},</p>"
+        "<p>We wrote to invite you to the review meeting of {pupil_first_name}'s education, health and "
+        "care plan. The meeting has moved. It will now be on <strong>{meeting_date} at {meeting_time}"
+        "</strong> in {meeting_place}.</p>"
+        "<p>Everything else in our invitation stays the same. We are sorry for any trouble this "
+        "causes.</p>"
+        "<p>If you cannot come at the new time, please contact {staff_name} as soon as you can.</p>",
+    ),
 ]
 
 DEFAULTS: dict[str, DefaultLetter] = {letter.code: letter for letter in _DEFAULTS}

@@ -36,6 +36,14 @@ SENDING_LOST_AFTER = timedelta(minutes=15)
 #: Pressing "Try again" twice within this long queues the work once.
 RETRY_GAP = timedelta(seconds=30)
 SWEEP_BATCH = 500
+#: A failed e-mail is tried again by the sweep this long after its last attempt (the n-th wait after the
+#: n-th attempt), then left to a person's "Try again": a mail server that was down for a while is caught
+#: up without anyone pressing anything, and an address the server refuses is not tried for ever.
+EMAIL_RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+MAX_EMAIL_ATTEMPTS = len(EMAIL_RETRY_AFTER) + 1
+#: The error of an e-mail whose sender died mid-send: the server may have taken it, so it is never
+#: tried again automatically (a person decides).
+SENDING_LOST_ERROR = "The background service stopped while sending it; it may not have been sent."
 
 
 def _task_for(model):
@@ -76,6 +84,24 @@ def retryable(model, pk: int, *, now: datetime):
     )
 
 
+def emails_due_again(now: datetime):
+    """Failed e-mails whose wait after their last attempt (EMAIL_RETRY_AFTER) is over, fewer than
+    MAX_EMAIL_ATTEMPTS tried, and not lost mid-send."""
+    due = Q()
+    for attempts, wait in enumerate(EMAIL_RETRY_AFTER, start=1):
+        due |= Q(attempts=attempts, sending_since__lt=now - wait)
+    return Email.objects.filter(status="failed").filter(due).exclude(error=SENDING_LOST_ERROR)
+
+
+def will_retry(email) -> bool:
+    """True when the sweep will try this failed e-mail again by itself (the page says so)."""
+    return (
+        email.status == "failed"
+        and 1 <= email.attempts < MAX_EMAIL_ATTEMPTS
+        and email.error != SENDING_LOST_ERROR
+    )
+
+
 def _stale_pending(model, now: datetime):
     if model is LetterBatch:
         return _stale_batches(now)
@@ -99,14 +125,18 @@ def _stale_batches(now: datetime):
 def outbox_sweep(*, now: datetime | None = None) -> dict:
     """Queue again every row pending too long; mark e-mails whose sender died mid-send as failed.
 
+    Then try again the failed e-mails that are due (``emails_due_again``: the mail server was down).
+
     Returns counts: {"letters": queued, "emails": queued, "batches": queued, "lost": e-mails given up,
-    "down": refused}.
+    "down": refused, "retried": failed e-mails tried again}.
     """
     now = now or timezone.now()
-    from .services import email_sending_lost
+    from .services import email_retry, email_sending_lost
 
     lost = email_sending_lost(before=now - SENDING_LOST_AFTER)
-    counts = {"letters": 0, "emails": 0, "batches": 0, "lost": lost, "down": 0}
+    counts = {"letters": 0, "emails": 0, "batches": 0, "lost": lost, "down": 0, "retried": 0}
+    for email in emails_due_again(now).order_by("pk")[:SWEEP_BATCH]:
+        counts["retried"] += email_retry(actor=None, email=email)
     for model, key in ((Letter, "letters"), (Email, "emails"), (LetterBatch, "batches")):
         for pk in _stale_pending(model, now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]:
             if enqueue(model, pk):

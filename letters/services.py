@@ -138,6 +138,7 @@ def letter_produce(
     queue: bool = True,
     period: tuple | None = None,
     meeting=None,
+    signatory: tuple[str, str] | None = None,
 ) -> Letter:
     """Write a pending letter from the school's current template ``code`` for one addressee.
 
@@ -148,7 +149,9 @@ def letter_produce(
     queues the PDF after commit (letters.outbox). An unknown code or ``extra`` key is a
     ValidationError. Audited letters.letter.created. ``period`` (optional): the (start, end) the given
     ``figures`` cover, so a batch that computed them saves looking the school's calendar up per letter.
-    ``meeting`` (optional): the Meeting the letter belongs to, listed on its page.
+    ``meeting`` (optional): the Meeting the letter belongs to, listed on its page. ``signatory``
+    (optional): (name, role) of who signs this letter instead of the school's signatory (the head
+    teacher's own invitation is not signed by the head); the snapshot records it.
     """
     from . import template_services
 
@@ -165,6 +168,7 @@ def letter_produce(
         extra=extra,
         figures=figures,
         period=period,
+        signatory=signatory,
     )
     letter.trigger = trigger[:200]
     if meeting is not None:
@@ -187,11 +191,12 @@ def letter_produce(
 
 
 def letter_build(
-    *, actor, pupil, template, version, addressee, extra=None, figures=None, period=None
+    *, actor, pupil, template, version, addressee, extra=None, figures=None, period=None, signatory=None
 ) -> Letter:
     """The unsaved Letter that ``version`` (a LetterTemplateVersion, or any object with ``subject``,
     ``body_html`` and ``language``) makes for ``pupil`` and ``addressee``: letter_produce saves it,
-    the template editor's preview renders it without saving."""
+    the template editor's preview renders it without saving. ``signatory`` (name, role) replaces the
+    letterhead's signatory in this letter's snapshot (its signature and its signatory merge fields)."""
     from . import template_services
 
     unknown_extra = set(extra or {}) - EXTRA_KEYS
@@ -205,6 +210,8 @@ def letter_build(
         raise ValidationError({"code": NO_TARGETS})
     school = pupil.school
     letterhead = template_services.letterhead_for(school).snapshot()
+    if signatory is not None:
+        letterhead["signatory_name"], letterhead["signatory_role"] = signatory
     now = timezone.now()
     today = timezone.localdate(now)
     if figures is None:
@@ -387,6 +394,11 @@ def _email_message(email: Email) -> EmailMessage:
     message = EmailMessage(subject=email.subject, body=email.body, to=[email.to])
     if email.letter_id:
         letter = Letter.objects.get(pk=email.letter_id)
+        if letter.status == Letter.Status.PENDING:
+            # Written in the same transaction as its letter (a review's invitation), and its task may run
+            # before the letter's: render it now (idempotent, conditional) rather than fail.
+            letter_render(letter_id=letter.pk)
+            letter.refresh_from_db()
         pdf = (
             read_private_file(letter.private_file_name()) if letter.status == Letter.Status.RENDERED else None
         )
@@ -440,7 +452,7 @@ def email_sending_lost(*, before) -> int:
             email,
             status=Email.Status.FAILED,
             action="letters.email.failed",
-            error="The background service stopped while sending it; it may not have been sent.",
+            error=outbox.SENDING_LOST_ERROR,
         )
     return lost
 

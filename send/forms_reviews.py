@@ -85,6 +85,28 @@ class ReviewMeetingForm(StepForm):
     meeting_place = MeetingFields.base_fields["meeting_place"]
 
 
+class MeetingMoveForm(StepForm):
+    meeting_date = forms.DateField(label="New date of the review meeting", widget=DATE)
+    meeting_time = MeetingFields.base_fields["meeting_time"]
+    meeting_place = MeetingFields.base_fields["meeting_place"]
+    reason = forms.CharField(
+        label="Why the meeting moved",
+        max_length=300,
+        help_text="Kept with the review, for example: the LA officer cannot come that day.",
+    )
+
+    def __init__(self, *args, review: AnnualReview, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "meeting_date": review.meeting_date,
+                "meeting_time": review.meeting_time,
+                "meeting_place": review.meeting_place,
+            },
+        )
+        super().__init__(*args, review=review, **kwargs)
+
+
 class InviteeForm(OneTimeTokenMixin, Form):
     role = forms.ChoiceField(
         label="Role", choices=[c for c in ReviewInvitee.Role.choices if c[0] != ReviewInvitee.Role.PARENT]

@@ -118,6 +118,9 @@ class AnnualReview(Withdrawable):
         "Why the invitations gave less than 2 weeks' notice", max_length=300, blank=True
     )
     advice_circulated_on = models.DateField("Advice circulated on", null=True, blank=True)
+    #: The last time the meeting moved after the invitations went (each move is audited with its letters).
+    meeting_moved_from = models.DateField("The meeting's date before it last moved", null=True, blank=True)
+    meeting_move_reason = models.CharField("Why the meeting moved", max_length=300, blank=True)
     report_sent_on = models.DateField("Report sent on", null=True, blank=True)
     la_decision_on = models.DateField("Local authority decided on", null=True, blank=True)
     la_decision = models.CharField(
@@ -217,6 +220,8 @@ class ReviewInvitee(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     #: The invitation letter written for them (empty until the invitations are prepared).
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    #: The latest "the meeting has moved" letter written for them (empty unless the meeting moved).
+    move_letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["id"]

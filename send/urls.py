@@ -73,6 +73,12 @@ urlpatterns = [
     path("ehc-reviews/<int:pk>/amended-plan/", reviews.review_amended, name="ehc_review_amended"),
     path("ehc-reviews/<int:pk>/withdraw/", reviews.review_withdraw, name="ehc_review_withdraw"),
     path("ehc-reviews/<int:pk>/restore/", reviews.review_restore, name="ehc_review_restore"),
+    path("ehc-reviews/<int:pk>/move/", reviews.review_move, name="ehc_review_move"),
+    path(
+        "ehc-reviews/<int:pk>/invitees/<int:invitee_pk>/email/retry/",
+        reviews.review_email_retry,
+        name="ehc_review_email_retry",
+    ),
     path("concerns/<int:pk>/", register.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/triage/", register.concern_triage, name="concern_triage"),
     path("concerns/<int:pk>/withdraw/", register.concern_withdraw, name="concern_withdraw"),

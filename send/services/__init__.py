@@ -108,3 +108,7 @@ __all__ += [
     "review_request",
     "review_schedule",
 ]
+
+from .reviews import review_meeting_move  # noqa: E402
+
+__all__ += ["review_meeting_move"]

@@ -6,12 +6,14 @@ a step taken from a stale page is refused (school.editing.ensure_still on the st
 Every date a step records is the day it was done, so it cannot be in the future; dates after the
 meeting cannot be before it (AnnualReview.clean). The invitations are "prepared" when their letters
 exist: the school prints and posts them, or hands them over; a professional with an e-mail address is
-also e-mailed theirs after commit (send/review_emails.py), and only the e-mail's own status says it went.
+also e-mailed theirs: the e-mail is written pending with the letters and sent after commit through the
+letters outbox (send/review_emails.py), and only the e-mail's own status says it went.
 
 Action codes: send.ehc_review.scheduled, send.ehc_review.requested, send.ehc_review.meeting_set,
 send.ehc_review.invitee_added, send.ehc_review.invitations_prepared, send.ehc_review.advice_recorded,
 send.ehc_review.meeting_recorded, send.ehc_review.report_sent, send.ehc_review.la_decided,
-send.ehc_review.amended_plan_issued (and letters.letter.created for each letter).
+send.ehc_review.amended_plan_issued, send.ehc_review.meeting_moved (and letters.letter.created for
+each letter).
 """
 
 from __future__ import annotations
@@ -93,6 +95,33 @@ def _move(review: AnnualReview, to: str, *, actor, on: date, note: str = "") -> 
         history=_history(review, actor=actor, on=on, note=note),
         from_state="" if review.pk is None else None,
     )
+
+
+def _save_step(
+    review: AnnualReview,
+    *,
+    actor,
+    action: str,
+    before: dict,
+    fields: dict | None = None,
+    to: str | None = None,
+    on: date | None = None,
+    note: str = "",
+    extra: dict | None = None,
+    reason: str = "",
+) -> AnnualReview:
+    """The end of every step: set `fields`, then move the review `to` a status on day `on` (validated,
+    with its history row) or, with no move, validate and save it; then one audit entry `action` from
+    `before` (the snapshot taken before anything changed)."""
+    for name, value in (fields or {}).items():
+        setattr(review, name, value)
+    if to is not None:
+        _move(review, to, actor=actor, on=on or timezone.localdate(), note=note)
+    else:
+        review.full_clean()
+        review.save()
+    _audit(actor=actor, review=review, action=action, before=before, extra=extra, reason=reason)
+    return review
 
 
 def _locked(review: AnnualReview, expected_status: str | None) -> AnnualReview:
@@ -287,22 +316,24 @@ def review_meeting_set(
     review = _locked(review, expected_status)
     if review.status not in (ReviewStatus.REQUESTED, ReviewStatus.PLANNED):
         raise ValidationError(
-            "The invitations have been prepared for this meeting: to change the date, withdraw this review "
-            "with the reason and schedule the new meeting."
+            "The invitations have been prepared for this meeting: use 'Change the meeting date', which "
+            "writes to everyone invited."
         )
     errors = _meeting_errors(review.school, meeting_date, meeting_time, meeting_place)
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(review)
-    review.meeting_date, review.meeting_time = meeting_date, meeting_time
-    review.meeting_place = meeting_place.strip()
-    if review.status == ReviewStatus.REQUESTED:
-        _move(review, ReviewStatus.PLANNED, actor=actor, on=timezone.localdate())
-    else:
-        review.full_clean()
-        review.save()
-    _audit(actor=actor, review=review, action="send.ehc_review.meeting_set", before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.meeting_set",
+        before=audit.snapshot(review),
+        fields={
+            "meeting_date": meeting_date,
+            "meeting_time": meeting_time,
+            "meeting_place": meeting_place.strip(),
+        },
+        to=ReviewStatus.PLANNED if review.status == ReviewStatus.REQUESTED else None,
+    )
 
 
 @transaction.atomic
@@ -357,6 +388,15 @@ def _professional_addressee(invitee: ReviewInvitee) -> Addressee:
         language="English",
         email=invitee.email,
     )
+
+
+def _signatory_for(invitee: ReviewInvitee, *, school, actor) -> tuple[str, str] | None:
+    """Who signs this invitee's letter when it is not the school's signatory: the head teacher is not
+    invited over their own signature (the school's letters are signed by the head), so the SENDCo signs
+    the head's; everyone else's is signed as the school's letters are (None)."""
+    if invitee.role == ReviewInvitee.Role.HEAD_TEACHER:
+        return (sendco_name(school=school, actor=actor), "SENDCo")
+    return None
 
 
 @transaction.atomic
@@ -420,30 +460,25 @@ def review_invitations_send(*, actor, review: AnnualReview, override_reason: str
             addressee=_professional_addressee(invitee),
             extra=extra,
             trigger=trigger,
+            signatory=_signatory_for(invitee, school=review.school, actor=actor),
         )
         letters.append(invitee.letter)
     ReviewInvitee.objects.bulk_update(professionals, ["letter"])
-    review_emails.enqueue_on_commit(invitee_ids=[i.pk for i in professionals if i.email], actor_id=actor.pk)
-    before = audit.snapshot(review)
-    review.invitations_sent_on = today
-    review.notice_override_reason = reason if refusal else ""
-    _move(
+    for invitee in professionals:
+        review_emails.invitation_email_write(actor=actor, invitee=invitee)
+    review.letters.add(*letters)
+    return _save_step(
         review,
-        ReviewStatus.INVITED,
         actor=actor,
+        action="send.ehc_review.invitations_prepared",
+        before=audit.snapshot(review),
+        fields={"invitations_sent_on": today, "notice_override_reason": reason if refusal else ""},
+        to=ReviewStatus.INVITED,
         on=today,
         note=f"{len(letters)} invitation letters prepared",
-    )
-    review.letters.add(*letters)
-    _audit(
-        actor=actor,
-        review=review,
-        action="send.ehc_review.invitations_prepared",
-        before=before,
         extra={"letter_ids": [letter.pk for letter in letters]},
-        reason=review.notice_override_reason,
+        reason=reason if refusal else "",
     )
-    return review
 
 
 @transaction.atomic
@@ -465,12 +500,13 @@ def review_advice_record(
         errors["advice_circulated_on"] = "Advice cannot be circulated before it was asked for."
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(review)
-    review.advice_requested_on, review.advice_circulated_on = advice_requested_on, advice_circulated_on
-    review.full_clean()
-    review.save()
-    _audit(actor=actor, review=review, action="send.ehc_review.advice_recorded", before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.advice_recorded",
+        before=audit.snapshot(review),
+        fields={"advice_requested_on": advice_requested_on, "advice_circulated_on": advice_circulated_on},
+    )
 
 
 @transaction.atomic
@@ -496,18 +532,25 @@ def review_meeting_record(
         raise ValidationError(
             {"pupil_views": "Record the pupil's views or the parents' views: the review is built on them."}
         )
-    before = audit.snapshot(review)
-    review.pupil_views = (pupil_views or "").strip()
-    review.parent_views = (parent_views or "").strip()
-    review.professional_views = (professional_views or "").strip()
-    review.outcome_progress = [
+    progress = [
         {"outcome": row["outcome"], "progress": (row.get("progress") or "").strip()}
         for row in outcome_progress
     ]
-    review.recommended_amendments = (recommended_amendments or "").strip()
-    _move(review, ReviewStatus.HELD, actor=actor, on=meeting)
-    _audit(actor=actor, review=review, action="send.ehc_review.meeting_recorded", before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.meeting_recorded",
+        before=audit.snapshot(review),
+        fields={
+            "pupil_views": (pupil_views or "").strip(),
+            "parent_views": (parent_views or "").strip(),
+            "professional_views": (professional_views or "").strip(),
+            "outcome_progress": progress,
+            "recommended_amendments": (recommended_amendments or "").strip(),
+        },
+        to=ReviewStatus.HELD,
+        on=meeting,
+    )
 
 
 def _dated_step(review, *, actor, to, field: str, value: date, label: str, action: str, extra_fields=None):
@@ -516,13 +559,15 @@ def _dated_step(review, *, actor, to, field: str, value: date, label: str, actio
     if errors:
         raise ValidationError(errors)
     REVIEW.check(review.status, to)
-    before = audit.snapshot(review)
-    setattr(review, field, value)
-    for name, v in (extra_fields or {}).items():
-        setattr(review, name, v)
-    _move(review, to, actor=actor, on=value)
-    _audit(actor=actor, review=review, action=action, before=before)
-    return review
+    return _save_step(
+        review,
+        actor=actor,
+        action=action,
+        before=audit.snapshot(review),
+        fields={field: value, **(extra_fields or {})},
+        to=to,
+        on=value,
+    )
 
 
 @transaction.atomic
@@ -584,4 +629,97 @@ def review_amended_plan_record(*, actor, review: AnnualReview, amended_plan_on: 
         value=amended_plan_on,
         label="the amended plan was issued",
         action="send.ehc_review.amended_plan_issued",
+    )
+
+
+def _invited_addressee(invitee: ReviewInvitee, parents: dict[int, Addressee]) -> Addressee:
+    """Where the "meeting has moved" letter goes: a parent's contact as recorded now (address and
+    language), else as they were invited; a professional as they were invited."""
+    if invitee.role == ReviewInvitee.Role.PARENT:
+        current = parents.get(invitee.contact_id) if invitee.contact_id else None
+        if current is not None:
+            return current
+        return Addressee(
+            name=invitee.name,
+            address=invitee.postal_address,
+            contact_ids=(invitee.contact_id,) if invitee.contact_id else (),
+            language="English",
+            email=invitee.email,
+        )
+    return _professional_addressee(invitee)
+
+
+@transaction.atomic
+def review_meeting_move(
+    *,
+    actor,
+    review: AnnualReview,
+    meeting_date: date,
+    meeting_time: time,
+    meeting_place: str,
+    reason: str,
+    expected_status=None,
+) -> AnnualReview:
+    """Change the meeting after the invitations went, without withdrawing the review: the timeline's
+    dates are counted from the meeting (send/annual_review_dates.py), so they follow the new date; each
+    person invited gets a "the meeting has moved" letter (``ehcp_review_moved``, signed as their
+    invitation was), e-mailed to a professional with an address through the outbox. Refused before the
+    invitations (move the meeting), once the meeting is recorded, without a reason, for a day the school
+    is closed or gone, and when nothing changes. Audited send.ehc_review.meeting_moved with the letters."""
+    review = _locked(review, expected_status)
+    if review.status != ReviewStatus.INVITED:
+        raise ValidationError(
+            "Only a meeting whose invitations have been prepared, and which is not yet recorded, is moved "
+            "this way."
+        )
+    errors = _meeting_errors(review.school, meeting_date, meeting_time, meeting_place)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why the meeting moved: it is kept with the review."
+    place = (meeting_place or "").strip()
+    if not errors and (meeting_date, meeting_time, place) == (
+        review.meeting_date,
+        review.meeting_time,
+        review.meeting_place,
+    ):
+        errors["meeting_date"] = "This is already the meeting's date, time and place."
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(review)
+    moved_from = review.meeting_date
+    review.meeting_date, review.meeting_time, review.meeting_place = meeting_date, meeting_time, place
+    extra = {
+        "meeting_date": meeting_date,
+        "meeting_time": review.time_text,
+        "meeting_place": place,
+        "review_date": meeting_date,
+        "staff_name": sendco_name(school=review.school, actor=actor),
+    }
+    trigger = f"The review meeting moved from {_day(moved_from)} to {_day(meeting_date)}"
+    parents = {a.contact_ids[0]: a for a in addressees(review.pupil) if a.contact_ids}
+    invitees = list(review.invitees.filter(letter__isnull=False).order_by("id"))
+    for invitee in invitees:
+        invitee.move_letter = letter_produce(
+            actor=actor,
+            pupil=review.pupil,
+            code="ehcp_review_moved",
+            addressee=_invited_addressee(invitee, parents),
+            extra=extra,
+            trigger=trigger,
+            signatory=_signatory_for(invitee, school=review.school, actor=actor),
+        )
+    ReviewInvitee.objects.bulk_update(invitees, ["move_letter"])
+    for invitee in invitees:
+        if invitee.role != ReviewInvitee.Role.PARENT:
+            review_emails.invitation_email_write(actor=actor, invitee=invitee, letter=invitee.move_letter)
+    letters = [invitee.move_letter for invitee in invitees]
+    review.letters.add(*letters)
+    return _save_step(
+        review,
+        actor=actor,
+        action="send.ehc_review.meeting_moved",
+        before=before,
+        fields={"meeting_moved_from": moved_from, "meeting_move_reason": reason},
+        extra={"letter_ids": [letter.pk for letter in letters]},
+        reason=reason,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,13 +18,14 @@ from school import policy
 from school.pagination import paginate
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import annual_review_dates, selectors_reviews
+from .. import annual_review_dates, review_emails, selectors_reviews
 from ..forms_reviews import (
     AdviceForm,
     AmendedPlanForm,
     DecisionForm,
     InvitationsForm,
     InviteeForm,
+    MeetingMoveForm,
     MeetingRecordForm,
     ReportForm,
     ReviewMeetingForm,
@@ -150,13 +151,22 @@ def review_detail(request, pk):
         request.school, today=today(), plans=EhcPlan.objects.filter(pk=review.plan_id)
     )
     letters = list(review.letters.order_by("id"))
-    invitees = list(review.invitees.select_related("letter"))
-    emails = {
-        e.letter_id: e
-        for e in Email.objects.filter(letter__in=[i.letter_id for i in invitees if i.letter_id])
-    }
+    invitees = list(review.invitees.select_related("letter", "move_letter"))
+    letter_ids = [pk for i in invitees for pk in (i.letter_id, i.move_letter_id) if pk]
+    emails = {e.letter_id: e for e in Email.objects.filter(letter__in=letter_ids)}
     for invitee in invitees:
+        emailed = bool(invitee.email and invitee.role != invitee.Role.PARENT)
         invitee.email_row = emails.get(invitee.letter_id)
+        invitee.delivery = review_emails.delivery(
+            invitee.email_row, has_address=emailed and bool(invitee.letter_id)
+        )
+        invitee.move_delivery = review_emails.delivery(
+            emails.get(invitee.move_letter_id), has_address=emailed and bool(invitee.move_letter_id)
+        )
+    deliveries = [d for i in invitees for d in (i.delivery, i.move_delivery)]
+    delivery_counts = {
+        state: sum(1 for d in deliveries if d["state"] == state) for state in ("sent", "waiting", "failed")
+    }
     return render(
         request,
         "send/ehc_review_detail.html",
@@ -170,6 +180,7 @@ def review_detail(request, pk):
             "letters_waiting": any(
                 outbox.is_waiting_for_broker(letter) for letter in letters if letter.status == "pending"
             ),
+            "delivery_counts": delivery_counts if any(delivery_counts.values()) else None,
             "history": list(review.history.select_related("changed_by")),
             "parents": addressees(review.pupil) if review.status in ("requested", "planned") else [],
             "due": due[0] if due else None,
@@ -219,6 +230,19 @@ review_meeting = _step_view(
     services.review_meeting_set,
     title="Plan the review meeting",
     success="Meeting planned.",
+)
+review_move = _step_view(
+    MeetingMoveForm,
+    services.review_meeting_move,
+    title="Change the meeting date",
+    success="The meeting has moved. A letter saying so was written to everyone invited: print and post "
+    "the parents' letters; professionals with an e-mail address are e-mailed theirs (each line below says "
+    "whether it went). The timeline's dates now count from the new date.",
+    button="Move the meeting and write to everyone invited",
+    lead=lambda review: (
+        f"The meeting is on {review.meeting_date:%-d %B %Y}. Everyone invited will get a letter giving the "
+        "new date; the timeline's dates will be counted from it."
+    ),
 )
 review_record = _step_view(
     MeetingRecordForm,
@@ -370,3 +394,26 @@ def review_restore(request, pk):
         messages.error(request, "This plan has another review in progress, so this one stays withdrawn.")
         return redirect(back)
     return restore_action(request, obj=review, kind="review", back=back)
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def review_email_retry(request, pk, invitee_pk):
+    """ "Try again" beside a professional's invitation e-mail that failed or is still waiting."""
+    review = _review(request, pk)
+    invitee = get_object_or_404(review.invitees.select_related("letter", "review__pupil"), pk=invitee_pk)
+    if review_emails.review_invitation_email_retry(actor=request.user, invitee=invitee):
+        email = Email.objects.filter(letter_id=invitee.letter_id).first()
+        if email is None or (email.status == Email.Status.PENDING and email.enqueued_at is None):
+            messages.warning(
+                request, f"The background service is down: {invitee.name} will be e-mailed when it is back."
+            )
+        elif email.status == Email.Status.SENT:
+            messages.success(request, f"E-mailed to {email.to}.")
+        elif email.status == Email.Status.FAILED:
+            messages.error(request, f"It could not be e-mailed: {email.error}")
+        else:
+            messages.success(request, f"The invitation to {invitee.name} is waiting to be e-mailed.")
+    else:
+        messages.info(request, f"Nothing to do: the invitation to {invitee.name} is not waiting or failed.")
+    return redirect("send:ehc_review_detail", pk=review.pk)

@@ -67,7 +67,7 @@ def test_the_interface_codes_and_sanction_codes():
         "letter_1", "letter_2", "letter_2a", "letter_2b", "letter_2c", "letter_3", "letter_3a", "letter_3b",
         "letter_3c", "persistent_absence", "certificate_full", "certificate_improved", "termly_report",
         "notice_to_improve", "attendance_contract", "penalty_warning", "send_provision", "send_review_invite",
-        "ehcp_review_invite",
+        "ehcp_review_invite", "ehcp_review_moved",
     }  # fmt: skip
     assert defaults.SANCTION_CODES == {"letter_3", "letter_3a", "notice_to_improve", "penalty_warning"}
 
