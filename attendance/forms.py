@@ -6,11 +6,11 @@ from django import forms
 
 from school.form_base import Form, ModelForm
 from school.forms import ClosureDayForm, DateInput
-from school.models import Session
+from school.models import Contact, Session
 from school.submissions import OneTimeTokenMixin
 
 from . import codes
-from .models import AbsenceCall, LeaveRequest
+from .models import AbsenceCall, CallAttempt, LeaveRequest
 from .services import CALL_CODES, RegisterEntry
 
 
@@ -81,6 +81,18 @@ class AbsenceCallForm(OneTimeTokenMixin, Form):
         if not data.get("caller_contact") and not (data.get("caller_name") or "").strip():
             self.add_error("caller_name", "Choose a contact or type who called.")
         return data
+
+
+class CallAttemptForm(OneTimeTokenMixin, Form):
+    """One click on the first-day calls list: the contact rung, what happened, the day of absence."""
+
+    contact = forms.ModelChoiceField(queryset=None)
+    outcome = forms.ChoiceField(choices=CallAttempt.Outcome.choices)
+    absence_date = forms.DateField(widget=DateInput())
+
+    def __init__(self, *args, pupil, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(pupil_links__pupil=pupil)
 
 
 class LeaveRequestForm(OneTimeTokenMixin, ModelForm):

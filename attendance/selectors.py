@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 
 from school.calendar import SchoolCalendar
-from school.models import ClassMembership, Pupil, PupilContact, RegistrationClass, Session
+from school.models import ClassMembership, Pupil, RegistrationClass, Session
 
 from .models import LeaveRequest, RegisterMark
 
@@ -142,41 +142,6 @@ def overdue_n_count(*, school, calendar: SchoolCalendar, today: date) -> int:
         "date", flat=True
     )
     return sum(1 for day in dates if calendar.school_days_since(day, today=today) >= N_AGE_LIMIT)
-
-
-def first_day_calls(*, school, day: date, pupils: QuerySet | None = None) -> list[dict]:
-    """Pupils with N today, each with contacts by priority and brothers or sisters on roll (4 queries)."""
-    base = pupils if pupils is not None else Pupil.objects.filter(school=school)
-    absent = (
-        base.filter(register_marks__date=day, register_marks__code="N")
-        .distinct()
-        .select_related("registration_class")
-        .prefetch_related(
-            Prefetch(
-                "contact_links",
-                queryset=PupilContact.objects.select_related("contact")
-                .prefetch_related(
-                    Prefetch(
-                        "contact__pupil_links",
-                        queryset=PupilContact.objects.select_related("pupil", "pupil__registration_class"),
-                    )
-                )
-                .order_by("priority", "id"),
-            )
-        )
-        .order_by("legal_last_name", "legal_first_name")
-    )
-    result = []
-    for pupil in absent:
-        siblings = {}
-        for link in pupil.contact_links.all():
-            for other in link.contact.pupil_links.all():
-                if other.pupil_id != pupil.pk and other.pupil.on_roll_at(day):
-                    siblings[other.pupil_id] = other.pupil
-        result.append(
-            {"pupil": pupil, "contacts": list(pupil.contact_links.all()), "siblings": list(siblings.values())}
-        )
-    return result
 
 
 def leave_requests(*, school, status: str | None = None) -> QuerySet[LeaveRequest]:

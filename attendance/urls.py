@@ -47,6 +47,7 @@ urlpatterns = [
     path("leave/<int:leave_id>/grant/", office.leave_grant, name="leave_grant"),
     path("leave/<int:leave_id>/refuse/", office.leave_refuse, name="leave_refuse"),
     path("import/", transfer.import_marks, name="import_marks"),
+    path("pupils/<int:pupil_id>/call-attempts/", office.call_attempt_new, name="call_attempt_new"),
     # Figures
     path("pupils/<int:pupil_id>/", stats.pupil_attendance, name="pupil_attendance"),
     path("panels/pupil/<int:pupil_id>/", stats.panel_pupil, name="panel_pupil"),

@@ -1,13 +1,14 @@
 """Every write to attendance records: registers, amendments, absence calls, the N queue, leave.
 
 Each service is keyword-only, atomic, validates with ``full_clean()`` and writes its audit rows
-(``attendance.mark.recorded``, ``attendance.mark.amended``, ``attendance.call.recorded``,
+(``attendance.mark.recorded``, ``attendance.mark.amended``, ``attendance.call.recorded``, ``attendance.call_attempt.recorded``,
 ``attendance.leave.requested``, ``attendance.leave.granted``, ``attendance.leave.refused``).
 One module per part of the work (marks, register, precoding, leave); every public name is re-exported,
 so ``from attendance import services; services.x`` keeps working.
 """
 
 from ..selectors import N_AGE_LIMIT
+from .calls import call_attempt_record
 from .leave import LEAVE_TRANSITIONS, leave_request_create, leave_request_decide
 from .marks import (
     N_TO_O_REASON,
@@ -43,6 +44,7 @@ __all__ = [
     "RegisterResult",
     "TRUSTED_FKS",
     "absence_call_record",
+    "call_attempt_record",
     "audit_entry_for_mark",
     "changed_by",
     "leave_request_create",

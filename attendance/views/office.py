@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -20,10 +21,10 @@ from school.submissions import create_once
 from school.withdrawal import can_restore, restorable_since
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import selectors, services
+from .. import selectors, selectors_calls, services
 from ..filters import LeaveFilter, NQueueFilter
-from ..forms import AbsenceCallForm, AmendMarkForm, LeaveDecisionForm, LeaveRequestForm
-from ..models import AbsenceCall, LeaveRequest, RegisterMark
+from ..forms import AbsenceCallForm, AmendMarkForm, CallAttemptForm, LeaveDecisionForm, LeaveRequestForm
+from ..models import AbsenceCall, CallAttempt, LeaveRequest, RegisterMark
 from .common import paginate, register_classes
 
 
@@ -41,7 +42,16 @@ def office_dashboard(request):
         {
             "today": today,
             "is_school_day": calendar.is_school_day(today),
-            "calls_to_make": selectors.first_day_calls(school=school, day=today),
+            "calls_to_make": _with_tokens(
+                selectors_calls.first_day_calls(
+                    school=school,
+                    day=today,
+                    now=timezone.localtime(),
+                    calendar=calendar,
+                    see_safeguarding=policy.can_see_safeguarding(request.user, school),
+                )
+            ),
+            "outcomes": CallAttempt.Outcome.choices,
             "n_total": queue.count(),
             "n_overdue": selectors.overdue_n_count(school=school, calendar=calendar, today=today),
             "oldest": selectors.with_ages(queue[:10], calendar=calendar, today=today),
@@ -68,6 +78,47 @@ def office_dashboard(request):
             "can_restore": can_restore(request.user, school),
         },
     )
+
+
+def _with_tokens(calls: list[dict]) -> list[dict]:
+    """A one-time token for each contact's attempt buttons, so a double click records one attempt."""
+    for item in calls:
+        for contact in item["contacts"]:
+            contact["token"] = uuid.uuid4()
+    return calls
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_POST
+def call_attempt_new(request, pupil_id):
+    school = request.school
+    pupil = policy.access_pupil(request.user, school, pupil_id)
+    form = CallAttemptForm(request.POST, pupil=pupil)
+    if not form.is_valid():
+        messages.error(request, "Nothing recorded: choose one of the pupil's contacts and what happened.")
+        return redirect("attendance:office_dashboard")
+    try:
+        attempt = create_once(
+            request,
+            form,
+            lambda data: services.call_attempt_record(
+                actor=request.user,
+                school=school,
+                pupil=pupil,
+                contact=data["contact"],
+                outcome=data["outcome"],
+                absence_date=data["absence_date"],
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, "Nothing recorded. " + " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{pupil}: {attempt.get_outcome_display().lower()} ({attempt.contact_name}) "
+            f"recorded at {timezone.localtime(attempt.made_at):%H:%M}.",
+        )
+    return redirect(f"{reverse('attendance:office_dashboard')}#calls-{pupil.pk}")
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
