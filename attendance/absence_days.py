@@ -62,3 +62,24 @@ def n_deadline_state(age: int) -> str:
     if age == N_DEADLINE_SCHOOL_DAYS - 1:
         return "due_tomorrow"
     return "open"
+
+
+def group_absences(keys: list, sequence: list) -> list[list]:
+    """Split sorted session ``keys`` into runs of consecutive school sessions (one absence each).
+
+    ``sequence`` is every school session in order; two keys belong to one absence when no school
+    session lies between them (a weekend or a holiday does not break an absence).
+
+    >>> seq = [("Fri", "AM"), ("Fri", "PM"), ("Mon", "AM"), ("Mon", "PM"), ("Tue", "AM")]
+    >>> group_absences([("Fri", "PM"), ("Mon", "AM"), ("Tue", "AM")], seq)
+    [[('Fri', 'PM'), ('Mon', 'AM')], [('Tue', 'AM')]]
+    """
+    position = {key: index for index, key in enumerate(sequence)}
+    groups: list[list] = []
+    for key in keys:
+        here = position.get(key)
+        if groups and here is not None and position.get(groups[-1][-1]) == here - 1:
+            groups[-1].append(key)
+        else:
+            groups.append([key])
+    return groups

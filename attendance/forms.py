@@ -95,6 +95,27 @@ class CallAttemptForm(OneTimeTokenMixin, Form):
         self.fields["contact"].queryset = Contact.objects.filter(pupil_links__pupil=pupil)
 
 
+class NConvertForm(Form):
+    """The N queue's bulk change to O: the absences ticked and the reason kept with each amendment."""
+
+    absence = forms.MultipleChoiceField(choices=(), label="Absences to change to O")
+    reason = forms.CharField(max_length=500, label="Reason kept in the register's history")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each box carries the ids of one absence's N marks ("12,13"); the service checks each mark.
+        self.fields["absence"].choices = [(v, v) for v in self.data.getlist("absence")] if self.data else []
+
+    def clean_absence(self):
+        ids = []
+        for value in self.cleaned_data["absence"]:
+            for part in value.split(","):
+                if not part.isdigit():
+                    raise forms.ValidationError("Tick the absences again: one of them was not understood.")
+                ids.append(int(part))
+        return ids
+
+
 class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = LeaveRequest

@@ -23,7 +23,14 @@ from school.withdrawal_views import restore_action, withdraw_page
 
 from .. import selectors, selectors_calls, services
 from ..filters import LeaveFilter, NQueueFilter
-from ..forms import AbsenceCallForm, AmendMarkForm, CallAttemptForm, LeaveDecisionForm, LeaveRequestForm
+from ..forms import (
+    AbsenceCallForm,
+    AmendMarkForm,
+    CallAttemptForm,
+    LeaveDecisionForm,
+    LeaveRequestForm,
+    NConvertForm,
+)
 from ..models import AbsenceCall, CallAttempt, LeaveRequest, RegisterMark
 from .common import paginate, register_classes
 
@@ -53,7 +60,7 @@ def office_dashboard(request):
             ),
             "outcomes": CallAttempt.Outcome.choices,
             "n_total": queue.count(),
-            "n_overdue": selectors.overdue_n_count(school=school, calendar=calendar, today=today),
+            "n_counts": selectors.n_deadline_counts(school=school, calendar=calendar, today=today),
             "oldest": selectors.with_ages(queue[:10], calendar=calendar, today=today),
             "not_taken": selectors.registers_not_taken(
                 classes=register_classes(request.user, school),
@@ -128,17 +135,62 @@ def n_queue(request):
     calendar = SchoolCalendar.for_school(school)
     today = timezone.localdate()
     filters = NQueueFilter(request.GET or None, queryset=selectors.n_queue(school=school), school=school)
-    page = paginate(request, filters.qs)
+    page = paginate(request, selectors.n_queue_pupil_order(filters.qs))
+    rows = selectors.n_queue_pupils(
+        marks=filters.qs.filter(pupil_id__in=[row["pupil_id"] for row in page.object_list]),
+        calendar=calendar,
+        today=today,
+    )
     return render(
         request,
         "attendance/n_queue.html",
         {
             "filter": filters,
             "page": page,
-            "rows": selectors.with_ages(page.object_list, calendar=calendar, today=today),
+            "rows": rows,
             "limit": services.N_AGE_LIMIT,
+            "counts": selectors.n_deadline_counts(school=school, calendar=calendar, today=today),
+            "default_reason": services.N_TO_O_REASON,
         },
     )
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_POST
+def n_convert_bulk(request):
+    school = request.school
+    form = NConvertForm(request.POST)
+    if not form.is_valid():
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, "Nothing changed. " + " ".join(problems))
+        return redirect("attendance:n_queue")
+    # Only marks of pupils this user may see; the service then checks each is N and due.
+    mark_ids = policy.scoped_to_pupils(
+        request.user, school, RegisterMark.objects.filter(pk__in=form.cleaned_data["absence"])
+    ).values_list("pk", flat=True)
+    try:
+        result = services.n_marks_convert_to_o(
+            actor=request.user, school=school, mark_ids=list(mark_ids), reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, "Nothing changed. " + " ".join(exc.messages))
+        return redirect("attendance:n_queue")
+    done = len(result.converted)
+    text = ngettext("%d session is now O (unauthorised)", "%d sessions are now O (unauthorised)", done) % done
+    messages.success(request, f"{text}, with the reason \u201c{form.cleaned_data['reason']}\u201d.")
+    if result.not_due:
+        messages.warning(
+            request,
+            ngettext(
+                "%d session was left as N: its 5 school days are not over.",
+                "%d sessions were left as N: their 5 school days are not over.",
+                len(result.not_due),
+            )
+            % len(result.not_due),
+        )
+    if result.already_changed:
+        messages.info(request, f"{result.already_changed} had been given a code by someone else first.")
+    return redirect("attendance:n_queue")
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
@@ -269,6 +321,15 @@ def _call_initial(params) -> dict:
     initial = {"first_date": day, "last_date": day, "code": "I"}
     if params.get("session") in Session.values:
         initial |= {"first_session": params["session"], "last_session": params["session"]}
+    # From the N queue's "record reason" for a whole absence: its last session too.
+    try:
+        last = date.fromisoformat(params.get("last_date", ""))
+    except ValueError:
+        last = None
+    if last is not None and last >= day:
+        initial["last_date"] = last
+        if params.get("last_session") in Session.values:
+            initial["last_session"] = params["last_session"]
     return initial
 
 

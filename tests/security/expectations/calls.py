@@ -24,3 +24,9 @@ EXPECTATIONS = {
         class_scoped=lambda w: {"pupil_id": w.other_class_pupil.pk},
     ),
 }
+
+EXPECTATIONS["attendance:n_convert_bulk"] = Expect(
+    get=frozenset(),
+    post=OFFICE,
+    post_data=lambda w: {"absence": [str(w.n_mark.pk)], "reason": "No reason was given."},
+)
