@@ -29,14 +29,39 @@ def parse_register(data, pupil_ids) -> tuple[list[RegisterEntry], dict[int, int]
             versions[pupil_id] = -1  # a tampered version can never match, so it is shown as a conflict
         minutes = None
         if raw_minutes:
-            if not raw_minutes.isdigit():
-                errors.setdefault(pupil_id, []).append("Minutes late must be a whole number of minutes.")
-            elif int(raw_minutes) > 600:
-                errors.setdefault(pupil_id, []).append("Minutes late can be at most 600 (10 hours).")
+            problem = minutes_problem(raw_minutes)
+            if problem:
+                errors.setdefault(pupil_id, []).append(problem)
             else:
                 minutes = int(raw_minutes)
         entries.append(RegisterEntry(pupil_id=pupil_id, code=code, minutes_late=minutes))
     return entries, versions, errors, (data.get("reason") or "").strip()
+
+
+#: The most minutes late a register accepts: a whole school day.
+MAX_MINUTES_LATE = 600
+
+
+def minutes_problem(raw: str) -> str | None:
+    """What is wrong with the minutes late typed, in words the person can act on (None if nothing).
+
+    >>> minutes_problem("12") is None
+    True
+    >>> minutes_problem("-5")
+    'Minutes late cannot be negative (you typed -5).'
+    >>> minutes_problem("900")
+    'Minutes late can be at most 600 (10 hours); you typed 900.'
+    >>> minutes_problem("ten")
+    'Minutes late must be a whole number, such as 10 (you typed ten).'
+    """
+    text = raw.strip()
+    if text.startswith("-") and text[1:].isdigit():
+        return f"Minutes late cannot be negative (you typed {text})."
+    if not text.isdigit():
+        return f"Minutes late must be a whole number, such as 10 (you typed {text[:10]})."
+    if int(text) > MAX_MINUTES_LATE:
+        return f"Minutes late can be at most {MAX_MINUTES_LATE} (10 hours); you typed {int(text)}."
+    return None
 
 
 def _code_choices(allowed):
@@ -46,7 +71,15 @@ def _code_choices(allowed):
 class AmendMarkForm(Form):
     code = forms.CharField(max_length=3, help_text="The DfE code, for example I, M or O.")
     minutes_late = forms.IntegerField(
-        min_value=0, max_value=600, required=False, help_text="Only for L or U."
+        min_value=0,
+        max_value=600,
+        required=False,
+        help_text="Only for L or U.",
+        error_messages={
+            "min_value": "Minutes late cannot be negative.",
+            "max_value": "Minutes late can be at most 600 (10 hours).",
+            "invalid": "Minutes late must be a whole number, such as 10.",
+        },
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the register's history."

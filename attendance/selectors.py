@@ -11,6 +11,7 @@ from django.db.models import Count, Min, OuterRef, Q, QuerySet
 from school.calendar import SchoolCalendar
 from school.models import ClassMembership, Pupil, PupilContact, RegistrationClass, Session
 
+from . import codes
 from .absence_days import N_DEADLINE_SCHOOL_DAYS, group_absences, n_deadline_state
 from .models import LeaveRequest, RegisterMark
 
@@ -35,6 +36,47 @@ def register_rows(*, registration_class, day: date, session: str) -> list[tuple[
         ).select_related("updated_by")
     }
     return [(p, marks.get(p.pk)) for p in pupils]
+
+
+def register_summary(marks, *, on_roll: int) -> dict[str, int]:
+    """What a register holds: present, late, absent (explained), not yet explained (N), no code yet.
+
+    The register page shows it before saving (static/js/register.js keeps it up to date as codes
+    are typed), so "26 present, 2 late, 1 absent, 1 not yet explained" is checked at a glance.
+    """
+    summary = {"present": 0, "late": 0, "absent": 0, "unexplained": 0, "not_counted": 0, "blank": 0}
+    for mark in marks:
+        if mark is None:
+            summary["blank"] += 1
+        elif mark.code == "N":
+            summary["unexplained"] += 1
+        elif mark.code in codes.LATE_CODES:  # L before the register closed, U after it
+            summary["late"] += 1
+        elif codes.counts_as_attendance(mark.code):
+            summary["present"] += 1
+        elif codes.counts_as_possible(mark.code):
+            summary["absent"] += 1
+        else:
+            summary["not_counted"] += 1
+    summary["blank"] += max(0, on_roll - len(marks))
+    return summary
+
+
+def summary_kinds() -> dict[str, str]:
+    """Each code's place in the register summary, for the page's script (the same rule as above)."""
+    kinds = {}
+    for code, _ in codes.choices():
+        if code == "N":
+            kinds[code] = "unexplained"
+        elif code in codes.LATE_CODES:
+            kinds[code] = "late"
+        elif codes.counts_as_attendance(code):
+            kinds[code] = "present"
+        elif codes.counts_as_possible(code):
+            kinds[code] = "absent"
+        else:
+            kinds[code] = "not_counted"
+    return kinds
 
 
 @dataclass

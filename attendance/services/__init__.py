@@ -31,7 +31,7 @@ from .marks import (
     session_label,
 )
 from .precoding import CALL_CODES, PrecodeResult, absence_call_record, precode, sessions_in_range
-from .register import register_save
+from .register import is_late_register, register_save
 
 __all__ = [
     "CALL_CODES",
@@ -58,6 +58,7 @@ __all__ = [
     "ConvertResult",
     "precode",
     "register_save",
+    "is_late_register",
     "register_times",
     "resolve_code",
     "session_code",

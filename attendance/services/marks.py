@@ -83,6 +83,7 @@ class RegisterResult:
     amended: int = 0
     unchanged: int = 0
     converted_to_u: list[str] = field(default_factory=list)
+    late_register: bool = False  # new marks were entered after the register closed
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -116,6 +117,11 @@ def resolve_code(
     if minutes_late is not None and code not in codes.LATE_CODES:
         raise ValidationError(f"Minutes late go only with L or U, not {code}.")
     if code == "L":
+        if minutes_late == 0:
+            raise ValidationError(
+                "L with 0 minutes is not late: enter how many minutes late the pupil arrived, "
+                "or the present mark if they were on time."
+            )
         if minutes_late is None:
             if not late_needs_minutes:
                 return code, None, False
