@@ -108,6 +108,11 @@ class AbsenceCallForm(OneTimeTokenMixin, Form):
             f"{link.contact} ({link.relationship})"
         )
         self.fields["code"].choices = _code_choices(CALL_CODES)
+        # The office rings the priority-1 contact first, so that is who usually called back.
+        if not self.is_bound:
+            first = self.fields["caller_contact"].queryset.order_by("priority", "id").first()
+            if first is not None:
+                self.initial.setdefault("caller_contact", first.pk)
 
     def clean(self):
         data = super().clean()
@@ -153,6 +158,7 @@ class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = LeaveRequest
         fields = [
+            "requested_by_contact",
             "requested_by",
             "start_date",
             "start_session",
@@ -168,8 +174,17 @@ class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pupil=None, **kwargs):
         super().__init__(*args, **kwargs)
+        contact = self.fields["requested_by_contact"]
+        links = pupil.contact_links.select_related("contact").order_by("priority", "id") if pupil else []
+        contact.queryset = Contact.objects.filter(pk__in=[link.contact_id for link in links])
+        names = {link.contact_id: f"{link.contact} ({link.relationship})" for link in links}
+        contact.label_from_instance = lambda c: names.get(c.pk, str(c))
+        contact.empty_label = "Someone not listed (type their name)"
+        if links and not self.is_bound:
+            self.initial.setdefault("requested_by_contact", links[0].contact_id)
+        self.fields["requested_by"].required = False
         # C2 stays a model choice for requests made before part-time timetables were kept in the SEND
         # pages; a new request cannot ask for it (attendance.services.leave.C2_REFUSAL says where to go).
         self.fields["code"].choices = [c for c in self.fields["code"].choices if c[0] != "C2"]
@@ -177,6 +192,12 @@ class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
             "A part-time timetable (C2) is not leave: the SENDCo or the headteacher records it on the "
             "pupil's SEND page."
         )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("requested_by_contact") and not (data.get("requested_by") or "").strip():
+            self.add_error("requested_by", "Choose the contact asking, or type their name.")
+        return data
 
 
 class LeaveDecisionForm(Form):

@@ -283,13 +283,17 @@ class LeaveRequest(models.Model):
     def __str__(self):
         return f"Leave for {self.pupil} from {self.start_date:%d %b %Y}"
 
+    @property
+    def asked_by(self) -> str:
+        return str(self.requested_by_contact) if self.requested_by_contact_id else self.requested_by
+
     def clean(self):
         errors = {}
         if self.start_date and self.end_date:
             if (self.end_date, self.end_session) < (self.start_date, self.start_session):
                 errors["end_date"] = "The leave must end on or after the day it starts."
         if not self.requested_by_contact_id and not self.requested_by.strip():
-            errors["requested_by_contact"] = "Choose the contact asking, or type their name."
+            errors["requested_by"] = "Choose the contact asking, or type their name."
         if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
             errors["pupil"] = "That pupil belongs to another school."
         if errors:

@@ -11,7 +11,7 @@ from django.db.models import Count, Min, OuterRef, Q, QuerySet
 from school.calendar import SchoolCalendar
 from school.models import ClassMembership, Pupil, PupilContact, RegistrationClass, Session
 
-from . import codes
+from . import codes, statistics
 from .absence_days import N_DEADLINE_SCHOOL_DAYS, group_absences, n_deadline_state
 from .models import LeaveRequest, RegisterMark
 
@@ -267,7 +267,9 @@ def n_queue_pupils(*, marks: QuerySet[RegisterMark], calendar: SchoolCalendar, t
 
 
 def leave_requests(*, school, status: str | None = None) -> QuerySet[LeaveRequest]:
-    qs = LeaveRequest.objects.filter(school=school).select_related("pupil", "decided_by", "created_by")
+    qs = LeaveRequest.objects.filter(school=school).select_related(
+        "pupil", "decided_by", "created_by", "requested_by_contact"
+    )
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -297,3 +299,24 @@ def leave_c_granted(*, pupil_ids, day, session) -> set[int]:
         for pupil_id, start, start_s, end, end_s in granted
         if (start, order[start_s]) <= key <= (end, order[end_s])
     }
+
+
+def leave_decision_context(
+    *, leaves: list[LeaveRequest], calendar: SchoolCalendar, today: date
+) -> list[LeaveRequest]:
+    """Give each leave request on a page ``attendance`` (the pupil's Figures this academic year to date)
+    and ``previous`` (the requests for the pupil before this one, latest first): a constant number of
+    queries, whatever the number of requests."""
+    if not leaves:
+        return leaves
+    pupil_ids = {leave.pupil_id for leave in leaves}
+    start, end = statistics.default_range(calendar, today)
+    figures = statistics.pupil_figures(Pupil.objects.filter(pk__in=pupil_ids), start, end, calendar=calendar)
+    earlier: dict[int, list[LeaveRequest]] = defaultdict(list)
+    for other in LeaveRequest.objects.filter(pupil_id__in=pupil_ids).order_by("created_at", "id"):
+        earlier[other.pupil_id].append(other)
+    for leave in leaves:
+        before = [o for o in earlier[leave.pupil_id] if (o.created_at, o.pk) < (leave.created_at, leave.pk)]
+        leave.attendance = figures.get(leave.pupil_id)
+        leave.previous = before[::-1]
+    return leaves

@@ -338,12 +338,18 @@ def _call_initial(params) -> dict:
 def leave_list(request):
     school = request.school
     filters = LeaveFilter(request.GET or None, queryset=selectors.leave_requests(school=school))
+    page = paginate(request, filters.qs)
+    calendar = SchoolCalendar.for_school(school)
     return render(
         request,
         "attendance/leave_list.html",
         {
             "filter": filters,
-            "page": paginate(request, filters.qs),
+            "page": page,
+            # What the head weighs: the pupil's attendance this year and the requests before this one.
+            "leaves": selectors.leave_decision_context(
+                leaves=list(page.object_list), calendar=calendar, today=timezone.localdate()
+            ),
             "can_decide": policy.can(request.user, school, policy.DECIDE_LEAVE),
             "decision_form": LeaveDecisionForm(),
         },
@@ -355,7 +361,7 @@ def leave_list(request):
 def leave_new(request, pupil_id):
     school = request.school
     pupil = policy.access_pupil(request.user, school, pupil_id)
-    form = LeaveRequestForm(request.POST or None)
+    form = LeaveRequestForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         try:
             create_once(
