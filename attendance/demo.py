@@ -196,10 +196,12 @@ def _office_history(*, school, pupils, actor, head, today, calendar):
         leave_start = calendar.add_school_days(today, 10)
     except ValueError:
         return
+    asking = pupils[3].contact_links.select_related("contact").order_by("priority", "id").first()
     LeaveRequest.objects.create(
         school=school,
         pupil=pupils[3],
-        requested_by="Parent",
+        requested_by_contact=asking.contact if asking else None,
+        requested_by=str(asking.contact) if asking else "Parent",
         start_date=leave_start,
         end_date=leave_start + timedelta(days=1),
         reason="Attending a family funeral abroad",

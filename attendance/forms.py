@@ -6,11 +6,11 @@ from django import forms
 
 from school.form_base import Form, ModelForm
 from school.forms import ClosureDayForm, DateInput
-from school.models import Session
+from school.models import Contact, Session
 from school.submissions import OneTimeTokenMixin
 
 from . import codes
-from .models import AbsenceCall, LeaveRequest
+from .models import AbsenceCall, CallAttempt, LeaveRequest
 from .services import CALL_CODES, RegisterEntry
 
 
@@ -29,14 +29,39 @@ def parse_register(data, pupil_ids) -> tuple[list[RegisterEntry], dict[int, int]
             versions[pupil_id] = -1  # a tampered version can never match, so it is shown as a conflict
         minutes = None
         if raw_minutes:
-            if not raw_minutes.isdigit():
-                errors.setdefault(pupil_id, []).append("Minutes late must be a whole number of minutes.")
-            elif int(raw_minutes) > 600:
-                errors.setdefault(pupil_id, []).append("Minutes late can be at most 600 (10 hours).")
+            problem = minutes_problem(raw_minutes)
+            if problem:
+                errors.setdefault(pupil_id, []).append(problem)
             else:
                 minutes = int(raw_minutes)
         entries.append(RegisterEntry(pupil_id=pupil_id, code=code, minutes_late=minutes))
     return entries, versions, errors, (data.get("reason") or "").strip()
+
+
+#: The most minutes late a register accepts: a whole school day.
+MAX_MINUTES_LATE = 600
+
+
+def minutes_problem(raw: str) -> str | None:
+    """What is wrong with the minutes late typed, in words the person can act on (None if nothing).
+
+    >>> minutes_problem("12") is None
+    True
+    >>> minutes_problem("-5")
+    'Minutes late cannot be negative (you typed -5).'
+    >>> minutes_problem("900")
+    'Minutes late can be at most 600 (10 hours); you typed 900.'
+    >>> minutes_problem("ten")
+    'Minutes late must be a whole number, such as 10 (you typed ten).'
+    """
+    text = raw.strip()
+    if text.startswith("-") and text[1:].isdigit():
+        return f"Minutes late cannot be negative (you typed {text})."
+    if not text.isdigit():
+        return f"Minutes late must be a whole number, such as 10 (you typed {text[:10]})."
+    if int(text) > MAX_MINUTES_LATE:
+        return f"Minutes late can be at most {MAX_MINUTES_LATE} (10 hours); you typed {int(text)}."
+    return None
 
 
 def _code_choices(allowed):
@@ -46,7 +71,15 @@ def _code_choices(allowed):
 class AmendMarkForm(Form):
     code = forms.CharField(max_length=3, help_text="The DfE code, for example I, M or O.")
     minutes_late = forms.IntegerField(
-        min_value=0, max_value=600, required=False, help_text="Only for L or U."
+        min_value=0,
+        max_value=600,
+        required=False,
+        help_text="Only for L or U.",
+        error_messages={
+            "min_value": "Minutes late cannot be negative.",
+            "max_value": "Minutes late can be at most 600 (10 hours).",
+            "invalid": "Minutes late must be a whole number, such as 10.",
+        },
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the register's history."
@@ -75,6 +108,11 @@ class AbsenceCallForm(OneTimeTokenMixin, Form):
             f"{link.contact} ({link.relationship})"
         )
         self.fields["code"].choices = _code_choices(CALL_CODES)
+        # The office rings the priority-1 contact first, so that is who usually called back.
+        if not self.is_bound:
+            first = self.fields["caller_contact"].queryset.order_by("priority", "id").first()
+            if first is not None:
+                self.initial.setdefault("caller_contact", first.pk)
 
     def clean(self):
         data = super().clean()
@@ -83,10 +121,44 @@ class AbsenceCallForm(OneTimeTokenMixin, Form):
         return data
 
 
+class CallAttemptForm(OneTimeTokenMixin, Form):
+    """One click on the first-day calls list: the contact rung, what happened, the day of absence."""
+
+    contact = forms.ModelChoiceField(queryset=None)
+    outcome = forms.ChoiceField(choices=CallAttempt.Outcome.choices)
+    absence_date = forms.DateField(widget=DateInput())
+
+    def __init__(self, *args, pupil, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(pupil_links__pupil=pupil)
+
+
+class NConvertForm(Form):
+    """The N queue's bulk change to O: the absences ticked and the reason kept with each amendment."""
+
+    absence = forms.MultipleChoiceField(choices=(), label="Absences to change to O")
+    reason = forms.CharField(max_length=500, label="Reason kept in the register's history")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each box carries the ids of one absence's N marks ("12,13"); the service checks each mark.
+        self.fields["absence"].choices = [(v, v) for v in self.data.getlist("absence")] if self.data else []
+
+    def clean_absence(self):
+        ids = []
+        for value in self.cleaned_data["absence"]:
+            for part in value.split(","):
+                if not part.isdigit():
+                    raise forms.ValidationError("Tick the absences again: one of them was not understood.")
+                ids.append(int(part))
+        return ids
+
+
 class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = LeaveRequest
         fields = [
+            "requested_by_contact",
             "requested_by",
             "start_date",
             "start_session",
@@ -102,8 +174,17 @@ class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pupil=None, **kwargs):
         super().__init__(*args, **kwargs)
+        contact = self.fields["requested_by_contact"]
+        links = pupil.contact_links.select_related("contact").order_by("priority", "id") if pupil else []
+        contact.queryset = Contact.objects.filter(pk__in=[link.contact_id for link in links])
+        names = {link.contact_id: f"{link.contact} ({link.relationship})" for link in links}
+        contact.label_from_instance = lambda c: names.get(c.pk, str(c))
+        contact.empty_label = "Someone not listed (type their name)"
+        if links and not self.is_bound:
+            self.initial.setdefault("requested_by_contact", links[0].contact_id)
+        self.fields["requested_by"].required = False
         # C2 stays a model choice for requests made before part-time timetables were kept in the SEND
         # pages; a new request cannot ask for it (attendance.services.leave.C2_REFUSAL says where to go).
         self.fields["code"].choices = [c for c in self.fields["code"].choices if c[0] != "C2"]
@@ -111,6 +192,12 @@ class LeaveRequestForm(OneTimeTokenMixin, ModelForm):
             "A part-time timetable (C2) is not leave: the SENDCo or the headteacher records it on the "
             "pupil's SEND page."
         )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("requested_by_contact") and not (data.get("requested_by") or "").strip():
+            self.add_error("requested_by", "Choose the contact asking, or type their name.")
+        return data
 
 
 class LeaveDecisionForm(Form):

@@ -51,6 +51,9 @@ class RegisterMark(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # Entered after the register closed (a late register): the statutory record says so, because a
+    # mark made after the session is weaker evidence than one made at the time (docs/rules.md section 3).
+    late_register = models.BooleanField(default=False)
 
     objects = RegisterMarkQuerySet.as_manager()
 
@@ -181,6 +184,44 @@ class AbsenceCall(Withdrawable):
             raise ValidationError(errors)
 
 
+class CallAttempt(models.Model):
+    """A first-day call that did not reach anyone: who was rung, on which number, when, and what happened.
+
+    The attendance policy expects the office to keep trying every day of an unexplained absence; these
+    rows are the trace that it did. A call that reaches someone is an ``AbsenceCall`` instead. Never
+    changed or deleted: a wrong one is followed by the next attempt.
+    """
+
+    class Outcome(models.TextChoices):
+        NO_ANSWER = "no_answer", "Rang, no answer"
+        MESSAGE = "message", "Left a message"
+        NOT_RECOGNISED = "not_recognised", "Number not recognised"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="call_attempts")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="call_attempts")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="call_attempts"
+    )
+    # Kept as they were at the time, so the history still reads right after a contact is edited.
+    contact_name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=30, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    absence_date = models.DateField(help_text="The day of absence the call was about")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(fields=["pupil", "made_at"], name="callattempt_pupil_at")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.contact_name} for {self.pupil}"
+
+    def clean(self):
+        if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
+            raise ValidationError({"pupil": "That pupil belongs to another school."})
+
+
 class LeaveRequest(models.Model):
     """A request for leave of absence in term time; the headteacher grants or refuses it."""
 
@@ -200,7 +241,19 @@ class LeaveRequest(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="leave_requests")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="leave_requests")
-    requested_by = models.CharField(max_length=200, help_text="The parent or carer asking")
+    # The contact asking (a listed parent or carer); the name is kept as text too, for requests made
+    # before contacts were chosen and so the record still reads right if the contact is edited.
+    requested_by_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leave_requests",
+        verbose_name="Requested by",
+    )
+    requested_by = models.CharField(
+        "Requested by, if not listed", max_length=200, blank=True, help_text="The parent or carer asking"
+    )
     start_date = models.DateField()
     start_session = models.CharField(max_length=2, choices=Session.choices, default=Session.AM)
     end_date = models.DateField()
@@ -230,11 +283,17 @@ class LeaveRequest(models.Model):
     def __str__(self):
         return f"Leave for {self.pupil} from {self.start_date:%d %b %Y}"
 
+    @property
+    def asked_by(self) -> str:
+        return str(self.requested_by_contact) if self.requested_by_contact_id else self.requested_by
+
     def clean(self):
         errors = {}
         if self.start_date and self.end_date:
             if (self.end_date, self.end_session) < (self.start_date, self.start_session):
                 errors["end_date"] = "The leave must end on or after the day it starts."
+        if not self.requested_by_contact_id and not self.requested_by.strip():
+            errors["requested_by"] = "Choose the contact asking, or type their name."
         if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
             errors["pupil"] = "That pupil belongs to another school."
         if errors:

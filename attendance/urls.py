@@ -39,6 +39,7 @@ urlpatterns = [
     path("office/", office.office_dashboard, name="office_dashboard"),
     path("office/n-queue/", office.n_queue, name="n_queue"),
     path("marks/<int:mark_id>/convert-to-o/", office.n_convert, name="n_convert"),
+    path("office/n-queue/convert-to-o/", office.n_convert_bulk, name="n_convert_bulk"),
     path("pupils/<int:pupil_id>/absence-call/", office.absence_call_new, name="absence_call_new"),
     path("absence-calls/<int:pk>/withdraw/", office.absence_call_withdraw, name="absence_call_withdraw"),
     path("absence-calls/<int:pk>/restore/", office.absence_call_restore, name="absence_call_restore"),
@@ -47,6 +48,7 @@ urlpatterns = [
     path("leave/<int:leave_id>/grant/", office.leave_grant, name="leave_grant"),
     path("leave/<int:leave_id>/refuse/", office.leave_refuse, name="leave_refuse"),
     path("import/", transfer.import_marks, name="import_marks"),
+    path("pupils/<int:pupil_id>/call-attempts/", office.call_attempt_new, name="call_attempt_new"),
     # Figures
     path("pupils/<int:pupil_id>/", stats.pupil_attendance, name="pupil_attendance"),
     path("panels/pupil/<int:pupil_id>/", stats.panel_pupil, name="panel_pupil"),

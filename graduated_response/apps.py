@@ -36,3 +36,10 @@ class GraduatedResponseConfig(AppConfig):
                 NavEntry("Attendance case", "graduated_response:panel_pupil", policy.VIEW_CASES, order=30)
             ],
         )
+
+        # The office's first-day calls list flags a pupil with an open case (attendance.call_flags).
+        from attendance import call_flags
+
+        from .selectors import open_case_pupil_ids
+
+        call_flags.register("Open case", open_case_pupil_ids)

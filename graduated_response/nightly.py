@@ -41,6 +41,7 @@ from school.models import Role, School
 
 from .models import Alert, Case, NightlyRun, TierAction
 from .nightly_heartbeat import Heartbeat
+from .nightly_n_deadline import n_deadline_drafts
 from .nightly_plan import gather_evidence, plan_night
 from .nightly_window import NightlyWindow
 from .nightly_write import roles_field, write_night
@@ -94,6 +95,8 @@ def _run_locked(*, school: School, on: date, beat: Callable[[], None] = _no_beat
     plan = plan_night(evidence)
     # Every SEND deadline due in the next 14 days or overdue (send.deadlines, a few queries per source).
     plan.alerts.extend(send_deadline_drafts(school=school, on=on))
+    # N marks whose 5 school days end tomorrow (or have ended): a task for the office (one query).
+    plan.alerts.extend(n_deadline_drafts(school=school, on=on, calendar=window.calendar))
     beat()
     counts = write_night(
         school=school,

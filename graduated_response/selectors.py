@@ -335,3 +335,12 @@ def case_measures(*, case, today: date) -> dict:
         ],
         "today": today,
     }
+
+
+def open_case_pupil_ids(*, school, pupil_ids: list[int]) -> list[int]:
+    """Which of ``pupil_ids`` have an open attendance case (one query; for attendance.call_flags)."""
+    return list(
+        Case.objects.filter(school=school, pupil_id__in=pupil_ids, status=Case.Status.OPEN).values_list(
+            "pupil_id", flat=True
+        )
+    )

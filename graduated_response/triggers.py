@@ -83,6 +83,7 @@ class Kind:
     NIGHTLY_RUN_MISSING = "nightly_run_missing"
     SEND_DEADLINE_DUE = "send_deadline_due"  # graduated_response/send_deadline_alerts.py
     SEND_DEADLINE_OVERDUE = "send_deadline_overdue"
+    N_MUST_BECOME_O = "n_must_become_o"  # graduated_response/nightly_n_deadline.py
 
     LABELS = {
         PENALTY_THRESHOLD: "10 unauthorised sessions in 10 school weeks",
@@ -99,6 +100,7 @@ class Kind:
         NIGHTLY_RUN_MISSING: "Nightly checks missed",
         SEND_DEADLINE_DUE: "SEND deadline in the next 14 days",
         SEND_DEADLINE_OVERDUE: "SEND deadline overdue",
+        N_MUST_BECOME_O: "N must become O today",
     }
 
 

@@ -37,7 +37,8 @@ def leave_request_create(
     actor,
     school,
     pupil,
-    requested_by: str,
+    requested_by: str = "",
+    requested_by_contact=None,
     start_date: Date,
     end_date: Date,
     reason: str,
@@ -63,9 +64,16 @@ def leave_request_create(
         # is ordinary leave, and granting it codes its sessions. Ticked, it would code nothing and the
         # pupil would later look absent with no reason.
         raise ValidationError({"retrospective": "Tick this only for leave that has already started."})
+    if requested_by_contact is not None:
+        if not pupil.contact_links.filter(contact=requested_by_contact).exists():
+            raise ValidationError(
+                {"requested_by_contact": "That person is not one of this pupil's contacts."}
+            )
+        requested_by = requested_by or str(requested_by_contact)[:200]
     leave = LeaveRequest(
         school=school,
         pupil=pupil,
+        requested_by_contact=requested_by_contact,
         requested_by=requested_by,
         start_date=start_date,
         end_date=end_date,

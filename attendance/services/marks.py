@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date as Date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,6 +83,7 @@ class RegisterResult:
     amended: int = 0
     unchanged: int = 0
     converted_to_u: list[str] = field(default_factory=list)
+    late_register: bool = False  # new marks were entered after the register closed
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -115,6 +117,11 @@ def resolve_code(
     if minutes_late is not None and code not in codes.LATE_CODES:
         raise ValidationError(f"Minutes late go only with L or U, not {code}.")
     if code == "L":
+        if minutes_late == 0:
+            raise ValidationError(
+                "L with 0 minutes is not late: enter how many minutes late the pupil arrived, "
+                "or the present mark if they were on time."
+            )
         if minutes_late is None:
             if not late_needs_minutes:
                 return code, None, False
@@ -260,3 +267,45 @@ def n_convert_to_o(*, actor, mark: RegisterMark) -> RegisterMark:
         raise ValidationError(f"This mark is now {locked.code}, not N, so there is nothing to convert.")
     marks_amend(actor=actor, marks=[(locked, "O", None)], reason=N_TO_O_REASON, school=locked.school)
     return locked
+
+
+@dataclass
+class ConvertResult:
+    converted: list = field(default_factory=list)
+    not_due: list = field(default_factory=list)  # still within the 5 school days: left as N
+    already_changed: int = 0  # someone gave a code first
+
+
+@transaction.atomic
+def n_marks_convert_to_o(
+    *, actor, school, mark_ids, reason: str, today: Date | None = None, calendar=None
+) -> ConvertResult:
+    """Turn many unresolved N marks into O at once, each with the reason given (one amendment each).
+
+    Only N marks whose deadline has come (5 school days after the session, docs/rules.md section 3)
+    are converted; a younger N is left for the family to explain, and one already recoded is skipped.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason the sessions become O."})
+    today = today or timezone.localdate()
+    calendar = calendar or SchoolCalendar.for_school(school)
+    locked = list(
+        RegisterMark.objects.select_for_update(of=("self",))
+        .select_related("pupil")
+        .filter(school=school, pk__in=list(mark_ids))
+        .order_by("pk")
+    )
+    result = ConvertResult()
+    changes = []
+    for mark in locked:
+        if mark.code != "N":
+            result.already_changed += 1
+        elif calendar.school_days_since(mark.date, today=today) < selectors.N_AGE_LIMIT:
+            result.not_due.append(mark)
+        else:
+            changes.append((mark, "O", None))
+            result.converted.append(mark)
+    if changes:
+        marks_amend(actor=actor, marks=changes, reason=reason, school=school)
+    return result

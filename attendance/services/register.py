@@ -28,6 +28,7 @@ from .marks import (
     audit_entry_for_mark,
     changed_mark,
     marks_amend,
+    register_times,
     resolve_code,
     session_label,
 )
@@ -69,6 +70,7 @@ def register_save(
 
     entries = list(entries)
     reason = (reason or "").strip()
+    late = is_late_register(school, day=date, session=session, now=timezone.localtime())
     in_class = Pupil.objects.in_class_on(registration_class, day=date).filter(pk=OuterRef("pk"))
     pupils = {
         p.pk: p
@@ -102,6 +104,7 @@ def register_save(
                 expected_versions=expected_versions,
                 reason=reason,
                 leave_c=leave_c,
+                late=late,
             )
     except IntegrityError:
         # Another save inserted a mark for the same pupil and session between our read and our
@@ -117,8 +120,19 @@ def register_save(
         raise RegisterConflict(changes) from None
 
 
+def is_late_register(school, *, day: Date, session: str, now) -> bool:
+    """A register entered after it closed (a past day, or today after the closing time) is a late
+    register: its marks are flagged in the record (docs/rules.md section 3)."""
+    if day < now.date():
+        return True
+    if day > now.date():
+        return False
+    _, closes = register_times(school, session)
+    return now.time() > closes
+
+
 def _register_save_locked(
-    *, actor, school, date, session, entries, pupils, expected_versions, reason, leave_c
+    *, actor, school, date, session, entries, pupils, expected_versions, reason, leave_c, late=False
 ):
     existing = {
         m.pupil_id: m
@@ -172,6 +186,7 @@ def _register_save_locked(
                 updated_by=actor,
                 updated_at=now,
                 version=1,
+                late_register=late,
             )
             new.full_clean(exclude=TRUSTED_FKS, validate_unique=False, validate_constraints=False)
             to_create.append(new)
@@ -206,4 +221,5 @@ def _register_save_locked(
     if changes:
         marks_amend(actor=actor, marks=changes, reason=reason, school=school)
     result.recorded, result.amended = len(to_create), len(changes)
+    result.late_register = late and bool(to_create)
     return result

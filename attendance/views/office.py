@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -20,10 +21,17 @@ from school.submissions import create_once
 from school.withdrawal import can_restore, restorable_since
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import selectors, services
+from .. import selectors, selectors_calls, services
 from ..filters import LeaveFilter, NQueueFilter
-from ..forms import AbsenceCallForm, AmendMarkForm, LeaveDecisionForm, LeaveRequestForm
-from ..models import AbsenceCall, LeaveRequest, RegisterMark
+from ..forms import (
+    AbsenceCallForm,
+    AmendMarkForm,
+    CallAttemptForm,
+    LeaveDecisionForm,
+    LeaveRequestForm,
+    NConvertForm,
+)
+from ..models import AbsenceCall, CallAttempt, LeaveRequest, RegisterMark
 from .common import paginate, register_classes
 
 
@@ -41,9 +49,18 @@ def office_dashboard(request):
         {
             "today": today,
             "is_school_day": calendar.is_school_day(today),
-            "calls_to_make": selectors.first_day_calls(school=school, day=today),
+            "calls_to_make": _with_tokens(
+                selectors_calls.first_day_calls(
+                    school=school,
+                    day=today,
+                    now=timezone.localtime(),
+                    calendar=calendar,
+                    see_safeguarding=policy.can_see_safeguarding(request.user, school),
+                )
+            ),
+            "outcomes": CallAttempt.Outcome.choices,
             "n_total": queue.count(),
-            "n_overdue": selectors.overdue_n_count(school=school, calendar=calendar, today=today),
+            "n_counts": selectors.n_deadline_counts(school=school, calendar=calendar, today=today),
             "oldest": selectors.with_ages(queue[:10], calendar=calendar, today=today),
             "not_taken": selectors.registers_not_taken(
                 classes=register_classes(request.user, school),
@@ -70,6 +87,47 @@ def office_dashboard(request):
     )
 
 
+def _with_tokens(calls: list[dict]) -> list[dict]:
+    """A one-time token for each contact's attempt buttons, so a double click records one attempt."""
+    for item in calls:
+        for contact in item["contacts"]:
+            contact["token"] = uuid.uuid4()
+    return calls
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_POST
+def call_attempt_new(request, pupil_id):
+    school = request.school
+    pupil = policy.access_pupil(request.user, school, pupil_id)
+    form = CallAttemptForm(request.POST, pupil=pupil)
+    if not form.is_valid():
+        messages.error(request, "Nothing recorded: choose one of the pupil's contacts and what happened.")
+        return redirect("attendance:office_dashboard")
+    try:
+        attempt = create_once(
+            request,
+            form,
+            lambda data: services.call_attempt_record(
+                actor=request.user,
+                school=school,
+                pupil=pupil,
+                contact=data["contact"],
+                outcome=data["outcome"],
+                absence_date=data["absence_date"],
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, "Nothing recorded. " + " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{pupil}: {attempt.get_outcome_display().lower()} ({attempt.contact_name}) "
+            f"recorded at {timezone.localtime(attempt.made_at):%H:%M}.",
+        )
+    return redirect(f"{reverse('attendance:office_dashboard')}#calls-{pupil.pk}")
+
+
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
 @require_safe
 def n_queue(request):
@@ -77,17 +135,62 @@ def n_queue(request):
     calendar = SchoolCalendar.for_school(school)
     today = timezone.localdate()
     filters = NQueueFilter(request.GET or None, queryset=selectors.n_queue(school=school), school=school)
-    page = paginate(request, filters.qs)
+    page = paginate(request, selectors.n_queue_pupil_order(filters.qs))
+    rows = selectors.n_queue_pupils(
+        marks=filters.qs.filter(pupil_id__in=[row["pupil_id"] for row in page.object_list]),
+        calendar=calendar,
+        today=today,
+    )
     return render(
         request,
         "attendance/n_queue.html",
         {
             "filter": filters,
             "page": page,
-            "rows": selectors.with_ages(page.object_list, calendar=calendar, today=today),
+            "rows": rows,
             "limit": services.N_AGE_LIMIT,
+            "counts": selectors.n_deadline_counts(school=school, calendar=calendar, today=today),
+            "default_reason": services.N_TO_O_REASON,
         },
     )
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_POST
+def n_convert_bulk(request):
+    school = request.school
+    form = NConvertForm(request.POST)
+    if not form.is_valid():
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, "Nothing changed. " + " ".join(problems))
+        return redirect("attendance:n_queue")
+    # Only marks of pupils this user may see; the service then checks each is N and due.
+    mark_ids = policy.scoped_to_pupils(
+        request.user, school, RegisterMark.objects.filter(pk__in=form.cleaned_data["absence"])
+    ).values_list("pk", flat=True)
+    try:
+        result = services.n_marks_convert_to_o(
+            actor=request.user, school=school, mark_ids=list(mark_ids), reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, "Nothing changed. " + " ".join(exc.messages))
+        return redirect("attendance:n_queue")
+    done = len(result.converted)
+    text = ngettext("%d session is now O (unauthorised)", "%d sessions are now O (unauthorised)", done) % done
+    messages.success(request, f"{text}, with the reason \u201c{form.cleaned_data['reason']}\u201d.")
+    if result.not_due:
+        messages.warning(
+            request,
+            ngettext(
+                "%d session was left as N: its 5 school days are not over.",
+                "%d sessions were left as N: their 5 school days are not over.",
+                len(result.not_due),
+            )
+            % len(result.not_due),
+        )
+    if result.already_changed:
+        messages.info(request, f"{result.already_changed} had been given a code by someone else first.")
+    return redirect("attendance:n_queue")
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
@@ -218,6 +321,15 @@ def _call_initial(params) -> dict:
     initial = {"first_date": day, "last_date": day, "code": "I"}
     if params.get("session") in Session.values:
         initial |= {"first_session": params["session"], "last_session": params["session"]}
+    # From the N queue's "record reason" for a whole absence: its last session too.
+    try:
+        last = date.fromisoformat(params.get("last_date", ""))
+    except ValueError:
+        last = None
+    if last is not None and last >= day:
+        initial["last_date"] = last
+        if params.get("last_session") in Session.values:
+            initial["last_session"] = params["last_session"]
     return initial
 
 
@@ -226,12 +338,18 @@ def _call_initial(params) -> dict:
 def leave_list(request):
     school = request.school
     filters = LeaveFilter(request.GET or None, queryset=selectors.leave_requests(school=school))
+    page = paginate(request, filters.qs)
+    calendar = SchoolCalendar.for_school(school)
     return render(
         request,
         "attendance/leave_list.html",
         {
             "filter": filters,
-            "page": paginate(request, filters.qs),
+            "page": page,
+            # What the head weighs: the pupil's attendance this year and the requests before this one.
+            "leaves": selectors.leave_decision_context(
+                leaves=list(page.object_list), calendar=calendar, today=timezone.localdate()
+            ),
             "can_decide": policy.can(request.user, school, policy.DECIDE_LEAVE),
             "decision_form": LeaveDecisionForm(),
         },
@@ -243,7 +361,7 @@ def leave_list(request):
 def leave_new(request, pupil_id):
     school = request.school
     pupil = policy.access_pupil(request.user, school, pupil_id)
-    form = LeaveRequestForm(request.POST or None)
+    form = LeaveRequestForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         try:
             create_once(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -100,6 +99,7 @@ def register_take(request, class_id, day, session):
         "present_code": "/" if session == "AM" else "\\",
         "is_session": is_session,
         "is_future": day > today,
+        "today": today,
         "opens": school.am_register_opens if session == "AM" else school.pm_register_opens,
         "closes": school.am_register_closes if session == "AM" else school.pm_register_closes,
         "code_list": codes.choices(),
@@ -107,10 +107,21 @@ def register_take(request, class_id, day, session):
         "conflicts": [],
         "reason": "",
     }
+    context["late_register"] = is_session and services.is_late_register(
+        school, day=day, session=session, now=timezone.localtime()
+    )
     rows = selectors.register_rows(registration_class=registration_class, day=day, session=session)
+    context["summary"] = selectors.register_summary([mark for _, mark in rows], on_roll=len(rows))
+    context["summary_kinds"] = selectors.summary_kinds()
     if request.method == "POST":
         if not is_session:
-            raise PermissionDenied("There is no session to register.")
+            # Said plainly: a closed day is not a permission problem.
+            context["general_errors"] = [
+                f"Nothing was saved: {day:%A %-d %B %Y} has no {context['session_label'].lower()} "
+                "session (the school is closed), so there is no register to take."
+            ]
+            context["rows"] = _rows_context(rows, session=session)
+            return render(request, "attendance/register_take.html", context, status=400)
         pupil_ids = [p.pk for p, _ in rows]
         entries, versions, form_errors, reason = parse_register(request.POST, pupil_ids)
         posted = {
@@ -157,6 +168,12 @@ def register_take(request, class_id, day, session):
             + ", ".join(parts)
             + ".",
         )
+        if result.late_register:
+            messages.info(
+                request,
+                f"This was a late register: it closed at {context['closes']:%H:%M}, and the new marks "
+                "are flagged as entered late in the record.",
+            )
         if result.converted_to_u:
             messages.warning(
                 request,

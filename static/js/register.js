@@ -37,11 +37,36 @@
       }
     }
 
+    // The summary before saving ("26 present, 2 late, 1 absent, 1 not yet explained"), recounted as
+    // codes are typed. The code -> kind table comes from the server (attendance.selectors.summary_kinds).
+    var kindsNode = document.getElementById("register-summary-kinds");
+    var kinds = kindsNode ? JSON.parse(kindsNode.textContent) : {};
+    var summary = document.getElementById("register-summary");
+
+    function updateSummary() {
+      if (!summary) { return; }
+      var counts = { present: 0, late: 0, absent: 0, unexplained: 0, not_counted: 0, blank: 0 };
+      inputs.forEach(function (input) {
+        var code = input.value.trim().toUpperCase();
+        if (code === "") { counts.blank += 1; return; }
+        if (code === "/" || code === "\\") { counts.present += 1; return; }
+        var kind = kinds[code];
+        if (kind) { counts[kind] += 1; }
+      });
+      Object.keys(counts).forEach(function (key) {
+        var node = summary.querySelector('[data-summary="' + key + '"]');
+        if (node) { node.textContent = String(counts[key]); }
+        var part = summary.querySelector('[data-summary-part="' + key + '"]');
+        if (part) { part.hidden = counts[key] === 0; }
+      });
+    }
+
     inputs.forEach(function (input, index) {
       input.addEventListener("input", function () {
         var upper = input.value.toUpperCase();
         if (upper !== input.value) { input.value = upper; }
         markChanged(input);
+        updateSummary();
       });
       input.addEventListener("keydown", function (event) {
         if (event.key !== "Enter") { return; }
@@ -65,6 +90,8 @@
       }
     });
 
+    updateSummary();
+
     // Start where the work is: the first row with an error, else the first empty row.
     var start = form.querySelector("input.register-code.is-invalid") ||
       inputs.filter(function (input) { return input.value.trim() === ""; })[0];
@@ -83,6 +110,7 @@
         inputs.forEach(function (input) {
           if (input.value.trim() === "") { input.value = code; }
         });
+        updateSummary();
         if (inputs.length) { inputs[0].focus(); inputs[0].select(); }
       });
     }

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from attendance import selectors
+from attendance import selectors_calls
 from attendance.models import AbsenceCall, RegisterMark
 from attendance.record_section import attendance as attendance_section
 from graduated_response.models import Alert
@@ -76,7 +76,7 @@ def test_a_withdrawn_call_leaves_the_lists_and_checks_and_can_be_restored_for_30
         # The marks it coded stay as they were; the pupil is not back on the first-day list.
         tomorrow = RegisterMark.objects.filter(pupil=pupil, date=date(2026, 11, 12))
         assert set(tomorrow.values_list("code", flat=True)) == {"I"}
-        assert selectors.first_day_calls(school=school, day=date(2026, 11, 12)) == []
+        assert selectors_calls.first_day_calls(school=school, day=date(2026, 11, 12)) == []
         # The nightly checks no longer see a call from home: the welfare call alert is raised.
         run_on(school, DAY, force=True)
         assert _no_contact(pupil)

@@ -19,20 +19,21 @@ def n_mark(pupil, day, session="AM"):
 
 
 @pytest.mark.parametrize(
-    "today,age,overdue",
+    "today,age,state",
     [
-        (date(2026, 10, 22), 4, False),  # Thu: 16 Oct N is 4 school days old
-        (date(2026, 10, 23), 5, True),  # Fri 23 Oct: 5 school days, must be resolved
-        (date(2026, 10, 30), 5, True),  # half-term week adds no school days
-        (date(2026, 11, 2), 6, True),
+        (date(2026, 10, 22), 4, "due_tomorrow"),  # Thu: 16 Oct N is 4 school days old
+        (date(2026, 10, 23), 5, "due_today"),  # Fri 23 Oct: the 5th school day, the last the law allows
+        (date(2026, 10, 30), 5, "due_today"),  # half-term week adds no school days
+        (date(2026, 11, 2), 6, "overdue"),  # overdue starts after the last day, not on it
     ],
 )
-def test_n_age_counts_school_days_across_half_term(school, pupil, today, age, overdue):
+def test_n_age_counts_school_days_across_half_term(school, pupil, today, age, state):
     cal = SchoolCalendar.for_school(school)
     mark = n_mark(pupil, date(2026, 10, 16))
     (row,) = selectors.with_ages([mark], calendar=cal, today=today)
-    assert (row["age"], row["overdue"]) == (age, overdue)
-    assert selectors.overdue_n_count(school=school, calendar=cal, today=today) == int(overdue)
+    assert (row["age"], row["state"], row["convertible"]) == (age, state, age >= 5)
+    counts = selectors.n_deadline_counts(school=school, calendar=cal, today=today)
+    assert counts == {"due_today": int(state == "due_today"), "overdue": int(state == "overdue")}
 
 
 def test_n_two_days_before_half_term_is_due_after_it(school, pupil):
@@ -42,7 +43,7 @@ def test_n_two_days_before_half_term_is_due_after_it(school, pupil):
         selectors.with_ages([mark], calendar=cal, today=d)[0]
         for d in (date(2026, 10, 28), date(2026, 11, 4), date(2026, 11, 5))
     ]
-    assert [(a["age"], a["overdue"]) for a in ages] == [(1, False), (4, False), (5, True)]
+    assert [(a["age"], a["state"]) for a in ages] == [(1, "open"), (4, "due_tomorrow"), (5, "due_today")]
 
 
 @time_machine.travel("2026-11-23 10:00 +0000", tick=False)
@@ -57,13 +58,15 @@ def test_n_queue_flags_overdue_marks_and_converts_to_o(
             date(2026, 11, 19),
         )
     client = login(attendance_officer)
-    with django_assert_max_num_queries(16):
+    # One row per pupil costs the page of pupils and the deadline counts (tests/attendance/test_n_queue.py
+    # shows the count does not grow with pupils).
+    with django_assert_max_num_queries(18):
         page = client.get(reverse("attendance:n_queue")).content.decode()
     assert page.count("Overdue: resolve now") == 1
-    assert reverse("attendance:n_convert", args=[old.pk]) in page
-    assert reverse("attendance:n_convert", args=[recent.pk]) not in page
+    assert f'name="absence" value="{old.pk}"' in page
+    assert f"{recent.pk}" not in page.split('name="absence"')[1].split(">")[0]
     dashboard = client.get(reverse("attendance:office_dashboard")).content.decode()
-    assert "1 N mark is 5 or more school days old" in dashboard
+    assert "1 N mark is past the 5 school days the law allows" in dashboard
 
     response = client.post(reverse("attendance:n_convert", args=[old.pk]))
     assert response.status_code == 302
@@ -306,7 +309,10 @@ def test_recording_a_reason_from_the_n_queue_starts_at_that_n(login, office_staf
     n_mark(pupil, date(2026, 11, 25), "PM")
     client = login(office_staff)
     queue = client.get(reverse("attendance:n_queue")).content.decode()
-    link = f"/attendance/pupils/{pupil.pk}/absence-call/?date=2026-11-25&amp;session=PM"
+    link = (
+        f"/attendance/pupils/{pupil.pk}/absence-call/?date=2026-11-25&amp;session=PM"
+        "&amp;last_date=2026-11-25&amp;last_session=PM"
+    )
     assert link in queue
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert 'name="first_date" value="2026-11-25"' in form and 'name="last_date" value="2026-11-25"' in form

@@ -83,7 +83,7 @@ def test_bad_code_shows_message_beside_row_and_saves_nothing(login, office_staff
 def test_non_numeric_minutes_are_refused(login, office_staff, own_class, pupil):
     response = login(office_staff).post(url(own_class), post_data([pupil], ["L"], minutes={pupil.pk: "ten"}))
     assert response.status_code == 400
-    assert "whole number of minutes" in response.content.decode()
+    assert "Minutes late must be a whole number, such as 10 (you typed ten)." in response.content.decode()
     assert not RegisterMark.objects.exists()
 
 
@@ -91,7 +91,7 @@ def test_too_many_minutes_late_say_the_limit_not_whole_number(login, office_staf
     response = login(office_staff).post(url(own_class), post_data([pupil], ["L"], minutes={pupil.pk: "5000"}))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Minutes late can be at most 600 (10 hours)." in body
+    assert "Minutes late can be at most 600 (10 hours); you typed 5000." in body
     assert "whole number" not in body
     assert not RegisterMark.objects.exists()
 
@@ -132,7 +132,10 @@ def test_weekend_register_has_no_form(login, office_staff, own_class, pupil):
     client = login(office_staff)
     page = client.get(url(own_class, day=saturday))
     assert "no morning session" in page.content.decode()
-    assert client.post(url(own_class, day=saturday), post_data([pupil], ["/"])).status_code == 403
+    response = client.post(url(own_class, day=saturday), post_data([pupil], ["/"]))
+    assert response.status_code == 400  # a closed day is said, not "You do not have access"
+    assert "Nothing was saved: Saturday 21 November 2026 has no morning session" in response.content.decode()
+    assert not RegisterMark.objects.exists()
 
 
 def test_future_register_says_when_it_can_be_taken_and_has_no_form(login, office_staff, own_class, pupil):
