@@ -1,6 +1,8 @@
 """Pages for graduated response cases. Thin views, one per action: access helper, form, service,
 redirect or render."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -19,7 +21,7 @@ from school.submissions import create_once
 from school.withdrawal import can_restore, restorable_since
 from school.withdrawal_views import restore_action, withdraw_page
 
-from . import charts, health, selectors, services, tiers
+from . import case_table, charts, health, selectors, services, tiers
 from .forms import (
     ActionDoneForm,
     AlertsForm,
@@ -54,11 +56,23 @@ def dashboard(request):
     school, today = request.school, timezone.localdate()
     # First, so that an alert it raises is already in this page's list.
     stale_runs = health.nightly_health_check(school=school)
-    filterset, cases = selectors.case_list(user=request.user, school=school, data=request.GET)
+    calendar = SchoolCalendar.for_school(school)
+    filterset, cases = selectors.case_list(
+        user=request.user, school=school, data=request.GET, today=today, calendar=calendar
+    )
     page = selectors.paginate(request, cases)
+    selectors.triage_figures(page.object_list)
     alerts = selectors.alerts_for(user=request.user, school=school)
+    sort = case_table.sort_key(request.GET.get("sort"))
     context = {
         "tier_counts": selectors.tier_counts(user=request.user, school=school, today=today),
+        "at_risk": selectors.at_risk_of_tier_1(
+            user=request.user, school=school, today=today, calendar=calendar
+        ),
+        "headers": case_table.headers(query=dict(request.GET.lists()), current=sort),
+        "sort": sort,
+        "today": today,
+        "week_ago": today - timedelta(days=7),
         "alerts": alerts[:10],
         "alert_count": alerts.count(),
         "overdue": selectors.overdue_actions(user=request.user, school=school, today=today)[:10],
