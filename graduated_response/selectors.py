@@ -381,6 +381,38 @@ def alerts_for(*, user, school, status=Alert.Status.OPEN) -> QuerySet[Alert]:
     return qs.select_related("pupil", "case")
 
 
+def alerts_by_severity(*, user, school, kind: str | None = None) -> QuerySet[Alert]:
+    """New alerts for the user (``alerts_for``), most serious kind first (``triggers.SEVERITY``: no
+    contact, 10 continuous days and 15 days of illness at the top), then newest first; only ``kind``
+    when one is given."""
+    from django.db.models import Case as When_
+    from django.db.models import Value, When
+
+    from .triggers import SEVERITY
+
+    alerts = alerts_for(user=user, school=school)
+    if kind:
+        alerts = alerts.filter(kind=kind)
+    rank = When_(
+        *[When(kind=k, then=Value(i)) for i, k in enumerate(SEVERITY)],
+        default=Value(len(SEVERITY)),
+        output_field=IntegerField(),
+    )
+    return alerts.annotate(severity=rank).order_by("severity", "-created_on", "-id")
+
+
+def alert_kinds(*, user, school) -> list[dict]:
+    """The kinds among the user's new alerts, most serious first, with how many of each (one query):
+    the choices of the alert filter."""
+    from .triggers import Kind, severity_rank
+
+    counts = dict(alerts_for(user=user, school=school).order_by().values_list("kind").annotate(n=Count("id")))
+    return [
+        {"kind": k, "label": Kind.LABELS.get(k, k), "count": n}
+        for k, n in sorted(counts.items(), key=lambda item: (severity_rank(item[0]), item[0]))
+    ]
+
+
 def actions_assigned(*, user, school) -> QuerySet[CaseAction]:
     """Checklist actions (done or not) for the user's roles or escalated to them, on cases in scope."""
     roles = list(policy.roles_at(user, school))

@@ -102,6 +102,41 @@ class Kind:
     }
 
 
+#: Alerts listed most serious first. The three at the top are where a child may be unsafe or the law
+#: needs the local authority told (docs/rules.md section 4; seed policy 5.6): no contact for 3 school
+#: days (welfare call and home visit), 10 continuous school days of unauthorised absence and 15 school
+#: days of illness (returns to the local authority). Then the measures with a statutory edge, then
+#: what is overdue, then the rest. A kind not named here comes last.
+SEVERITY: tuple[str, ...] = (
+    Kind.NO_CONTACT,
+    Kind.CONTINUOUS_UNAUTHORISED,
+    Kind.ILLNESS_15_DAYS,
+    Kind.PENALTY_THRESHOLD,
+    Kind.EHCP_REVIEW_REQUESTED,
+    Kind.EHCP_INFORM_LA,
+    Kind.SEND_DEADLINE_OVERDUE,
+    Kind.SEND_JOINT_REVIEW,
+    Kind.NIGHTLY_RUN_MISSING,
+    Kind.ACTION_OVERDUE,
+    Kind.SEPARATE_ABSENCES,
+    Kind.LATE_MARKS,
+    Kind.SEND_DEADLINE_DUE,
+    Kind.TIER_ENTERED,
+)
+#: Acknowledging one of these says what was done (who was told, when and how), so the record shows
+#: the home visit was made or the return sent, not only that someone ticked the alert.
+OUTCOME_REQUIRED = frozenset({Kind.NO_CONTACT, Kind.CONTINUOUS_UNAUTHORISED, Kind.ILLNESS_15_DAYS})
+
+
+def severity_rank(kind: str) -> int:
+    """0 for the most serious kind; unknown kinds after every known one.
+
+    >>> severity_rank(Kind.NO_CONTACT) < severity_rank(Kind.LATE_MARKS) < severity_rank("something new")
+    True
+    """
+    return SEVERITY.index(kind) if kind in SEVERITY else len(SEVERITY)
+
+
 #: Kinds raised on a rolling window: after one alert, the same kind is not raised again for the
 #: same pupil for this many school weeks (the alert is already on someone's list).
 COOLDOWN_WEEKS = {Kind.PENALTY_THRESHOLD: 10, Kind.SEPARATE_ABSENCES: 10}

@@ -2,6 +2,7 @@
 redirect or render."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,7 @@ from .forms import (
     TierBandsForm,
 )
 from .models import Case, CaseAction, CommunicationLog, TierAction
+from .triggers import Kind
 
 LETTERS_ON_CASE = 20
 
@@ -62,7 +64,8 @@ def dashboard(request):
     )
     page = selectors.paginate(request, cases)
     selectors.triage_figures(page.object_list)
-    alerts = selectors.alerts_for(user=request.user, school=school)
+    alert_kind = request.GET.get("alert_kind", "")
+    alerts = selectors.alerts_by_severity(user=request.user, school=school, kind=alert_kind)
     sort = case_table.sort_key(request.GET.get("sort"))
     context = {
         "tier_counts": selectors.tier_counts(user=request.user, school=school, today=today),
@@ -75,6 +78,12 @@ def dashboard(request):
         "week_ago": today - timedelta(days=7),
         "alerts": alerts[:10],
         "alert_count": alerts.count(),
+        "alert_kind": alert_kind,
+        "alert_kinds": selectors.alert_kinds(user=request.user, school=school),
+        "alerts_form": AlertsForm(alerts=alerts),
+        "hidden_query": [
+            (k, v) for k, vs in request.GET.lists() if k not in ("alert_kind", "page") for v in vs
+        ],
         "overdue": selectors.overdue_actions(user=request.user, school=school, today=today)[:10],
         "filter": filterset,
         "page": page,
@@ -138,16 +147,26 @@ def alerts_acknowledge(request):
                 school=request.school,
                 alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]]),
                 expected_open=True,
+                outcome=form.cleaned_data["outcome"],
             )
         except ValidationError as error:
+            if "outcome" in getattr(error, "error_dict", {}):
+                # What was typed and ticked stays, with the reason beside the field.
+                add_service_errors(form, error)
+                return _render_my_work(request, alerts_form=form, status=400)
             for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, f"{n} alert{'s' if n != 1 else ''} acknowledged.")
+    elif "alerts" not in form.errors:
+        return _render_my_work(request, alerts_form=form, status=400)
     else:
         messages.error(request, "Choose at least one alert.")
     back = request.POST.get("back")
-    return redirect("graduated_response:my_work" if back == "my_work" else "graduated_response:dashboard")
+    kind = request.POST.get("alert_kind", "")
+    query = f"?{urlencode({'alert_kind': kind})}" if kind in Kind.LABELS else ""
+    target = "graduated_response:my_work" if back == "my_work" else "graduated_response:dashboard"
+    return redirect(reverse(target) + query)
 
 
 @require_safe
@@ -182,7 +201,7 @@ def _render_case(request, case, *, log_form=None, status=200):
         ),
         "restore_since": restorable_since(now=timezone.now()),
         "can_restore": can_restore(request.user, request.school),
-        "alerts": list(case.alerts.order_by("-created_on", "-id")[:50]),
+        "alerts": list(case.alerts.select_related("acknowledged_by").order_by("-created_on", "-id")[:50]),
         "status_events": list(case.status_events.select_related("by")),
         # Letters about the pupil that this user may open (one query; letters owns who sees what).
         "letters": list(
@@ -301,13 +320,22 @@ def action_done(request, pk):
 @require_safe
 @capability_required(policy.VIEW_PUPILS)
 def my_work(request):
+    return _render_my_work(request)
+
+
+def _render_my_work(request, *, alerts_form=None, status=200):
     school = request.school
     actions = selectors.actions_for(user=request.user, school=school)
-    alerts = selectors.alerts_for(user=request.user, school=school)
+    alert_kind = request.GET.get("alert_kind", "") or request.POST.get("alert_kind", "")
+    alerts = selectors.alerts_by_severity(user=request.user, school=school, kind=alert_kind)
     context = {
         "actions": selectors.paginate(request, actions, per_page=50),
         "alerts": alerts[:100],
         "alert_count": alerts.count(),
+        "alert_kind": alert_kind,
+        "alert_kinds": selectors.alert_kinds(user=request.user, school=school),
+        "alerts_form": alerts_form or AlertsForm(alerts=alerts),
+        "ticked": {str(pk) for pk in request.POST.getlist("alerts")},
         "key_adult_cases": selectors.cases_in_scope(user=request.user, school=school)
         .open()
         .filter(key_adult=request.user)
@@ -315,7 +343,7 @@ def my_work(request):
         "today": timezone.localdate(),
         "can_view_cases": policy.can(request.user, school, policy.VIEW_CASES),
     }
-    return render(request, "graduated_response/my_work.html", context)
+    return render(request, "graduated_response/my_work.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
