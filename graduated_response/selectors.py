@@ -431,6 +431,28 @@ def actions_for(*, user, school) -> QuerySet[CaseAction]:
     )
 
 
+#: My work's "due" filter: overdue (due before today) or due from today to the end of this week.
+DUE_CHOICES = [("", "Any time"), ("overdue", "Overdue"), ("week", "Due this week")]
+
+
+def my_actions(*, user, school, today: date, due: str = "", tier: int | None = None) -> QuerySet[CaseAction]:
+    """My work's actions (``actions_for``), grouped by pupil (ordered by the pupil's name, then by due
+    date), narrowed to overdue ones or those due this week, and to cases in one tier.
+
+    "Overdue" means due before today, the same test as the dashboard's ``overdue_actions``, so the two
+    pages never disagree about an action."""
+    actions = actions_for(user=user, school=school)
+    if due == "overdue":
+        actions = actions.filter(due_on__lt=today)
+    elif due == "week":
+        actions = actions.filter(due_on__gte=today, due_on__lte=today + timedelta(days=6 - today.weekday()))
+    if tier is not None:
+        actions = actions.filter(case__current_tier=tier)
+    return actions.select_related("case__pupil__registration_class").order_by(
+        "case__pupil__legal_last_name", "case__pupil__legal_first_name", "case__pupil_id", "due_on", "id"
+    )
+
+
 def overdue_actions(*, user, school, today: date) -> QuerySet[CaseAction]:
     cases = cases_in_scope(user=user, school=school).open()
     return (

@@ -67,6 +67,7 @@ def dashboard(request):
     alert_kind = request.GET.get("alert_kind", "")
     alerts = selectors.alerts_by_severity(user=request.user, school=school, kind=alert_kind)
     sort = case_table.sort_key(request.GET.get("sort"))
+    overdue = selectors.overdue_actions(user=request.user, school=school, today=today)
     context = {
         "tier_counts": selectors.tier_counts(user=request.user, school=school, today=today),
         "at_risk": selectors.at_risk_of_tier_1(
@@ -84,7 +85,11 @@ def dashboard(request):
         "hidden_query": [
             (k, v) for k, vs in request.GET.lists() if k not in ("alert_kind", "page") for v in vs
         ],
-        "overdue": selectors.overdue_actions(user=request.user, school=school, today=today)[:10],
+        "overdue": overdue[:10],
+        "overdue_count": overdue.count(),
+        "my_overdue_count": selectors.actions_for(user=request.user, school=school)
+        .filter(due_on__lt=today)
+        .count(),
         "filter": filterset,
         "page": page,
         "query": request.GET.copy().urlencode() if "page" not in request.GET else _without_page(request),
@@ -323,9 +328,18 @@ def my_work(request):
     return _render_my_work(request)
 
 
+def _tier_param(request) -> int | None:
+    raw = request.GET.get("tier", "")
+    return int(raw) if raw in {str(t) for t in services.CASE_TIERS} else None
+
+
 def _render_my_work(request, *, alerts_form=None, status=200):
-    school = request.school
-    actions = selectors.actions_for(user=request.user, school=school)
+    school, today = request.school, timezone.localdate()
+    due = request.GET.get("due", "")
+    due = due if due in dict(selectors.DUE_CHOICES) else ""
+    tier = _tier_param(request)
+    actions = selectors.my_actions(user=request.user, school=school, today=today, due=due, tier=tier)
+    can_view_cases = policy.can(request.user, school, policy.VIEW_CASES)
     alert_kind = request.GET.get("alert_kind", "") or request.POST.get("alert_kind", "")
     alerts = selectors.alerts_by_severity(user=request.user, school=school, kind=alert_kind)
     context = {
@@ -340,8 +354,19 @@ def _render_my_work(request, *, alerts_form=None, status=200):
         .open()
         .filter(key_adult=request.user)
         .select_related("pupil"),
-        "today": timezone.localdate(),
-        "can_view_cases": policy.can(request.user, school, policy.VIEW_CASES),
+        "today": today,
+        "can_view_cases": can_view_cases,
+        "due": due,
+        "due_choices": selectors.DUE_CHOICES,
+        "tier": tier,
+        "tiers": [(t, tiers.tier_name(t)) for t in services.CASE_TIERS],
+        # The same counts as the dashboard's: overdue means due before today on both pages.
+        "my_overdue_count": selectors.actions_for(user=request.user, school=school)
+        .filter(due_on__lt=today)
+        .count(),
+        "all_overdue_count": selectors.overdue_actions(user=request.user, school=school, today=today).count()
+        if can_view_cases
+        else None,
     }
     return render(request, "graduated_response/my_work.html", context, status=status)
 
