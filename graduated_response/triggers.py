@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from attendance import codes
 
@@ -348,6 +348,27 @@ def late_marks(*, week_marks: Mapping[tuple[date, str], str], week_start: date) 
         figures=counts,
         for_roles=(ATTENDANCE_OFFICER, CLASS_TEACHER),
     )
+
+
+def late_marks_by_week(*, sessions, marks) -> list[AlertDraft]:
+    """``late_marks`` for every week the window's ``sessions`` cover, not only the week of the run:
+    a night caught up later, or a register amended after its week, still raises the alert for the
+    week the late marks are in (one per pupil per week: the period key is that week's Monday).
+
+    >>> from datetime import date
+    >>> sessions = [(date(2026, 11, d), s) for d in (9, 10, 16, 17) for s in ("AM", "PM")]
+    >>> marks = {(date(2026, 11, 9), "AM"): "L", (date(2026, 11, 10), "AM"): "L",
+    ...          (date(2026, 11, 16), "AM"): "L"}
+    >>> [a.period_key for a in late_marks_by_week(sessions=sessions, marks=marks)]
+    ['2026-11-09']
+    """
+    weeks: dict[date, dict] = {}
+    for session in sessions:
+        if marks.get(session) in codes.LATE_CODES:
+            monday = session[0] - timedelta(days=session[0].weekday())
+            weeks.setdefault(monday, {})[session] = marks[session]
+    drafts = [late_marks(week_marks=week, week_start=monday) for monday, week in sorted(weeks.items())]
+    return [d for d in drafts if d is not None]
 
 
 def _moved(from_tier: int | None, to_tier: int) -> str:
