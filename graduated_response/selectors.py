@@ -277,15 +277,15 @@ class TriageFigures:
     (Decimal('90.0'), Decimal('92.1'), Decimal('-2.1'))
     """
 
-    pct: object
-    pct_before: object
+    pct: Decimal | None
+    pct_before: Decimal | None
 
     @classmethod
     def of(cls, *, attended, possible, attended_before, possible_before) -> TriageFigures:
         return cls(percentage_1dp(attended, possible), percentage_1dp(attended_before, possible_before))
 
     @property
-    def change(self):
+    def change(self) -> Decimal | None:
         if self.pct is None or self.pct_before is None:
             return None
         return self.pct - self.pct_before
