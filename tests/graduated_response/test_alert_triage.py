@@ -120,3 +120,15 @@ def test_closing_the_case_says_so_as_the_alerts_outcome(login, attendance_office
     )
     alerts["no_contact"].refresh_from_db()
     assert alerts["no_contact"].outcome == "The case was closed: Moved to Leeds."
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_outcome_is_shown_as_text_not_markup(login, attendance_officer, alerts):
+    client = login(attendance_officer)
+    outcome = "<script>alert(1)</script> told the LA"
+    client.post(
+        reverse("graduated_response:alerts_acknowledge"),
+        {"alerts": [alerts["illness"].pk], "outcome": outcome},
+    )
+    page = client.get(reverse("graduated_response:case_detail", args=[alerts["case"].pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; told the LA" in page and outcome not in page
