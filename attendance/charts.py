@@ -51,9 +51,32 @@ def trend_chart(trend) -> dict:
         "x_axis": HEIGHT - PAD_BOTTOM,
         "left": PAD_LEFT,
         "right": WIDTH - 4,
-        "labels": [
-            {"x": round(PAD_LEFT + i * step, 1), "text": f"{monday:%-d %b}"}
-            for i, (monday, _) in enumerate(trend)
-            if n <= 12 or i % max(1, n // 8) == 0
-        ],
+        "labels": _labels(trend, step),
     }
+
+
+def _labels(trend, step: float) -> list[dict]:
+    """The weeks named under the x axis: every week up to 12, else about 8 of them and always the
+    last. The last is anchored at its end (it sits at the right edge, where a centred label was cut
+    off) and a label too close to it is left out so the two do not overlap.
+
+    >>> from datetime import date, timedelta
+    >>> weeks = [(date(2026, 9, 7) + timedelta(weeks=i), None) for i in range(30)]
+    >>> labels = _labels(weeks, 20.5)  # every third week; the 27th is too close to the last
+    >>> [(l["text"], l["anchor"]) for l in labels][-3:]
+    [('1 Feb', 'middle'), ('22 Feb', 'middle'), ('29 Mar', 'end')]
+    >>> _labels(weeks[:1], 0)[0]["anchor"]
+    'start'
+    """
+    n = len(trend)
+    every = 1 if n <= 12 else max(1, n // 8)
+    chosen = [i for i in range(n) if i % every == 0]
+    if n and chosen[-1] != n - 1:
+        if (n - 1 - chosen[-1]) * step < 50:  # about the width of a label at this size
+            chosen.pop()
+        chosen.append(n - 1)
+    labels = []
+    for i in chosen:
+        anchor = "end" if i == n - 1 and n > 1 else "start" if i == 0 else "middle"
+        labels.append({"x": round(PAD_LEFT + i * step, 1), "text": f"{trend[i][0]:%-d %b}", "anchor": anchor})
+    return labels

@@ -66,6 +66,7 @@ def build(*, school, rng, today: date) -> None:
         actor=actor,
         school=school,
         alerts=Alert.objects.filter(school=school, created_on__lt=today - timedelta(days=14)),
+        outcome="Dealt with at the time (demo data).",
     )
     cases = list(
         Case.objects.open().filter(school=school).select_related("pupil").order_by("-current_tier", "pk")

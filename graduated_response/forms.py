@@ -135,6 +135,17 @@ class AlertsForm(Form):
         queryset=None, error_messages={"required": "Choose at least one alert."}
     )
 
+    outcome = forms.CharField(
+        label="What was done",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "For example: LA told on 2 Dec by phone. Needed for no contact, 10 continuous days and "
+            "15 days of illness."
+        ),
+    )
+
     def __init__(self, *args, alerts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["alerts"].queryset = alerts

@@ -284,6 +284,8 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # What was done about it, said when acknowledging ("LA told on 2 Dec by phone").
+    outcome = models.TextField("What was done", max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_on", "-id"]

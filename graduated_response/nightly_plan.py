@@ -198,10 +198,8 @@ def _pattern_drafts(evidence: Evidence, pupil_id: int) -> list[AlertDraft | None
             sessions=sessions, marks=marks, calls_since=evidence.calls.dates.get(pupil_id, [])
         ),
         triggers.separate_absences(sessions=sessions, marks=marks),
-        triggers.late_marks(
-            week_marks={s: marks[s] for s in evidence.window.week_sessions if s in marks},
-            week_start=evidence.window.this_week,
-        ),
+        # Every week of the window, so a caught-up night or a late amendment still raises it.
+        *triggers.late_marks_by_week(sessions=sessions, marks=marks),
     ]
 
 

@@ -261,6 +261,23 @@ def _tier_alert(case: AnyCase, from_tier: int | None, to_tier: int, figs: Figure
     )
 
 
+def checklist_tiers(from_tier: int | None, to_tier: int) -> range:
+    """The tiers whose checklists a case gets when it enters ``to_tier`` from ``from_tier``.
+
+    A case that opens straight into a high tier, or falls several tiers in a night, also gets the
+    earlier tiers' groundwork (telling the parents, a key adult, checking for vulnerabilities): the
+    seed policy's tiers build on each other, and a Tier 5 case whose family was never told would skip
+    them. Actions the case already has (done or not) are not added again (one per template per case).
+    A step down gets only the tier it steps down to.
+
+    >>> list(checklist_tiers(None, 5)), list(checklist_tiers(2, 4)), list(checklist_tiers(4, 2))
+    ([1, 2, 3, 4, 5], [3, 4], [2])
+    """
+    if from_tier is None or to_tier > from_tier:
+        return range(max(from_tier or 0, 0) + 1, to_tier + 1)
+    return range(to_tier, to_tier + 1)
+
+
 def _actions_for(entered, templates: Sequence[TierAction], window: NightlyWindow) -> list[Row]:
     by_tier: dict[int, list[TierAction]] = {}
     for template in templates:
@@ -271,13 +288,14 @@ def _actions_for(entered, templates: Sequence[TierAction], window: NightlyWindow
         {
             "case_id": case.pk,
             "template_id": template.pk,
-            "tier": to_tier,
+            "tier": template.tier,
             "text": template.text,
             "responsible_role": template.responsible_role,
             "due_on": due[template.pk],
         }
-        for case, _, to_tier, _ in entered
-        for template in by_tier.get(to_tier, [])
+        for case, from_tier, to_tier, _ in entered
+        for tier in checklist_tiers(from_tier, to_tier)
+        for template in by_tier.get(tier, [])
     ]
 
 

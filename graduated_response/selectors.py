@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from attendance import codes, statistics
@@ -26,7 +28,7 @@ from school.calendar import SchoolCalendar
 from school.models import Pupil
 from school.pagination import paginate as school_paginate
 
-from .models import Alert, Case, CaseAction, CaseQuerySet, NightlyRun, TierChange
+from .models import Alert, Case, CaseAction, CaseQuerySet, CommunicationLog, NightlyRun, TierChange
 
 #: Codes whose year-to-date counts the case page and the triggers need besides the engine's figures.
 EXTRA_CODES = ("C2", "I")
@@ -182,8 +184,11 @@ def cases_in_scope(*, user, school) -> CaseQuerySet:
     return policy.scoped_to_pupils(user, school, Case.objects.filter(school=school))
 
 
-def case_list(*, user, school, data):
-    """The dashboard's filter set and the matching open cases (django-filter inside the selector)."""
+def case_list(*, user, school, data, today: date | None = None, calendar: SchoolCalendar | None = None):
+    """The dashboard's filter set and the matching open cases (django-filter inside the selector),
+    each annotated with what the table shows and sorts by (``with_triage``), in the order ``data``'s
+    ``sort`` asks for (graduated_response/case_table.py)."""
+    from . import case_table
     from .filters import CaseFilter
 
     cases = (
@@ -193,9 +198,142 @@ def case_list(*, user, school, data):
     )
     filterset = CaseFilter(data or None, queryset=cases, user=user, school=school)
     queryset = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else cases.none()
-    return filterset, queryset.order_by(
-        "-current_tier", "pupil__legal_last_name", "pupil__legal_first_name", "pk"
+    today = today or timezone.localdate()
+    calendar = calendar or SchoolCalendar.for_school(school)
+    queryset = with_triage(queryset, user=user, school=school, today=today, calendar=calendar)
+    return filterset, queryset.order_by(*case_table.ordering_for((data or {}).get("sort")))
+
+
+def _sessions(codes_in, start: date, end: date):
+    """A correlated count of the case pupil's marks with one of ``codes_in`` from start to end."""
+    marks = (
+        RegisterMark.objects.filter(
+            pupil_id=OuterRef("pupil_id"), date__gte=start, date__lte=end, code__in=sorted(codes_in)
+        )
+        .order_by()
+        .values("pupil_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    return Coalesce(Subquery(marks, output_field=IntegerField()), 0)
+
+
+def _ratio(part: str, whole: str):
+    return Cast(F(part), FloatField()) / NullIf(Cast(F(whole), FloatField()), 0.0)
+
+
+def with_triage(cases: QuerySet, *, user, school, today: date, calendar: SchoolCalendar) -> QuerySet:
+    """Cases annotated in the database with what the open-cases table shows, so the table sorts by
+    any of it in one query whatever the number of cases:
+
+    * ``possible``/``attended``: year-to-date sessions (the DfE figures, as on the case page), and
+      the same a week ago (``possible_before``/``attended_before``), with ``attendance_ratio`` and
+      ``change_ratio`` (now less a week ago) for sorting; ``triage_figures`` turns them into the
+      one-decimal-place percentages shown;
+    * ``last_contact``: the latest communication-log entry not withdrawn;
+    * ``next_action_due``: the earliest due date of a checklist action not done;
+    * ``new_alerts``: new alerts about the pupil addressed to the user's roles (as on the dashboard).
+    """
+    year_start, _ = statistics.default_range(calendar, today)
+    week_ago = today - timedelta(days=7)
+    last_contact = (
+        CommunicationLog.objects.current()
+        .filter(case=OuterRef("pk"))
+        .order_by("-happened_on")
+        .values("happened_on")[:1]
+    )
+    next_due = (
+        CaseAction.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+        .order_by("due_on")
+        .values("due_on")
+    )[:1]
+    alerts = (
+        alerts_for(user=user, school=school)
+        .filter(pupil_id=OuterRef("pupil_id"))
+        .order_by()
+        .values("pupil_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return cases.annotate(
+        possible=_sessions(codes.POSSIBLE_CODES, year_start, today),
+        attended=_sessions(codes.ATTENDANCE_CODES, year_start, today),
+        possible_before=_sessions(codes.POSSIBLE_CODES, year_start, week_ago),
+        attended_before=_sessions(codes.ATTENDANCE_CODES, year_start, week_ago),
+        attendance_ratio=_ratio("attended", "possible"),
+        change_ratio=F("attendance_ratio") - _ratio("attended_before", "possible_before"),
+        last_contact=Subquery(last_contact),
+        next_action_due=Subquery(next_due),
+        new_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), 0),
+    )
+
+
+@dataclass(frozen=True)
+class TriageFigures:
+    """A case row's percentages (one decimal place, as everywhere) from its annotated counts.
+
+    >>> t = TriageFigures.of(attended=180, possible=200, attended_before=175, possible_before=190)
+    >>> t.pct, t.pct_before, t.change
+    (Decimal('90.0'), Decimal('92.1'), Decimal('-2.1'))
+    """
+
+    pct: Decimal | None
+    pct_before: Decimal | None
+
+    @classmethod
+    def of(cls, *, attended, possible, attended_before, possible_before) -> TriageFigures:
+        return cls(percentage_1dp(attended, possible), percentage_1dp(attended_before, possible_before))
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.pct is None or self.pct_before is None:
+            return None
+        return self.pct - self.pct_before
+
+
+def triage_figures(cases) -> None:
+    """Set ``case.triage`` on each case of a page annotated by ``with_triage`` (no query)."""
+    for case in cases:
+        case.triage = TriageFigures.of(
+            attended=case.attended,
+            possible=case.possible,
+            attended_before=case.attended_before,
+            possible_before=case.possible_before,
+        )
+
+
+def at_risk_of_tier_1(*, user, school, today: date, calendar: SchoolCalendar, limit: int = 20) -> dict:
+    """The Universal tile: pupils on roll in the user's scope with no open case, judged (enough
+    possible sessions) and in the Universal band but within ``tiers.AT_RISK_MARGIN`` of Tier 1.
+    Four queries (bands and settings, the pupils, the marks), whatever the number of pupils."""
+    from . import services, tiers
+
+    band_rows, response_settings = services.tier_bands_of(school)
+    bands = services.bands_of(band_rows)
+    year_start, _ = statistics.default_range(calendar, today)
+    pupils = policy.pupils_in_scope(user, school).on_roll(at=today).exclude(cases__status=Case.Status.OPEN)
+    rows = statistics.pupil_rows(
+        pupils,
+        year_start,
+        today,
+        fields=("legal_last_name", "legal_first_name", "preferred_first_name"),
+        calendar=calendar,
+    )
+    at_risk = []
+    for row, figures in rows:
+        if figures.possible < response_settings.min_possible_sessions:
+            continue
+        pct = figures.attendance_pct_1dp
+        if tiers.at_risk_of_tier_1(pct, bands):
+            at_risk.append((pct, row))
+    at_risk.sort(key=lambda item: (item[0], item[1]["legal_last_name"], item[1]["pk"]))
+    tier_1 = next(b for b in bands if b.tier == 1)
+    return {
+        "count": len(at_risk),
+        "pupils": at_risk[:limit],
+        "low": tier_1.high + Decimal("0.1"),
+        "high": tier_1.high + tiers.AT_RISK_MARGIN,
+    }
 
 
 def paginate(request, queryset, per_page=25):
@@ -243,6 +381,38 @@ def alerts_for(*, user, school, status=Alert.Status.OPEN) -> QuerySet[Alert]:
     return qs.select_related("pupil", "case")
 
 
+def alerts_by_severity(*, user, school, kind: str | None = None) -> QuerySet[Alert]:
+    """New alerts for the user (``alerts_for``), most serious kind first (``triggers.SEVERITY``: no
+    contact, 10 continuous days and 15 days of illness at the top), then newest first; only ``kind``
+    when one is given."""
+    from django.db.models import Case as When_
+    from django.db.models import Value, When
+
+    from .triggers import SEVERITY
+
+    alerts = alerts_for(user=user, school=school)
+    if kind:
+        alerts = alerts.filter(kind=kind)
+    rank = When_(
+        *[When(kind=k, then=Value(i)) for i, k in enumerate(SEVERITY)],
+        default=Value(len(SEVERITY)),
+        output_field=IntegerField(),
+    )
+    return alerts.annotate(severity=rank).order_by("severity", "-created_on", "-id")
+
+
+def alert_kinds(*, user, school) -> list[dict]:
+    """The kinds among the user's new alerts, most serious first, with how many of each (one query):
+    the choices of the alert filter."""
+    from .triggers import Kind, severity_rank
+
+    counts = dict(alerts_for(user=user, school=school).order_by().values_list("kind").annotate(n=Count("id")))
+    return [
+        {"kind": k, "label": Kind.LABELS.get(k, k), "count": n}
+        for k, n in sorted(counts.items(), key=lambda item: (severity_rank(item[0]), item[0]))
+    ]
+
+
 def actions_assigned(*, user, school) -> QuerySet[CaseAction]:
     """Checklist actions (done or not) for the user's roles or escalated to them, on cases in scope."""
     roles = list(policy.roles_at(user, school))
@@ -258,6 +428,28 @@ def actions_for(*, user, school) -> QuerySet[CaseAction]:
         .filter(done_at__isnull=True, case__status=Case.Status.OPEN)
         .select_related("case", "case__pupil")
         .order_by("due_on", "id")
+    )
+
+
+#: My work's "due" filter: overdue (due before today) or due from today to the end of this week.
+DUE_CHOICES = [("", "Any time"), ("overdue", "Overdue"), ("week", "Due this week")]
+
+
+def my_actions(*, user, school, today: date, due: str = "", tier: int | None = None) -> QuerySet[CaseAction]:
+    """My work's actions (``actions_for``), grouped by pupil (ordered by the pupil's name, then by due
+    date), narrowed to overdue ones or those due this week, and to cases in one tier.
+
+    "Overdue" means due before today, the same test as the dashboard's ``overdue_actions``, so the two
+    pages never disagree about an action."""
+    actions = actions_for(user=user, school=school)
+    if due == "overdue":
+        actions = actions.filter(due_on__lt=today)
+    elif due == "week":
+        actions = actions.filter(due_on__gte=today, due_on__lte=today + timedelta(days=6 - today.weekday()))
+    if tier is not None:
+        actions = actions.filter(case__current_tier=tier)
+    return actions.select_related("case__pupil__registration_class").order_by(
+        "case__pupil__legal_last_name", "case__pupil__legal_first_name", "case__pupil_id", "due_on", "id"
     )
 
 

@@ -35,6 +35,7 @@ from .models import (
     TierAction,
     TierBand,
 )
+from .triggers import OUTCOME_REQUIRED, Kind
 
 
 # --- tiers as data ------------------------------------------------------------------------------------
@@ -346,8 +347,13 @@ def _already_acknowledged(alert: Alert) -> str:
 
 
 @transaction.atomic
-def alerts_acknowledge(*, actor, school: School, alerts, expected_open: bool = False) -> int:
-    """Acknowledge open alerts (conditional update, so two people clicking at once count once).
+def alerts_acknowledge(
+    *, actor, school: School, alerts, expected_open: bool = False, outcome: str = ""
+) -> int:
+    """Acknowledge open alerts (conditional update, so two people clicking at once count once),
+    recording ``outcome``: what was done ("LA told on 2 Dec by phone"). An alert whose kind needs
+    one (``triggers.OUTCOME_REQUIRED``: a home visit or a return to the local authority) is refused
+    without it, beside the outcome field.
 
     `expected_open`: the alerts were chosen on a page that showed them as new. If someone else
     acknowledged one since, nothing is saved and the user is told who did it and when
@@ -358,8 +364,20 @@ def alerts_acknowledge(*, actor, school: School, alerts, expected_open: bool = F
     ids = list(alerts.filter(school=school, status=Alert.Status.OPEN).values_list("pk", flat=True))
     now = timezone.now()
     rows = list(Alert.objects.filter(pk__in=ids).values("pk", "pupil_id", "kind", "message"))
+    outcome = outcome.strip()
+    needing = sorted({Kind.LABELS.get(r["kind"], r["kind"]) for r in rows if r["kind"] in OUTCOME_REQUIRED})
+    if needing and not outcome:
+        named = ", ".join(f"\u2018{label}\u2019" for label in needing)
+        raise ValidationError(
+            {
+                "outcome": f"Say what was done about {named}: who was told, when and how (for example: "
+                "LA told on 2 Dec by phone)."
+            }
+        )
+    if len(outcome) > 500:
+        raise ValidationError({"outcome": "Say what was done in at most 500 characters."})
     updated = Alert.objects.filter(pk__in=ids, status=Alert.Status.OPEN).update(
-        status=Alert.Status.ACKNOWLEDGED, acknowledged_by=actor, acknowledged_at=now
+        status=Alert.Status.ACKNOWLEDGED, acknowledged_by=actor, acknowledged_at=now, outcome=outcome
     )
     audit.record_bulk(
         actor=actor,
@@ -372,7 +390,7 @@ def alerts_acknowledge(*, actor, school: School, alerts, expected_open: bool = F
                 "object_repr": row["message"][:300],
                 "pupil_id": row["pupil_id"],
                 "before": {"status": Alert.Status.OPEN},
-                "after": {"status": Alert.Status.ACKNOWLEDGED},
+                "after": {"status": Alert.Status.ACKNOWLEDGED, "outcome": outcome},
             }
             for row in rows
         ],
@@ -412,5 +430,10 @@ def case_close(*, actor, case: Case, reason: str, on: date | None = None) -> Cas
     )
     # Whoever closes the case has dealt with its alerts; they would otherwise stay on everyone's
     # dashboard pointing at a closed case.
-    alerts_acknowledge(actor=actor, school=case.school, alerts=case.alerts.all())
+    alerts_acknowledge(
+        actor=actor,
+        school=case.school,
+        alerts=case.alerts.all(),
+        outcome=f"The case was closed: {reason}"[:500],
+    )
     return case

@@ -53,8 +53,10 @@ __all__ = [
     "DEFAULT_MIN_SESSIONS",
     "DEFAULT_STEP_DOWN_WEEKS",
     "TIER_NAMES",
+    "AT_RISK_MARGIN",
     "UNIVERSAL",
     "Band",
+    "at_risk_of_tier_1",
     "band_problems",
     "evaluate",
     "next_tier",
@@ -174,6 +176,31 @@ def next_tier(
     if len(window) < step_down_weeks or any(week is None or week >= current for week in window):
         return current
     return max([today, *window])
+
+
+#: How close to Tier 1 a Universal pupil must be (in percentage points above the top of Tier 1) to
+#: be shown as "at risk of entering Tier 1". The seed policy asks schools to act on "increasing levels
+#: of absence ... before it becomes a regular pattern"; it names no figure, so we chose one point.
+AT_RISK_MARGIN = Decimal("1.0")
+
+
+def at_risk_of_tier_1(pct_1dp: Decimal | None, bands: Sequence[Band] = DEFAULT_BANDS) -> bool:
+    """Whether a pupil judged Universal is within ``AT_RISK_MARGIN`` of the top of Tier 1.
+
+    With the default bands Tier 1 ends at 95.0, so 95.1 to 96.0 is at risk:
+
+    >>> [at_risk_of_tier_1(Decimal(p)) for p in ("95.0", "95.1", "96.0", "96.1")]
+    [False, True, True, False]
+    >>> at_risk_of_tier_1(None)
+    False
+    """
+    if pct_1dp is None:
+        return False
+    tier_1 = next((b for b in bands if b.tier == 1), None)
+    pct = Decimal(pct_1dp).quantize(TENTH)
+    if tier_1 is None or tier_for(pct, bands) != UNIVERSAL:
+        return False
+    return pct <= tier_1.high + AT_RISK_MARGIN
 
 
 def band_problems(bands: Sequence[Band]) -> dict[int, str]:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from attendance import codes
 
@@ -102,6 +102,41 @@ class Kind:
         SEND_DEADLINE_OVERDUE: "SEND deadline overdue",
         N_MUST_BECOME_O: "N must become O today",
     }
+
+
+#: Alerts listed most serious first. The three at the top are where a child may be unsafe or the law
+#: needs the local authority told (docs/rules.md section 4; seed policy 5.6): no contact for 3 school
+#: days (welfare call and home visit), 10 continuous school days of unauthorised absence and 15 school
+#: days of illness (returns to the local authority). Then the measures with a statutory edge, then
+#: what is overdue, then the rest. A kind not named here comes last.
+SEVERITY: tuple[str, ...] = (
+    Kind.NO_CONTACT,
+    Kind.CONTINUOUS_UNAUTHORISED,
+    Kind.ILLNESS_15_DAYS,
+    Kind.PENALTY_THRESHOLD,
+    Kind.EHCP_REVIEW_REQUESTED,
+    Kind.EHCP_INFORM_LA,
+    Kind.SEND_DEADLINE_OVERDUE,
+    Kind.SEND_JOINT_REVIEW,
+    Kind.NIGHTLY_RUN_MISSING,
+    Kind.ACTION_OVERDUE,
+    Kind.SEPARATE_ABSENCES,
+    Kind.LATE_MARKS,
+    Kind.SEND_DEADLINE_DUE,
+    Kind.TIER_ENTERED,
+)
+#: Acknowledging one of these says what was done (who was told, when and how), so the record shows
+#: the home visit was made or the return sent, not only that someone ticked the alert.
+OUTCOME_REQUIRED = frozenset({Kind.NO_CONTACT, Kind.CONTINUOUS_UNAUTHORISED, Kind.ILLNESS_15_DAYS})
+
+
+def severity_rank(kind: str) -> int:
+    """0 for the most serious kind; unknown kinds after every known one.
+
+    >>> severity_rank(Kind.NO_CONTACT) < severity_rank(Kind.LATE_MARKS) < severity_rank("something new")
+    True
+    """
+    return SEVERITY.index(kind) if kind in SEVERITY else len(SEVERITY)
 
 
 #: Kinds raised on a rolling window: after one alert, the same kind is not raised again for the
@@ -315,6 +350,27 @@ def late_marks(*, week_marks: Mapping[tuple[date, str], str], week_start: date) 
         figures=counts,
         for_roles=(ATTENDANCE_OFFICER, CLASS_TEACHER),
     )
+
+
+def late_marks_by_week(*, sessions, marks) -> list[AlertDraft]:
+    """``late_marks`` for every week the window's ``sessions`` cover, not only the week of the run:
+    a night caught up later, or a register amended after its week, still raises the alert for the
+    week the late marks are in (one per pupil per week: the period key is that week's Monday).
+
+    >>> from datetime import date
+    >>> sessions = [(date(2026, 11, d), s) for d in (9, 10, 16, 17) for s in ("AM", "PM")]
+    >>> marks = {(date(2026, 11, 9), "AM"): "L", (date(2026, 11, 10), "AM"): "L",
+    ...          (date(2026, 11, 16), "AM"): "L"}
+    >>> [a.period_key for a in late_marks_by_week(sessions=sessions, marks=marks)]
+    ['2026-11-09']
+    """
+    weeks: dict[date, dict] = {}
+    for session in sessions:
+        if marks.get(session) in codes.LATE_CODES:
+            monday = session[0] - timedelta(days=session[0].weekday())
+            weeks.setdefault(monday, {})[session] = marks[session]
+    drafts = [late_marks(week_marks=week, week_start=monday) for monday, week in sorted(weeks.items())]
+    return [d for d in drafts if d is not None]
 
 
 def _moved(from_tier: int | None, to_tier: int) -> str:

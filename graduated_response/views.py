@@ -1,6 +1,9 @@
 """Pages for graduated response cases. Thin views, one per action: access helper, form, service,
 redirect or render."""
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -19,7 +22,7 @@ from school.submissions import create_once
 from school.withdrawal import can_restore, restorable_since
 from school.withdrawal_views import restore_action, withdraw_page
 
-from . import charts, health, selectors, services, tiers
+from . import case_table, charts, health, selectors, services, tiers
 from .forms import (
     ActionDoneForm,
     AlertsForm,
@@ -29,6 +32,7 @@ from .forms import (
     TierBandsForm,
 )
 from .models import Case, CaseAction, CommunicationLog, TierAction
+from .triggers import Kind
 
 LETTERS_ON_CASE = 20
 
@@ -54,14 +58,38 @@ def dashboard(request):
     school, today = request.school, timezone.localdate()
     # First, so that an alert it raises is already in this page's list.
     stale_runs = health.nightly_health_check(school=school)
-    filterset, cases = selectors.case_list(user=request.user, school=school, data=request.GET)
+    calendar = SchoolCalendar.for_school(school)
+    filterset, cases = selectors.case_list(
+        user=request.user, school=school, data=request.GET, today=today, calendar=calendar
+    )
     page = selectors.paginate(request, cases)
-    alerts = selectors.alerts_for(user=request.user, school=school)
+    selectors.triage_figures(page.object_list)
+    alert_kind = request.GET.get("alert_kind", "")
+    alerts = selectors.alerts_by_severity(user=request.user, school=school, kind=alert_kind)
+    sort = case_table.sort_key(request.GET.get("sort"))
+    overdue = selectors.overdue_actions(user=request.user, school=school, today=today)
     context = {
         "tier_counts": selectors.tier_counts(user=request.user, school=school, today=today),
+        "at_risk": selectors.at_risk_of_tier_1(
+            user=request.user, school=school, today=today, calendar=calendar
+        ),
+        "headers": case_table.headers(query=dict(request.GET.lists()), current=sort),
+        "sort": sort,
+        "today": today,
+        "week_ago": today - timedelta(days=7),
         "alerts": alerts[:10],
         "alert_count": alerts.count(),
-        "overdue": selectors.overdue_actions(user=request.user, school=school, today=today)[:10],
+        "alert_kind": alert_kind,
+        "alert_kinds": selectors.alert_kinds(user=request.user, school=school),
+        "alerts_form": AlertsForm(alerts=alerts),
+        "hidden_query": [
+            (k, v) for k, vs in request.GET.lists() if k not in ("alert_kind", "page") for v in vs
+        ],
+        "overdue": overdue[:10],
+        "overdue_count": overdue.count(),
+        "my_overdue_count": selectors.actions_for(user=request.user, school=school)
+        .filter(due_on__lt=today)
+        .count(),
         "filter": filterset,
         "page": page,
         "query": request.GET.copy().urlencode() if "page" not in request.GET else _without_page(request),
@@ -124,16 +152,26 @@ def alerts_acknowledge(request):
                 school=request.school,
                 alerts=alerts.filter(pk__in=[a.pk for a in form.cleaned_data["alerts"]]),
                 expected_open=True,
+                outcome=form.cleaned_data["outcome"],
             )
         except ValidationError as error:
+            if "outcome" in getattr(error, "error_dict", {}):
+                # What was typed and ticked stays, with the reason beside the field.
+                add_service_errors(form, error)
+                return _render_my_work(request, alerts_form=form, status=400)
             for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, f"{n} alert{'s' if n != 1 else ''} acknowledged.")
+    elif "alerts" not in form.errors:
+        return _render_my_work(request, alerts_form=form, status=400)
     else:
         messages.error(request, "Choose at least one alert.")
     back = request.POST.get("back")
-    return redirect("graduated_response:my_work" if back == "my_work" else "graduated_response:dashboard")
+    kind = request.POST.get("alert_kind", "")
+    query = f"?{urlencode({'alert_kind': kind})}" if kind in Kind.LABELS else ""
+    target = "graduated_response:my_work" if back == "my_work" else "graduated_response:dashboard"
+    return redirect(reverse(target) + query)
 
 
 @require_safe
@@ -168,7 +206,7 @@ def _render_case(request, case, *, log_form=None, status=200):
         ),
         "restore_since": restorable_since(now=timezone.now()),
         "can_restore": can_restore(request.user, request.school),
-        "alerts": list(case.alerts.order_by("-created_on", "-id")[:50]),
+        "alerts": list(case.alerts.select_related("acknowledged_by").order_by("-created_on", "-id")[:50]),
         "status_events": list(case.status_events.select_related("by")),
         # Letters about the pupil that this user may open (one query; letters owns who sees what).
         "letters": list(
@@ -287,21 +325,50 @@ def action_done(request, pk):
 @require_safe
 @capability_required(policy.VIEW_PUPILS)
 def my_work(request):
-    school = request.school
-    actions = selectors.actions_for(user=request.user, school=school)
-    alerts = selectors.alerts_for(user=request.user, school=school)
+    return _render_my_work(request)
+
+
+def _tier_param(request) -> int | None:
+    raw = request.GET.get("tier", "")
+    return int(raw) if raw in {str(t) for t in services.CASE_TIERS} else None
+
+
+def _render_my_work(request, *, alerts_form=None, status=200):
+    school, today = request.school, timezone.localdate()
+    due = request.GET.get("due", "")
+    due = due if due in dict(selectors.DUE_CHOICES) else ""
+    tier = _tier_param(request)
+    actions = selectors.my_actions(user=request.user, school=school, today=today, due=due, tier=tier)
+    can_view_cases = policy.can(request.user, school, policy.VIEW_CASES)
+    alert_kind = request.GET.get("alert_kind", "") or request.POST.get("alert_kind", "")
+    alerts = selectors.alerts_by_severity(user=request.user, school=school, kind=alert_kind)
     context = {
         "actions": selectors.paginate(request, actions, per_page=50),
         "alerts": alerts[:100],
         "alert_count": alerts.count(),
+        "alert_kind": alert_kind,
+        "alert_kinds": selectors.alert_kinds(user=request.user, school=school),
+        "alerts_form": alerts_form or AlertsForm(alerts=alerts),
+        "ticked": {str(pk) for pk in request.POST.getlist("alerts")},
         "key_adult_cases": selectors.cases_in_scope(user=request.user, school=school)
         .open()
         .filter(key_adult=request.user)
         .select_related("pupil"),
-        "today": timezone.localdate(),
-        "can_view_cases": policy.can(request.user, school, policy.VIEW_CASES),
+        "today": today,
+        "can_view_cases": can_view_cases,
+        "due": due,
+        "due_choices": selectors.DUE_CHOICES,
+        "tier": tier,
+        "tiers": [(t, tiers.tier_name(t)) for t in services.CASE_TIERS],
+        # The same counts as the dashboard's: overdue means due before today on both pages.
+        "my_overdue_count": selectors.actions_for(user=request.user, school=school)
+        .filter(due_on__lt=today)
+        .count(),
+        "all_overdue_count": selectors.overdue_actions(user=request.user, school=school, today=today).count()
+        if can_view_cases
+        else None,
     }
-    return render(request, "graduated_response/my_work.html", context)
+    return render(request, "graduated_response/my_work.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
