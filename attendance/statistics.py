@@ -16,6 +16,8 @@ Public API (``pupils`` is any queryset of ``school.models.Pupil``; dates are inc
 ``pupil_rows(pupils, start, end, *, fields=(), calendar=None) -> list[(dict, Figures)]``
     Like ``pupil_figures`` but also returns the named pupil fields (``"upn"``, ``"year_group"``...),
     so callers can group in Python without another query.
+``pupil_rows_with_codes(...) -> list[(dict, Figures, {code: sessions})]``
+    ``pupil_rows`` with each pupil's sessions per code as well (the LA export's per-code columns).
 ``school_pupil_totals(school, start, end, *, window_start=None, extra_codes=()) -> dict[pupil_id, PupilTotals]``
     One query for a whole school (no pupil join): the figures over ``start``..``end`` of every
     pupil with marks recorded at ``school``, the penalty codes from ``window_start`` (the 10-week
@@ -65,6 +67,7 @@ __all__ = [
     "group_figures",
     "pupil_figures",
     "pupil_rows",
+    "pupil_rows_with_codes",
     "school_pupil_totals",
     "ten_week_window",
     "weekday_pattern",
@@ -172,6 +175,24 @@ def pupil_rows(
     figures = _figures_by_pupil(_code_counts(pupils, start, end, window[0] if window else None))
     values = Pupil.objects.filter(pk__in=pupils.values("pk")).values("pk", *fields).order_by()
     return [(row, figures.get(row["pk"], ZERO)) for row in values]
+
+
+def pupil_rows_with_codes(
+    pupils: QuerySet,
+    start: date,
+    end: date,
+    *,
+    fields: tuple[str, ...] = (),
+    calendar: SchoolCalendar | None = None,
+) -> list[tuple[dict, Figures, dict[str, int]]]:
+    """Like ``pupil_rows``, with each pupil's sessions per code too (the same two queries)."""
+    calendar = _calendar_for(pupils, calendar)
+    window = ten_week_window(calendar, end)
+    rows = list(_code_counts(pupils, start, end, window[0] if window else None))
+    figures = _figures_by_pupil(rows)
+    counts, _, _ = _tally(rows)
+    values = Pupil.objects.filter(pk__in=pupils.values("pk")).values("pk", *fields).order_by()
+    return [(row, figures.get(row["pk"], ZERO), dict(counts.get(row["pk"], {}))) for row in values]
 
 
 def pupil_figures(
