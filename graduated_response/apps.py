@@ -36,3 +36,6 @@ class GraduatedResponseConfig(AppConfig):
                 NavEntry("Attendance case", "graduated_response:panel_pupil", policy.VIEW_CASES, order=30)
             ],
         )
+        register(
+            nav=[NavEntry("LA returns", "graduated_response:la_returns", policy.MANAGE_ATTENDANCE, order=65)]
+        )
