@@ -16,6 +16,8 @@ Public API (``pupils`` is any queryset of ``school.models.Pupil``; dates are inc
 ``pupil_rows(pupils, start, end, *, fields=(), calendar=None) -> list[(dict, Figures)]``
     Like ``pupil_figures`` but also returns the named pupil fields (``"upn"``, ``"year_group"``...),
     so callers can group in Python without another query.
+``pupil_rows_with_codes(...) -> list[(dict, Figures, {code: sessions})]``
+    ``pupil_rows`` with each pupil's sessions per code as well (the LA export's per-code columns).
 ``school_pupil_totals(school, start, end, *, window_start=None, extra_codes=()) -> dict[pupil_id, PupilTotals]``
     One query for a whole school (no pupil join): the figures over ``start``..``end`` of every
     pupil with marks recorded at ``school``, the penalty codes from ``window_start`` (the 10-week
@@ -27,8 +29,11 @@ Public API (``pupils`` is any queryset of ``school.models.Pupil``; dates are inc
 ``absence_list(pupils, start, end, *, severe=False, calendar=None) -> list[(Pupil, Figures)]``
     Pupils in persistent (or severe) absence, worst first (three queries). Paginate it.
 ``cohort_comparison(pupils, start, end, *, calendar=None) -> list[dict]``
-    Figures and persistent-absence counts by SEN provision, pupil premium, FSM, EAL, looked after,
-    sex and year group (two queries).
+    Figures and persistent and severe absence (counts and rates) by school age (compulsory or not),
+    SEN provision, pupil premium, FSM, EAL, looked after, sex and year group (two queries). Pupils
+    with no possible sessions are left out.
+``group_summary(figures_list) -> dict``
+    One group's figures, pupils with sessions, persistent and severe counts and rates.
 ``weekly_table(pupils, start, end, *, calendar) -> (weeks, rows)``
     Attendance % per pupil per school week (one query).
 ``weekday_pattern(pupil_or_pupils, start, end) -> list[(weekday name, Figures)]``
@@ -55,16 +60,19 @@ from school.calendar import SchoolCalendar, monday_of
 from school.models import Pupil, YearGroup
 
 from . import codes
-from .figures import Figures, combine
+from .figures import Figures, combine, percentage_1dp
 from .models import RegisterMark
+from .school_age import is_compulsory_school_age
 
 __all__ = [
     "absence_list",
     "cohort_comparison",
     "default_range",
+    "group_summary",
     "group_figures",
     "pupil_figures",
     "pupil_rows",
+    "pupil_rows_with_codes",
     "school_pupil_totals",
     "ten_week_window",
     "weekday_pattern",
@@ -174,6 +182,24 @@ def pupil_rows(
     return [(row, figures.get(row["pk"], ZERO)) for row in values]
 
 
+def pupil_rows_with_codes(
+    pupils: QuerySet,
+    start: date,
+    end: date,
+    *,
+    fields: tuple[str, ...] = (),
+    calendar: SchoolCalendar | None = None,
+) -> list[tuple[dict, Figures, dict[str, int]]]:
+    """Like ``pupil_rows``, with each pupil's sessions per code too (the same two queries)."""
+    calendar = _calendar_for(pupils, calendar)
+    window = ten_week_window(calendar, end)
+    rows = list(_code_counts(pupils, start, end, window[0] if window else None))
+    figures = _figures_by_pupil(rows)
+    counts, _, _ = _tally(rows)
+    values = Pupil.objects.filter(pk__in=pupils.values("pk")).values("pk", *fields).order_by()
+    return [(row, figures.get(row["pk"], ZERO), dict(counts.get(row["pk"], {}))) for row in values]
+
+
 def pupil_figures(
     pupils: QuerySet, start: date, end: date, *, calendar: SchoolCalendar | None = None
 ) -> dict[int, Figures]:
@@ -267,14 +293,56 @@ COHORT_DIMENSIONS = [
 ]
 
 
+SCHOOL_AGE_DIMENSION = (
+    "compulsory_school_age",
+    "School age",
+    {True: "Compulsory school age (5 to 15)", False: "Not of compulsory school age"},
+)
+
+
+def group_summary(members: list[Figures]) -> dict:
+    """A group's figures (ratio of sums), its pupils with possible sessions, and its persistent and
+    severe absence as counts and as rates of those pupils (the DfE's "percentage of enrolments")."""
+    members = [f for f in members if f.has_sessions]
+    persistent = sum(1 for f in members if f.is_persistent_absence)
+    severe = sum(1 for f in members if f.is_severe_absence)
+    return {
+        "pupils": len(members),
+        "figures": combine(members),
+        "persistent": persistent,
+        "severe": severe,
+        "persistent_pct": percentage_1dp(persistent, len(members)),
+        "severe_pct": percentage_1dp(severe, len(members)),
+    }
+
+
 def cohort_comparison(
     pupils: QuerySet, start: date, end: date, *, calendar: SchoolCalendar | None = None
 ) -> list[dict]:
-    """For each dimension, each group's figures (ratio of sums) and its persistent absence rate."""
+    """For each dimension, each group's figures (ratio of sums) and its persistent and severe absence.
+
+    Enrolments with no possible sessions in the period are left out of every count and rate
+    (docs/rules.md section 2), as on the whole-school page. The first dimension is school age: the
+    DfE's headline cohort (aged 5 to 15 on 31 August before the year) and everyone else, apart.
+    """
+    calendar = _calendar_for(pupils, calendar)
+    year_start = calendar.academic_year_start(end) or start
     fields = tuple(name for name, _, _ in COHORT_DIMENSIONS)
-    rows = pupil_rows(pupils, start, end, fields=fields, calendar=calendar)
+    rows = [
+        (
+            {
+                **row,
+                SCHOOL_AGE_DIMENSION[0]: is_compulsory_school_age(
+                    row["date_of_birth"], year_start=year_start
+                ),
+            },
+            figs,
+        )
+        for row, figs in pupil_rows(pupils, start, end, fields=(*fields, "date_of_birth"), calendar=calendar)
+        if figs.has_sessions
+    ]
     result = []
-    for name, label, labels in COHORT_DIMENSIONS:
+    for name, label, labels in [SCHOOL_AGE_DIMENSION, *COHORT_DIMENSIONS]:
         groups: dict = defaultdict(list)
         for row, figs in rows:
             groups[row[name]].append(figs)
@@ -283,14 +351,7 @@ def cohort_comparison(
                 "field": name,
                 "label": label,
                 "groups": [
-                    {
-                        "value": value,
-                        "label": labels.get(value, str(value)),
-                        "pupils": len(members),
-                        "figures": combine(members),
-                        "persistent": sum(1 for f in members if f.is_persistent_absence),
-                        "severe": sum(1 for f in members if f.is_severe_absence),
-                    }
+                    {"value": value, "label": labels.get(value, str(value)), **group_summary(members)}
                     for value, members in sorted(
                         groups.items(),
                         key=lambda item: list(labels).index(item[0]) if item[0] in labels else 99,

@@ -12,7 +12,8 @@ are refused, withdrawn pre-2024 codes (H, F, J, Y) are accepted only for dates b
 dates are refused, as on the register. Unlike the register screen, ``L`` without minutes is
 accepted, because MIS exports often leave the minutes out; such a mark stays ``L``.
 
-Export: one row per pupil with exactly ``EXPORT_COLUMNS``. Cells that a spreadsheet would read as a
+Export (the local authority's shape): one row per pupil with exactly ``EXPORT_COLUMNS``: UPN, legal
+names, year, class, SEN provision and flags, the DfE figures, then the sessions with each code. Cells that a spreadsheet would read as a
 formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe.
 """
 
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 
 from school import audit, csv_input
 from school.calendar import SchoolCalendar
-from school.models import Pupil
+from school.models import Pupil, YearGroup
 from school.spreadsheet import safe_cell
 
 from . import codes, statistics
@@ -41,8 +42,18 @@ REQUIRED_COLUMNS = ("upn", "date", "session", "code")
 IMPORT_REASON = "import"
 MAX_ROWS = 200_000
 
-EXPORT_COLUMNS = (
+#: Who the pupil is (the LA matches on UPN and names), then the flags the LA groups by. The
+#: safeguarding status is left out: only the DSL and the head may see it (school.policy).
+IDENTITY_COLUMNS = (
     "upn",
+    "legal_last_name",
+    "legal_first_name",
+    "year_group",
+    "class",
+    "sen_provision",
+    *Pupil.FLAG_FIELDS,
+)
+FIGURE_COLUMNS = (
     "possible",
     "attendance",
     "present",
@@ -56,6 +67,10 @@ EXPORT_COLUMNS = (
     "late_u",
     "unauthorised_last_10_school_weeks",
 )
+#: Sessions with each code, current codes in DfE order then the withdrawn pre-2024 ones (imported history).
+CODE_COLUMN_CODES = (*codes.CODES, *codes.WITHDRAWN_CODES)
+CODE_COLUMNS = tuple(f"sessions_{code}" for code in CODE_COLUMN_CODES)
+EXPORT_COLUMNS = (*IDENTITY_COLUMNS, *FIGURE_COLUMNS, *CODE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -244,31 +259,40 @@ def _bool(value: bool) -> str:
 
 
 def export_rows(pupils, start: date, end: date, *, calendar: SchoolCalendar) -> list[list[str]]:
-    """The header and one row per pupil (by UPN), from the statistics engine (one query)."""
-    rows = statistics.pupil_rows(pupils, start, end, fields=("upn",), calendar=calendar)
+    """The header and one row per pupil (by UPN), from the statistics engine (two queries)."""
+    fields = ("upn", "legal_last_name", "legal_first_name", "year_group", "registration_class__name")
+    rows = statistics.pupil_rows_with_codes(
+        pupils, start, end, fields=(*fields, "sen_provision", *Pupil.FLAG_FIELDS), calendar=calendar
+    )
+    years = dict(YearGroup.choices)
     out = [list(EXPORT_COLUMNS)]
-    for row, f in sorted(rows, key=lambda item: item[0]["upn"]):
+    for row, f, per_code in sorted(rows, key=lambda item: item[0]["upn"]):
         pct = f.attendance_pct_1dp
-        out.append(
-            [
-                csv_safe(v)
-                for v in (
-                    row["upn"],
-                    f.possible,
-                    f.attendance,
-                    f.present,
-                    f.approved_activity,
-                    f.authorised,
-                    f.unauthorised,
-                    "" if pct is None else f"{pct:.1f}",
-                    _bool(f.is_persistent_absence),
-                    _bool(f.is_severe_absence),
-                    f.late_l,
-                    f.late_u,
-                    f.unauthorised_last_10_weeks,
-                )
-            ]
+        identity = (
+            row["upn"],
+            row["legal_last_name"],
+            row["legal_first_name"],
+            years.get(row["year_group"], row["year_group"]),
+            row["registration_class__name"] or "",
+            row["sen_provision"],
+            *(_bool(row[flag]) for flag in Pupil.FLAG_FIELDS),
         )
+        figures = (
+            f.possible,
+            f.attendance,
+            f.present,
+            f.approved_activity,
+            f.authorised,
+            f.unauthorised,
+            "" if pct is None else f"{pct:.1f}",
+            _bool(f.is_persistent_absence),
+            _bool(f.is_severe_absence),
+            f.late_l,
+            f.late_u,
+            f.unauthorised_last_10_weeks,
+        )
+        sessions = (per_code.get(code, 0) for code in CODE_COLUMN_CODES)
+        out.append([csv_safe(v) for v in (*identity, *figures, *sessions)])
     return out
 
 

@@ -43,3 +43,6 @@ class GraduatedResponseConfig(AppConfig):
         from .selectors import open_case_pupil_ids
 
         call_flags.register("Open case", open_case_pupil_ids)
+        register(
+            nav=[NavEntry("LA returns", "graduated_response:la_returns", policy.MANAGE_ATTENDANCE, order=65)]
+        )

@@ -397,3 +397,6 @@ from .models_measures import (  # noqa: E402, F401
     PenaltyNotice,
     PenaltyNoticeRefusal,
 )
+
+# Returns to the local authority (graduated_response/models_returns.py).
+from .models_returns import LAReturn  # noqa: E402, F401

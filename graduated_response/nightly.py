@@ -45,6 +45,7 @@ from .nightly_n_deadline import n_deadline_drafts
 from .nightly_plan import gather_evidence, plan_night
 from .nightly_window import NightlyWindow
 from .nightly_write import roles_field, write_night
+from .returns_services import la_returns_refresh
 from .send_deadline_alerts import send_deadline_drafts
 from .services import bands_of, tier_bands_of
 from .triggers import Kind
@@ -106,6 +107,8 @@ def _run_locked(*, school: School, on: date, beat: Callable[[], None] = _no_beat
         response_settings=response_settings,
         beat=beat,
     )
+    # Returns to the local authority that the night's alerts, admissions and leavers make due.
+    la_returns_refresh(school=school, today=on)
     return {"pupils_evaluated": plan.evaluated, **counts}
 
 

@@ -85,3 +85,14 @@ urlpatterns += [
     path("letter-batches/new/", views_batches.batch_choose, name="batch_choose"),
     path("letter-batches/run/", views_batches.batch_run, name="batch_run"),
 ]
+
+# Returns to the local authority (graduated_response/views_returns.py).
+from . import views_returns as r  # noqa: E402
+
+urlpatterns += [
+    path("la-returns/", r.la_returns_list, name="la_returns"),
+    path("la-returns/check/", r.la_returns_refresh, name="la_returns_refresh"),
+    path("la-returns/<int:pk>/", r.la_return_detail, name="la_return_detail"),
+    path("la-returns/<int:pk>/sent/", r.la_return_sent, name="la_return_sent"),
+    path("la-returns/monthly.csv", r.la_monthly_return, name="la_monthly_return"),
+]

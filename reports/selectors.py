@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Count
 
 from attendance import statistics
-from attendance.figures import combine
+from attendance.figures import combine, percentage_1dp
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 
@@ -28,6 +28,9 @@ def _present_group(*, label: str, pupils: int, figures, persistent, severe) -> d
         "unauthorised_pct": figures.unauthorised_pct_1dp,
         "persistent": persistent,
         "severe": severe,
+        # A rate only beside a count that is shown: a rate next to "fewer than 5" would give it away.
+        "persistent_pct": percentage_1dp(persistent, pupils) if isinstance(persistent, int) else None,
+        "severe_pct": percentage_1dp(severe, pupils) if isinstance(severe, int) else None,
     }
 
 
@@ -66,7 +69,8 @@ def governor_overview(*, school, today: date) -> dict:
         {"label": dimension["label"], "groups": _present_breakdown(dimension["groups"])}
         for dimension in dimensions
     ]
-    # Every breakdown partitions the same pupils; the first one gives the whole school.
+    # Every breakdown partitions the same pupils (those with possible sessions: enrolments without any
+    # are left out of every count, as on the whole-school page); the first one gives the whole school.
     everyone = dimensions[0]["groups"] if dimensions else []
     total = sum(group["pupils"] for group in everyone)
     if is_suppressed_group(total):

@@ -21,6 +21,7 @@ from .. import charts, selectors, statistics
 from ..figures import combine
 from ..filters import AbsenceListFilter
 from ..models import AbsenceCall
+from ..school_age import is_compulsory_school_age
 from .common import paginate, period, register_classes
 
 
@@ -110,9 +111,11 @@ def _group_page(request, *, title, pupils, calendar, extra=None, weekly=False):
         "start": start,
         "end": end,
         "figures": group,
-        "pupil_count": sum(1 for _, f in rows if f.has_sessions),
-        "persistent": sum(1 for _, f in rows if f.is_persistent_absence),
-        "severe": sum(1 for _, f in rows if f.is_severe_absence),
+        **{
+            ("pupil_count" if key == "pupils" else key): value
+            for key, value in statistics.group_summary([f for _, f in rows]).items()
+            if key != "figures"
+        },
         "page": paginate(request, rows),
     }
     if weekly:
@@ -165,21 +168,17 @@ def school_overview(request):
     form, start, end = period(request, calendar, today)
     pupils = _on_roll_during(policy.pupils_in_scope(request.user, school), start, end)
     rows = statistics.pupil_rows(
-        pupils, start, end, fields=("year_group", "registration_class"), calendar=calendar
+        pupils, start, end, fields=("year_group", "registration_class", "date_of_birth"), calendar=calendar
     )
-    by_year, by_class = defaultdict(list), defaultdict(list)
+    by_year, by_class, by_age = defaultdict(list), defaultdict(list), defaultdict(list)
+    year_start = calendar.academic_year_start(end) or start
     for row, figures in rows:
         by_year[row["year_group"]].append(figures)
         by_class[row["registration_class"]].append(figures)
+        by_age[is_compulsory_school_age(row["date_of_birth"], year_start=year_start)].append(figures)
     classes = {c.pk: c for c in RegistrationClass.objects.filter(school=school)}
-
-    def summary(members):
-        return {
-            "figures": combine(members),
-            "pupils": sum(1 for f in members if f.has_sessions),
-            "persistent": sum(1 for f in members if f.is_persistent_absence),
-            "severe": sum(1 for f in members if f.is_severe_absence),
-        }
+    # Pupils with no possible sessions are left out of every count and rate (docs/rules.md section 2).
+    summary = statistics.group_summary
 
     whole = summary([f for _, f in rows])
     return render(
@@ -191,6 +190,11 @@ def school_overview(request):
             "end": end,
             **whole,
             "hours_lost": whole["figures"].hours_lost(school.hours_per_session),
+            # The DfE's headline figures are for pupils of compulsory school age; the others apart.
+            "age_rows": [
+                ("Compulsory school age (5 to 15)", summary(by_age[True])),
+                ("Not of compulsory school age", summary(by_age[False])),
+            ],
             "years": [
                 {"year": y, "label": YearGroup(y).label, **summary(m)} for y, m in sorted(by_year.items())
             ],

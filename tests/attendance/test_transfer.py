@@ -165,8 +165,24 @@ def test_export_command_columns_and_figures(school, own_class, pupil):
     assert rows[0] == list(transfer.EXPORT_COLUMNS)
     by_upn = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     mine = by_upn[pupil.upn]
-    assert mine == {
-        "upn": pupil.upn,
+    assert mine["upn"] == pupil.upn
+    sessions = {k: v for k, v in mine.items() if k.startswith("sessions_") and v != "0"}
+    assert sessions == {
+        "sessions_/": "1",
+        "sessions_U": "1",
+        "sessions_I": "1",
+        "sessions_L": "1",
+        "sessions_V": "1",
+        "sessions_#": "1",
+    }
+    assert (mine["legal_last_name"], mine["legal_first_name"]) == (
+        pupil.legal_last_name,
+        pupil.legal_first_name,
+    )
+    assert (mine["year_group"], mine["class"]) == (pupil.get_year_group_display(), own_class.name)
+    assert mine["sen_provision"] == pupil.sen_provision and mine["looked_after"] == "false"
+    figures = {k: mine[k] for k in transfer.FIGURE_COLUMNS}
+    assert figures == {
         "possible": "5",
         "attendance": "3",
         "present": "2",
@@ -370,3 +386,27 @@ def test_import_page_says_which_rules_apply(login, office_staff, school):
     assert "is saved as <code>U</code>" in page
     assert "<code>L</code> without minutes is accepted" in page
     assert "UTF-8 or Windows-1252" in page
+
+
+@time_machine.travel("2026-11-23 10:00 +0000", tick=False)
+def test_export_names_and_flags_are_formula_safe_and_the_query_count_does_not_grow(
+    school, own_class, django_assert_max_num_queries
+):
+    hostile = f.PupilFactory(
+        school=school, registration_class=own_class, legal_last_name="=HYPERLINK(1)", legal_first_name="+Ann"
+    )
+    hostile.looked_after = True
+    hostile.save()
+    pupils = school.pupils.all()
+    calendar = transfer.SchoolCalendar.for_school(school)
+    with django_assert_max_num_queries(3):
+        rows = transfer.export_rows(pupils, date(2026, 11, 2), date(2026, 11, 20), calendar=calendar)
+    for _ in range(5):
+        f.PupilFactory(school=school, registration_class=own_class)
+    with django_assert_max_num_queries(3):
+        assert (
+            len(transfer.export_rows(pupils, date(2026, 11, 2), date(2026, 11, 20), calendar=calendar)) == 7
+        )
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["legal_last_name"], row["legal_first_name"]) == ("'=HYPERLINK(1)", "'+Ann")
+    assert row["looked_after"] == "true"
