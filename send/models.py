@@ -343,6 +343,10 @@ class CycleReview(models.Model):
     def __str__(self):
         return f"Review of {self.cycle} on {self.reviewed_on:%-d %B %Y}"
 
+    @property
+    def decision_next_step(self) -> str:
+        return review_decisions.next_step(self.decision)
+
 
 class Target(Withdrawable):
     """A SMART target of a plan, with its outcome at review. A mistaken one is withdrawn, not deleted."""

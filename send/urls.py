@@ -133,4 +133,6 @@ urlpatterns = [
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/steps/", assessments.assessment_steps, name="assessment_steps"),
     path("assessments/<int:pk>/exception/", assessments.assessment_exception, name="assessment_exception"),
+    # Cycles that move with the calendar, and the SEN register as a list (issue 15).
+    path("cycles/<int:pk>/next/", cycles.cycle_next, name="cycle_next"),
 ]
