@@ -13,7 +13,8 @@ with one bulk insert per table (``bulk_insert``: one JSON parameter on PostgreSQ
   later the headteacher;
 * alerts for the triggers in ``triggers`` and for SEND-aware routing;
 * alerts for SEND deadlines (EHC needs assessments, annual reviews, part-time timetables) due in the
-  next 14 days or overdue (``send_deadline_alerts``).
+  next 14 days or overdue (``send_deadline_alerts``);
+* SEN support cycles at "Do" whose review date has come move to "Review" (``send.services.cycle_calendar``).
 
 Safe to repeat and to race: the whole run for a school is one transaction that first locks the
 school row (so two workers on the same school take turns), and the unique constraints on cases
@@ -38,6 +39,7 @@ from django.utils import timezone
 
 from school.calendar import SchoolCalendar
 from school.models import Role, School
+from send.services.cycle_calendar import cycles_move_due_to_review
 
 from .models import Alert, Case, NightlyRun, TierAction
 from .nightly_heartbeat import Heartbeat
@@ -98,6 +100,7 @@ def _run_locked(*, school: School, on: date, beat: Callable[[], None] = _no_beat
     plan.alerts.extend(send_deadline_drafts(school=school, on=on))
     # N marks whose 5 school days end tomorrow (or have ended): a task for the office (one query).
     plan.alerts.extend(n_deadline_drafts(school=school, on=on, calendar=window.calendar))
+    _move_cycles_due_to_review(school=school, on=on)
     beat()
     counts = write_night(
         school=school,
@@ -110,6 +113,20 @@ def _run_locked(*, school: School, on: date, beat: Callable[[], None] = _no_beat
     # Returns to the local authority that the night's alerts, admissions and leavers make due.
     la_returns_refresh(school=school, today=on)
     return {"pupils_evaluated": plan.evaluated, **counts}
+
+
+def _move_cycles_due_to_review(*, school: School, on: date) -> None:
+    """SEN support cycles at "Do" whose review date has come move to "Review" (send.services.
+    cycle_calendar). In a savepoint: if it fails, the attendance checks still run tonight, and the
+    cycles move on the next night that works, since every cycle due by then moves."""
+    try:
+        with transaction.atomic():
+            moved = cycles_move_due_to_review(school=school, on=on)
+    except Exception:
+        logger.exception("Moving cycles to review failed for school %s on %s", school.pk, on)
+        return
+    if moved:
+        logger.info("Moved %d cycles to review for school %s on %s", len(moved), school.pk, on)
 
 
 # --- the service -------------------------------------------------------------------------------------

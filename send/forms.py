@@ -10,7 +10,7 @@ from school.form_base import Form, ModelForm
 from school.forms import DateInput, TimeInput
 from school.submissions import OneTimeTokenMixin
 
-from . import cycle_stages, needs, register_status
+from . import cycle_stages, needs, register_status, review_decisions
 from .models import (
     AgencyInvolvement,
     Concern,
@@ -138,6 +138,27 @@ class CycleStartForm(OneTimeTokenMixin, Form):
         help_text="Left blank, the school's cycle length decides it.",
     )
 
+    def __init__(self, *args, carryable=(), **kwargs):
+        """`carryable`: the last cycle's targets not yet achieved. None is ticked to begin with: each
+        target carried forward is one the SENDCo chose, after reading its outcome and evidence."""
+        super().__init__(*args, **kwargs)
+        self.carryable = list(carryable)
+        if self.carryable:
+            self.fields["carry_forward"] = forms.TypedMultipleChoiceField(
+                label="Targets to carry forward",
+                required=False,
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(t.pk, carry_label(t)) for t in self.carryable],
+                help_text="Tick each target the next cycle should keep working on. "
+                "A target left unticked is not carried forward.",
+            )
+
+
+def carry_label(target: Target) -> str:
+    evidence = f" Evidence: {target.outcome_evidence}" if target.outcome_evidence else ""
+    return f"{target.target} ({target.get_outcome_display()}).{evidence}"
+
 
 class AssessmentForm(EditVersionMixin, ModelForm):
     class Meta:
@@ -151,7 +172,17 @@ class AssessmentForm(EditVersionMixin, ModelForm):
             "pupil_views",
             "agency_views",
             "provision_notes",
+            "mep_behaviour",
+            "mep_triggers",
+            "mep_proactive",
+            "mep_reactive",
         ]
+        labels = {
+            "mep_behaviour": "Multi-element plan only: the behaviour of concern",
+            "mep_triggers": "Multi-element plan only: triggers and what the behaviour is for",
+            "mep_proactive": "Multi-element plan only: proactive strategies",
+            "mep_reactive": "Multi-element plan only: reactive strategies",
+        }
         widgets = {"review_due": DATE} | {
             n: forms.Textarea(attrs={"rows": 3})
             for n in (
@@ -177,6 +208,7 @@ class TargetForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
         fields = [
             "area_of_need",
             "target",
+            "baseline",
             "success_criteria",
             "strategies",
             "provision",
@@ -185,7 +217,7 @@ class TargetForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
         ]
         widgets = {"review_date": DATE} | {
             n: forms.Textarea(attrs={"rows": 2})
-            for n in ("target", "success_criteria", "strategies", "provision")
+            for n in ("target", "baseline", "success_criteria", "strategies", "provision")
         }
 
 
@@ -198,6 +230,19 @@ class ReviewForm(OneTimeTokenMixin, Form):
         label="Parents' views", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_steps = forms.CharField(label="Next steps", widget=forms.Textarea(attrs={"rows": 3}))
+    attended = forms.CharField(
+        label="Who attended",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Names and roles, for example the pupil, a parent, the class teacher.",
+    )
+    led_by = forms.CharField(label="Who led the review", max_length=200)
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=review_decisions.CHOICES,
+        widget=forms.RadioSelect,
+        help_text="A request to the local authority for an EHC needs assessment is decided here, with the parents.",
+    )
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)

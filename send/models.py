@@ -19,7 +19,7 @@ from django.utils import timezone
 from school.models import Contact, Pupil, School
 from school.withdrawal import Withdrawable
 
-from . import annual_review_dates, cycle_stages, needs, register_status
+from . import annual_review_dates, cycle_stages, needs, register_status, review_decisions
 from .provision_costs import DEFAULT_NOTIONAL_THRESHOLD, PER_HOUR, PER_SESSION, impact
 
 AREA_CHOICES = needs.BROAD_AREAS
@@ -242,6 +242,24 @@ class SupportCycle(models.Model):
     parent_views = models.TextField("Parents' views", blank=True)
     pupil_views = models.TextField("Pupil's views", blank=True)
     agency_views = models.TextField("Outside agencies' views", blank=True)
+    # A multi-element plan (behaviour) has its own parts besides the targets; the other plans leave them
+    # blank. A MEP does not start ("Do") until the behaviour, proactive and reactive parts are written.
+    mep_behaviour = models.TextField(
+        "The behaviour of concern", blank=True, help_text="What it looks like, how often, how long."
+    )
+    mep_triggers = models.TextField(
+        "Triggers and what the behaviour is for",
+        blank=True,
+        help_text="When it happens and what it gets or avoids.",
+    )
+    mep_proactive = models.TextField(
+        "Proactive strategies", blank=True, help_text="What adults do every day so it is less likely."
+    )
+    mep_reactive = models.TextField(
+        "Reactive strategies",
+        blank=True,
+        help_text="What adults do when it starts, to keep everyone safe and calm.",
+    )
     # Do
     provision_notes = models.TextField("Provision delivered", blank=True)
     # Review
@@ -284,8 +302,12 @@ class CycleStageChange(models.Model):
     cycle = models.ForeignKey(SupportCycle, on_delete=models.CASCADE, related_name="stage_history")
     from_stage = models.CharField(max_length=10, choices=cycle_stages.STAGE_CHOICES)
     to_stage = models.CharField(max_length=10, choices=cycle_stages.STAGE_CHOICES)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the nightly checks moved it (its review date came), not a person.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -311,12 +333,19 @@ class CycleReview(models.Model):
     parent_views = models.TextField("Parents' views at review", blank=True)
     next_steps = models.TextField(blank=True)
     outcomes = models.JSONField(default=list, blank=True, help_text="[{target, outcome, evidence}]")
+    attended = models.TextField("Who attended", blank=True)
+    led_by = models.CharField("Who led the review", max_length=200, blank=True)
+    decision = models.CharField(max_length=20, choices=review_decisions.CHOICES, blank=True)
 
     class Meta:
         ordering = ["cycle_id", "reviewed_on", "id"]
 
     def __str__(self):
         return f"Review of {self.cycle} on {self.reviewed_on:%-d %B %Y}"
+
+    @property
+    def decision_next_step(self) -> str:
+        return review_decisions.next_step(self.decision)
 
 
 class Target(Withdrawable):
@@ -336,6 +365,9 @@ class Target(Withdrawable):
     strategies = models.TextField(help_text="What adults do in class to help.")
     provision = models.TextField(blank=True, help_text="The intervention or support, how often, how long.")
     responsible = models.CharField("Who", max_length=200, help_text="Who delivers it.")
+    baseline = models.TextField(
+        "Baseline", blank=True, help_text="Where the pupil is now, so progress can be measured against it."
+    )
     review_date = models.DateField()
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_evidence = models.TextField("Evidence", blank=True)

@@ -158,4 +158,6 @@ urlpatterns += [
         evidence_packs.evidence_pack_download,
         name="evidence_pack_download",
     ),
+    # Cycles that move with the calendar, and the SEN register as a list (issue 15).
+    path("cycles/<int:pk>/next/", cycles.cycle_next, name="cycle_next"),
 ]

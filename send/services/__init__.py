@@ -14,10 +14,12 @@ code moves.
 from .cycles import (
     CARRIED_FIELDS,
     cycle_assessment_save,
+    cycle_close_and_start_next,
     cycle_review_record,
     cycle_stage_move,
     cycle_start,
     default_review_due,
+    mep_parts_missing,
     target_save,
 )
 from .documents import agency_save, document_upload
@@ -40,6 +42,7 @@ __all__ = [
     "concern_raise",
     "concern_triage",
     "cycle_assessment_save",
+    "cycle_close_and_start_next",
     "cycle_review_record",
     "cycle_stage_move",
     "cycle_start",
@@ -48,6 +51,7 @@ __all__ = [
     "enrolment_save",
     "funding_application_save",
     "intervention_save",
+    "mep_parts_missing",
     "passport_save",
     "send_needs_set",
     "send_settings_save",

@@ -5,6 +5,7 @@ Action codes: send.cycle.*, send.target.*, send.review.*.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from school import audit, editing, transitions
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 
-from .. import cycle_dates, cycle_stages, selectors
+from .. import cycle_dates, cycle_stages, review_decisions, selectors
 from ..models import CycleReview, CycleStageChange, SupportCycle, Target
 from .common import save_audited
 
@@ -45,9 +46,17 @@ CARRIED_FIELDS = ("area_of_need", "target", "success_criteria", "strategies", "p
 
 @transaction.atomic
 def cycle_start(
-    *, actor, pupil: Pupil, start_date: date, plan_type: str, review_due: date | None = None
+    *,
+    actor,
+    pupil: Pupil,
+    start_date: date,
+    plan_type: str,
+    review_due: date | None = None,
+    carry_forward: Iterable[int] = (),
 ) -> SupportCycle:
-    """Start the pupil's next cycle. Unmet targets of the last reviewed cycle are carried forward."""
+    """Start the pupil's next cycle. Only the unmet targets of the last cycle named in `carry_forward`
+    are carried forward: the SENDCo chooses each one, none is carried silently. The new cycle's
+    assessment starts from the last review's next steps."""
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()  # serialise cycle numbering per pupil
     cycles = SupportCycle.objects.filter(pupil=pupil)
     if cycles.exclude(stage=cycle_stages.CLOSED).exists():
@@ -61,6 +70,14 @@ def cycle_start(
         errors["start_date"] = problem
     if review_due and (problem := _review_due_problem(pupil.school, start_date, review_due)):
         errors["review_due"] = problem
+    carry_ids = set(carry_forward)
+    unmet = (
+        list(previous.targets.current().filter(outcome__in=Target.UNMET, pk__in=carry_ids).order_by("id"))
+        if previous is not None and carry_ids
+        else []
+    )
+    if len(unmet) != len(carry_ids):
+        errors["carry_forward"] = "Only targets of the last cycle not yet achieved can be carried forward."
     if errors:
         raise ValidationError(errors)
     cycle = SupportCycle(
@@ -71,6 +88,7 @@ def cycle_start(
         start_date=start_date,
         review_due=review_due or default_review_due(pupil.school, start_date),
         plan_type=plan_type,
+        assessment_evidence=_from_last_review(previous),
         created_by=actor,
     )
     save_audited(actor=actor, instance=cycle, action="send.cycle.started")
@@ -82,7 +100,7 @@ def cycle_start(
                 review_date=cycle.review_due,
                 **{name: getattr(old, name) for name in CARRIED_FIELDS},
             )
-            for old in previous.targets.current().filter(outcome__in=Target.UNMET).order_by("id")
+            for old in unmet
         ]
         Target.objects.bulk_create(carried)
         if carried:
@@ -103,6 +121,37 @@ def cycle_start(
                 ],
             )
     return cycle
+
+
+def _from_last_review(previous: SupportCycle | None) -> str:
+    """The new cycle's assessment starts from what the last review said should happen next."""
+    if previous is None or not previous.next_steps:
+        return ""
+    held = f" on {previous.reviewed_on:%-d %B %Y}" if previous.reviewed_on else ""
+    return f"Next steps agreed at the review of cycle {previous.number}{held}:\n{previous.next_steps}"
+
+
+@transaction.atomic
+def cycle_close_and_start_next(
+    *,
+    actor,
+    cycle: SupportCycle,
+    start_date: date,
+    plan_type: str,
+    review_due: date | None = None,
+    carry_forward: Iterable[int] = (),
+) -> SupportCycle:
+    """One step after the review: close the cycle and start the next, carrying forward only the
+    unmet targets the SENDCo ticked. Refused, with nothing changed, if someone closed it first."""
+    cycle_stage_move(actor=actor, cycle=cycle, to_stage=cycle_stages.CLOSED, from_stage=cycle_stages.REVIEW)
+    return cycle_start(
+        actor=actor,
+        pupil=cycle.pupil,
+        start_date=start_date,
+        plan_type=plan_type,
+        review_due=review_due,
+        carry_forward=carry_forward,
+    )
 
 
 @transaction.atomic
@@ -134,6 +183,20 @@ def cycle_assessment_save(
     return save_audited(actor=actor, instance=cycle, action="send.cycle.changed", before=before)
 
 
+MEP_REQUIRED = {
+    "mep_behaviour": "behaviour of concern",
+    "mep_proactive": "proactive strategies",
+    "mep_reactive": "reactive strategies",
+}
+
+
+def mep_parts_missing(cycle: SupportCycle) -> list[str]:
+    """The parts a multi-element plan needs before adults can work to it (other plans need none)."""
+    if cycle.plan_type != SupportCycle.PlanType.MEP:
+        return []
+    return [label for name, label in MEP_REQUIRED.items() if not getattr(cycle, name).strip()]
+
+
 @transaction.atomic
 def cycle_stage_move(
     *, actor, cycle: SupportCycle, to_stage: str, from_stage: str | None = None
@@ -148,6 +211,8 @@ def cycle_stage_move(
     cycle_stages.STAGES.check(cycle.stage, to_stage)
     if to_stage == cycle_stages.DO and not cycle.targets.current().exists():
         raise ValidationError("Add at least one target to the plan before it starts.")
+    if to_stage == cycle_stages.DO and (missing := mep_parts_missing(cycle)):
+        raise ValidationError(f"Write the multi-element plan's {' and '.join(missing)} before it starts.")
     if to_stage == cycle_stages.CLOSED:
         if cycle.reviewed_on is None or cycle.targets.current().filter(outcome="").exists():
             raise ValidationError("Record the review (an outcome for every target) before closing the cycle.")
@@ -220,12 +285,27 @@ def cycle_review_record(
     pupil_views: str,
     parent_views: str,
     next_steps: str,
+    attended: str = "",
+    led_by: str = "",
+    decision: str = "",
 ) -> SupportCycle:
-    """Record the review: each target's outcome and evidence, the pupil's and parents' views, next steps."""
+    """Record the review: each target's outcome and evidence, the pupil's and parents' views, next
+    steps, who attended and led it, and its decision (send/review_decisions.py).
+
+    A cycle still at "Do" whose review is due (the nightly checks have not run yet) moves to "Review"
+    first, so the teacher can record the review as soon as it is due."""
     cycle = SupportCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.stage == cycle_stages.CLOSED:
         raise ValidationError("This cycle is closed: its review is already recorded.")
+    if decision and decision not in review_decisions.DECISIONS:
+        raise ValidationError({"decision": "Choose one of the decisions listed."})
+    if cycle.stage == cycle_stages.DO and cycle.review_due <= timezone.localdate():
+        cycle = cycle_stage_move(actor=actor, cycle=cycle, to_stage=cycle_stages.REVIEW)
     if cycle.stage != cycle_stages.REVIEW:
+        if cycle.stage == cycle_stages.DO:
+            raise ValidationError(
+                f"The review is due on {cycle.review_due:%-d %B %Y}: it can be recorded from then."
+            )
         raise ValidationError("Move the cycle to Review before recording the review.")
     if reviewed_on < cycle.start_date:
         raise ValidationError(
@@ -264,6 +344,9 @@ def cycle_review_record(
         pupil_views=pupil_views,
         parent_views=parent_views,
         next_steps=next_steps,
+        attended=attended,
+        led_by=led_by,
+        decision=decision,
         outcomes=[
             {
                 "target_id": t.pk,

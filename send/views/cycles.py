@@ -29,7 +29,7 @@ from ..forms import (
     ViewsRecordForm,
     ViewsRequestForm,
 )
-from ..models import Target, ViewsRequest
+from ..models import SupportCycle, Target, ViewsRequest
 from ..services.parent_letters import INVITE_STAGES
 from .common import access_cycle, can_manage, cycle_form_page, form_copy, pupil_form_page, saved, today
 
@@ -38,22 +38,70 @@ from .common import access_cycle, can_manage, cycle_form_page, form_copy, pupil_
 @policy.capability_required(policy.MANAGE_SEND)
 def cycle_start(request, pk):
     pupil = policy.access_pupil(request.user, request.school, pk)
-    form = CycleStartForm(request.POST or None, initial={"start_date": today()})
+    last = SupportCycle.objects.filter(pupil=pupil).order_by("-number").first()
+    form = CycleStartForm(
+        request.POST or None,
+        initial={"start_date": today(), "plan_type": last.plan_type if last else None},
+        carryable=_carryable(last),
+    )
     if cycle := saved(request, form, partial(services.cycle_start, actor=request.user, pupil=pupil)):
-        carried = cycle.targets.current().count()
-        note = ngettext(
-            " %d target not yet achieved was carried forward.",
-            " %d targets not yet achieved were carried forward.",
-            carried,
-        )
-        messages.success(request, f"Cycle {cycle.number} started.{note % carried if carried else ''}")
+        messages.success(request, _started_message(cycle))
         return redirect("send:cycle_detail", pk=cycle.pk)
     return pupil_form_page(
         request,
         form,
         pupil,
         title=f"Start a new cycle for {pupil}",
-        lead="Targets not achieved, or partly achieved, at the last review are carried forward.",
+        lead="Tick the targets not yet achieved that the new cycle should keep working on."
+        if form.carryable
+        else "",
+    )
+
+
+def _carryable(cycle: SupportCycle | None) -> list[Target]:
+    if cycle is None or cycle.stage not in (cycle_stages.REVIEW, cycle_stages.CLOSED):
+        return []
+    return list(cycle.targets.current().filter(outcome__in=Target.UNMET).order_by("id"))
+
+
+def _started_message(cycle: SupportCycle) -> str:
+    carried = cycle.targets.current().count()
+    note = ngettext(
+        "%d target not yet achieved was carried forward.",
+        "%d targets not yet achieved were carried forward.",
+        carried,
+    )
+    return f"Cycle {cycle.number} started. {note % carried if carried else 'No target was carried forward.'}"
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.MANAGE_SEND)
+def cycle_next(request, pk):
+    """Close the reviewed cycle and start the next one in one step."""
+    cycle = access_cycle(request, pk)
+    if cycle.stage != cycle_stages.REVIEW or cycle.reviewed_on is None:
+        messages.info(
+            request,
+            "This cycle is closed: start the next one from the pupil's page."
+            if cycle.stage == cycle_stages.CLOSED
+            else "Record the review before closing the cycle and starting the next.",
+        )
+        return redirect("send:cycle_detail", pk=cycle.pk)
+    form = CycleStartForm(
+        request.POST or None,
+        initial={"start_date": today(), "plan_type": cycle.plan_type},
+        carryable=_carryable(cycle),
+    )
+    if new := saved(
+        request, form, partial(services.cycle_close_and_start_next, actor=request.user, cycle=cycle)
+    ):
+        messages.success(request, f"Cycle {cycle.number} closed. {_started_message(new)}")
+        return redirect("send:cycle_detail", pk=new.pk)
+    latest = cycle.reviews.order_by("-reviewed_on", "-id").first()
+    return render(
+        request,
+        "send/cycle_next.html",
+        {"form": form, "cycle": cycle, "pupil": cycle.pupil, "review": latest},
     )
 
 
@@ -74,6 +122,8 @@ def cycle_detail(request, pk):
             "reviews": _reviews_newest_first(cycle, stage_history),
             "views": selectors.views_status(cycle),
             "next_stages": [(s, cycle_stages.LABELS[s]) for s in cycle_stages.next_stages(cycle.stage)],
+            "can_record_review": review_can_be_recorded(cycle, today()),
+            "mep_missing": services.mep_parts_missing(cycle),
             "can_manage": can_manage(request),
             "can_plan": policy.can(request.user, request.school, policy.PLAN_SEND),
             "today": today(),
@@ -82,6 +132,11 @@ def cycle_detail(request, pk):
             "can_invite": can_manage(request) and cycle.stage in INVITE_STAGES,
         },
     )
+
+
+def review_can_be_recorded(cycle: SupportCycle, on) -> bool:
+    """At Review, or still at Do on or after its review date (the nightly move has not run yet)."""
+    return cycle.stage == cycle_stages.REVIEW or (cycle.stage == cycle_stages.DO and cycle.review_due <= on)
 
 
 def _reviews_newest_first(cycle, stage_history) -> list:
@@ -195,12 +250,25 @@ def target_restore(request, pk):
 @policy.capability_required(policy.PLAN_SEND)
 def cycle_review(request, pk):
     cycle = access_cycle(request, pk)
+    if not review_can_be_recorded(cycle, today()):
+        messages.info(
+            request,
+            "This cycle is closed: its review is already recorded."
+            if cycle.stage == cycle_stages.CLOSED
+            else f"The review can be recorded once it is due ({cycle.review_due:%-d %B %Y}) "
+            "or once the cycle is at Review.",
+        )
+        return redirect("send:cycle_detail", pk=cycle.pk)
     views = {r.respondent: r for r in cycle.views_requests.all()}
+    latest = cycle.reviews.order_by("-reviewed_on", "-id").first() if cycle.reviewed_on else None
     initial = {
         "reviewed_on": cycle.reviewed_on or today(),
         "pupil_views": cycle.review_pupil_views or getattr(views.get("pupil"), "views", ""),
         "parent_views": cycle.review_parent_views or getattr(views.get("parent"), "views", ""),
         "next_steps": cycle.next_steps,
+        "attended": getattr(latest, "attended", ""),
+        "led_by": getattr(latest, "led_by", "") or request.user.get_full_name(),
+        "decision": getattr(latest, "decision", ""),
     }
     form = ReviewForm(request.POST or None, initial=initial, targets=cycle.targets.current())
     if request.method == "POST" and form.is_valid():
@@ -215,6 +283,9 @@ def cycle_review(request, pk):
                 pupil_views=data["pupil_views"],
                 parent_views=data["parent_views"],
                 next_steps=data["next_steps"],
+                attended=data["attended"],
+                led_by=data["led_by"],
+                decision=data["decision"],
             ),
         )
         if done:

@@ -57,7 +57,12 @@ def _reviewed_cycle(pupil, user, outcomes):
 def test_new_cycle_carries_forward_unmet_targets(pupil, sendco):
     old, targets = _reviewed_cycle(pupil, sendco, ["achieved", "partly", "not_achieved"])
     new = services.cycle_start(
-        actor=sendco, pupil=pupil, start_date=date(2027, 1, 5), plan_type="PLP", review_due=date(2027, 3, 26)
+        actor=sendco,
+        pupil=pupil,
+        start_date=date(2027, 1, 5),
+        plan_type="PLP",
+        review_due=date(2027, 3, 26),
+        carry_forward=[targets[1].pk, targets[2].pk],
     )
     assert new.number == 2 and new.previous == old
     carried = list(new.targets.order_by("id"))
@@ -76,7 +81,7 @@ def test_only_one_open_cycle(pupil, sendco):
 
 
 def test_stage_table_refuses_skips_and_needs_targets_and_review(pupil, sendco):
-    cycle = services.cycle_start(actor=sendco, pupil=pupil, start_date=date(2026, 9, 7), plan_type="MEP")
+    cycle = services.cycle_start(actor=sendco, pupil=pupil, start_date=date(2026, 9, 7), plan_type="IEP")
     with pytest.raises(ValidationError, match="not to Review"):
         services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="review")
     services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="plan")
@@ -101,6 +106,8 @@ def test_review_needs_every_outcome(login, sendco, pupil):
         {
             "reviewed_on": "2026-12-04",
             "next_steps": "Continue",
+            "led_by": "Ms Khan",
+            "decision": "stay",
             f"outcome_{a.pk}": "achieved",
             f"outcome_{b.pk}": "",
         },
@@ -111,6 +118,8 @@ def test_review_needs_every_outcome(login, sendco, pupil):
         {
             "reviewed_on": "2026-12-04",
             "next_steps": "Continue",
+            "led_by": "Ms Khan",
+            "decision": "stay",
             "pupil_views": "Fun",
             "parent_views": "Good",
             f"outcome_{a.pk}": "achieved",

@@ -22,7 +22,13 @@ def test_a_review_or_target_date_before_the_cycle_started_is_refused(login, send
     client = login(sendco)
     response = client.post(
         f"/send/cycles/{cycle.pk}/review/",
-        {"reviewed_on": "2026-09-01", "next_steps": "Go on", f"outcome_{target.pk}": "achieved"},
+        {
+            "reviewed_on": "2026-09-01",
+            "next_steps": "Go on",
+            "led_by": "Ms Khan",
+            "decision": "stay",
+            f"outcome_{target.pk}": "achieved",
+        },
     )
     assert "The review cannot be before the cycle started (7 September 2026)." in response.content.decode()
     cycle.refresh_from_db()
@@ -156,7 +162,13 @@ def test_a_review_held_in_the_future_is_refused_beside_the_date(login, sendco, p
     target = f.TargetFactory(cycle=cycle)
     response = login(sendco).post(
         f"/send/cycles/{cycle.pk}/review/",
-        {"reviewed_on": "2026-11-24", "next_steps": "Go on", f"outcome_{target.pk}": "achieved"},
+        {
+            "reviewed_on": "2026-11-24",
+            "next_steps": "Go on",
+            "led_by": "Ms Khan",
+            "decision": "stay",
+            f"outcome_{target.pk}": "achieved",
+        },
     )
     assert "The review cannot be in the future." in response.content.decode()
     cycle.refresh_from_db()

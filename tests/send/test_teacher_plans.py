@@ -54,6 +54,8 @@ def test_class_teacher_records_the_review_of_their_pupil(login, class_teacher, p
         {
             "reviewed_on": "2026-12-04",
             "next_steps": "Keep the help card",
+            "led_by": "Ms Khan",
+            "decision": "stay",
             f"outcome_{target.pk}": "partly",
             f"evidence_{target.pk}": "3 of 5 lessons",
         },
