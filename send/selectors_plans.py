@@ -176,14 +176,20 @@ class OverviewRows:
     cannot be checked together with plans that have no lines yet, then lines met; by surname within."""
 
     def __init__(self, *, plans, lines, on: date):
-        line_keys = lines.annotate(
-            row_plan=F("plan_id"),
-            row_line=F("pk"),
-            row_minus_short=-Coalesce(F("row_shortfall"), Value(0)),
-            row_name=F("plan__pupil__legal_last_name"),
-        ).values_list(*_KEYS)
+        # No ORDER BY inside the union's parts (SQLite refuses it); the union is ordered as a whole.
+        line_keys = (
+            lines.order_by()
+            .annotate(
+                row_plan=F("plan_id"),
+                row_line=F("pk"),
+                row_minus_short=-Coalesce(F("row_shortfall"), Value(0)),
+                row_name=F("plan__pupil__legal_last_name"),
+            )
+            .values_list(*_KEYS)
+        )
         bare_keys = (
-            plans.exclude(pk__in=lines.values("plan_id"))
+            plans.order_by()
+            .exclude(pk__in=lines.values("plan_id"))
             .annotate(
                 row_plan=F("pk"),
                 row_line=Value(None, output_field=IntegerField()),

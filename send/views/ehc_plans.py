@@ -241,7 +241,7 @@ def ehc_plan_withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def ehc_plan_restore(request, pk):
-    plan = _access_plan(request, pk, EhcPlan.objects.withdrawn())
+    plan = _access_plan(request, pk)  # not only withdrawn: a second click is told it was restored
     try:
         restored = services.ehc_plan_restore(actor=request.user, plan=plan, school=request.school)
     except ValidationError as exc:
