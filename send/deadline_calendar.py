@@ -71,9 +71,17 @@ def visible_deadlines(*, user, school, today: date, until: date) -> Visible:
     return Visible(items=items, failed=gathered.failed, pupils=pupils)
 
 
+def overdue_count(*, user, school, today: date) -> int:
+    """How many of the deadlines `user` may see are overdue (due before today): the SEND dashboard's
+    count, which links to the calendar filtered to overdue (?when=overdue)."""
+    visible = visible_deadlines(user=user, school=school, today=today, until=today)
+    return sum(1 for d in visible.items if deadline_weeks.week_group(d.due, today) == deadline_weeks.OVERDUE)
+
+
 class DeadlineFilterForm(forms.Form):
     local_authority = forms.ChoiceField(label="Local authority", required=False)
     kind = forms.ChoiceField(label="Step", required=False)
+    when = forms.ChoiceField(label="When", required=False, choices=[("", "Any time"), *deadline_weeks.GROUPS])
 
     def __init__(self, *args, items: list[Deadline], **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,5 +130,11 @@ def deadline_calendar(*, user, school, today: date, data=None) -> Calendar:
     by_group: dict[str, list[Deadline]] = {key: [] for key, _ in deadline_weeks.GROUPS}
     for d in items:
         by_group[deadline_weeks.week_group(d.due, today)].append(d)
-    groups = [Group(key, heading, by_group[key]) for key, heading in deadline_weeks.GROUPS]
-    return Calendar(form=form, groups=groups, failed=visible.failed, until=until, total=len(items))
+    when = form.cleaned_data.get("when") if form.is_valid() else ""
+    groups = [
+        Group(key, heading, by_group[key])
+        for key, heading in deadline_weeks.GROUPS
+        if not when or key == when
+    ]
+    total = sum(len(g.items) for g in groups)
+    return Calendar(form=form, groups=groups, failed=visible.failed, until=until, total=total)

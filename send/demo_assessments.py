@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from school.models import Pupil
 
+from .models_assessment import AssessmentStatusChange
 from .models_ehcp import LocalAuthority
 from .services import ehc_assessments
+
+
+def _on(day: date) -> datetime:
+    """A step's history time: the morning of its own date, as if it had been recorded that day."""
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
 def build(*, school, sendco, pupils, today: date) -> None:
@@ -38,3 +46,14 @@ def build(*, school, sendco, pupils, today: date) -> None:
         decided_on=received + timedelta(weeks=5),
         advice_requested_on=received + timedelta(weeks=5, days=2),
     )
+    # The service stamps each move with the time it ran (right for real use); a demo built today would
+    # show every step as happening now, so each history row takes its step's own date.
+    step_dates = {
+        "requested": assessment.request_date,
+        "received": received,
+        "assessing": received + timedelta(weeks=5),
+    }
+    rows = list(AssessmentStatusChange.objects.filter(assessment=assessment))
+    for row in rows:
+        row.changed_at = _on(step_dates[row.to_status])
+    AssessmentStatusChange.objects.bulk_update(rows, ["changed_at"])

@@ -32,13 +32,16 @@ from .models import (
     SendStatusChange,
 )
 
+# Numbers in Ofcom's drama range, none of them the demo school's own (01632 960100, its letterhead).
 AUTHORITIES = [
-    ("Northshire County Council", "send.team@northshire.example.org", "01632 960100"),
+    ("Northshire County Council", "send.team@northshire.example.org", "01632 960410"),
     ("Westbrook Borough Council", "ehcp@westbrook.example.org", "01632 960200"),
 ]
+# Surnames that no demo pupil or family can have (school.demo.SURNAMES), so an officer is never taken
+# for a relative.
 OFFICERS = [
-    ("Helen Marsh", "h.marsh@northshire.example.org"),
-    ("Daniel Okafor", "d.okafor@westbrook.example.org"),
+    ("Helen Marchant", "h.marchant@northshire.example.org"),
+    ("Daniel Osborne", "d.osborne@westbrook.example.org"),
 ]
 ONE_TO_ONE = "1:1 support (EHC plan)"
 VAGUE = "Access to regular support from an adult in class, as appropriate."

@@ -119,6 +119,7 @@ urlpatterns = [
     path("ehc-plans/<int:pk>/edit/", ehc_plans.ehc_plan_edit, name="ehc_plan_edit"),
     path("ehc-plans/<int:pk>/cease/", ehc_plans.ehc_plan_cease, name="ehc_plan_cease"),
     path("ehc-plans/<int:pk>/withdraw/", ehc_plans.ehc_plan_withdraw, name="ehc_plan_withdraw"),
+    path("ehc-plans/<int:pk>/restore/", ehc_plans.ehc_plan_restore, name="ehc_plan_restore"),
     path("ehc-plans/<int:pk>/section-f/new/", ehc_plans.plan_line_create, name="plan_line_create"),
     path("section-f/", ehc_plans.section_f_overview, name="section_f_overview"),
     path("section-f/<int:pk>/", ehc_plans.plan_line_edit, name="plan_line_edit"),

@@ -72,6 +72,7 @@ __all__ += ["provision_letters_write", "provision_told_otherwise_record", "revie
 from .ehc_plans import (  # noqa: E402
     ehc_plan_cease,
     ehc_plan_record,
+    ehc_plan_restore,
     ehc_plan_update,
     ehc_plan_withdraw,
     local_authority_save,
@@ -83,6 +84,7 @@ __all__ += [
     "ehc_plan_record",
     "ehc_plan_update",
     "ehc_plan_withdraw",
+    "ehc_plan_restore",
     "local_authority_save",
     "plan_line_save",
 ]

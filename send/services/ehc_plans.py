@@ -244,6 +244,42 @@ def ehc_plan_withdraw(*, actor, plan: EhcPlan, reason: str) -> EhcPlan:
     return withdrawn
 
 
+@transaction.atomic
+def ehc_plan_restore(*, actor, plan: EhcPlan, school) -> EhcPlan:
+    """Restore a plan withdrawn by mistake (school.withdrawal: the SENDCo or the head, within 30 days;
+    audited send.ehcplan.restored). Refused while the pupil has another plan not ceased (one in force
+    at a time). A plan not ceased puts the register back to EHC plan, from today: withdrawing it moved
+    the status from that day, and the register's history cannot be re-dated behind a later move. When
+    the register cannot move to EHC plan from where it is now (monitoring, removed), it is left for the
+    SENDCo to change, as withdrawing leaves it."""
+    other = (
+        EhcPlan.objects.current()
+        .filter(pupil_id=plan.pupil_id, ceased_on__isnull=True)
+        .exclude(pk=plan.pk)
+        .first()
+    )
+    if other is not None and plan.ceased_on is None:
+        raise ValidationError(
+            f"{plan.pupil} has another EHC plan (issued {other.issue_date:%-d %B %Y}): only one can be in "
+            "force, so this one stays withdrawn."
+        )
+    restored = cast(EhcPlan, withdrawal.record_restore(actor=actor, obj=plan, school=school))
+    day = timezone.localdate()
+    if restored.ceased_on is not None and restored.ceased_on <= day:
+        return restored
+    current = selectors.current_status(pupil=restored.pupil)
+    if current != register_status.EHC_PLAN and register_status.EHC_PLAN in register_status.TRANSITIONS.get(
+        current, {}
+    ):
+        send_status_change(
+            actor=actor,
+            pupil=restored.pupil,
+            to_status=register_status.EHC_PLAN,
+            reason=f"EHC plan issued {restored.issue_date:%-d %B %Y} restored (it was withdrawn by mistake)",
+        )
+    return restored
+
+
 # --- Section F lines ------------------------------------------------------------------------------------
 @transaction.atomic
 def plan_line_save(

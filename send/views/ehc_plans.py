@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -213,8 +214,8 @@ def ehc_plan_cease(request, pk):
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def ehc_plan_withdraw(request, pk):
-    """A plan recorded by mistake. Not offered for restore: the register moved with it, so a plan
-    withdrawn wrongly is recorded again."""
+    """A plan recorded by mistake; ehc_plan_restore brings it back (and the register with it) within
+    30 days."""
     plan = _access_plan(request, pk, EhcPlan.objects.current())
     form = WithdrawForm(request.POST or None)
     form.fields["reason"].help_text = "Up to 500 characters. The audit trail keeps the plan and the reason."
@@ -235,6 +236,28 @@ def ehc_plan_withdraw(request, pk):
             )
             return redirect("send:pupil_send", pk=plan.pupil_id)
     return render(request, "send/ehc_plan_withdraw.html", {"form": form, "plan": plan, "pupil": plan.pupil})
+
+
+@require_POST
+@policy.capability_required(policy.MANAGE_SEND)
+def ehc_plan_restore(request, pk):
+    plan = _access_plan(request, pk)  # not only withdrawn: a second click is told it was restored
+    try:
+        restored = services.ehc_plan_restore(actor=request.user, plan=plan, school=request.school)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        status = selectors.current_status(pupil=restored.pupil)
+        messages.success(
+            request,
+            f"EHC plan restored. {restored.pupil}'s register status is {register_status.LABELS[status]}"
+            + (
+                "."
+                if status == register_status.EHC_PLAN or restored.ceased_on
+                else ": change it on their SEND page if the plan is in force."
+            ),
+        )
+    return redirect("send:ehc_plan_detail", pk=plan.pk)
 
 
 # --- Section F lines ------------------------------------------------------------------------------------

@@ -173,3 +173,55 @@ def test_the_send_dashboard_links_to_the_calendar(login, sendco):
     with registered():
         content = login(sendco).get(reverse("send:dashboard")).content.decode()
     assert reverse("send:deadlines") in content
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_dashboard_counts_overdue_deadlines_and_links_to_the_calendar_filtered_to_them(
+    login, sendco, pupil
+):
+    steps = steps_source(
+        {
+            pupil.pk: [
+                ("ehcp.review.report", date(2026, 11, 30), "Eastmoor Council"),
+                ("ehcp.review.advice", date(2026, 11, 2), "Eastmoor Council"),
+                ("ehcp.review.invitations", date(2026, 12, 4), "Eastmoor Council"),
+            ]
+        }
+    )
+    client = login(sendco)
+    with registered(steps):
+        dashboard = client.get(reverse("send:dashboard")).content.decode()
+        link = reverse("send:deadlines") + "?when=overdue"
+        assert f'href="{link}" data-testid="deadlines-overdue">2<' in dashboard
+        content = client.get(link).content.decode()
+        everything = client.get(reverse("send:deadlines")).content.decode()
+    assert content.count('data-testid="deadline"') == 2
+    assert 'data-testid="group-overdue"' in content and 'data-testid="group-this_week"' not in content
+    overdue = rows_in(content, "overdue")
+    assert "Step report" in overdue and "Step advice" in overdue and "Step invitations" not in overdue
+    assert everything.count('data-testid="deadline"') == 3
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_dashboard_shows_none_overdue_when_a_step_is_due_today(login, sendco, pupil):
+    today_only = steps_source({pupil.pk: [("ehcp.review.report", TODAY, "")]})
+    with registered(today_only):
+        dashboard = login(sendco).get(reverse("send:dashboard")).content.decode()
+    assert 'data-testid="deadlines-overdue">0<' in dashboard
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_overdue_count_leaves_out_pupils_the_user_cannot_see(
+    sendco, class_teacher, pupil, other_class_pupil, school
+):
+    from send.deadline_calendar import overdue_count
+
+    late = steps_source(
+        {
+            pupil.pk: [("ehcp.review.report", date(2026, 11, 1), "")],
+            other_class_pupil.pk: [("ehcp.review.report", date(2026, 11, 1), "")],
+        }
+    )
+    with registered(late):
+        assert overdue_count(user=sendco, school=school, today=TODAY) == 2
+        assert overdue_count(user=class_teacher, school=school, today=TODAY) == 1

@@ -48,3 +48,36 @@ def test_every_demo_pupil_with_e_has_a_plan_that_the_register_agrees_with(
     pdf = private_storage().open(with_document.document.private_file_name()).read()
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Education, health and care plan" in text and with_document.pupil.display_name in text
+
+    _demo_people_and_dates_are_told_apart()
+
+
+def _demo_people_and_dates_are_told_apart():
+    """No local authority gives the school's own number; no officer has a demo family's surname; the
+    needs assessment's history shows the steps on their own dates, not the moment the demo was built."""
+    from django.utils import timezone
+
+    from letters.models import Letterhead
+    from school.models import Contact, Pupil
+    from send.models import EhcNeedsAssessment, LocalAuthority
+
+    school_lines = " ".join(Letterhead.objects.values_list("contact_line", flat=True))
+    assert school_lines
+    phones = [p for p in LocalAuthority.objects.values_list("sen_team_phone", flat=True) if p]
+    assert phones and not [p for p in phones if p in school_lines]
+
+    surnames = set(Pupil.objects.values_list("legal_last_name", flat=True))
+    surnames |= set(Contact.objects.values_list("last_name", flat=True))
+    officers = [n for n in EhcPlan.objects.values_list("la_officer_name", flat=True) if n]
+    assert officers and not [n for n in officers if n.split()[-1] in surnames]
+    from school.demo import SURNAMES
+
+    assert not [n for n in officers if n.split()[-1] in SURNAMES]  # whatever the seed
+
+    assessment = EhcNeedsAssessment.objects.get()
+    history = {h.to_status: timezone.localdate(h.changed_at) for h in assessment.status_history.all()}
+    assert history == {
+        "requested": assessment.request_date,
+        "received": assessment.la_received_on,
+        "assessing": assessment.decided_on,
+    }

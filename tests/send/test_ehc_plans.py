@@ -369,3 +369,58 @@ def test_withdrawing_a_plan_of_a_pupil_who_joined_with_it_says_the_register_is_l
 
     assert SendRecord.objects.get(pupil=pupil).status == "ehc_plan"  # "none" cannot be returned to
     assert "register status is now EHC plan: change it on their SEND page if that is wrong." in _text(page)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_withdrawn_plan_is_restored_with_the_register_and_audit(login, sendco, pupil, la):
+    f.SendRecordFactory(pupil=pupil, status="sen_support", status_since=date(2024, 9, 2))
+    plan = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+    client = login(sendco)
+    client.post(reverse("send:ehc_plan_withdraw", args=[plan.pk]), {"reason": "Thought it a duplicate"})
+    assert SendRecord.objects.get(pupil=pupil).status == register_status.SEN_SUPPORT
+    detail = _text(client.get(reverse("send:ehc_plan_detail", args=[plan.pk])))
+    assert "Restore this plan" in detail
+
+    page = client.post(reverse("send:ehc_plan_restore", args=[plan.pk]), follow=True)
+
+    plan.refresh_from_db()
+    assert not plan.is_withdrawn and plan.withdrawal_reason == ""
+    record = SendRecord.objects.get(pupil=pupil)
+    assert record.status == register_status.EHC_PLAN and record.status_since == date(2026, 12, 1)
+    assert AuditEntry.objects.filter(action="send.ehcplan.restored").count() == 1
+    assert "EHC plan restored." in _text(page) and "register status is EHC plan." in _text(page)
+    assert EhcPlan.objects.in_force(date(2026, 12, 1)).filter(pupil=pupil).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_withdrawn_plan_stays_withdrawn_when_another_plan_was_recorded(login, sendco, pupil, la):
+    wrong = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+    services.ehc_plan_withdraw(actor=sendco, plan=wrong, reason="Wrong issue date")
+    services.ehc_plan_record(actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 2, 1))
+
+    page = login(sendco).post(reverse("send:ehc_plan_restore", args=[wrong.pk]), follow=True)
+
+    wrong.refresh_from_db()
+    assert wrong.is_withdrawn
+    assert "only one can be in force, so this one stays withdrawn" in _text(page)
+    assert not AuditEntry.objects.filter(action="send.ehcplan.restored").exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_only_the_sendco_or_head_restore_and_not_after_30_days(login, sendco, class_teacher, pupil, la):
+    plan = services.ehc_plan_record(
+        actor=sendco, pupil=pupil, local_authority=la, issue_date=date(2025, 1, 1)
+    )
+    services.ehc_plan_withdraw(actor=sendco, plan=plan, reason="Wrong pupil")
+    url = reverse("send:ehc_plan_restore", args=[plan.pk])
+    assert login(class_teacher).post(url).status_code == 403
+    with time_machine.travel("2027-01-05 10:00", tick=False):
+        client = login(sendco)
+        assert "Restore this plan" not in _text(client.get(reverse("send:ehc_plan_detail", args=[plan.pk])))
+        page = client.post(url, follow=True)
+    plan.refresh_from_db()
+    assert plan.is_withdrawn and "can no longer be restored" in _text(page)

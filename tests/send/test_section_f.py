@@ -233,7 +233,9 @@ def test_the_overview_takes_the_same_queries_for_3_and_12_plans(
     _plans(school, sendco, count)
     client = login(sendco)
     client.get(reverse("send:section_f_overview"))  # warm the session and role caches
-    with django_assert_max_num_queries(9):  # session, user, roles, school, plans, lines, links
+    # session, user, roles, school; the counts (plans, lines), the page's keys and its total, its lines,
+    # their interventions and first lines, the plans without lines
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("send:section_f_overview"))
     assert response.context["data"]["plans"] == count
 
@@ -299,6 +301,104 @@ def test_the_plan_page_takes_the_same_queries_for_1_and_6_lines(
     client = login(sendco)
     url = reverse("send:ehc_plan_detail", args=[plan.pk])
     client.get(url)
-    with django_assert_max_num_queries(10):  # the same for 1 and 6 lines
+    with django_assert_max_num_queries(11):  # the same for 1 and 6 lines
         response = client.get(url)
     assert len(response.context["lines"]) == count
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_an_intervention_linked_to_two_lines_of_one_plan_counts_once_against_the_first(
+    login, sendco, pupil, school
+):
+    plan = ehc_plan(pupil=pupil, created_by=sendco)
+    reading = f.InterventionFactory(school=school, sessions_per_week=3, minutes_per_session=30)
+    f.ProvisionEnrolmentFactory(pupil=pupil, intervention=reading, start_date=date(2026, 9, 7))
+    first = _line(plan, sendco, reading, description="Reading", sessions_per_week=3, minutes_per_session=30)
+    second = _line(plan, sendco, reading, description="Literacy", sessions_per_week=2, minutes_per_session=30)
+
+    lines = {
+        x.pk: x
+        for x in selectors_plans.lines_with_delivery(EhcPlan.objects.filter(pk=plan.pk), on=date(2026, 12, 1))
+    }
+
+    assert (lines[first.pk].delivered, lines[first.pk].delivery.status) == (90, section_f.MET)
+    assert (lines[second.pk].delivered, lines[second.pk].delivery.shortfall) == (0, 60)
+    assert lines[second.pk].counted_elsewhere == {reading.pk} and lines[first.pk].counted_elsewhere == set()
+    page = login(sendco).get(reverse("send:ehc_plan_detail", args=[plan.pk])).content.decode()
+    assert (
+        page.count('data-testid="counted-elsewhere"') == 1
+        and "counts once, against the line added first" in page
+    )
+    # Withdraw the first line: the second now gets the sessions.
+    PlanProvisionLine.objects.filter(pk=first.pk).update(
+        withdrawn_at="2026-11-30T09:00Z", withdrawn_by=sendco, withdrawal_reason="Entered twice"
+    )
+    again = selectors_plans.lines_with_delivery(EhcPlan.objects.filter(pk=plan.pk), on=date(2026, 12, 1))
+    assert [(x.pk, x.delivered, x.counted_elsewhere) for x in again] == [(second.pk, 90, set())]
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_another_plans_line_does_not_take_the_sessions(sendco, school):
+    reading = f.InterventionFactory(school=school, sessions_per_week=3, minutes_per_session=30)
+    plans = []
+    for _ in range(2):
+        p = f.PupilFactory(school=school)
+        f.ProvisionEnrolmentFactory(pupil=p, intervention=reading, start_date=date(2026, 9, 7))
+        plan = ehc_plan(pupil=p, created_by=sendco)
+        _line(plan, sendco, reading, description="Reading", sessions_per_week=3, minutes_per_session=30)
+        plans.append(plan)
+    lines = selectors_plans.lines_with_delivery(
+        EhcPlan.objects.filter(pk__in=[p.pk for p in plans]), on=date(2026, 12, 1)
+    )
+    assert [x.delivered for x in lines] == [90, 90]
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_overview_judges_as_the_rule_does_and_builds_only_the_page(login, sendco, school, monkeypatch):
+    from send.views import ehc_plans as views
+
+    _plans(school, sendco, 4)
+    odd = ehc_plan(pupil=f.PupilFactory(school=school), created_by=sendco)
+    # Words that contain a vague phrase but are not one: not flagged.
+    _line(
+        odd,
+        sendco,
+        description="Irregular verbs and dismay at maps",
+        sessions_per_week=1,
+        minutes_per_session=10,
+    )
+    _line(odd, sendco, description="Regularly checked", sessions_per_week=1, minutes_per_session=10)
+    ehc_plan(pupil=f.PupilFactory(school=school), created_by=sendco)  # no lines
+    overview = selectors_plans.section_f_overview(school=school, on=date(2026, 12, 1))
+    rows = list(overview["rows"])
+    expected = sorted(
+        rows,
+        key=lambda r: (
+            (section_f.STATUS_ORDER[section_f.UNQUANTIFIED], 0, r.plan.pupil.legal_last_name)
+            if r.line is None
+            else (*r.line.delivery.sort_key, r.plan.pupil.legal_last_name)
+        ),
+    )
+    assert [(r.plan.pk, r.line and r.line.pk) for r in rows] == [
+        (r.plan.pk, r.line and r.line.pk) for r in expected
+    ]
+    by_text = {r.line.description: r.line.delivery.vague for r in rows if r.line}
+    assert by_text["Irregular verbs and dismay at maps"] == ()
+    assert by_text["Regularly checked"] == ("regularly",)
+    assert overview["unquantified_lines"] == sum(1 for r in rows if r.line and r.line.delivery.problems)
+    assert overview["plans_without_lines"] == 1 and len(overview["rows"]) == len(rows) == 11
+
+    monkeypatch.setattr(views, "OVERVIEW_ROWS_PER_PAGE", 3)
+    built = []
+    real = selectors_plans.lines_with_delivery
+    monkeypatch.setattr(
+        selectors_plans,
+        "lines_with_delivery",
+        lambda *a, **k: built.extend(real(*a, **k)) or built[-len(k.get("only") or []) :],
+    )
+    page = login(sendco).get(reverse("send:section_f_overview") + "?page=2")
+    shown = page.context["rows"].object_list
+    assert len(shown) == 3 and len(built) == sum(1 for r in shown if r.line)  # not the school's 10 lines

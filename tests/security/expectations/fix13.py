@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from school import policy
 from send.models import EhcNeedsAssessment, LocalAuthority
+from tests import factories
 from tests.security.matrix import NOBODY, Expect, roles_with
+from tests.send.ehcp_factories import ehc_plan
 
 MANAGE = roles_with(policy.MANAGE_SEND)
 
@@ -29,7 +31,22 @@ def _assessment(world, pupil, *, withdrawn=False):
     )
 
 
+def _withdrawn_plan(world, school, registration_class):
+    sendco = world.users["sendco"]
+    pupil = factories.PupilFactory(school=school, registration_class=registration_class)
+    return ehc_plan(
+        pupil=pupil,
+        created_by=sendco,
+        withdrawn_at=timezone.now(),
+        withdrawn_by=sendco,
+        withdrawal_reason="Recorded by mistake",
+    )
+
+
 def setup(world):
+    world.fix13_plan = _withdrawn_plan(world, world.school, world.own_class)
+    world.fix13_class_plan = _withdrawn_plan(world, world.school, world.other_class)
+    world.fix13_foreign_plan = _withdrawn_plan(world, world.other_school, world.foreign_class)
     world.fix13_assessment = _assessment(world, world.pupil)
     world.fix13_foreign_assessment = _assessment(world, world.other_school_pupil)
     world.fix13_withdrawn = _assessment(world, world.pupil, withdrawn=True)
@@ -51,3 +68,10 @@ EXPECTATIONS = {
         foreign=lambda w: {"pk": w.fix13_foreign_withdrawn.pk},
     ),
 }
+EXPECTATIONS["send:ehc_plan_restore"] = Expect(
+    get=NOBODY,
+    post=MANAGE,
+    kwargs=lambda w: {"pk": w.fix13_plan.pk},
+    foreign=lambda w: {"pk": w.fix13_foreign_plan.pk},
+    class_scoped=lambda w: {"pk": w.fix13_class_plan.pk},
+)
