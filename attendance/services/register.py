@@ -15,7 +15,7 @@ from school import audit
 from school.calendar import BOTH, SchoolCalendar
 from school.models import Pupil
 
-from .. import codes, selectors
+from .. import codes, part_time_sources, selectors
 from ..code_origins import RESTRICTED_CODES, origin_problem
 from ..models import RegisterMark
 from .marks import (
@@ -90,6 +90,8 @@ def register_save(
     # The query runs only when someone typed C, so a normal register keeps its constant query count.
     typed_c = [e.pupil_id for e in entries if codes.normalise(e.code or "") == "C"]
     leave_c = selectors.leave_c_granted(pupil_ids=typed_c, day=date, session=session) if typed_c else set()
+    typed_c2 = [e.pupil_id for e in entries if codes.normalise(e.code or "") == "C2"]
+    timetabled = part_time_sources.timetabled_out(pupil_ids=typed_c2, day=date, session=session)
     try:
         with transaction.atomic():
             return _register_save_locked(
@@ -102,6 +104,7 @@ def register_save(
                 expected_versions=expected_versions,
                 reason=reason,
                 leave_c=leave_c,
+                timetabled=timetabled,
             )
     except IntegrityError:
         # Another save inserted a mark for the same pupil and session between our read and our
@@ -118,7 +121,17 @@ def register_save(
 
 
 def _register_save_locked(
-    *, actor, school, date, session, entries, pupils, expected_versions, reason, leave_c
+    *,
+    actor,
+    school,
+    date,
+    session,
+    entries,
+    pupils,
+    expected_versions,
+    reason,
+    leave_c,
+    timetabled=frozenset(),
 ):
     existing = {
         m.pupil_id: m
@@ -153,7 +166,13 @@ def _register_save_locked(
         unchanged = mark is not None and (mark.code, mark.minutes_late) == (code, minutes)
         if code in RESTRICTED_CODES and not unchanged:
             # The register is only open on a school session, for pupils on roll that day.
-            problem = origin_problem(code, closed=False, on_roll=True, leave_granted=pupil.pk in leave_c)
+            problem = origin_problem(
+                code,
+                closed=False,
+                on_roll=True,
+                leave_granted=pupil.pk in leave_c,
+                timetabled=pupil.pk in timetabled,
+            )
             if problem:
                 errors.setdefault(pupil.pk, []).append(problem)
                 continue
