@@ -7,7 +7,10 @@ broker is down the error is logged and the row simply stays pending with ``enque
 action itself still succeeds and the page can say "saved; it will be done when the background service
 is back" (``is_waiting_for_broker``). ``outbox_sweep`` (Celery beat every few minutes, the
 ``outbox_sweep`` command, and each worker's start-up) queues again every row left pending longer than
-``STALE_AFTER`` or never queued, and gives up honestly on an e-mail whose sender died mid-send.
+``STALE_AFTER`` or never queued, and gives up honestly on an e-mail whose sender died mid-send. It also
+tries again an e-mail that failed (the mail server was down), after 5 minutes, 30 minutes and 2 hours
+(``EMAIL_RETRY_AFTER``), then leaves it to a person's "Try again"; never one lost mid-send, which the
+server may have taken.
 
 Tasks take ids and are idempotent (conditional updates pending -> done), so queueing twice is safe.
 

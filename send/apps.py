@@ -19,3 +19,10 @@ class SendConfig(AppConfig):
             home_panels=[NavEntry("SEND", "send:panel_home", policy.VIEW_SEND, order=30)],
             pupil_panels=[NavEntry("SEND", "send:panel_pupil", policy.VIEW_SEND, order=20)],
         )
+        # The register accepts a typed C2 only for a session an agreed part-time timetable covers; the
+        # attendance app cannot import send, so send names its timetables to it here.
+        from attendance import part_time_sources
+
+        from .selectors_timetables import pupils_timetabled_out
+
+        part_time_sources.register(pupils_timetabled_out)

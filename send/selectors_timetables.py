@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from school import policy
 
-from .models_timetables import PartTimeHistory, PartTimeReview, PartTimeTimetable
+from .models_timetables import PartTimeHistory, PartTimeReview, PartTimeSession, PartTimeTimetable
 
 CONSENT = "consent"
 END_DATE = "end_date"
@@ -118,4 +118,20 @@ def open_timetables_due(*, school, until: date) -> QuerySet[PartTimeTimetable]:
         )
         .select_related("pupil")
         .prefetch_related(Prefetch("sessions"))
+    )
+
+
+def pupils_timetabled_out(pupil_ids: list[int], day: date, session: str) -> set[int]:
+    """The pupils among ``pupil_ids`` whose timetable in force on ``day`` (active, with its end date
+    set, as send.services.part_time pre-codes only then) does not have them in school that session:
+    the source the register asks before accepting a typed C2 (attendance.part_time_sources,
+    registered in send.apps). One query."""
+    attending = PartTimeSession.objects.filter(
+        timetable=OuterRef("pk"), weekday=day.weekday(), session=session
+    )
+    return set(
+        PartTimeTimetable.objects.in_force(day)
+        .filter(pupil_id__in=pupil_ids, end_date__isnull=False)
+        .exclude(Exists(attending))
+        .values_list("pupil_id", flat=True)
     )

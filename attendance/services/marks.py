@@ -25,7 +25,7 @@ from school import audit
 from school.calendar import SchoolCalendar
 from school.models import Session
 
-from .. import codes, lateness, selectors
+from .. import codes, lateness, part_time_sources, selectors
 from ..code_origins import RESTRICTED_CODES, origin_problem
 from ..models import MarkAmendment, RegisterMark
 
@@ -214,6 +214,12 @@ def mark_amend(
             on_roll=locked.pupil.on_roll_at(locked.date),
             leave_granted=bool(
                 selectors.leave_c_granted(
+                    pupil_ids=[locked.pupil_id], day=locked.date, session=locked.session
+                )
+            ),
+            timetabled=new_code == "C2"
+            and bool(
+                part_time_sources.timetabled_out(
                     pupil_ids=[locked.pupil_id], day=locked.date, session=locked.session
                 )
             ),

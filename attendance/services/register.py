@@ -15,7 +15,7 @@ from school import audit
 from school.calendar import BOTH, SchoolCalendar
 from school.models import Pupil
 
-from .. import codes, selectors
+from .. import codes, part_time_sources, selectors
 from ..code_origins import RESTRICTED_CODES, origin_problem
 from ..models import RegisterMark
 from .marks import (
@@ -92,6 +92,8 @@ def register_save(
     # The query runs only when someone typed C, so a normal register keeps its constant query count.
     typed_c = [e.pupil_id for e in entries if codes.normalise(e.code or "") == "C"]
     leave_c = selectors.leave_c_granted(pupil_ids=typed_c, day=date, session=session) if typed_c else set()
+    typed_c2 = [e.pupil_id for e in entries if codes.normalise(e.code or "") == "C2"]
+    timetabled = part_time_sources.timetabled_out(pupil_ids=typed_c2, day=date, session=session)
     try:
         with transaction.atomic():
             return _register_save_locked(
@@ -105,6 +107,7 @@ def register_save(
                 reason=reason,
                 leave_c=leave_c,
                 late=late,
+                timetabled=timetabled,
             )
     except IntegrityError:
         # Another save inserted a mark for the same pupil and session between our read and our
@@ -132,7 +135,18 @@ def is_late_register(school, *, day: Date, session: str, now) -> bool:
 
 
 def _register_save_locked(
-    *, actor, school, date, session, entries, pupils, expected_versions, reason, leave_c, late=False
+    *,
+    actor,
+    school,
+    date,
+    session,
+    entries,
+    pupils,
+    expected_versions,
+    reason,
+    leave_c,
+    timetabled=frozenset(),
+    late=False,
 ):
     existing = {
         m.pupil_id: m
@@ -167,7 +181,13 @@ def _register_save_locked(
         unchanged = mark is not None and (mark.code, mark.minutes_late) == (code, minutes)
         if code in RESTRICTED_CODES and not unchanged:
             # The register is only open on a school session, for pupils on roll that day.
-            problem = origin_problem(code, closed=False, on_roll=True, leave_granted=pupil.pk in leave_c)
+            problem = origin_problem(
+                code,
+                closed=False,
+                on_roll=True,
+                leave_granted=pupil.pk in leave_c,
+                timetabled=pupil.pk in timetabled,
+            )
             if problem:
                 errors.setdefault(pupil.pk, []).append(problem)
                 continue

@@ -686,7 +686,7 @@ def review_meeting_move(
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(review)
-    moved_from = review.meeting_date
+    moved_from = _meeting_date(review)
     review.meeting_date, review.meeting_time, review.meeting_place = meeting_date, meeting_time, place
     extra = {
         "meeting_date": meeting_date,
@@ -698,8 +698,9 @@ def review_meeting_move(
     trigger = f"The review meeting moved from {_day(moved_from)} to {_day(meeting_date)}"
     parents = {a.contact_ids[0]: a for a in addressees(review.pupil) if a.contact_ids}
     invitees = list(review.invitees.filter(letter__isnull=False).order_by("id"))
+    letters = []
     for invitee in invitees:
-        invitee.move_letter = letter_produce(
+        invitee.move_letter = letter = letter_produce(
             actor=actor,
             pupil=review.pupil,
             code="ehcp_review_moved",
@@ -708,11 +709,11 @@ def review_meeting_move(
             trigger=trigger,
             signatory=_signatory_for(invitee, school=review.school, actor=actor),
         )
+        letters.append(letter)
     ReviewInvitee.objects.bulk_update(invitees, ["move_letter"])
-    for invitee in invitees:
+    for invitee, letter in zip(invitees, letters, strict=True):
         if invitee.role != ReviewInvitee.Role.PARENT:
-            review_emails.invitation_email_write(actor=actor, invitee=invitee, letter=invitee.move_letter)
-    letters = [invitee.move_letter for invitee in invitees]
+            review_emails.invitation_email_write(actor=actor, invitee=invitee, letter=letter)
     review.letters.add(*letters)
     return _save_step(
         review,

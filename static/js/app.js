@@ -24,3 +24,38 @@ document.addEventListener("htmx:afterSettle", function (event) {
   var field = form && form.querySelector(".is-invalid:not([type=hidden])");
   (field || summary).focus();
 });
+
+// Tables never squeeze a word into pieces at a phone's width (static/css/app.css): every table sits in
+// a box that scrolls sideways when the table is wider than the screen, and that box can then be
+// scrolled from the keyboard (it takes focus, named after the table's caption). A cell holding an
+// unbroken token longer than LONG_TOKEN letters (a pasted link) may break it anywhere instead.
+(function () {
+  var LONG_TOKEN = /\S{25,}/;
+
+  function fitTable(table) {
+    var box = table.parentElement;
+    if (!box.classList.contains("table-responsive")) {
+      box = document.createElement("div");
+      box.className = "table-responsive";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    }
+    table.querySelectorAll("td, th").forEach(function (cell) {
+      if (LONG_TOKEN.test(cell.textContent)) { cell.classList.add("long-token"); }
+    });
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      var caption = table.querySelector("caption");
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", ((caption && caption.textContent.trim()) || "Table") + " (scrolls sideways)");
+    }
+  }
+
+  function fitTables(root) {
+    if (root.matches && root.matches("table.table")) { fitTable(root); }
+    if (root.querySelectorAll) { root.querySelectorAll("table.table").forEach(fitTable); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { fitTables(document); });
+  document.addEventListener("htmx:load", function (event) { fitTables(event.detail.elt); });
+})();

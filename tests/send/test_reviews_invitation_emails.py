@@ -71,7 +71,7 @@ def test_mail_server_down_fails_honestly_and_the_sweep_sends_them_later(
     assert not mail.outbox
     client = login(sendco)
     text = page(client, review)
-    assert "Invitation e-mails: 0 e-mailed, 0 waiting to send, 3 could not be sent." in text
+    assert "E-mails to the people invited: 0 e-mailed, 0 waiting to send, 3 could not be sent." in text
     assert "E-mail to jo.worker@example.invalid: could not be e-mailed (SMTPException: 421" in text
     assert "it will be tried again automatically" in text
     assert text.count('data-testid="invitation-retry"') == 3
@@ -86,7 +86,7 @@ def test_mail_server_down_fails_honestly_and_the_sweep_sends_them_later(
     assert set(emails.values_list("status", "attempts")) == {("sent", 2)}
     assert AuditEntry.objects.filter(action="letters.email.retried", actor=None).count() == 3
     text = page(client, review)
-    assert "Invitation e-mails: 3 e-mailed, 0 waiting to send, 0 could not be sent." in text
+    assert "E-mails to the people invited: 3 e-mailed, 0 waiting to send, 0 could not be sent." in text
     assert "E-mail to jo.worker@example.invalid: e-mailed on 2 Dec 2026, 09:00" in text
     assert 'data-testid="invitation-retry"' not in text
 

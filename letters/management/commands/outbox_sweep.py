@@ -10,7 +10,8 @@ from letters.outbox import outbox_sweep
 class Command(BaseCommand):
     help = (
         "Queue again letters and e-mails left pending (the broker was down or a worker was lost), and "
-        "mark e-mails whose worker died mid-send as failed."
+        "mark e-mails whose worker died mid-send as failed; try again failed e-mails that are due "
+        "(letters.outbox.EMAIL_RETRY_AFTER)."
     )
 
     def handle(self, *args, **options):
@@ -20,5 +21,7 @@ class Command(BaseCommand):
             + ngettext(" and %d e-mail; ", " and %d e-mails; ", counts["emails"]) % counts["emails"]
             + ngettext("%d e-mail lost mid-send", "%d e-mails lost mid-send", counts["lost"]) % counts["lost"]
             + " marked failed"
+            + ngettext("; %d failed e-mail tried again", "; %d failed e-mails tried again", counts["retried"])
+            % counts["retried"]
             + ("; the broker is down, try again later" if counts["down"] else "")
         )
