@@ -24,7 +24,7 @@ from school.calendar import SchoolCalendar
 from school.models import Membership, Pupil, Role
 
 from . import statistics
-from .models import AbsenceCall, LeaveRequest, MarkAmendment, RegisterMark
+from .models import AbsenceCall, CallAttempt, LeaveRequest, MarkAmendment, RegisterMark
 
 BATCH = 2000
 
@@ -192,6 +192,23 @@ def _office_history(*, school, pupils, actor, head, today, calendar):
             last_session="PM",
             recorded_by=actor,
         )
+    # A failed first call about the latest N, so the first-day calls list shows an attempt's history.
+    latest_n = RegisterMark.objects.filter(school=school, code="N", date__lte=today).order_by(
+        "-date", "session", "pupil__upn"
+    )
+    for mark in latest_n.select_related("pupil")[:1]:
+        link = mark.pupil.contact_links.select_related("contact").order_by("priority", "id").first()
+        if link is not None:
+            CallAttempt.objects.create(
+                school=school,
+                pupil=mark.pupil,
+                contact=link.contact,
+                contact_name=str(link.contact)[:200],
+                phone=link.contact.phone,
+                outcome=CallAttempt.Outcome.NO_ANSWER,
+                absence_date=mark.date,
+                made_by=actor,
+            )
     try:
         leave_start = calendar.add_school_days(today, 10)
     except ValueError:

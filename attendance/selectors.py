@@ -222,14 +222,14 @@ def n_queue_pupils(*, marks: QuerySet[RegisterMark], calendar: SchoolCalendar, t
     """The N queue one row per pupil: contacts with their numbers, and the N sessions grouped into
     absences (consecutive school sessions), each with its deadline state. ``marks`` is one page's N
     marks (already filtered to the page's pupils); three queries whatever the number of pupils."""
-    marks = list(marks.select_related("pupil", "pupil__registration_class").order_by("date", "session"))
-    if not marks:
+    loaded = list(marks.select_related("pupil", "pupil__registration_class").order_by("date", "session"))
+    if not loaded:
         return []
-    order = {Session.AM: 0, Session.PM: 1}
-    sequence = calendar.sessions_between(marks[0].date, today)
-    aged = {row["mark"].pk: row for row in with_ages(marks, calendar=calendar, today=today)}
+    order: dict[str, int] = {Session.AM: 0, Session.PM: 1}
+    sequence = calendar.sessions_between(loaded[0].date, today)
+    aged = {row["mark"].pk: row for row in with_ages(loaded, calendar=calendar, today=today)}
     by_pupil: dict[int, list[RegisterMark]] = defaultdict(list)
-    for mark in sorted(marks, key=lambda m: (m.date, order[m.session])):
+    for mark in sorted(loaded, key=lambda m: (m.date, order[m.session])):
         by_pupil[mark.pupil_id].append(mark)
     contacts: dict[int, list[PupilContact]] = defaultdict(list)
     for link in PupilContact.objects.filter(pupil_id__in=list(by_pupil)).select_related("contact"):
@@ -317,6 +317,6 @@ def leave_decision_context(
         earlier[other.pupil_id].append(other)
     for leave in leaves:
         before = [o for o in earlier[leave.pupil_id] if (o.created_at, o.pk) < (leave.created_at, leave.pk)]
-        leave.attendance = figures.get(leave.pupil_id)
-        leave.previous = before[::-1]
+        leave.attendance = figures.get(leave.pupil_id)  # type: ignore[attr-defined]
+        leave.previous = before[::-1]  # type: ignore[attr-defined]
     return leaves

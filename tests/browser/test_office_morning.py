@@ -77,8 +77,8 @@ def test_an_office_morning(page, live_server, sign_in_browser, morning):
     page.goto(f"{live_server.url}/attendance/office/")
     row = page.locator(f"#calls-{ava.pk}")
     assert "Day 2 of absence" in row.inner_text()
-    # The first contact's buttons: the priority-1 contact, her mother.
-    row.locator("li").first.get_by_role("button", name="Rang, no answer").click()
+    # Each button names the contact and the pupil for a screen reader.
+    row.get_by_role("button", name=f"Rang, no answer ({mum}, for {ava.display_name})").click()
     page.wait_for_load_state()
     assert "rang, no answer" in page.content().lower()
     assert "Rang, no answer on 01632 960000" in page.locator(f"#calls-{ava.pk}").inner_text()
