@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 200, 36, 24, 8
+#: Room right of the last week: half a date label ("30 Nov" at this size), so it is not cut off.
+PAD_RIGHT = 24
+#: About the width of a date label: two labels closer than this would overlap.
+LABEL_WIDTH = 40
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ def _y(pct: float) -> float:
 def trend_chart(trend) -> dict:
     """``trend`` is [(monday, Figures)]: returns points, polyline segments and gridlines for the SVG."""
     n = len(trend)
-    step = (WIDTH - PAD_LEFT - 10) / max(1, n - 1) if n > 1 else 0
+    step = (WIDTH - PAD_LEFT - PAD_RIGHT) / max(1, n - 1) if n > 1 else 0
     points, segments, current = [], [], []
     for i, (monday, figures) in enumerate(trend):
         pct = figures.attendance_pct
@@ -57,26 +61,21 @@ def trend_chart(trend) -> dict:
 
 def _labels(trend, step: float) -> list[dict]:
     """The weeks named under the x axis: every week up to 12, else about 8 of them and always the
-    last. The last is anchored at its end (it sits at the right edge, where a centred label was cut
-    off) and a label too close to it is left out so the two do not overlap.
+    last (it sits ``PAD_RIGHT`` from the edge, room enough for a centred label), leaving out a label
+    too close to the last one to fit beside it.
 
     >>> from datetime import date, timedelta
     >>> weeks = [(date(2026, 9, 7) + timedelta(weeks=i), None) for i in range(30)]
-    >>> labels = _labels(weeks, 20.5)  # every third week; the 27th is too close to the last
-    >>> [(l["text"], l["anchor"]) for l in labels][-3:]
-    [('1 Feb', 'middle'), ('22 Feb', 'middle'), ('29 Mar', 'end')]
-    >>> _labels(weeks[:1], 0)[0]["anchor"]
-    'start'
+    >>> [l["text"] for l in _labels(weeks, 19.5)][-3:]  # every third week; the 27th is too close
+    ['1 Feb', '22 Feb', '29 Mar']
+    >>> _labels(weeks[:14], 44.6)[-1]["x"] <= WIDTH - PAD_RIGHT
+    True
     """
     n = len(trend)
     every = 1 if n <= 12 else max(1, n // 8)
     chosen = [i for i in range(n) if i % every == 0]
     if n and chosen[-1] != n - 1:
-        if (n - 1 - chosen[-1]) * step < 50:  # about the width of a label at this size
+        if (n - 1 - chosen[-1]) * step < LABEL_WIDTH:
             chosen.pop()
         chosen.append(n - 1)
-    labels = []
-    for i in chosen:
-        anchor = "end" if i == n - 1 and n > 1 else "start" if i == 0 else "middle"
-        labels.append({"x": round(PAD_LEFT + i * step, 1), "text": f"{trend[i][0]:%-d %b}", "anchor": anchor})
-    return labels
+    return [{"x": round(PAD_LEFT + i * step, 1), "text": f"{trend[i][0]:%-d %b}"} for i in chosen]

@@ -184,11 +184,9 @@ def cases_in_scope(*, user, school) -> CaseQuerySet:
     return policy.scoped_to_pupils(user, school, Case.objects.filter(school=school))
 
 
-def case_list(*, user, school, data, today: date | None = None, calendar: SchoolCalendar | None = None):
-    """The dashboard's filter set and the matching open cases (django-filter inside the selector),
-    each annotated with what the table shows and sorts by (``with_triage``), in the order ``data``'s
-    ``sort`` asks for (graduated_response/case_table.py)."""
-    from . import case_table
+def case_filter(*, user, school, data):
+    """The dashboard's filter set and the open cases it matches (django-filter inside the selector),
+    without the table's figures: for a set of pupils (a letter batch to "the cases in the filter")."""
     from .filters import CaseFilter
 
     cases = (
@@ -198,6 +196,16 @@ def case_list(*, user, school, data, today: date | None = None, calendar: School
     )
     filterset = CaseFilter(data or None, queryset=cases, user=user, school=school)
     queryset = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else cases.none()
+    return filterset, queryset
+
+
+def case_list(*, user, school, data, today: date | None = None, calendar: SchoolCalendar | None = None):
+    """The dashboard's filter set and the matching open cases, each annotated with what the table
+    shows and sorts by (``with_triage``), in the order ``data``'s ``sort`` asks for
+    (graduated_response/case_table.py)."""
+    from . import case_table
+
+    filterset, queryset = case_filter(user=user, school=school, data=data)
     today = today or timezone.localdate()
     calendar = calendar or SchoolCalendar.for_school(school)
     queryset = with_triage(queryset, user=user, school=school, today=today, calendar=calendar)

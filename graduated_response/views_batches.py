@@ -54,7 +54,7 @@ def set_pupils(*, user, school, chosen: str, query, today: date) -> tuple[QueryS
         ).values("case__pupil_id")
         return in_scope.filter(pk__in=ids), f"Entered Tier 2 in the week of {monday:%-d %B %Y}"
     if chosen == "cases":
-        _, filtered = selectors.case_list(user=user, school=school, data=query)
+        _, filtered = selectors.case_filter(user=user, school=school, data=query)
         return in_scope.filter(pk__in=filtered.values("pupil_id")), "Cases in the dashboard's filter"
     calendar = SchoolCalendar.for_school(school)
     start = _term_start(calendar, today)

@@ -1,4 +1,4 @@
-"""Issue 14: the case page fits a 390 px phone, the tier chart has dates on its axis, and the last label
+"""Issue 14: the case page (and the open-cases table and My work) fits a 390 px phone, the tier chart has dates on its axis, and the last label
 of the weekly attendance chart is not cut off at the chart's right edge."""
 
 from datetime import date
@@ -59,6 +59,12 @@ def test_case_page_fits_a_phone_and_its_charts_have_whole_dates(
     assert dates[0] == "13 Nov" and len(dates) >= 2
     for box in page.evaluate(TEXT_BOXES, '[data-testid="tier-chart"]'):
         assert 0 <= box["left"] and box["right"] <= box["width"], box
+
+    # The open-cases table and My work fit too (the table scrolls inside its own box).
+    for name in ("graduated_response:dashboard", "graduated_response:my_work"):
+        page.goto(live_server.url + reverse(name))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name} is {width}px wide: {page.evaluate(WIDER_THAN_SCREEN)}"
 
     page.goto(live_server.url + reverse("attendance:pupil_attendance", args=[pupil.pk]))
     boxes = page.evaluate(TEXT_BOXES, "svg.trend-chart")
