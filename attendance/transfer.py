@@ -8,7 +8,10 @@ again changes nothing; a row that changes a saved mark is an amendment with the 
 
 A real MIS export carries ``#`` on closure (INSET) days and ``Z`` before admission: those are accepted where
 true (the calendar has the session closed; the pupil is off roll) and counted, not saved; where untrue they
-are reported. Long files report progress every ``PROGRESS_EVERY`` rows.
+are reported. Long files report progress every ``PROGRESS_EVERY`` rows. A row whose optional
+``previous_school`` column names another school is a session recorded there before the pupil joined: it
+is kept apart (``PreviousSchoolMark``), never in this school's figures, and counts towards the penalty
+threshold only if the school's setting says so.
 
 Each row is checked by the register screen's own rule (``services.resolve_code``): unknown codes
 are refused, withdrawn pre-2024 codes (H, F, J, Y) are accepted only for dates before 19 August
@@ -40,7 +43,7 @@ from school.models import Pupil, YearGroup
 from school.spreadsheet import safe_cell
 
 from . import codes, statistics
-from .models import RegisterMark
+from .models import PreviousSchoolMark, RegisterMark
 from .services import audit_entry_for_mark, marks_amend, resolve_code
 
 REQUIRED_COLUMNS = ("upn", "date", "session", "code")
@@ -92,6 +95,8 @@ class ImportRow:
     converted_to_u: bool = False
     #: A true ``#`` (the school was closed) or ``Z`` (the pupil was off roll): checked, not saved.
     skipped: str = ""
+    #: The school the mark was recorded at, when it was not this one (column ``previous_school``).
+    previous_school: str = ""
 
 
 @dataclass
@@ -104,6 +109,7 @@ class ImportResult:
     #: Rows with # on a session the school was closed, and Z on a day the pupil was not on roll.
     skipped_closed: int = 0
     skipped_off_roll: int = 0
+    previous_school: int = 0  # sessions saved as recorded at a previous school (kept out of figures)
 
     def conversion_notes(self) -> list[str]:
         return [
@@ -130,6 +136,15 @@ class ImportResult:
                     self.skipped_off_roll,
                 )
                 % self.skipped_off_roll
+            )
+        if self.previous_school:
+            notes.append(
+                ngettext(
+                    "%d session was recorded at a previous school: kept apart, never in this school's figures",
+                    "%d sessions were recorded at a previous school: kept apart, never in this school's figures",
+                    self.previous_school,
+                )
+                % self.previous_school
             )
         return notes
 
@@ -184,6 +199,26 @@ def _closure_or_off_roll(code: str, pupil, day, session, *, calendar, problems: 
     return ""
 
 
+def _previous_school_row(number, pupil, day, session, code, previous, today, problems) -> ImportRow | None:
+    """A session recorded at the pupil's previous school: a real code for the date, before the pupil
+    joined this school (while on roll here, this school's register is the record)."""
+    if pupil is None or day is None or session not in ("AM", "PM"):
+        return None
+    try:
+        code = codes.lookup(codes.normalise(code), on=day).code
+    except codes.UnknownCode as exc:
+        problems.append(str(exc))
+        return None
+    if day > today:
+        problems.append(f"{day:%-d %B %Y} is in the future; marks cannot be recorded ahead")
+    elif day >= pupil.admission_date:
+        problems.append(
+            f"a previous school's mark must be before the pupil joined this school on "
+            f"{pupil.admission_date:%-d %B %Y}"
+        )
+    return ImportRow(number, pupil, day, session, code, None, previous_school=previous)
+
+
 def read_marks_csv(
     text: str,
     *,
@@ -234,6 +269,18 @@ def read_marks_csv(
             else:
                 minutes = int(raw_minutes)
         code, converted = raw.get("code") or "", False
+        previous = (raw.get("previous_school") or "").strip()[:200]
+        if previous and previous.casefold() not in (school.urn.casefold(), school.name.casefold()):
+            checked = _previous_school_row(number, pupil, day, session, code, previous, today, problems)
+            key = (upn, day, session)
+            if day is not None and key in seen:
+                problems.append(f"the same session is already in row {seen[key]}")
+            seen.setdefault(key, number)
+            if problems:
+                errors.append((number, "; ".join(problems)))
+            elif checked:
+                rows.append(checked)
+            continue
         skipped = _closure_or_off_roll(
             codes.normalise(code), pupil, day, session, calendar=calendar, problems=problems
         )
@@ -284,7 +331,11 @@ def marks_import(*, actor, school, rows: list[ImportRow], progress: Progress | N
         skipped_closed=sum(1 for r in rows if r.skipped == "closed"),
         skipped_off_roll=sum(1 for r in rows if r.skipped == "off_roll"),
     )
-    rows = [r for r in rows if not r.skipped]
+    previous = [r for r in rows if r.previous_school]
+    rows = [r for r in rows if not r.skipped and not r.previous_school]
+    if previous:
+        _save_previous_school_marks(actor=actor, school=school, rows=previous)
+        result.previous_school = len(previous)
     if not rows:
         return result
     pupil_ids = {r.pupil.pk for r in rows}
@@ -335,6 +386,38 @@ def marks_import(*, actor, school, rows: list[ImportRow], progress: Progress | N
     result.recorded, result.amended = len(to_create), len(changes)
     result.converted_to_u = [r.row_number for r in rows if r.converted_to_u]
     return result
+
+
+def _save_previous_school_marks(*, actor, school, rows: list[ImportRow]) -> None:
+    """Insert or update (the same file again changes nothing); one audit row for the lot."""
+    now = timezone.now()
+    PreviousSchoolMark.objects.bulk_create(
+        [
+            PreviousSchoolMark(
+                school=school,
+                pupil=r.pupil,
+                previous_school=r.previous_school,
+                date=r.date,
+                session=r.session,
+                code=r.code,
+                imported_by=actor,
+                imported_at=now,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["pupil", "date", "session"],
+        update_fields=["code", "previous_school"],
+    )
+    audit.record(
+        actor=actor,
+        action="attendance.previous_school_marks.imported",
+        object_type="attendance.previousschoolmark",
+        school=school,
+        after={"sessions": len(rows), "pupils": len({r.pupil.pk for r in rows})},
+        reason=IMPORT_REASON,
+    )
 
 
 # --- export ---------------------------------------------------------------------------------------------

@@ -51,4 +51,7 @@ EXPECTATIONS = {
     "graduated_response:la_return_detail": _on(post=False),
     "graduated_response:la_return_sent": _on(get=False),
     "graduated_response:la_monthly_return": Expect(get=MANAGE),
+    "graduated_response:previous_school_setting": Expect(
+        get=roles_with(policy.EDIT_TIERS), post=roles_with(policy.EDIT_TIERS)
+    ),
 }
