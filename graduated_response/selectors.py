@@ -118,10 +118,13 @@ class PupilFigures:
         return percentage_1dp(self.figures.attendance, self.expected_possible)
 
 
-def _previous_school_unauthorised(school, window: tuple[date, date]) -> dict[int, int]:
+def previous_school_unauthorised(school, window: tuple[date, date], *, pupil_ids=None) -> dict[int, int]:
     """pupil_id -> G, N, O and U sessions recorded at a previous school inside the window (one query)."""
+    marks = PreviousSchoolMark.objects.all()
+    if pupil_ids is not None:
+        marks = marks.filter(pupil_id__in=pupil_ids)
     rows = (
-        PreviousSchoolMark.objects.filter(
+        marks.filter(
             school=school,
             code__in=codes.PENALTY_UNAUTHORISED_CODES,
             date__gte=window[0],
@@ -150,7 +153,7 @@ def school_figures(
         school, year_start, on, window_start=window[0] if window else None, extra_codes=EXTRA_CODES
     )
     none = statistics.PupilTotals(statistics.ZERO, {})
-    earlier = _previous_school_unauthorised(school, window) if count_previous_school and window else {}
+    earlier = previous_school_unauthorised(school, window) if count_previous_school and window else {}
     result = []
     for pupil_id, sen_provision in pupils:
         figures, extra = totals.get(pupil_id, none)

@@ -120,3 +120,20 @@ def test_the_setting_page(login, headteacher, school):
     assert (
         AuditEntry.objects.filter(action="graduated_response.settings.previous_school_changed").count() == 1
     )
+
+
+def test_the_penalty_notice_count_follows_the_setting(school, joiner):
+    from graduated_response import measures
+    from graduated_response.models import Case
+
+    fill_marks(joiner, date(2026, 11, 2), date(2026, 11, 20), lambda d, s, i: "O" if i < 4 else None)
+    transfer.marks_import(
+        actor=None,
+        school=school,
+        rows=transfer.read_marks_csv(HEADER + _earlier_unauthorised(joiner), school=school),
+    )
+    case = Case.objects.create(school=school, pupil=joiner, current_tier=2, opened_on=date(2026, 11, 16))
+    with time_machine.travel(datetime(2026, 11, 20, 16, 0, tzinfo=LONDON), tick=False):
+        assert measures.unauthorised_10_weeks(case=case, on=date(2026, 11, 20)) == 4
+        ResponseSettings.objects.filter(school=school).update(count_previous_school_sessions=True)
+        assert measures.unauthorised_10_weeks(case=case, on=date(2026, 11, 20)) == 12
