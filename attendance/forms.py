@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from school.form_base import Form, ModelForm
 from school.forms import ClosureDayForm, DateInput
@@ -230,3 +231,15 @@ class ClosureAddForm(ClosureDayForm):
     """The calendar's closure form, plus the count of marks the person agreed to recode."""
 
     marks_seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class ReconciliationDayForm(Form):
+    """The day to reconcile: today unless another is chosen; never a day still to come."""
+
+    on = forms.DateField(label="Day", widget=DateInput(), required=False)
+
+    def clean_on(self):
+        day = self.cleaned_data["on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("Choose today or an earlier day.")
+        return day

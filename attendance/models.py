@@ -315,3 +315,36 @@ class LeaveRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+class PreviousSchoolMark(models.Model):
+    """A session recorded at the pupil's previous school, imported from its MIS export.
+
+    Kept apart from ``RegisterMark`` on purpose: the DfE counts each enrolment's own sessions, so these
+    never enter this school's figures. Their only use is the penalty-notice threshold (10 unauthorised
+    sessions in 10 school weeks), and only where the school chose to count them (graduated_response
+    ResponseSettings.count_previous_school_sessions; docs/rules.md section 4 leaves it open)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="previous_school_marks")
+    previous_school = models.CharField(
+        max_length=200, help_text="The school's name or URN, as the file gave it."
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    code = models.CharField(max_length=3)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "date", "session"], name="previousschoolmark_one_per_session"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} on {self.date} {self.session} at {self.previous_school}"

@@ -6,6 +6,13 @@ UTF-8 (with or without a byte-order mark) or Windows-1252 (what Excel on Windows
 header is row 1) and nothing is imported unless the whole file is valid. Importing the same file
 again changes nothing; a row that changes a saved mark is an amendment with the reason "import".
 
+A real MIS export carries ``#`` on closure (INSET) days and ``Z`` before admission: those are accepted where
+true (the calendar has the session closed; the pupil is off roll) and counted, not saved; where untrue they
+are reported. Long files report progress every ``PROGRESS_EVERY`` rows. A row whose optional
+``previous_school`` column names another school is a session recorded there before the pupil joined: it
+is kept apart (``PreviousSchoolMark``), never in this school's figures, and counts towards the penalty
+threshold only if the school's setting says so.
+
 Each row is checked by the register screen's own rule (``services.resolve_code``): unknown codes
 are refused, withdrawn pre-2024 codes (H, F, J, Y) are accepted only for dates before 19 August
 2024, and an ``L`` whose minutes put the arrival after the register closed becomes ``U``. Future
@@ -20,6 +27,7 @@ formula (starting with = + - @, a tab or a carriage return) are prefixed with an
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,12 +43,15 @@ from school.models import Pupil, YearGroup
 from school.spreadsheet import safe_cell
 
 from . import codes, statistics
-from .models import RegisterMark
+from .models import PreviousSchoolMark, RegisterMark
 from .services import audit_entry_for_mark, marks_amend, resolve_code
 
 REQUIRED_COLUMNS = ("upn", "date", "session", "code")
 IMPORT_REASON = "import"
 MAX_ROWS = 200_000
+#: How often a long import says how far it has got (rows checked, marks saved).
+PROGRESS_EVERY = 5_000
+Progress = Callable[[int, int], None]
 
 #: Who the pupil is (the LA matches on UPN and names), then the flags the LA groups by. The
 #: safeguarding status is left out: only the DSL and the head may see it (school.policy).
@@ -82,6 +93,10 @@ class ImportRow:
     code: str
     minutes_late: int | None
     converted_to_u: bool = False
+    #: A true ``#`` (the school was closed) or ``Z`` (the pupil was off roll): checked, not saved.
+    skipped: str = ""
+    #: The school the mark was recorded at, when it was not this one (column ``previous_school``).
+    previous_school: str = ""
 
 
 @dataclass
@@ -91,12 +106,47 @@ class ImportResult:
     unchanged: int = 0
     #: Row numbers whose L arrived after the register closed and was saved as U.
     converted_to_u: list[int] = field(default_factory=list)
+    #: Rows with # on a session the school was closed, and Z on a day the pupil was not on roll.
+    skipped_closed: int = 0
+    skipped_off_roll: int = 0
+    previous_school: int = 0  # sessions saved as recorded at a previous school (kept out of figures)
 
     def conversion_notes(self) -> list[str]:
         return [
             f"row {n}: arrived after the register closed, so the late mark was recorded as U"
             for n in self.converted_to_u
         ]
+
+    def skipped_notes(self) -> list[str]:
+        notes = []
+        if self.skipped_closed:
+            notes.append(
+                ngettext(
+                    "%d row with # was on a session the school calendar has closed: nothing to save",
+                    "%d rows with # were on sessions the school calendar has closed: nothing to save",
+                    self.skipped_closed,
+                )
+                % self.skipped_closed
+            )
+        if self.skipped_off_roll:
+            notes.append(
+                ngettext(
+                    "%d row with Z was on a day the pupil was not on roll: nothing to save",
+                    "%d rows with Z were on days the pupil was not on roll: nothing to save",
+                    self.skipped_off_roll,
+                )
+                % self.skipped_off_roll
+            )
+        if self.previous_school:
+            notes.append(
+                ngettext(
+                    "%d session was recorded at a previous school: kept apart, never in this school's figures",
+                    "%d sessions were recorded at a previous school: kept apart, never in this school's figures",
+                    self.previous_school,
+                )
+                % self.previous_school
+            )
+        return notes
 
 
 class ImportRefused(Exception):
@@ -120,10 +170,67 @@ def decode_marks_file(data: bytes) -> str:
         raise _refusal(refused.errors) from None
 
 
+def _closure_or_off_roll(code: str, pupil, day, session, *, calendar, problems: list[str]) -> str:
+    """What a real MIS export carries besides marks: ``#`` on closure days, ``Z`` before admission.
+
+    ``#`` is true on a session the school calendar has no register for (an INSET or other closure day,
+    a holiday, a weekend); ``Z`` is true on a day the pupil was not on roll. A true one is checked and
+    skipped (the calendar and the admission register already say it; returns "closed" or "off_roll").
+    An untrue one is reported, because it would make a school session or a day on roll "not counted".
+    """
+    if code not in ("#", "Z") or day is None or session not in ("AM", "PM"):
+        return ""
+    if code == "#":
+        if not calendar.is_session(day, session):
+            return "closed"
+        problems.append(
+            f"# (planned closure) on {day:%-d %B %Y} {session}, which the school calendar has as a school "
+            "session: add the closure to the calendar, or correct the code"
+        )
+        return ""
+    if pupil is None:
+        return ""
+    if not pupil.on_roll_at(day):
+        return "off_roll"
+    problems.append(
+        f"Z (not yet on roll) on {day:%-d %B %Y}, but the pupil is on roll that day "
+        f"(admitted {pupil.admission_date:%-d %B %Y}): correct the code or the admission date"
+    )
+    return ""
+
+
+def _previous_school_row(number, pupil, day, session, code, previous, today, problems) -> ImportRow | None:
+    """A session recorded at the pupil's previous school: a real code for the date, before the pupil
+    joined this school (while on roll here, this school's register is the record)."""
+    if pupil is None or day is None or session not in ("AM", "PM"):
+        return None
+    try:
+        code = codes.lookup(codes.normalise(code), on=day).code
+    except codes.UnknownCode as exc:
+        problems.append(str(exc))
+        return None
+    if day > today:
+        problems.append(f"{day:%-d %B %Y} is in the future; marks cannot be recorded ahead")
+    elif day >= pupil.admission_date:
+        problems.append(
+            f"a previous school's mark must be before the pupil joined this school on "
+            f"{pupil.admission_date:%-d %B %Y}"
+        )
+    return ImportRow(number, pupil, day, session, code, None, previous_school=previous)
+
+
 def read_marks_csv(
-    text: str, *, school, calendar: SchoolCalendar | None = None, today: date | None = None
+    text: str,
+    *,
+    school,
+    calendar: SchoolCalendar | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> list[ImportRow]:
-    """Check every row of the file; return the rows or raise ImportRefused listing every problem."""
+    """Check every row of the file; return the rows or raise ImportRefused listing every problem.
+
+    ``progress(done, total)`` is called every ``PROGRESS_EVERY`` rows (and at the end), so a large
+    file says how far it has got."""
     today = today or timezone.localdate()
     try:
         table = csv_input.read_table(text, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
@@ -135,7 +242,10 @@ def read_marks_csv(
     # Rows the reader refused (a NUL, more cells than columns) are reported with the rest, in order.
     errors = [(error.row, error.message.rstrip(".")) for error in table.errors]
     rows, seen = [], {}
-    for number, raw in table.rows:
+    total = len(table.rows)
+    for done, (number, raw) in enumerate(table.rows, start=1):
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
         problems = []
         upn = (raw.get("upn") or "").strip().upper()
         pupil = pupils.get(upn)
@@ -159,6 +269,21 @@ def read_marks_csv(
             else:
                 minutes = int(raw_minutes)
         code, converted = raw.get("code") or "", False
+        previous = (raw.get("previous_school") or "").strip()[:200]
+        if previous and previous.casefold() not in (school.urn.casefold(), school.name.casefold()):
+            checked = _previous_school_row(number, pupil, day, session, code, previous, today, problems)
+            key = (upn, day, session)
+            if day is not None and key in seen:
+                problems.append(f"the same session is already in row {seen[key]}")
+            seen.setdefault(key, number)
+            if problems:
+                errors.append((number, "; ".join(problems)))
+            elif checked:
+                rows.append(checked)
+            continue
+        skipped = _closure_or_off_roll(
+            codes.normalise(code), pupil, day, session, calendar=calendar, problems=problems
+        )
         if day is not None and day > today:
             problems.append(f"{day:%-d %B %Y} is in the future; marks cannot be recorded ahead")
         elif day is not None and session in ("AM", "PM") and not (raw_minutes and minutes is None):
@@ -179,9 +304,9 @@ def read_marks_csv(
             except codes.UnknownCode as exc:
                 problems.append(str(exc))
         if day is not None and session in ("AM", "PM"):
-            if not calendar.is_session(day, session):
+            if not skipped and not calendar.is_session(day, session):
                 problems.append(f"{day:%-d %B %Y} {session} is not a school session in the school calendar")
-            if pupil is not None and not pupil.on_roll_at(day):
+            if not skipped and pupil is not None and not pupil.on_roll_at(day):
                 problems.append(f"the pupil is not on roll on {day:%-d %B %Y}")
             key = (upn, day, session)
             if key in seen:
@@ -190,16 +315,27 @@ def read_marks_csv(
         if problems:
             errors.append((number, "; ".join(problems)))
         else:
-            rows.append(ImportRow(number, pupil, day, session, code, minutes, converted))
+            rows.append(ImportRow(number, pupil, day, session, code, minutes, converted, skipped))
     if errors:
         raise ImportRefused(sorted(errors, key=lambda error: error[0]))
     return rows
 
 
 @transaction.atomic
-def marks_import(*, actor, school, rows: list[ImportRow]) -> ImportResult:
-    """Save checked rows: new marks are recorded, changed ones amended (reason "import")."""
-    result = ImportResult()
+def marks_import(*, actor, school, rows: list[ImportRow], progress: Progress | None = None) -> ImportResult:
+    """Save checked rows: new marks are recorded, changed ones amended (reason "import").
+
+    Rows with a true ``#`` or ``Z`` are counted, not saved. ``progress(saved, total)`` is called after
+    each batch of new marks."""
+    result = ImportResult(
+        skipped_closed=sum(1 for r in rows if r.skipped == "closed"),
+        skipped_off_roll=sum(1 for r in rows if r.skipped == "off_roll"),
+    )
+    previous = [r for r in rows if r.previous_school]
+    rows = [r for r in rows if not r.skipped and not r.previous_school]
+    if previous:
+        _save_previous_school_marks(actor=actor, school=school, rows=previous)
+        result.previous_school = len(previous)
     if not rows:
         return result
     pupil_ids = {r.pupil.pk for r in rows}
@@ -243,11 +379,45 @@ def marks_import(*, actor, school, rows: list[ImportRow]) -> ImportResult:
             entries=[audit_entry_for_mark(m, reason=IMPORT_REASON) for m in batch],
             reason=IMPORT_REASON,
         )
+        if progress:
+            progress(batch_start + len(batch), len(to_create))
     if changes:
         marks_amend(actor=actor, marks=changes, reason=IMPORT_REASON, school=school)
     result.recorded, result.amended = len(to_create), len(changes)
     result.converted_to_u = [r.row_number for r in rows if r.converted_to_u]
     return result
+
+
+def _save_previous_school_marks(*, actor, school, rows: list[ImportRow]) -> None:
+    """Insert or update (the same file again changes nothing); one audit row for the lot."""
+    now = timezone.now()
+    PreviousSchoolMark.objects.bulk_create(
+        [
+            PreviousSchoolMark(
+                school=school,
+                pupil=r.pupil,
+                previous_school=r.previous_school,
+                date=r.date,
+                session=r.session,
+                code=r.code,
+                imported_by=actor,
+                imported_at=now,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["pupil", "date", "session"],
+        update_fields=["code", "previous_school"],
+    )
+    audit.record(
+        actor=actor,
+        action="attendance.previous_school_marks.imported",
+        object_type="attendance.previousschoolmark",
+        school=school,
+        after={"sessions": len(rows), "pupils": len({r.pupil.pk for r in rows})},
+        reason=IMPORT_REASON,
+    )
 
 
 # --- export ---------------------------------------------------------------------------------------------

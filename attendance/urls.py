@@ -58,4 +58,5 @@ urlpatterns = [
     path("cohorts/", stats.cohorts, name="cohorts"),
     path("absence-lists/", stats.absence_list, name="absence_list"),
     path("export.csv", transfer.export, name="export"),
+    path("reconciliation/", stats.reconciliation, name="reconciliation"),
 ]

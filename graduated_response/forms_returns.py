@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
 from school.forms import DateInput
 
@@ -48,3 +49,15 @@ class MonthForm(Form):
         if month > timezone.localdate():
             raise forms.ValidationError("Choose this month or an earlier one.")
         return month
+
+
+class PreviousSchoolSettingForm(EditVersionMixin, Form):
+    count = forms.TypedChoiceField(
+        label="Unauthorised sessions recorded at a pupil's previous school",
+        choices=[
+            ("no", "Do not count them: only sessions at this school count towards 10 in 10 school weeks"),
+            ("yes", "Count them towards 10 in 10 school weeks (they never enter this school's figures)"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

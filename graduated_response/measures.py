@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attendance import statistics
 from letters.recipients import addressees
 from letters.services import letter_produce
 from school import audit, editing
@@ -52,6 +53,7 @@ from .models import (
     NoticeToImprove,
     PenaltyNotice,
     PenaltyNoticeRefusal,
+    ResponseSettings,
 )
 from .send_gate import sanction_gate
 
@@ -144,11 +146,21 @@ def support_on_record(*, pupil: Pupil, on: date) -> list[str]:
 
 
 def unauthorised_10_weeks(*, case: Case, on: date) -> int:
-    """The statistics engine's count of G, N, O and U sessions in the 10 school weeks to `on`."""
+    """The statistics engine's count of G, N, O and U sessions in the 10 school weeks to `on`, plus those
+    recorded at a previous school when the school's setting counts them (docs/rules.md section 4)."""
     calendar = SchoolCalendar.for_school(case.school)
-    return selectors.pupil_case_figures(
-        case=case, on=on, calendar=calendar
-    ).figures.unauthorised_last_10_weeks
+    own = selectors.pupil_case_figures(case=case, on=on, calendar=calendar).figures.unauthorised_last_10_weeks
+    window = statistics.ten_week_window(calendar, on)
+    if not (window and previous_school_counted(case.school)):
+        return own
+    return own + selectors.previous_school_unauthorised(case.school, window, pupil_ids=[case.pupil_id]).get(
+        case.pupil_id, 0
+    )
+
+
+def previous_school_counted(school) -> bool:
+    """The school's reading: do a previous school's unauthorised sessions count towards 10 in 10?"""
+    return ResponseSettings.objects.filter(school=school, count_previous_school_sessions=True).exists()
 
 
 def _check_parent(case: Case, parent: Contact) -> None:

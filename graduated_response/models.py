@@ -38,6 +38,13 @@ class ResponseSettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # The national framework does not say whether unauthorised sessions at a previous school count
+    # towards 10 in 10 school weeks (docs/rules.md section 4): the school chooses, and the alert says so.
+    count_previous_school_sessions = models.BooleanField(
+        "Count unauthorised sessions recorded at a pupil's previous school towards the penalty threshold",
+        default=False,
+        help_text="Imported from the previous school's marks (Import marks, column previous_school).",
+    )
 
     def __str__(self):
         return f"Graduated response settings for {self.school}"

@@ -55,7 +55,12 @@ class Evidence:
 
 
 def gather_evidence(*, school, window: NightlyWindow, bands, response_settings, open_cases) -> Evidence:
-    year_start, pupils = selectors.school_figures(school=school, on=window.on, calendar=window.calendar)
+    year_start, pupils = selectors.school_figures(
+        school=school,
+        on=window.on,
+        calendar=window.calendar,
+        count_previous_school=response_settings.count_previous_school_sessions,
+    )
     return Evidence(
         school=school,
         window=window,
@@ -175,6 +180,7 @@ def _trigger_drafts(evidence: Evidence, pf: PupilFigures) -> list[AlertDraft | N
             unauthorised_in_window=pf.figures.unauthorised_last_10_weeks,
             window=(window.start, window.on),
             on=window.on,
+            previous_school_counted=evidence.response_settings.count_previous_school_sessions,
         ),
         triggers.illness_15_days(
             illness_sessions=pf.illness,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from attendance.models import RegisterMark
 from school import audit
 from school.calendar import SchoolCalendar
-from school.editing import ensure_still
+from school.editing import ensure_still, ensure_unchanged
 from school.models import Pupil, PupilContact, RegistrationClass, School, YearGroup
 
 from . import la_returns as rules
@@ -228,3 +228,28 @@ def la_return_record_sent(
         after={"sent_on": sent_on.isoformat(), "sent_how": sent_how, "note": note},
     )
     return locked
+
+
+@transaction.atomic
+def previous_school_setting_update(
+    *, actor, school: School, count: bool, expected_version: int | None = None
+):
+    """The school's reading of whether a previous school's unauthorised sessions count towards 10 in 10."""
+    from .models import ResponseSettings
+
+    settings_row = ResponseSettings.objects.get(school=school)
+    ensure_unchanged(settings_row, expected_version=expected_version)
+    before = settings_row.count_previous_school_sessions
+    if before == count:
+        return settings_row
+    settings_row.count_previous_school_sessions = count
+    settings_row.full_clean()
+    settings_row.save(update_fields=["count_previous_school_sessions"])
+    audit.record(
+        actor=actor,
+        action="graduated_response.settings.previous_school_changed",
+        obj=settings_row,
+        before={"count_previous_school_sessions": before},
+        after={"count_previous_school_sessions": count},
+    )
+    return settings_row

@@ -12,7 +12,7 @@ the sequence of sessions, not totals).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from attendance import codes, statistics
 from attendance.figures import Figures, percentage_1dp
-from attendance.models import AbsenceCall, RegisterMark
+from attendance.models import AbsenceCall, PreviousSchoolMark, RegisterMark
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Pupil
@@ -120,9 +120,34 @@ class PupilFigures:
         return percentage_1dp(self.figures.attendance, self.expected_possible)
 
 
-def school_figures(*, school, on: date, calendar: SchoolCalendar) -> tuple[date, list[PupilFigures]]:
+def previous_school_unauthorised(school, window: tuple[date, date], *, pupil_ids=None) -> dict[int, int]:
+    """pupil_id -> G, N, O and U sessions recorded at a previous school inside the window (one query)."""
+    marks = PreviousSchoolMark.objects.all()
+    if pupil_ids is not None:
+        marks = marks.filter(pupil_id__in=pupil_ids)
+    rows = (
+        marks.filter(
+            school=school,
+            code__in=codes.PENALTY_UNAUTHORISED_CODES,
+            date__gte=window[0],
+            date__lte=window[1],
+        )
+        .values_list("pupil_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def school_figures(
+    *, school, on: date, calendar: SchoolCalendar, count_previous_school: bool = False
+) -> tuple[date, list[PupilFigures]]:
     """Year-to-date figures of every pupil on roll at ``school`` on ``on``: two queries in all (the
-    pupils on roll, and the statistics engine's one GROUP BY pupil over the school's marks)."""
+    pupils on roll, and the statistics engine's one GROUP BY pupil over the school's marks).
+
+    With ``count_previous_school`` (the school's setting), unauthorised sessions recorded at a pupil's
+    previous school inside the 10-week window are added to ``unauthorised_last_10_weeks`` only (one
+    more query); the DfE figures stay this school's own."""
     year_start, _ = statistics.default_range(calendar, on)
     window = statistics.ten_week_window(calendar, on)
     pupils = Pupil.objects.filter(school=school).on_roll(at=on).values_list("pk", "sen_provision").order_by()
@@ -130,9 +155,14 @@ def school_figures(*, school, on: date, calendar: SchoolCalendar) -> tuple[date,
         school, year_start, on, window_start=window[0] if window else None, extra_codes=EXTRA_CODES
     )
     none = statistics.PupilTotals(statistics.ZERO, {})
+    earlier = previous_school_unauthorised(school, window) if count_previous_school and window else {}
     result = []
     for pupil_id, sen_provision in pupils:
         figures, extra = totals.get(pupil_id, none)
+        if earlier.get(pupil_id):
+            figures = replace(
+                figures, unauthorised_last_10_weeks=figures.unauthorised_last_10_weeks + earlier[pupil_id]
+            )
         result.append(
             PupilFigures(
                 pupil_id=pupil_id,

@@ -193,11 +193,26 @@ def _day_runs(sessions, marks, allowed: frozenset[str]) -> list[list[date]]:
     return runs
 
 
+def _previous_school_reading(counted: bool | None) -> str:
+    if counted is None:
+        return ""
+    if counted:
+        return " Unauthorised sessions recorded at a previous school are counted (the school's setting)."
+    return " Only sessions at this school are counted; a previous school's are not (the school's setting)."
+
+
 # --- the triggers --------------------------------------------------------------------------------
 def penalty_threshold(
-    *, unauthorised_in_window: int, window: tuple[date, date], on: date
+    *,
+    unauthorised_in_window: int,
+    window: tuple[date, date],
+    on: date,
+    previous_school_counted: bool | None = None,
 ) -> AlertDraft | None:
     """10 sessions of unauthorised absence (G, N, O, U) in the last 10 school weeks (national framework).
+
+    ``previous_school_counted`` is the school's reading of a point the framework leaves open (whether
+    sessions recorded at a previous school count); the alert states it.
 
     >>> penalty_threshold(unauthorised_in_window=9, window=(date(2026, 9, 7), date(2026, 11, 20)),
     ...                   on=date(2026, 11, 20)) is None
@@ -214,6 +229,7 @@ def penalty_threshold(
             f"weeks ({_d(start)} to {_d(end)}); the national threshold is 10. Consider, in this order: "
             "support, a notice to improve, or a penalty notice. A penalty notice is never automatic: "
             "the school must consider whether support would be better first."
+            + _previous_school_reading(previous_school_counted)
         ),
         figures={"unauthorised_last_10_weeks": unauthorised_in_window, "from": str(start), "to": str(end)},
         for_roles=(ATTENDANCE_OFFICER, HEADTEACHER),

@@ -96,3 +96,4 @@ urlpatterns += [
     path("la-returns/<int:pk>/sent/", r.la_return_sent, name="la_return_sent"),
     path("la-returns/monthly.csv", r.la_monthly_return, name="la_monthly_return"),
 ]
+urlpatterns += [path("settings/previous-school/", r.previous_school_setting, name="previous_school_setting")]

@@ -356,6 +356,7 @@ def _penalty_form_page(request, case, form, *, refusal=None, status=200):
         "checks": checks,
         "refusal": refusal,
         "count_10_weeks": measures.unauthorised_10_weeks(case=case, on=today),
+        "previous_school_counted": measures.previous_school_counted(case.school),
         "support": measures.support_on_record(pupil=case.pupil, on=today),
         "threshold": pn_rules.THRESHOLD_SESSIONS,
     }

@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from school import audit, policy
 from school.forms import apply_service
 from school.pagination import paginate
 
 from . import la_returns, returns_selectors, returns_services
-from .forms_returns import LAReturnSentForm, MonthForm
+from .forms_returns import LAReturnSentForm, MonthForm, PreviousSchoolSettingForm
+from .models import ResponseSettings
 from .models_returns import LAReturn
 
 MANAGE = policy.MANAGE_ATTENDANCE
@@ -133,3 +134,28 @@ def la_monthly_return(request):
     response["Content-Disposition"] = f'attachment; filename="attendance-return-{month:%Y-%m}.csv"'
     csv.writer(response, lineterminator="\n").writerows(rows)
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@policy.capability_required(policy.EDIT_TIERS)
+def previous_school_setting(request):
+    """Whether a previous school's unauthorised sessions count towards the penalty threshold."""
+    settings_row = ResponseSettings.objects.get(school=request.school)
+    initial = {"count": "yes" if settings_row.count_previous_school_sessions else "no"}
+    form = PreviousSchoolSettingForm(request.POST or None, initial=initial, versioned=(settings_row,))
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            partial(
+                returns_services.previous_school_setting_update,
+                actor=request.user,
+                school=request.school,
+                count=form.cleaned_data["count"],
+                expected_version=form.cleaned_data.get("expected_version"),
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Saved. The next nightly checks use this reading.")
+            return redirect("graduated_response:previous_school_setting")
+    status = 400 if form.is_bound else 200
+    return render(request, "graduated_response/previous_school_setting.html", {"form": form}, status=status)

@@ -20,7 +20,9 @@ from school.withdrawal import can_restore, restorable_since
 from .. import charts, selectors, statistics
 from ..figures import combine
 from ..filters import AbsenceListFilter
+from ..forms import ReconciliationDayForm
 from ..models import AbsenceCall
+from ..reconciliation import reconcile
 from ..school_age import is_compulsory_school_age
 from .common import paginate, period, register_classes
 
@@ -255,4 +257,25 @@ def absence_list(request):
             "rows": rows,
             "severe": severe,
         },
+    )
+
+
+@policy.capability_required(policy.VIEW_ATTENDANCE_STATS)
+@require_safe
+def reconciliation(request):
+    """One day's figures by the DfE's daily-attendance definitions beside the product's own."""
+    school = request.school
+    form = ReconciliationDayForm(request.GET or {"on": ""})
+    on = form.cleaned_data["on"] if form.is_valid() else timezone.localdate()
+    result = reconcile(
+        pupils=policy.pupils_in_scope(request.user, school),
+        school=school,
+        on=on,
+        calendar=SchoolCalendar.for_school(school),
+    )
+    return render(
+        request,
+        "attendance/reconciliation.html",
+        {"form": form, "result": result, "page": paginate(request, result.explanations)},
+        status=200 if form.is_valid() else 400,
     )

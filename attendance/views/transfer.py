@@ -41,7 +41,7 @@ def import_marks(request):
                 + f"{result.amended} changed "
                 f'(reason "import"), {result.unchanged} already the same.',
             )
-            for note in result.conversion_notes():
+            for note in [*result.conversion_notes(), *result.skipped_notes()]:
                 messages.info(request, note[0].upper() + note[1:] + ".")
             return redirect("attendance:import_marks")
     status = 400 if (errors or form.errors) else 200

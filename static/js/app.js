@@ -59,3 +59,23 @@ document.addEventListener("htmx:afterSettle", function (event) {
   document.addEventListener("DOMContentLoaded", function () { fitTables(document); });
   document.addEventListener("htmx:load", function (event) { fitTables(event.detail.elt); });
 })();
+// A large marks import (50,000 rows takes about 10 seconds): while the file uploads and is checked,
+// say how many rows it has and that the page is working, and stop a second click sending it twice.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var status = form.querySelector && form.querySelector("[data-import-progress]");
+  var input = form.querySelector && form.querySelector("input[type=file]");
+  if (!status || !input || !input.files || !input.files.length) { return; }
+  var button = form.querySelector("button[type=submit]");
+  if (button) { button.disabled = true; }
+  status.hidden = false;
+  status.textContent = "Uploading and checking the file. Please keep this page open.";
+  var file = input.files[0];
+  if (!file.text) { return; }
+  file.text().then(function (text) {
+    var rows = Math.max(0, text.split("\n").filter(function (line) { return line.trim(); }).length - 1);
+    var seconds = Math.max(1, Math.round(rows / 5000));
+    status.textContent = "Checking and importing " + rows.toLocaleString("en-GB") + " rows" +
+      (rows >= 5000 ? " (about " + seconds + " seconds)" : "") + ". Please keep this page open.";
+  });
+});

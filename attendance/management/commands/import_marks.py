@@ -19,6 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("file")
         add_school_option(parser)
 
+    def _progress(self, verb: str, what: str):
+        """A line on standard error every few thousand rows, so a large file is not silent for seconds."""
+
+        def report(done: int, total: int) -> None:
+            if total >= transfer.PROGRESS_EVERY:
+                self.stderr.write(f"{verb} {done:,} of {total:,} {what}")
+
+        return report
+
     def handle(self, *args, **options):
         school = find_school(options["school"])
         path = Path(options["file"])
@@ -27,7 +36,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
-            rows = transfer.read_marks_csv(transfer.decode_marks_file(data), school=school)
+            rows = transfer.read_marks_csv(
+                transfer.decode_marks_file(data), school=school, progress=self._progress("Checked", "rows")
+            )
         except transfer.ImportRefused as exc:
             for number, message in exc.errors:
                 self.stderr.write(f"row {number}: {message}")
@@ -39,8 +50,10 @@ class Command(BaseCommand):
                 )
                 % len(exc.errors)
             ) from exc
-        result = transfer.marks_import(actor=None, school=school, rows=rows)
-        for note in result.conversion_notes():
+        result = transfer.marks_import(
+            actor=None, school=school, rows=rows, progress=self._progress("Saved", "new marks")
+        )
+        for note in [*result.conversion_notes(), *result.skipped_notes()]:
             self.stdout.write(note)
         self.stdout.write(
             ngettext("Imported %d row", "Imported %d rows", len(rows))

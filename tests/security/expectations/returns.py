@@ -51,4 +51,8 @@ EXPECTATIONS = {
     "graduated_response:la_return_detail": _on(post=False),
     "graduated_response:la_return_sent": _on(get=False),
     "graduated_response:la_monthly_return": Expect(get=MANAGE),
+    "attendance:reconciliation": Expect(get=roles_with(policy.VIEW_ATTENDANCE_STATS)),
+    "graduated_response:previous_school_setting": Expect(
+        get=roles_with(policy.EDIT_TIERS), post=roles_with(policy.EDIT_TIERS)
+    ),
 }
