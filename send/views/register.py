@@ -17,7 +17,15 @@ from school import editing, policy, withdrawal
 from school.forms import apply_service
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import census_export, register_status, selectors, selectors_plans, selectors_reviews, services
+from .. import (
+    census_export,
+    register_status,
+    selectors,
+    selectors_plans,
+    selectors_register,
+    selectors_reviews,
+    services,
+)
 from ..forms import ConcernForm, NeedsForm, PassportForm, SendSettingsForm, StatusChangeForm, TriageForm
 from ..models import Concern, PupilPassport, SendRecord
 from .common import can_manage, pupil_form_page, pupil_page_url, saved, today
@@ -42,6 +50,7 @@ def dashboard(request):
             "provision": provision,
             "attendance": selectors.send_attendance(school=school, today=day),
             "parents_not_told": selectors.parents_not_told(school=school),
+            "needs_missing": selectors_register.needs_missing(school=school),
         },
     )
 
