@@ -238,3 +238,24 @@ def test_the_cycle_page_closes_each_section_it_opens(login, sendco, pupil):
     parser.feed(body[body.index('<div class="row g-3">') :])
     # The views card was closed with </div>, so the Assess card fell outside its column.
     assert not [m for m in parser.mismatches if m[0] in {"section", "div"}]
+
+
+@time_machine.travel("2026-12-07 09:00", tick=False)
+def test_the_review_record_and_the_mep_print_what_was_decided(login, sendco, pupil):
+    import io
+
+    from pypdf import PdfReader
+
+    cycle, _ = _reviewed(sendco, pupil, ["partly"])
+    CycleReview.objects.filter(cycle=cycle).update(led_by="Mrs Patel", attended="Mrs Webb (mother)")
+    SupportCycle.objects.filter(pk=cycle.pk).update(plan_type="MEP", mep_reactive="Offer the calm space")
+    client = login(sendco)
+
+    def text(url):
+        response = client.get(url)
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+    review = text(f"/send/cycles/{cycle.pk}/review.pdf")
+    assert "Mrs Patel" in review and "Mrs Webb (mother)" in review and "Stay on SEN support" in review
+    plan = text(f"/send/cycles/{cycle.pk}/plan.pdf")
+    assert "Reactive strategies" in plan and "Offer the calm space" in plan
