@@ -57,6 +57,7 @@ def test_the_teacher_records_the_review_as_soon_as_it_is_due(login, class_teache
     assert "Decision:</strong> Request an EHC needs assessment." in page
     assert "Ask the local authority for an EHC needs assessment" in page
     assert "Mrs Webb (mother)" in page
+    assert "Start the request for an EHC needs assessment" not in page  # the teacher cannot start it
 
 
 @time_machine.travel("2026-12-03 15:00", tick=False)
@@ -129,6 +130,8 @@ def test_close_and_start_the_next_cycle_carries_only_the_ticked_targets(login, s
     page = client.get(response["Location"]).content.decode()
     assert "1 target not yet achieved was carried forward." in page
     assert "Not achieved: evidence 2" in page  # last time's outcome and evidence beside the target
+    old_page = client.get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert "Decision:</strong> Stay on SEN support." in old_page
     assert AuditEntry.objects.filter(action="send.target.carried_forward").count() == 1
 
 
@@ -259,3 +262,17 @@ def test_the_review_record_and_the_mep_print_what_was_decided(login, sendco, pup
     assert "Mrs Patel" in review and "Mrs Webb (mother)" in review and "Stay on SEN support" in review
     plan = text(f"/send/cycles/{cycle.pk}/plan.pdf")
     assert "Reactive strategies" in plan and "Offer the calm space" in plan
+
+
+@time_machine.travel("2026-12-07 09:00", tick=False)
+def test_the_decision_offers_its_next_step_to_the_sendco(login, sendco, pupil):
+    cycle, _ = _reviewed(sendco, pupil, ["achieved"])
+    CycleReview.objects.filter(cycle=cycle).update(decision="request_ehc")
+    page = login(sendco).get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert (
+        f'href="/send/pupils/{pupil.pk}/assessments/new/">Start the request for an EHC needs assessment'
+        in page
+    )
+    CycleReview.objects.filter(cycle=cycle).update(decision="off_register")
+    page = login(sendco).get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert f'href="/send/pupils/{pupil.pk}/status/">Record the move on the SEN register' in page
