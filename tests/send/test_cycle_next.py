@@ -175,8 +175,12 @@ def test_a_multi_element_plan_needs_its_own_parts_before_it_starts(sendco, pupil
     f.TargetFactory(cycle=cycle)
     with pytest.raises(ValidationError, match="behaviour of concern and proactive strategies and reactive"):
         services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="do")
-    SupportCycle.objects.filter(pk=cycle.pk).update(
-        mep_behaviour="Leaves the classroom", mep_proactive="Movement breaks", mep_reactive="Calm space"
+    services.cycle_assessment_save(
+        actor=sendco,
+        cycle=cycle,
+        mep_behaviour="Leaves the classroom",
+        mep_proactive="Movement breaks",
+        mep_reactive="Calm space",
     )
     assert services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="do").stage == "do"
 
