@@ -44,6 +44,7 @@ from .models import (
     Target,
     ViewsRequest,
 )
+from .services.cycle_calendar import cycles_move_due_to_review
 
 NEED_WEIGHTS = [
     ("SLCN", 24),
@@ -210,6 +211,15 @@ def _aware(day: date, hour: int = 10):
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
+# A multi-element plan's own parts (fictional), for the demo's behaviour plans.
+MEP_PARTS = {
+    "mep_behaviour": "Leaves the classroom without asking, two or three times a day, for up to ten minutes.",
+    "mep_triggers": "Unstructured times and writing tasks; leaving gets away from work that feels too hard.",
+    "mep_proactive": "A visual timetable, a task broken into steps, and a planned movement break mid-lesson.",
+    "mep_reactive": "A calm word from a known adult, the offer of the calm corner, and no audience.",
+}
+
+
 def build(*, school, rng, today: date) -> None:
     sendco = Membership.objects.filter(school=school, role=Role.SENDCO).select_related("user").first()
     if sendco is None:
@@ -362,6 +372,7 @@ def build(*, school, rng, today: date) -> None:
                 teacher_views="Engaged in small groups; needs support to start tasks.",
                 parent_views="Keen to help with reading at home.",
                 pupil_views="I want to get better at my times tables.",
+                **(MEP_PARTS if old.plan_type == "MEP" else {}),
             )
         )
     new_cycles = SupportCycle.objects.bulk_create(new_cycles)
@@ -424,6 +435,8 @@ def build(*, school, rng, today: date) -> None:
             )
         )
     Target.objects.bulk_create(new_targets)
+    # As the nightly checks would have: the cycles whose review date has come are at Review, not Do.
+    cycles_move_due_to_review(school=school, on=today)
 
     # Views for reviews overdue or due soon: asked for most, in for some.
     views = []

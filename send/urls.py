@@ -9,6 +9,7 @@ from .views import (
     parent_letters,
     provision,
     register,
+    register_list,
     reviews,
     timetables,
 )
@@ -161,4 +162,7 @@ urlpatterns += [
     ),
     # Cycles that move with the calendar, and the SEN register as a list (issue 15).
     path("cycles/<int:pk>/next/", cycles.cycle_next, name="cycle_next"),
+    path("register/", register_list.register_list, name="register_list"),
+    path("register/list.csv", register_list.register_list_csv, name="register_list_csv"),
+    path("register/list.pdf", register_list.register_list_pdf, name="register_list_pdf"),
 ]

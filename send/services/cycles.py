@@ -167,6 +167,7 @@ def cycle_assessment_save(
         "plan_type",
         "review_due",
         "provision_notes",
+        *MEP_PARTS,
     }
     editing.ensure_unchanged(cycle, expected_version=expected_version)
     if cycle.stage == cycle_stages.CLOSED:
@@ -183,6 +184,7 @@ def cycle_assessment_save(
     return save_audited(actor=actor, instance=cycle, action="send.cycle.changed", before=before)
 
 
+MEP_PARTS = ("mep_behaviour", "mep_triggers", "mep_proactive", "mep_reactive")
 MEP_REQUIRED = {
     "mep_behaviour": "behaviour of concern",
     "mep_proactive": "proactive strategies",

@@ -23,6 +23,7 @@ from .. import (
     register_status,
     selectors,
     selectors_plans,
+    selectors_register,
     selectors_reviews,
     services,
 )
@@ -51,6 +52,7 @@ def dashboard(request):
             "attendance": selectors.send_attendance(school=school, today=day),
             "parents_not_told": selectors.parents_not_told(school=school),
             "deadlines_overdue": deadline_calendar.overdue_count(user=request.user, school=school, today=day),
+            "needs_missing": selectors_register.needs_missing(school=school),
         },
     )
 

@@ -57,6 +57,7 @@ def test_the_teacher_records_the_review_as_soon_as_it_is_due(login, class_teache
     assert "Decision:</strong> Request an EHC needs assessment." in page
     assert "Ask the local authority for an EHC needs assessment" in page
     assert "Mrs Webb (mother)" in page
+    assert "Start the request for an EHC needs assessment" not in page  # the teacher cannot start it
 
 
 @time_machine.travel("2026-12-03 15:00", tick=False)
@@ -129,6 +130,8 @@ def test_close_and_start_the_next_cycle_carries_only_the_ticked_targets(login, s
     page = client.get(response["Location"]).content.decode()
     assert "1 target not yet achieved was carried forward." in page
     assert "Not achieved: evidence 2" in page  # last time's outcome and evidence beside the target
+    old_page = client.get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert "Decision:</strong> Stay on SEN support." in old_page
     assert AuditEntry.objects.filter(action="send.target.carried_forward").count() == 1
 
 
@@ -172,8 +175,12 @@ def test_a_multi_element_plan_needs_its_own_parts_before_it_starts(sendco, pupil
     f.TargetFactory(cycle=cycle)
     with pytest.raises(ValidationError, match="behaviour of concern and proactive strategies and reactive"):
         services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="do")
-    SupportCycle.objects.filter(pk=cycle.pk).update(
-        mep_behaviour="Leaves the classroom", mep_proactive="Movement breaks", mep_reactive="Calm space"
+    services.cycle_assessment_save(
+        actor=sendco,
+        cycle=cycle,
+        mep_behaviour="Leaves the classroom",
+        mep_proactive="Movement breaks",
+        mep_reactive="Calm space",
     )
     assert services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="do").stage == "do"
 
@@ -238,3 +245,38 @@ def test_the_cycle_page_closes_each_section_it_opens(login, sendco, pupil):
     parser.feed(body[body.index('<div class="row g-3">') :])
     # The views card was closed with </div>, so the Assess card fell outside its column.
     assert not [m for m in parser.mismatches if m[0] in {"section", "div"}]
+
+
+@time_machine.travel("2026-12-07 09:00", tick=False)
+def test_the_review_record_and_the_mep_print_what_was_decided(login, sendco, pupil):
+    import io
+
+    from pypdf import PdfReader
+
+    cycle, _ = _reviewed(sendco, pupil, ["partly"])
+    CycleReview.objects.filter(cycle=cycle).update(led_by="Mrs Patel", attended="Mrs Webb (mother)")
+    SupportCycle.objects.filter(pk=cycle.pk).update(plan_type="MEP", mep_reactive="Offer the calm space")
+    client = login(sendco)
+
+    def text(url):
+        response = client.get(url)
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+    review = text(f"/send/cycles/{cycle.pk}/review.pdf")
+    assert "Mrs Patel" in review and "Mrs Webb (mother)" in review and "Stay on SEN support" in review
+    plan = text(f"/send/cycles/{cycle.pk}/plan.pdf")
+    assert "Reactive strategies" in plan and "Offer the calm space" in plan
+
+
+@time_machine.travel("2026-12-07 09:00", tick=False)
+def test_the_decision_offers_its_next_step_to_the_sendco(login, sendco, pupil):
+    cycle, _ = _reviewed(sendco, pupil, ["achieved"])
+    CycleReview.objects.filter(cycle=cycle).update(decision="request_ehc")
+    page = login(sendco).get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert (
+        f'href="/send/pupils/{pupil.pk}/assessments/new/">Start the request for an EHC needs assessment'
+        in page
+    )
+    CycleReview.objects.filter(cycle=cycle).update(decision="off_register")
+    page = login(sendco).get(f"/send/cycles/{cycle.pk}/").content.decode()
+    assert f'href="/send/pupils/{pupil.pk}/status/">Record the move on the SEN register' in page
