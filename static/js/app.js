@@ -35,10 +35,14 @@ document.addEventListener("htmx:afterSettle", function (event) {
   function fitTable(table) {
     var box = table.parentElement;
     if (!box.classList.contains("table-responsive")) {
+      // Moving the table takes focus away from a field inside it (the register focuses its first
+      // empty row on load), so put the focus back where it was.
+      var focused = document.activeElement;
       box = document.createElement("div");
       box.className = "table-responsive";
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
+      if (focused && focused !== document.activeElement && table.contains(focused)) { focused.focus(); }
     }
     table.querySelectorAll("td, th").forEach(function (cell) {
       if (LONG_TOKEN.test(cell.textContent)) { cell.classList.add("long-token"); }
