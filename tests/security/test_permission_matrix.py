@@ -7,7 +7,8 @@ who may use it.
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from school.models import AuditEntry, Role
@@ -73,6 +74,42 @@ def build_world() -> SimpleNamespace:
     return w
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module on each worker (it takes longer than the requests of a test).
+
+    It is written inside an outer transaction that is never committed; each test runs in a savepoint
+    within it (pytest-django's TestCase atomics) and is rolled back to it, so every test starts from
+    the same untouched world, and nothing is left behind when the module ends."""
+    from django.conf import settings
+
+    # Documents the setups upload live as long as the world: a module-wide private folder, which the
+    # per-test folder of tests/conftest.py would otherwise hide (see _private_media_in_tmp below).
+    root = tmp_path_factory.mktemp("matrix_private_media")
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": root}}
+    with (
+        override_settings(PRIVATE_MEDIA_ROOT=root, STORAGES={**settings.STORAGES, "private": private}),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        built = build_world()
+        for user in built.users.values():
+            _device(user)  # signed-in clients then only look the device up
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp():
+    """Overrides the per-test folder of tests/conftest.py: the world's folder serves every test here."""
+
+
+def _device(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Authenticator app"})
+
+
 def client_as(world, role) -> Client:
     client = Client()
     if role != "anonymous":
@@ -104,14 +141,13 @@ def test_every_url_has_an_expectation():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(EXPECTATIONS))
-def test_permission_matrix(url_name):
+def test_permission_matrix(url_name, world):
     expect = EXPECTATIONS[url_name]
-    world = build_world()
     url = reverse(url_name, kwargs=expect.kwargs(world) if expect.kwargs else None)
     for role in ROLES:
+        client = client_as(world, role)
         for method, allowed_roles in (("GET", expect.get), ("POST", expect.post)):
             allowed = role in allowed_roles or (role == "anonymous" and expect.public and allowed_roles)
-            client = client_as(world, role)
             audit_before = AuditEntry.objects.count()
             data = expect.post_data(world) if (expect.post_data and method == "POST") else {}
             response = client.get(url) if method == "GET" else client.post(url, data)
@@ -126,9 +162,8 @@ def test_permission_matrix(url_name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(n for n, e in EXPECTATIONS.items() if e.foreign))
-def test_other_schools_objects_are_not_found(url_name):
+def test_other_schools_objects_are_not_found(url_name, world):
     expect = EXPECTATIONS[url_name]
-    world = build_world()
     url = reverse(url_name, kwargs=expect.foreign(world))
     for role in ROLES:
         if role in {"anonymous", "other_school_teacher"}:
@@ -143,9 +178,8 @@ def test_other_schools_objects_are_not_found(url_name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(n for n, e in EXPECTATIONS.items() if e.class_scoped))
-def test_other_classes_objects_are_not_found_for_class_staff(url_name):
+def test_other_classes_objects_are_not_found_for_class_staff(url_name, world):
     expect = EXPECTATIONS[url_name]
-    world = build_world()
     url = reverse(url_name, kwargs=expect.class_scoped(world))
     for role in ("class_teacher", "teaching_assistant"):
         client = client_as(world, role)
@@ -159,18 +193,16 @@ def test_other_classes_objects_are_not_found_for_class_staff(url_name):
 
 
 @pytest.mark.django_db
-def test_admin_is_only_for_superusers():
-    world = build_world()
+def test_admin_is_only_for_superusers(world):
     for role in ROLES:
         response = client_as(world, role).get("/admin/")
         assert response.status_code == 302, role  # to the admin's own sign-in page
 
 
 @pytest.mark.django_db
-def test_every_url_declares_its_methods_so_put_is_405():
+def test_every_url_declares_its_methods_so_put_is_405(world):
     """The PUT column: no page accepts PUT (or any method it did not declare). A view without a method
     decorator would treat PUT like GET and answer 200, so this finds any view that forgot one."""
-    world = build_world()
     accepting = []
     for url_name in sorted(EXPECTATIONS):
         expect = EXPECTATIONS[url_name]
