@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.forms import FREE_TEXT_TYPES, TYPED_TYPES, parse_page, same_site_path
-from tests.security.test_permission_matrix import EXPECTATIONS, build_world, client_as
+from tests.security.test_permission_matrix import EXPECTATIONS, client_as
+from tests.security.world import world_fixture, world_private_media  # noqa: F401 - fixtures
 
 PAYLOADS = [
     "<script>alert('xss')</script>",
@@ -79,12 +80,11 @@ def submissions(form):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", FORM_URLS)
-def test_hostile_input_in_every_field(url_name):
+def test_hostile_input_in_every_field(url_name, world):
     expect = EXPECTATIONS[url_name]
     role = poster_for(expect)
     if role is None:
         pytest.skip("no role may both GET and POST here")
-    world = build_world()
     url = reverse(url_name, kwargs=expect.kwargs(world) if expect.kwargs else None)
     client = client_as(world, role)
     page = client.get(url)

@@ -7,8 +7,7 @@ who may use it.
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from school.models import AuditEntry, Role
@@ -16,6 +15,7 @@ from tests import factories as f
 from tests.conftest import sign_in
 from tests.security.expectations import load_all
 from tests.security.matrix import ROLES
+from tests.security.world import world_fixture, world_private_media  # noqa: F401 - fixtures
 
 EXPECTATIONS, SETUPS = load_all()
 DENIED = {403, 404}
@@ -72,42 +72,6 @@ def build_world() -> SimpleNamespace:
     for setup in SETUPS:
         setup(w)
     return w
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, built once per module on each worker (it takes longer than the requests of a test).
-
-    It is written inside an outer transaction that is never committed; each test runs in a savepoint
-    within it (pytest-django's TestCase atomics) and is rolled back to it, so every test starts from
-    the same untouched world, and nothing is left behind when the module ends."""
-    from django.conf import settings
-
-    # Documents the setups upload live as long as the world: a module-wide private folder, which the
-    # per-test folder of tests/conftest.py would otherwise hide (see _private_media_in_tmp below).
-    root = tmp_path_factory.mktemp("matrix_private_media")
-    private = {**settings.STORAGES["private"], "OPTIONS": {"location": root}}
-    with (
-        override_settings(PRIVATE_MEDIA_ROOT=root, STORAGES={**settings.STORAGES, "private": private}),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        built = build_world()
-        for user in built.users.values():
-            _device(user)  # signed-in clients then only look the device up
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _private_media_in_tmp():
-    """Overrides the per-test folder of tests/conftest.py: the world's folder serves every test here."""
-
-
-def _device(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Authenticator app"})
 
 
 def client_as(world, role) -> Client:
