@@ -27,19 +27,10 @@ def world_fixture(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         from tests.security.test_permission_matrix import build_world
 
-        built = build_world()
-        for user in built.users.values():
-            _device(user)  # signed-in clients then only look the device up
-        yield built
+        yield build_world()
         transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True, name="_private_media_in_tmp")
 def world_private_media():
     """Overrides the per-test folder of tests/conftest.py: the world's folder serves every test here."""
-
-
-def _device(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Authenticator app"})
