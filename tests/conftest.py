@@ -28,6 +28,22 @@ def require_postgresql() -> None:
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_persistent_connections_in_threads():
+    """Every thread that touches the database closes its connection when its request ends.
+
+    The live server answers each browser connection in its own thread, and Chromium keeps its sockets
+    alive; with the production CONN_MAX_AGE each of those threads kept a PostgreSQL connection open
+    until the end of the run. The browser tests then held dozens of idle connections on each xdist
+    worker, and the race tests that run last failed with "too many clients". Django's own default (0)
+    closes the connection at the end of each request instead. The settings dict is shared with every
+    thread's connection, so changing it here reaches the threads too."""
+    from django.db import connections
+
+    for alias in connections:
+        connections[alias].settings_dict["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
     """Uploaded documents written by any test land in a temporary folder, never the project tree.
