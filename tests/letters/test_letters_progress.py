@@ -123,9 +123,10 @@ MEETING_MESSAGES = {
 # transaction commits, its on-commit queueing runs (the task in-process, or the broker refuses), and
 # only then does the view write its message.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("parents_apart")
 @pytest.mark.parametrize("state", STATES)
 def test_not_attended_meeting_says_where_the_letters_are(
-    state, login, pupil, attendance_officer, parents_apart, monkeypatch
+    state, login, pupil, attendance_officer, monkeypatch
 ):
     put_letters_in(monkeypatch, state)
     meeting = plan(attendance_officer, pupil)
