@@ -27,7 +27,7 @@ def _say_written(request, letters) -> None:
     count = len(letters)
     what = "1 letter was written" if count == 1 else f"{count} letters were written (one for each address)"
     progress = outbox.letters_progress(letters)
-    tail = " Open each one below to print it." if progress.ready else ""
+    tail = " Open each one below." if progress.ready else ""
     messages.add_message(request, progress.level, f"{what}. {progress.sentence()}{tail}")
 
 
