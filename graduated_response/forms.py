@@ -42,6 +42,16 @@ class TierBandsForm(EditVersionMixin, Form):
     step_down_weeks = forms.IntegerField(
         label="School weeks in a better band before a case steps down", min_value=1, max_value=20
     )
+    # Left out of a post (an older page), the school's setting stays as it is.
+    ehcp_review_from_tier = forms.TypedChoiceField(
+        label="Ask for an early review of an EHC plan when attendance falls into",
+        choices=[(tier, f"Tier {tier} or worse") for tier in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="When a pupil with an EHC plan enters this tier or a worse one, the nightly checks ask "
+        "for an early review of the plan. Moves between better tiers ask for nothing.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

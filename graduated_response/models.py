@@ -45,6 +45,15 @@ class ResponseSettings(models.Model):
         default=False,
         help_text="Imported from the previous school's marks (Import marks, column previous_school).",
     )
+    # graduated_response/ehcp_review_tier.py: the nightly run asks for an early review of a pupil's EHC
+    # plan when their case enters this tier or a worse one.
+    ehcp_review_from_tier = models.PositiveSmallIntegerField(
+        "Ask for an early review of an EHC plan when attendance falls into",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="When a pupil with an EHC plan enters this tier or a worse one, the nightly checks ask "
+        "for an early review of the plan.",
+    )
 
     def __str__(self):
         return f"Graduated response settings for {self.school}"

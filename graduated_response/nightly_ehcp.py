@@ -1,8 +1,10 @@
 """The nightly run's request for an early review of an EHC plan when attendance falls.
 
-A pupil with an EHC plan in force whose case entered a tier or fell to a worse one tonight gets an
+A pupil with an EHC plan in force whose case entered a tier or fell to a worse one tonight, into the
+school's ``ehcp_review_from_tier`` or worse (the rule: graduated_response/ehcp_review_tier.py), gets an
 early review of the plan asked for: a send.AnnualReview of kind "early", status "requested", reason
-"attendance fell to X%", and an alert to the SENDCo and headteacher that links to it. In bulk, in a
+"Attendance fell to X% this year, into Tier N (the school asks for an early review from Tier M).", and
+an alert to the SENDCo and headteacher that links to it. In bulk, in a
 fixed number of queries whatever the number of pupils:
 
 1. the plans in force of tonight's pupils, and their open reviews (two queries);
@@ -24,23 +26,29 @@ from school import audit
 from send.models import AnnualReview, EhcPlan, ReviewStatusChange
 from send.models_reviews import OPEN_STATUSES, ReviewStatus
 
+from .ehcp_review_tier import DEFAULT_FROM_TIER, asks_for_early_review, reason_for_review
 from .nightly_bulk import bulk_insert
 from .triggers import AlertDraft, ehcp_review_alert
 
 REQUESTED_BY = "The nightly attendance checks"
 
 
-def _reason(figures: dict) -> str:
-    pct = figures.get("attendance_pct")
-    return f"Attendance fell to {pct}% this year." if pct is not None else "Attendance fell."
-
-
 def request_reviews(
-    *, school, on: date, now: datetime, falls: Iterable[tuple[int, int | None, int, str, dict]]
+    *,
+    school,
+    on: date,
+    now: datetime,
+    falls: Iterable[tuple[int, int | None, int, str, dict]],
+    review_from_tier: int = DEFAULT_FROM_TIER,
 ) -> list[tuple[int, AlertDraft]]:
     """`falls`: (pupil_id, from_tier, to_tier, case_key, figures) for each case that entered a tier or
-    fell tonight. Writes the review requests; returns the alerts to insert with the night's others."""
-    falls = list(falls)
+    fell tonight. Those into `review_from_tier` or worse (the school's setting) write the review
+    requests; returns the alerts to insert with the night's others."""
+    falls = [
+        fall
+        for fall in falls
+        if asks_for_early_review(from_tier=fall[1], to_tier=fall[2], review_from_tier=review_from_tier)
+    ]
     if not falls:
         return []
     plans = dict(
@@ -65,7 +73,7 @@ def request_reviews(
         return found
 
     existing = open_reviews()
-    figures_by_pupil = {pupil_id: figures for pupil_id, _, _, _, figures in falls}
+    fall_by_pupil = {pupil_id: (to_tier, figures) for pupil_id, _, to_tier, _, figures in falls}
     rows = [
         {
             "school_id": school.pk,
@@ -74,7 +82,11 @@ def request_reviews(
             "kind": AnnualReview.Kind.EARLY,
             "requested_via": AnnualReview.RequestedVia.ATTENDANCE,
             "requested_by": REQUESTED_BY,
-            "reason": _reason(figures_by_pupil[pupil_id]),
+            "reason": reason_for_review(
+                attendance_pct=fall_by_pupil[pupil_id][1].get("attendance_pct"),
+                to_tier=fall_by_pupil[pupil_id][0],
+                review_from_tier=review_from_tier,
+            ),
             "status": ReviewStatus.REQUESTED,
             "created_at": now,
         }

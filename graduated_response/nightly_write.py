@@ -120,6 +120,7 @@ def write_night(
             for case, from_tier, to_tier, figs in w.entered
             if from_tier is None or to_tier > from_tier
         ],
+        review_from_tier=response_settings.ehcp_review_from_tier,
     )
     beat()
     w.counts["alerts"] = _insert_alerts(school=school, on=window.on, drafts=plan.alerts)

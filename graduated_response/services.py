@@ -101,11 +101,13 @@ def tier_bands_update(
     ranges: dict[int, tuple[Decimal, Decimal]],
     min_possible_sessions: int,
     step_down_weeks: int,
+    ehcp_review_from_tier: int | None = None,
     reason: str = "",
     expected_version: int | None = None,
 ) -> list[TierBand]:
     """Replace the school's band ranges and settings. Bands must tile 0.0-100.0 with no gap or overlap;
-    problems are raised as a ValidationError keyed ``tier_<n>`` (nothing is saved)."""
+    problems are raised as a ValidationError keyed ``tier_<n>`` (nothing is saved). An
+    `ehcp_review_from_tier` of None leaves that setting as it is."""
     bands, settings_row = tier_bands_of(school)
     editing.ensure_unchanged(*bands, settings_row, expected_version=expected_version)
     proposed = [tiers.Band(tier, Decimal(low), Decimal(high)) for tier, (low, high) in sorted(ranges.items())]
@@ -119,6 +121,7 @@ def tier_bands_update(
         "bands": {str(t): [str(r.low_pct), str(r.high_pct)] for t, r in sorted(rows.items())},
         "min_possible_sessions": settings_row.min_possible_sessions,
         "step_down_weeks": settings_row.step_down_weeks,
+        "ehcp_review_from_tier": settings_row.ehcp_review_from_tier,
     }
     for band in proposed:
         row = rows[band.tier]
@@ -127,12 +130,15 @@ def tier_bands_update(
     TierBand.objects.bulk_update(rows.values(), ["low_pct", "high_pct"])
     settings_row.min_possible_sessions = min_possible_sessions
     settings_row.step_down_weeks = step_down_weeks
+    if ehcp_review_from_tier is not None:
+        settings_row.ehcp_review_from_tier = ehcp_review_from_tier
     settings_row.full_clean()
-    settings_row.save(update_fields=["min_possible_sessions", "step_down_weeks"])
+    settings_row.save(update_fields=["min_possible_sessions", "step_down_weeks", "ehcp_review_from_tier"])
     after = {
         "bands": {str(b.tier): [str(b.low), str(b.high)] for b in proposed},
         "min_possible_sessions": min_possible_sessions,
         "step_down_weeks": step_down_weeks,
+        "ehcp_review_from_tier": settings_row.ehcp_review_from_tier,
     }
     audit.record(
         actor=actor,

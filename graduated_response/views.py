@@ -386,6 +386,7 @@ def tier_bands(request):
                     ranges=form.ranges(),
                     min_possible_sessions=form.cleaned_data["min_possible_sessions"],
                     step_down_weeks=form.cleaned_data["step_down_weeks"],
+                    ehcp_review_from_tier=form.cleaned_data.get("ehcp_review_from_tier"),
                     expected_version=form.cleaned_data.get("expected_version"),
                 )
             except ValidationError as exc:
@@ -407,6 +408,7 @@ def tier_bands(request):
         initial = {
             "min_possible_sessions": response_settings.min_possible_sessions,
             "step_down_weeks": response_settings.step_down_weeks,
+            "ehcp_review_from_tier": response_settings.ehcp_review_from_tier,
         }
         for band in bands:
             initial[f"tier_{band.tier}_low"] = band.low_pct

@@ -22,6 +22,7 @@ At 09:05 the sweep runs (or a worker starts): the letter is queued, rendered and
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -75,6 +76,110 @@ def is_waiting_for_broker(item) -> bool:
     """True when the row is still pending and was never handed to the broker (it was down)."""
     item.refresh_from_db(fields=["status", "enqueued_at"])
     return item.status == "pending" and item.enqueued_at is None
+
+
+@dataclass(frozen=True)
+class LettersProgress:
+    """Where a set of letters' PDFs are now, for a page's message (``letters_progress``).
+
+    ``pending`` letters were handed to the background service and are being prepared; ``queued`` ones
+    are pending but were never handed to it (it was down: the sweep queues them when it is back).
+
+    >>> LettersProgress(ready=2, pending=0, queued=0, failed=0).sentence()
+    'They are ready to print.'
+    >>> LettersProgress(ready=1, pending=0, queued=1, failed=1).sentence()
+    '1 is ready to print; 1 is waiting for the background service, which is down; 1 could not be prepared (open it to try again).'
+    """
+
+    ready: int
+    pending: int
+    queued: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return self.ready + self.pending + self.queued + self.failed
+
+    @property
+    def all_ready(self) -> bool:
+        return self.total > 0 and self.ready == self.total
+
+    @property
+    def level(self) -> int:
+        """The page message's level: a warning when any letter is waiting for the service or failed."""
+        from django.contrib import messages
+
+        return messages.WARNING if (self.queued or self.failed) else messages.SUCCESS
+
+    def sentence(self) -> str:
+        """The truth in plain English: ready, being prepared, waiting for the service, or failed."""
+        n = self.total
+        one = n == 1
+        if not n:
+            return ""
+        if self.ready == n:
+            return "It is ready to print." if one else "They are ready to print."
+        if self.pending == n:
+            return (
+                "It is being prepared: it is usually ready in a few seconds."
+                if one
+                else "They are being prepared: they are usually ready in a few seconds."
+            )
+        if self.queued == n:
+            return (
+                f"The background service is down, so {'it' if one else 'they'} will be prepared when "
+                "the service is back."
+            )
+        if self.failed == n:
+            return (
+                "It could not be prepared: open it to try again."
+                if one
+                else "None could be prepared: open each one to try again."
+            )
+
+        def be(count: int) -> str:
+            return f"{count} {'is' if count == 1 else 'are'}"
+
+        parts = [
+            *([f"{be(self.ready)} ready to print"] if self.ready else []),
+            *([f"{be(self.pending)} being prepared"] if self.pending else []),
+            *(
+                [f"{be(self.queued)} waiting for the background service, which is down"]
+                if self.queued
+                else []
+            ),
+            *(
+                [
+                    f"{self.failed} could not be prepared (open {'it' if self.failed == 1 else 'each one'} to try again)"
+                ]
+                if self.failed
+                else []
+            ),
+        ]
+        return "; ".join(parts) + "."
+
+
+def letters_progress(letters) -> LettersProgress:
+    """Count the letters ready, being prepared, queued while the background service is down, and
+    failed, as they are in the database now (one query, whatever the number of letters). A batch's
+    letters are prepared by the batch's own task, so a pending one is "being prepared"."""
+    from collections import Counter
+
+    ids = [letter.pk for letter in letters]
+    counts: Counter = Counter()
+    rows = Letter.objects.filter(pk__in=ids).values_list("status", "enqueued_at", "batch_id") if ids else []
+    for status, enqueued_at, batch_id in rows:
+        if status == Letter.Status.RENDERED:
+            counts["ready"] += 1
+        elif status == Letter.Status.FAILED:
+            counts["failed"] += 1
+        elif enqueued_at is None and batch_id is None:
+            counts["queued"] += 1
+        else:
+            counts["pending"] += 1
+    return LettersProgress(
+        ready=counts["ready"], pending=counts["pending"], queued=counts["queued"], failed=counts["failed"]
+    )
 
 
 def retryable(model, pk: int, *, now: datetime):

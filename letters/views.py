@@ -43,10 +43,15 @@ def letter_retry(request, pk):
     """Try a failed or stuck letter again: anyone who may open the letter may ask (it only re-renders)."""
     letter = _access_letter(request, pk)
     if services.letter_retry(actor=request.user, letter=letter):
-        if outbox.is_waiting_for_broker(letter):
+        progress = outbox.letters_progress([letter])
+        if progress.queued:
             messages.warning(
                 request, "The background service is still down: the letter will be ready when it is back."
             )
+        elif progress.failed:
+            messages.error(request, "The letter could not be prepared again.")
+        elif progress.ready:
+            messages.success(request, "The letter was prepared again: it is ready to print.")
         else:
             messages.success(request, "The letter is being prepared again.")
     elif letter.status == Letter.Status.PENDING:

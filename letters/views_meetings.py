@@ -139,15 +139,9 @@ def _say_letters(request, produced) -> None:
         messages.warning(request, f"No letter was written: {produced.refused}")
     elif produced.count:
         n = produced.count
-        written = f"{n} letter{'s' if n != 1 else ''} written (one for each address); "
-        if any(outbox.is_waiting_for_broker(letter) for letter in produced.letters):
-            messages.warning(
-                request,
-                written + "the background service is down, so "
-                f"{'it' if n == 1 else 'they'} will be ready to print when the service is back.",
-            )
-        else:
-            messages.success(request, written + ("it is" if n == 1 else "they are") + " being prepared.")
+        progress = outbox.letters_progress(produced.letters)
+        written = f"{n} letter{'s' if n != 1 else ''} written (one for each address). "
+        messages.add_message(request, progress.level, written + progress.sentence())
 
 
 # --- read ------------------------------------------------------------------------------------------

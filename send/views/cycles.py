@@ -323,8 +323,19 @@ def _views_request_message(done: ViewsRequest) -> str:
         if email.status == Email.Status.FAILED:
             return f"Saved, but it could not be e-mailed: {email.error} Try again from this page."
         return f"Saved. The request is waiting to be e-mailed to {done.sent_to}."
-    if outbox.is_waiting_for_broker(done.letter):
+    progress = outbox.letters_progress([done.letter])
+    if progress.queued:
         return "Saved. The letter will be ready when the background service is back."
+    if progress.failed:
+        return (
+            "Request recorded, but its form could not be prepared: open it under "
+            "\u201cViews before the review\u201d to try again."
+        )
+    if progress.pending:
+        return (
+            "Request recorded. Its form is being prepared: it is usually ready in a few seconds, "
+            "under \u201cViews before the review\u201d, to print."
+        )
     return (
         "Request recorded: print the form (under \u201cViews before the review\u201d) "
         "and send it home or use it with the pupil."

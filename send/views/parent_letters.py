@@ -21,13 +21,14 @@ from ..services.parent_letters import INVITE_STAGES
 from .common import access_cycle, access_pupil_item, pupil_form_page, saved, today, withdrawal_views
 
 
-def _written_message(letters) -> str:
-    """What really happened: written and being prepared, or waiting for the background service."""
+def _say_written(request, letters) -> None:
+    """What really happened (letters.outbox.letters_progress): written, and ready, being prepared,
+    waiting for the background service, or failed."""
     count = len(letters)
     what = "1 letter was written" if count == 1 else f"{count} letters were written (one for each address)"
-    if any(outbox.is_waiting_for_broker(letter) for letter in letters):
-        return f"{what}. They will be ready to print when the background service is back."
-    return f"{what}. They are being prepared: open each one below to print it."
+    progress = outbox.letters_progress(letters)
+    tail = " Open each one below." if progress.ready else ""
+    messages.add_message(request, progress.level, f"{what}. {progress.sentence()}{tail}")
 
 
 def _letter_page(request, form, *, pupil, title: str, lead: str, button: str, back: tuple):
@@ -67,7 +68,7 @@ def provision_letters(request, pk):
     if done := saved(
         request, form, partial(services.provision_letters_write, actor=request.user, pupil=pupil)
     ):
-        messages.success(request, _written_message(list(done.letters.all())))
+        _say_written(request, list(done.letters.all()))
         return redirect("send:pupil_send", pk=pupil.pk)
     return _letter_page(
         request,
@@ -117,7 +118,7 @@ def review_invite(request, pk):
     if done := saved(
         request, form, partial(services.review_invitation_create, actor=request.user, cycle=cycle)
     ):
-        messages.success(request, _written_message(list(done.letters.all())))
+        _say_written(request, list(done.letters.all()))
         return redirect("send:cycle_detail", pk=cycle.pk)
     return _letter_page(
         request,

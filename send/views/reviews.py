@@ -332,13 +332,14 @@ def review_invitee_add(request, pk):
     )
 
 
-def _prepared_message(review: AnnualReview) -> str:
+def _say_prepared(request, review: AnnualReview) -> None:
+    """What really happened to the invitations' PDFs (letters.outbox.letters_progress)."""
     letters = list(review.letters.all())
     count = len(letters)
-    what = "1 invitation letter was prepared" if count == 1 else f"{count} invitation letters were prepared"
-    if any(outbox.is_waiting_for_broker(letter) for letter in letters):
-        return f"{what}. They will be ready to print when the background service is back."
-    return f"{what}. Print and post them, or hand them over: open each one below."
+    what = "1 invitation letter was written" if count == 1 else f"{count} invitation letters were written"
+    progress = outbox.letters_progress(letters)
+    tail = " Print and post them, or hand them over: open each one below." if progress.ready else ""
+    messages.add_message(request, progress.level, f"{what}. {progress.sentence()}{tail}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -350,7 +351,7 @@ def review_invite(request, pk):
     if done := saved(
         request, form, partial(services.review_invitations_send, actor=request.user, review=review)
     ):
-        messages.success(request, _prepared_message(done))
+        _say_prepared(request, done)
         return redirect("send:ehc_review_detail", pk=review.pk)
     lead = _deadline_lead("invitations")(review)
     return _review_form_page(

@@ -69,7 +69,7 @@ def test_sendco_schedules_an_annual_review_and_prepares_the_invitations(
     page.get_by_test_id("prepare-invitations").click()
     page.get_by_role("button", name="Prepare the invitation letters").press("Enter")
     expect(page.get_by_test_id("review-status")).to_have_text("Invitations prepared")
-    expect(page.get_by_text(re.compile("invitation letters were prepared"))).to_be_visible()
+    expect(page.get_by_text(re.compile("invitation letters were written"))).to_be_visible()
     # Never "sent": the school prints and posts the letters or hands them over.
     expect(page.get_by_test_id("review-status")).not_to_contain_text(re.compile("sent", re.I))
     page.reload()

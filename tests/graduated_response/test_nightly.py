@@ -161,7 +161,9 @@ def test_send_support_and_ehc_plan_routing(school, own_class, sendco):
     # The pupil with a plan in force gets a real early review of it, asked for, and an alert linking to it.
     review = AnnualReview.objects.get(plan=plan)
     assert (review.kind, review.status, review.requested_via) == ("early", "requested", "attendance")
-    assert review.reason.startswith("Attendance fell to ") and review.reason.endswith("% this year.")
+    assert review.reason.startswith("Attendance fell to ") and review.reason.endswith(
+        "% this year, into Tier 3 (the school asks for an early review from Tier 3)."
+    )
     assert list(review.history.values_list("from_status", "to_status")) == [("", "requested")]
     assert AuditEntry.objects.filter(action="send.ehc_review.requested", object_id=str(review.pk)).exists()
     ehcp = Alert.objects.get(pupil=e, kind="ehcp_review_requested")

@@ -446,7 +446,7 @@ def test_not_attended_with_the_background_service_down_says_the_letters_wait(
             f"/letters/meetings/{meeting.pk}/not-attended/", {"note": "", "send_letter": "on"}
         )
     page = client.get(response["Location"]).content.decode()
-    assert "2 letters written (one for each address); the background service is down" in page
+    assert "2 letters written (one for each address). The background service is down" in page
     assert "being prepared" not in page
 
 

@@ -1,5 +1,6 @@
-"""seed_demo's SEND part adds two uploaded reports (one confidential) and one printed letter;
-every letter the demo writes is rendered."""
+"""seed_demo's SEND part adds two uploaded reports (one confidential), the needs-assessment pupil's
+educational psychologist's report (send/demo_assessments.py) and one printed letter; every letter the
+demo writes is rendered."""
 
 import io
 from datetime import date
@@ -19,6 +20,7 @@ def test_demo_documents_and_letter_are_real_files(db, django_capture_on_commit_c
         call_command("seed_demo", "--seed", "5", stdout=io.StringIO())
     documents = list(SendDocument.objects.filter(kind="report").order_by("title"))
     assert [(d.title, d.confidential) for d in documents] == [
+        ("Educational psychologist's report", False),
         ("Educational psychology report", True),
         ("Speech and language therapy report", False),
     ]
