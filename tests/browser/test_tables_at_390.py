@@ -90,9 +90,12 @@ def test_plan_section_f_and_deadline_tables_keep_their_words_whole_at_390px(
         reverse("send:ehc_plan_detail", args=[plan.pk]),
         reverse("send:section_f_overview"),
         reverse("send:deadlines"),
+        reverse("send:ehc_reviews"),
     ):
         page.goto(live_server.url + url)
         assert page.locator("main table").count() >= 1, url
         assert page.evaluate(SPLIT_IN_TABLES, "main table") == [], url
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width}px wide on a 390px screen"
+    # How the next review's date is counted reads as a sentence, not one word a line.
+    assert page.locator("main td.cell-prose").first.bounding_box()["width"] >= 200
