@@ -178,7 +178,8 @@ def next_review_due(
             kind="phase_transfer",
             rule=(
                 f"Phase transfer (Year {year_group} to {to}): the review must be completed by "
-                f"{_d(deadline)}, no later than 12 months from {started_by} ({_d(due)})."
+                f"{_d(deadline)} (the usual 12 months from {started_by} on {_d(start)} would give "
+                f"{_d(due)})."
             ),
         )
     return ReviewDue(due=due, kind="annual", rule=rule)

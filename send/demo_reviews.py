@@ -25,6 +25,7 @@ from school.models import Membership, Role
 from . import annual_review_dates as rules
 from .models import AnnualReview, EhcPlan, ReviewInvitee, ReviewStatusChange
 from .models_reviews import ReviewStatus
+from .services.reviews import outcome_lines
 
 OVERDUE_DAYS = 380  # about 12 and a half months since the last review
 DUE_NEXT_MONTH_DAYS = 335  # about 11 months: due in about a month
@@ -51,7 +52,13 @@ def _held(plan, meeting: date, *, amend: bool, sendco, now) -> AnnualReview:
         pupil_views="Enjoys the small reading group and wants more time on the computer (demo).",
         parent_views="Pleased with progress in reading; worried about playtimes (demo).",
         professional_views="The speech and language therapist recommends continuing weekly sessions (demo).",
-        outcome_progress=[],
+        outcome_progress=[
+            {
+                "outcome": outcome,
+                "progress": "Making steady progress; on track for the end of the key stage (demo).",
+            }
+            for outcome in outcome_lines(plan)
+        ],
         recommended_amendments="Update section F to add a social skills group (demo)." if amend else "",
         created_by=sendco,
         created_at=now,

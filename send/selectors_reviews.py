@@ -174,11 +174,21 @@ def open_reviews_needing_steps(school):
     )
 
 
-def pupil_review_panel(*, pupil, today: date) -> dict | None:
-    """The pupil page's EHC plan review card: the plan in force, when its review is due, the review in
-    progress and the reviews so far (None without a plan in force). Four queries."""
-    rows = plan_reviews(pupil.school, today=today, plans=EhcPlan.objects.in_force(today).filter(pupil=pupil))
+def _review_panel(school, plans, *, today: date) -> dict | None:
+    rows = plan_reviews(school, today=today, plans=plans)
     if not rows:
         return None
     row = rows[0]
     return {"row": row, "history": list(plan_review_history(row.plan)[:5]), "today": today}
+
+
+def pupil_review_panel(*, pupil, today: date) -> dict | None:
+    """The pupil page's EHC plan review card: the plan in force, when its review is due, the review in
+    progress and the reviews so far (None without a plan in force). Four queries."""
+    return _review_panel(pupil.school, EhcPlan.objects.in_force(today).filter(pupil=pupil), today=today)
+
+
+def plan_review_panel(*, plan: EhcPlan, today: date) -> dict | None:
+    """The same card on the plan's own page: None unless this plan is in force on `today` (a ceased or
+    withdrawn plan is not reviewed). Four queries."""
+    return _review_panel(plan.school, EhcPlan.objects.in_force(today).filter(pk=plan.pk), today=today)

@@ -16,7 +16,7 @@ from school.forms import WithdrawForm, apply_service
 from school.pagination import paginate
 from school.withdrawal_views import restore_action, withdraw_page
 
-from .. import register_status, section_f, selectors, selectors_plans, services
+from .. import register_status, section_f, selectors, selectors_plans, selectors_reviews, services
 from ..forms_plans import EhcPlanCeaseForm, EhcPlanEditForm, EhcPlanForm, LocalAuthorityForm, PlanLineForm
 from ..models import EhcPlan, LocalAuthority, PlanProvisionLine
 from .common import can_manage, form_copy, saved, today
@@ -168,6 +168,10 @@ def ehc_plan_detail(request, pk):
             "can_manage": can_manage(request),
             "can_restore": withdrawal.can_restore(request.user, request.school),
             "in_force": not plan.is_withdrawn and (plan.ceased_on is None or plan.ceased_on > day),
+            # The reviews card of the pupil's SEND page, so the plan's next review is one click away.
+            "ehc_review": selectors_reviews.plan_review_panel(plan=plan, today=day)
+            if can_manage(request)
+            else None,
         },
     )
 

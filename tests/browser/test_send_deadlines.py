@@ -67,3 +67,22 @@ def test_sendco_filters_the_calendar_and_makes_a_calendar_link(
         assert url.startswith(live_server.url) and url.endswith(".ics")
         response = Client().get(url.removeprefix(live_server.url))
         assert response.status_code == 200 and b"BEGIN:VEVENT" in response.content
+
+
+def test_at_390_px_the_step_keeps_its_words_and_the_table_scrolls_in_its_box(
+    browser, live_server, sign_in_browser, school, own_class, sendco
+):
+    """The fixed columns took the whole phone width and the step's link stood one letter a line."""
+    today = timezone.localdate()
+    ada = f.PupilFactory(school=school, registration_class=own_class, legal_last_name="Lovell")
+    source = steps_source({ada.pk: [("ehcp.review.report", today - timedelta(days=3), "Eastmoor Council")]})
+    with registered(source):
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        sign_in_browser(page, sendco)
+        page.goto(f"{live_server.url}/send/deadlines/")
+        link = page.get_by_test_id("deadline").get_by_role("link")
+        expect(link).to_be_visible()
+        assert link.locator("xpath=..").bounding_box()["width"] > 100  # its cell: several words a line
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        box = page.locator(".table-responsive").first
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")

@@ -64,3 +64,38 @@ def test_review_pages_keep_every_word_in_their_tables_whole_at_390px(
                 assert box.get_attribute("tabindex") == "0" and "scrolls sideways" in box.get_attribute(
                     "aria-label"
                 )
+
+
+def test_plan_section_f_and_deadline_tables_keep_their_words_whole_at_390px(
+    browser, live_server, sign_in_browser, sendco, pupil
+):
+    """Bootstrap's .text-break on the Section F description cell split every word ("struct|ured")."""
+    from send.models import PlanProvisionLine
+
+    today = timezone.localdate()
+    # Issued 340 days ago: its annual review falls in the deadline calendar's next 8 weeks.
+    plan = ehc_plan(pupil=pupil, created_by=sendco, issue_date=today - timedelta(days=340))
+    PlanProvisionLine.objects.create(
+        plan=plan,
+        description="Talk Boost: a structured small-group programme, delivered by a trained teaching assistant.",
+        sessions_per_week=5,
+        minutes_per_session=30,
+        delivered_by="Teaching assistant",
+        created_by=sendco,
+        created_at=timezone.now(),
+    )
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in_browser(page, sendco)
+    for url in (
+        reverse("send:ehc_plan_detail", args=[plan.pk]),
+        reverse("send:section_f_overview"),
+        reverse("send:deadlines"),
+        reverse("send:ehc_reviews"),
+    ):
+        page.goto(live_server.url + url)
+        assert page.locator("main table").count() >= 1, url
+        assert page.evaluate(SPLIT_IN_TABLES, "main table") == [], url
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width}px wide on a 390px screen"
+    # How the next review's date is counted reads as a sentence, not one word a line.
+    assert page.locator("main td.cell-prose").first.bounding_box()["width"] >= 200

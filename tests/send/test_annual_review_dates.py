@@ -215,3 +215,18 @@ def test_meeting_timeline(meeting, expected):
 )
 def test_notice_refusal(meeting, today, refused):
     assert (notice_refusal(meeting, today=today) is not None) is refused
+
+
+def test_the_phase_transfer_rule_text_names_the_last_meeting_and_the_later_12_month_date():
+    result = next_review_due(
+        start=date(2026, 5, 18),
+        year_group=6,
+        date_of_birth=OLDER,
+        reading=DAY_BEFORE,
+        today=date(2026, 12, 4),
+    )
+    assert result.kind == "phase_transfer"
+    assert result.rule == (
+        "Phase transfer (Year 6 to secondary school): the review must be completed by 15 February 2027 "
+        "(the usual 12 months from the last review meeting on 18 May 2026 would give 17 May 2027)."
+    )

@@ -99,6 +99,7 @@ def test_sendco_sees_every_step_grouped_by_week_with_link_pupil_la_and_rule(logi
     assert reverse("send:pupil_send", args=[ada.pk]) in this_week
     assert "6 weeks from the day the local authority received the request" in this_week
     assert content.count('data-testid="deadline"') == 4
+    assert '<li class="breadcrumb-item"><a href="/send/">SEND</a></li>' in content
 
 
 @time_machine.travel(WEDNESDAY, tick=False)

@@ -60,3 +60,53 @@ def test_the_demo_gives_an_overdue_plan_one_due_next_month_and_a_phase_transfer(
 def test_the_demo_does_nothing_without_plans(school, sendco):
     demo_reviews.build(school=school, sendco=sendco, today=TODAY)
     assert not AnnualReview.objects.exists()
+
+
+def test_each_held_demo_review_records_progress_towards_its_plans_outcomes(
+    login, school, sendco, headteacher
+):
+    la = LocalAuthorityFactory(trust=school.trust, name="Westbrook Council")
+    cls = f.RegistrationClassFactory(school=school, name="y3", year_group=3)
+    pupil = f.PupilFactory(
+        school=school, registration_class=cls, year_group=3, date_of_birth=date(2018, 1, 10)
+    )
+    plan = ehc_plan(
+        pupil=pupil,
+        created_by=sendco,
+        issue_date=date(2023, 5, 1),
+        local_authority=la,
+        outcomes="1. Reads a short text on her own\n2. Asks an adult for help when stuck",
+    )
+    demo_reviews.build(school=school, sendco=sendco, today=TODAY)
+    held = (
+        AnnualReview.objects.filter(plan=plan, status__in=["closed", "amended"])
+        .order_by("meeting_date")
+        .last()
+    )
+    assert [row["outcome"] for row in held.outcome_progress] == [
+        "Reads a short text on her own",
+        "Asks an adult for help when stuck",
+    ]
+    html = login(sendco).get(f"/send/ehc-reviews/{held.pk}/").content.decode()
+    assert "<strong>Asks an adult for help when stuck</strong>: Making steady progress" in html
+    assert "The plan lists no outcomes" not in html
+
+
+def test_a_meeting_recorded_without_progress_on_a_plan_with_outcomes_says_not_recorded(
+    login, school, sendco, headteacher
+):
+    """Not "The plan lists no outcomes" when the plan does list them."""
+    cls = f.RegistrationClassFactory(school=school, name="y4", year_group=4)
+    pupil = f.PupilFactory(
+        school=school, registration_class=cls, year_group=4, date_of_birth=date(2017, 1, 10)
+    )
+    plan = ehc_plan(pupil=pupil, created_by=sendco, issue_date=date(2024, 2, 1), outcomes="To read fluently")
+    demo_reviews.build(school=school, sendco=sendco, today=TODAY)
+    held = AnnualReview.objects.filter(plan=plan, status__in=["closed", "amended"]).last()
+    AnnualReview.objects.filter(pk=held.pk).update(outcome_progress=[])
+    html = login(sendco).get(f"/send/ehc-reviews/{held.pk}/").content.decode()
+    assert "<dt>Progress towards the outcomes</dt><dd>Not recorded.</dd>" in html
+    plan.outcomes = ""
+    plan.save(update_fields=["outcomes"])
+    html = login(sendco).get(f"/send/ehc-reviews/{held.pk}/").content.decode()
+    assert "The plan lists no outcomes." in html

@@ -131,6 +131,7 @@ def test_advice_asked_in_the_summer_closure_prompts_an_exception(login, sendco, 
     client = login(sendco)
     page = client.get(f"/send/assessments/{july.pk}/").content.decode()
     assert "This may be an exception: record it" in page
+    assert '<div class="small text-muted" data-testid="advice-asked">Asked for on 20 Jul 2026</div>' in page
     assert f"/send/assessments/{july.pk}/exception/?step=advice" in page
 
     form = client.get(f"/send/assessments/{july.pk}/exception/?step=advice").content.decode()
