@@ -38,7 +38,6 @@ urlpatterns = [
     # The office
     path("office/", office.office_dashboard, name="office_dashboard"),
     path("office/n-queue/", office.n_queue, name="n_queue"),
-    path("marks/<int:mark_id>/convert-to-o/", office.n_convert, name="n_convert"),
     path("office/n-queue/convert-to-o/", office.n_convert_bulk, name="n_convert_bulk"),
     path("pupils/<int:pupil_id>/absence-call/", office.absence_call_new, name="absence_call_new"),
     path("absence-calls/<int:pk>/withdraw/", office.absence_call_withdraw, name="absence_call_withdraw"),
