@@ -263,7 +263,9 @@ def test_monthly_attendance_return_lists_compulsory_age_pupils_who_fail_to_atten
     rows = _monthly(login(attendance_officer))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["upn", "legal_last_name", "legal_first_name"]
-    assert "2026-11-02 AM" in header and "2026-11-30 PM" in header and "2026-11-01 AM" not in header
+    assert "2026-11-02 AM" in header and "2026-11-01 AM" not in header
+    # The columns stop at today (23 November): no columns for days that have not happened yet.
+    assert header[-2:] == ["2026-11-23 AM", "2026-11-23 PM"] and "2026-11-24 AM" not in header
     assert [r[0] for r in body] == [absent.upn]  # not the present pupil, not the 4-year-old
     row = dict(zip(header, body[0], strict=True))
     assert (row["legal_last_name"], row["legal_first_name"]) == ("'=Cole", "Amy")
@@ -302,6 +304,12 @@ def test_monthly_return_query_count_does_not_grow_with_pupils(school, own_class,
         )
     many = count()
     assert (few[0], many[0]) == (3, 7) and few[1] == many[1]
+
+
+@TODAY
+def test_a_past_months_return_runs_to_its_last_day(login, attendance_officer, school, own_class):
+    rows = _monthly(login(attendance_officer), month="2026-10")
+    assert rows[0][-1] == "2026-10-23 PM"  # Friday 23 October, the last school day before half-term
 
 
 @TODAY
