@@ -7,7 +7,9 @@ is on a part-time timetable (C2 in the afternoons for the last two school weeks)
 one for five school weeks that ended three weeks ago (the SEND demo records both timetables, the second
 left active past its end date, so it is flagged), illness comes in spells, and a few absences from the last days
 are still N (one of them overdue), so the office screens have work to show. Today's morning
-registers are taken for most classes but not all, so "registers not yet taken" has entries.
+registers are taken in every class, except that one class's register still lacks two pupils, so
+"registers not yet taken" has an entry and the first-day calls list stays the length of a real
+morning's (today's Ns and those two pupils, not whole classes of unmarked pupils).
 
 The same seed gives the same marks in any database: every choice is keyed by what a user sees
 (UPNs, class names, dates), never by database ids, and every sliced query has a full ordering.
@@ -82,12 +84,11 @@ def build(*, school, rng, today: date | None = None) -> None:
     earlier_part_time = set(school_days[-40:-15]) if len(school_days) >= 45 else set()
     recent = school_days[-3:]
     class_names = sorted({p.registration_class.name for p in pupils if p.registration_class})
-    untaken_names = set(class_names[3::4])  # every fourth class, by name
-    untaken_classes = {
-        p.registration_class_id
-        for p in pupils
-        if p.registration_class and p.registration_class.name in untaken_names
-    }
+    # One class's morning register is missing two pupils (the fourth class by name, its first two
+    # pupils by UPN); every other register of the morning is complete.
+    incomplete = class_names[3] if len(class_names) > 3 else (class_names[0] if class_names else None)
+    in_class = [p.pk for p in pupils if p.registration_class and p.registration_class.name == incomplete]
+    unmarked_today = set(in_class[:2])  # ``pupils`` is in UPN order
     now = timezone.now()
 
     marks, spells = [], {}
@@ -96,8 +97,8 @@ def build(*, school, rng, today: date | None = None) -> None:
         for day, session in sessions:
             if not pupil.on_roll_at(day):
                 continue
-            if day == today and (session == "PM" or pupil.registration_class_id in untaken_classes):
-                continue  # the afternoon has not happened; some morning registers are still to take
+            if day == today and (session == "PM" or pupil.pk in unmarked_today):
+                continue  # the afternoon has not happened; two pupils are still to mark this morning
             code, minutes = ("/" if session == "AM" else "\\"), None
             if pupil == holiday_pupil and day in holiday_days:
                 code = "G"

@@ -348,3 +348,50 @@ class PreviousSchoolMark(models.Model):
 
     def __str__(self):
         return f"{self.code} on {self.date} {self.session} at {self.previous_school}"
+
+
+class MarksImport(models.Model):
+    """A marks file uploaded for import, and how far its background task has got.
+
+    The file is kept in the private storage (``school.private_files``) under ``file_name`` until the
+    import has finished; the import page polls this record every two seconds and says what is true:
+    waiting for the background service, checking row N of M, saving, imported (with what changed),
+    refused (the rows with problems; nothing imported) or failed (nothing imported)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking the rows"
+        SAVING = "saving", "Saving the marks"
+        DONE = "done", "Imported"
+        REFUSED = "refused", "Nothing imported: some rows have problems"
+        FAILED = "failed", "Nothing imported: the import could not be finished"
+
+    FINISHED = frozenset({Status.DONE, Status.REFUSED, Status.FAILED})
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="marks_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    original_name = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    #: What the import did, as sentences for the page (new marks, changes, notes).
+    summary = models.JSONField(default=list, blank=True)
+    #: [[row number, problem], ...] when the file was refused.
+    problems = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "created_at"], name="marksimport_school_at")]
+
+    def __str__(self):
+        return f"Marks import {self.original_name or self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

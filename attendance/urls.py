@@ -38,7 +38,6 @@ urlpatterns = [
     # The office
     path("office/", office.office_dashboard, name="office_dashboard"),
     path("office/n-queue/", office.n_queue, name="n_queue"),
-    path("marks/<int:mark_id>/convert-to-o/", office.n_convert, name="n_convert"),
     path("office/n-queue/convert-to-o/", office.n_convert_bulk, name="n_convert_bulk"),
     path("pupils/<int:pupil_id>/absence-call/", office.absence_call_new, name="absence_call_new"),
     path("absence-calls/<int:pk>/withdraw/", office.absence_call_withdraw, name="absence_call_withdraw"),
@@ -48,6 +47,8 @@ urlpatterns = [
     path("leave/<int:leave_id>/grant/", office.leave_grant, name="leave_grant"),
     path("leave/<int:leave_id>/refuse/", office.leave_refuse, name="leave_refuse"),
     path("import/", transfer.import_marks, name="import_marks"),
+    path("import/<int:pk>/", transfer.import_marks_status, name="import_marks_status"),
+    path("import/<int:pk>/progress/", transfer.panel_import_progress, name="panel_import_progress"),
     path("pupils/<int:pupil_id>/call-attempts/", office.call_attempt_new, name="call_attempt_new"),
     # Figures
     path("pupils/<int:pupil_id>/", stats.pupil_attendance, name="pupil_attendance"),

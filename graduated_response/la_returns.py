@@ -12,7 +12,11 @@
   agreed with the local authority, at least once a calendar month". The product's reading: each is due by
   the last day of the calendar month in which it became due, so it goes with that month's return.
 * **One sickness return per period of illness**: a period is a run of consecutive school sessions coded
-  ``I`` (a session with another code, or with no mark, ends it). The first return covers the period in
+  ``I`` (a session with another code, or with no mark, ends it). Days the school does not meet
+  (weekends, holidays, closure days in the calendar) are not sessions, so they never end a period; nor
+  does a session the pupil could not have attended anyway, marked ``#`` (school closed, for example an
+  INSET day imported from the MIS) or ``Y``/``Y1``-``Y7`` (exceptional circumstances such as snow):
+  such a session neither ends the period nor counts in it. The first return covers the period in
   which the pupil's illness reached (or was expected to reach) 15 school days; each later, separate
   period of at least one whole school day in the same school year gets its own return.
 
@@ -38,6 +42,9 @@ from datetime import date, timedelta
 
 NEW_PUPIL_DAYS = 5
 ILLNESS_CODES = frozenset({"I"})
+#: Sessions the pupil could not have attended (school closed, exceptional circumstances): they neither
+#: end a period of illness nor count in it.
+CLOSED_CODES = frozenset({"#", "Y", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"})
 #: A later period of illness gets its own return when it lasts at least this many sessions (a whole day).
 SEPARATE_PERIOD_MIN_SESSIONS = 2
 
@@ -79,12 +86,27 @@ def new_pupil_exempt(
 def illness_periods(
     sessions: Sequence[tuple[date, str]], marks: Mapping[tuple[date, str], str]
 ) -> list[list[tuple[date, str]]]:
-    """Runs of consecutive school sessions coded I, in order (a session with no mark ends a run)."""
+    """Runs of consecutive school sessions coded I, in order (a session with no mark ends a run).
+
+    Boundaries: ill on Friday, the school closed on Monday (an INSET day: not a session, or a session
+    marked ``#``) and ill again on Tuesday is one period; a school day present between is two.
+
+    >>> fri, mon, tue, wed = (date(2026, 11, d) for d in (20, 23, 24, 25))
+    >>> sessions = [(d, s) for d in (fri, mon, tue, wed) for s in ("AM", "PM")]
+    >>> marks = {s: "I" for s in sessions} | {(mon, "AM"): "#", (mon, "PM"): "#"}
+    >>> [len(run) for run in illness_periods(sessions, marks)]
+    [6]
+    >>> [len(run) for run in illness_periods(sessions, marks | {(mon, "AM"): "/", (mon, "PM"): "/"})]
+    [2, 4]
+    """
     runs: list[list[tuple[date, str]]] = []
     current: list[tuple[date, str]] = []
     for session in sessions:
-        if marks.get(session) in ILLNESS_CODES:
+        code = marks.get(session)
+        if code in ILLNESS_CODES:
             current.append(session)
+        elif code in CLOSED_CODES:
+            continue
         elif current:
             runs.append(current)
             current = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from attendance import statistics
 from attendance.models import RegisterMark
@@ -67,14 +68,16 @@ def _address(addressees) -> str:
 
 
 def monthly_return_rows(
-    *, user, school, month: date, calendar: SchoolCalendar | None = None
+    *, user, school, month: date, calendar: SchoolCalendar | None = None, today: date | None = None
 ) -> list[list[str]]:
     """The header and one row per pupil due on the month's return (a handful of queries, whatever
-    the roll). ``month`` is any day of the month; the figures run to its last day or today."""
+    the roll). ``month`` is any day of the month; the figures and the session columns run to its
+    last day or today, whichever comes first (no columns for days that have not happened)."""
     calendar = calendar or SchoolCalendar.for_school(school)
+    today = today or timezone.localdate()
     first = month.replace(day=1)
     last = date(first.year + (first.month == 12), first.month % 12 + 1, 1).toordinal() - 1
-    end = date.fromordinal(last)
+    end = min(date.fromordinal(last), max(today, first))
     year_start = calendar.academic_year_start(end) or first
     born_from, born_to = birth_date_range(year_start)
     pupils = (

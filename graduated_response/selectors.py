@@ -16,13 +16,25 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
 from attendance import codes, statistics
 from attendance.figures import Figures, percentage_1dp
-from attendance.models import AbsenceCall, PreviousSchoolMark, RegisterMark
+from attendance.models import AbsenceCall, CallAttempt, PreviousSchoolMark, RegisterMark
 from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Pupil
@@ -260,6 +272,43 @@ def _ratio(part: str, whole: str):
     return Cast(F(part), FloatField()) / NullIf(Cast(F(whole), FloatField()), 0.0)
 
 
+#: Stands for "no contact of this kind" inside GREATEST (SQLite's GREATEST is NULL if any argument
+#: is; PostgreSQL's ignores NULLs): never a real date, turned back into NULL at the end.
+_NO_CONTACT = date(1900, 1, 1)
+
+
+def _latest(queryset: QuerySet, day) -> Coalesce:
+    """The latest ``day`` of the rows of ``queryset`` for the case's pupil, or ``_NO_CONTACT``."""
+    latest = queryset.order_by().values("pupil_id").annotate(d=Max(day)).values("d")
+    return Coalesce(Subquery(latest, output_field=DateField()), Value(_NO_CONTACT))
+
+
+def _last_contact() -> NullIf:
+    """The case's last contact, in the database (one expression, no query per case): the greatest of
+    the latest communication-log entry, absence call and call attempt (calls by their local date)."""
+    logs = (
+        CommunicationLog.objects.current()
+        .filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(d=Max("happened_on"))
+        .values("d")
+    )
+    calls = AbsenceCall.objects.current().filter(
+        pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id")
+    )
+    attempts = CallAttempt.objects.filter(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"))
+    return NullIf(
+        Greatest(
+            Coalesce(Subquery(logs, output_field=DateField()), Value(_NO_CONTACT)),
+            _latest(calls, TruncDate("recorded_at")),
+            _latest(attempts, TruncDate("made_at")),
+            output_field=DateField(),
+        ),
+        Value(_NO_CONTACT),
+    )
+
+
 def with_triage(cases: QuerySet, *, user, school, today: date, calendar: SchoolCalendar) -> QuerySet:
     """Cases annotated in the database with what the open-cases table shows, so the table sorts by
     any of it in one query whatever the number of cases:
@@ -268,18 +317,14 @@ def with_triage(cases: QuerySet, *, user, school, today: date, calendar: SchoolC
       the same a week ago (``possible_before``/``attended_before``), with ``attendance_ratio`` and
       ``change_ratio`` (now less a week ago) for sorting; ``triage_figures`` turns them into the
       one-decimal-place percentages shown;
-    * ``last_contact``: the latest communication-log entry not withdrawn;
+    * ``last_contact``: the latest day of contact with the family: a communication-log entry of
+      the case, an absence call about the pupil (both not withdrawn) or a first-day call attempt
+      that did not get through (the office tried: that is contact work too), see ``_last_contact``;
     * ``next_action_due``: the earliest due date of a checklist action not done;
     * ``new_alerts``: new alerts about the pupil addressed to the user's roles (as on the dashboard).
     """
     year_start, _ = statistics.default_range(calendar, today)
     week_ago = today - timedelta(days=7)
-    last_contact = (
-        CommunicationLog.objects.current()
-        .filter(case=OuterRef("pk"))
-        .order_by("-happened_on")
-        .values("happened_on")[:1]
-    )
     next_due = (
         CaseAction.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
         .order_by("due_on")
@@ -300,7 +345,7 @@ def with_triage(cases: QuerySet, *, user, school, today: date, calendar: SchoolC
         attended_before=_sessions(codes.ATTENDANCE_CODES, year_start, week_ago),
         attendance_ratio=_ratio("attended", "possible"),
         change_ratio=F("attendance_ratio") - _ratio("attended_before", "possible_before"),
-        last_contact=Subquery(last_contact),
+        last_contact=_last_contact(),
         next_action_due=Subquery(next_due),
         new_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), 0),
     )

@@ -2,7 +2,7 @@
 redirect or render."""
 
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from letters.defaults import LEGAL_STEP_CODES
@@ -167,11 +168,31 @@ def alerts_acknowledge(request):
         return _render_my_work(request, alerts_form=form, status=400)
     else:
         messages.error(request, "Choose at least one alert.")
-    back = request.POST.get("back")
+    return redirect(_alert_list_back(request))
+
+
+def _alert_list_back(request) -> str:
+    """Where the acknowledge form goes back to: the list it was sent from, with its sort, filters
+    and page (``next``), when that is this site's dashboard or My work; else the list named by
+    ``back`` with the alert-kind filter only."""
+    lists = {reverse("graduated_response:dashboard"), reverse("graduated_response:my_work")}
+    target = request.POST.get("next", "")
+    if (
+        url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and urlsplit(target).path in lists
+        and not urlsplit(target).netloc
+    ):
+        return target
     kind = request.POST.get("alert_kind", "")
     query = f"?{urlencode({'alert_kind': kind})}" if kind in Kind.LABELS else ""
-    target = "graduated_response:my_work" if back == "my_work" else "graduated_response:dashboard"
-    return redirect(reverse(target) + query)
+    back = (
+        "graduated_response:my_work"
+        if request.POST.get("back") == "my_work"
+        else "graduated_response:dashboard"
+    )
+    return reverse(back) + query
 
 
 @require_safe
@@ -350,6 +371,8 @@ def _render_my_work(request, *, alerts_form=None, status=200):
         "alert_kinds": selectors.alert_kinds(user=request.user, school=school),
         "alerts_form": alerts_form or AlertsForm(alerts=alerts),
         "ticked": {str(pk) for pk in request.POST.getlist("alerts")},
+        # After a refusal the form keeps going back to the list it came from (checked again on POST).
+        "alert_next": request.POST.get("next", "") if request.method == "POST" else "",
         "key_adult_cases": selectors.cases_in_scope(user=request.user, school=school)
         .open()
         .filter(key_adult=request.user)

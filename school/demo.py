@@ -229,6 +229,64 @@ def academic_year_plan(year_start: int) -> dict:
     }
 
 
+def first_school_day(y1: int) -> date:
+    """The first day pupils come in the school year starting in September of ``y1``: the autumn
+    term opens with an INSET day (``academic_year_plan``), so it is the next weekday."""
+    return _weekday_on_or_after(_weekday_on_or_after(date(y1, 9, 1)) + timedelta(days=1))
+
+
+#: Pupils who joined during this school year (years 1 to 6), as days before "today": one last week,
+#: whose new-pupil return is still due, one whose return is a few days overdue, and one from earlier in
+#: term. Everyone else joined Reception on the first school day (no return needed), so the returns page
+#: shows the handful a real school has, not one per Reception pupil.
+IN_YEAR_JOINERS_DAYS_AGO = (3, 10, 40)
+
+
+def add_in_year_joiners(plan: Plan, *, today: date) -> None:
+    """Move a few pupils' admission to this school year, on school days up to ``today``.
+
+    Pupils without SEND, safeguarding or care flags are picked, spread through the roll, so the other
+    demo builders (SEND, cases) are not affected. Pure: the same plan and day, the same joiners.
+
+    >>> plan = demo_plan(seed=1, year_start=2026)
+    >>> add_in_year_joiners(plan, today=date(2026, 11, 23))
+    >>> sorted(p["admission_date"] for p in plan.pupils if p["admission_date"] > date(2026, 9, 2))
+    [datetime.date(2026, 10, 14), datetime.date(2026, 11, 13), datetime.date(2026, 11, 20)]
+    """
+    first_day = first_school_day(plan.year_start)
+    year = next(y for y in plan.years if y["start_date"].year == plan.year_start)
+
+    def school_day_on_or_before(day: date) -> date:
+        while (
+            day.weekday() >= 5
+            or day in year["inset"]
+            or not any(a <= day <= b for _, a, b in year["periods"])
+        ):
+            day -= timedelta(days=1)
+            if day < first_day:
+                return day
+        return day
+
+    candidates = [
+        p
+        for p in plan.pupils
+        if p["leaving_date"] is None
+        and p["year_group"] >= 1
+        and p["sen_provision"] == "N"
+        and not p["safeguarding_status"]
+        and not p["looked_after"]
+        and not p["previously_looked_after"]
+    ]
+    if not candidates:
+        return
+    step = max(1, len(candidates) // (len(IN_YEAR_JOINERS_DAYS_AGO) + 1))
+    for n, days_ago in enumerate(IN_YEAR_JOINERS_DAYS_AGO, start=1):
+        joined = school_day_on_or_before(today - timedelta(days=days_ago))
+        if joined < first_day or joined > today:
+            continue
+        candidates[min(n * step, len(candidates) - 1)]["admission_date"] = joined
+
+
 def academic_year_start(today: date) -> int:
     return today.year if today.month >= 9 else today.year - 1
 
@@ -343,7 +401,9 @@ def _pupil(
     sex = rng.choice("FM")
     first = rng.choice(GIRLS if sex == "F" else BOYS)
     born = _random_date(rng, date(start - 5 - year, 9, 1), date(start - 4 - year, 8, 31))
-    reception_start = _weekday_on_or_after(date(start - year, 9, 3))
+    # Reception starts on the first school day of the year (after the INSET day), so the new-pupil
+    # return is not needed for them (docs/rules.md section 7: the most junior year on the first day).
+    reception_start = first_school_day(start - year)
     if rng.random() < 0.85 or year == 0:
         admitted = reception_start
     else:
@@ -447,6 +507,7 @@ def demo_school() -> School | None:
 def build_school(*, seed: int, today: date) -> School:
     """Write the demo school for `seed`. Call only when demo_school() is None (seed_demo checks)."""
     plan = demo_plan(seed=seed, year_start=academic_year_start(today))
+    add_in_year_joiners(plan, today=today)
     trust, _ = Trust.objects.get_or_create(name=DEMO_TRUST)
     school = school_create(
         actor=None, trust=trust, name=DEMO_SCHOOL, urn="999901", local_authority="Northshire"

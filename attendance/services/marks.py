@@ -265,16 +265,6 @@ def marks_amend(*, actor, marks, reason, school):
     audit.record_bulk(actor=actor, action="attendance.mark.amended", school=school, entries=entries)
 
 
-@transaction.atomic
-def n_convert_to_o(*, actor, mark: RegisterMark) -> RegisterMark:
-    """Turn an unresolved N into O (no reason established within 5 school days)."""
-    locked = RegisterMark.objects.select_for_update(of=("self",)).select_related("school").get(pk=mark.pk)
-    if locked.code != "N":
-        raise ValidationError(f"This mark is now {locked.code}, not N, so there is nothing to convert.")
-    marks_amend(actor=actor, marks=[(locked, "O", None)], reason=N_TO_O_REASON, school=locked.school)
-    return locked
-
-
 @dataclass
 class ConvertResult:
     converted: list = field(default_factory=list)

@@ -175,40 +175,57 @@ def n_convert_bulk(request):
     except ValidationError as exc:
         messages.error(request, "Nothing changed. " + " ".join(exc.messages))
         return redirect("attendance:n_queue")
-    done = len(result.converted)
-    text = ngettext("%d session is now O (unauthorised)", "%d sessions are now O (unauthorised)", done) % done
-    messages.success(request, f"{text}, with the reason \u201c{form.cleaned_data['reason']}\u201d.")
-    if result.not_due:
-        messages.warning(
-            request,
-            ngettext(
-                "%d session was left as N: its 5 school days are not over.",
-                "%d sessions were left as N: their 5 school days are not over.",
-                len(result.not_due),
-            )
-            % len(result.not_due),
-        )
-    if result.already_changed:
-        messages.info(request, f"{result.already_changed} had been given a code by someone else first.")
+    asked = len(form.cleaned_data["absence"])
+    for level, text in _convert_messages(result, reason=form.cleaned_data["reason"], asked=asked):
+        messages.add_message(request, level, text)
     return redirect("attendance:n_queue")
 
 
-@policy.capability_required(policy.MANAGE_ATTENDANCE)
-@require_POST
-def n_convert(request, mark_id):
-    mark = policy.access_pupil_record(request.user, request.school, RegisterMark.objects.all(), mark_id)
-    try:
-        services.n_convert_to_o(actor=request.user, mark=mark)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{mark.pupil}: {mark.date:%-d %b} {mark.session} is now O (unauthorised).")
-    return redirect(request.POST.get("next") if _safe_next(request) else reverse("attendance:n_queue"))
+def _convert_messages(result, *, reason: str, asked: int) -> list[tuple[int, str]]:
+    """What the bulk change to O did, in words that never call nothing a success.
 
-
-def _safe_next(request) -> bool:
-    target = request.POST.get("next", "")
-    return target.startswith("/attendance/") and "//" not in target
+    With no session changed the page says so and why (still within the 5 school days, recoded by
+    someone else first, or no longer in the queue), as a warning, not as "0 sessions are now O".
+    """
+    done, young, taken = len(result.converted), len(result.not_due), result.already_changed
+    gone = max(asked - done - young - taken, 0)
+    why = []
+    if young:
+        why.append(
+            ngettext(
+                "%d session is still within its 5 school days, so it stays N",
+                "%d sessions are still within their 5 school days, so they stay N",
+                young,
+            )
+            % young
+        )
+    if taken:
+        why.append(
+            ngettext(
+                "%d already had another code",
+                "%d already had another code",
+                taken,
+            )
+            % taken
+        )
+    if gone:
+        why.append(
+            ngettext(
+                "%d is no longer in the N queue",
+                "%d are no longer in the N queue",
+                gone,
+            )
+            % gone
+        )
+    if not done:
+        return [
+            (messages.WARNING, "Nothing was changed: " + ("; ".join(why) or "no session was ticked") + ".")
+        ]
+    text = ngettext("%d session is now O (unauthorised)", "%d sessions are now O (unauthorised)", done) % done
+    said = [(messages.SUCCESS, f"{text}, with the reason \u201c{reason}\u201d.")]
+    if why:
+        said.append((messages.WARNING, "Not changed: " + "; ".join(why) + "."))
+    return said
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
@@ -247,7 +264,12 @@ def absence_call_new(request, pupil_id):
                 return redirect("attendance:office_dashboard")
             call, result = outcome["call"], outcome["result"]
             sessions = ngettext("%d session", "%d sessions", result.recorded) % result.recorded
-            text = f"Call recorded for {pupil}: {sessions} coded {call.code}, {result.amended} N changed."
+            text = f"Call recorded for {pupil}: {sessions} coded {call.code}."
+            if result.amended:  # only when an N really changed: never "0 N changed"
+                text += " " + ngettext("%d N mark became %s.", "%d N marks became %s.", result.amended) % (
+                    result.amended,
+                    call.code,
+                )
             if result.kept:
                 text += (
                     " Kept as they were: "

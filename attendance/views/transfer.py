@@ -8,44 +8,51 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from school import audit, policy
 from school.calendar import SchoolCalendar
 
-from .. import transfer
+from .. import import_jobs, transfer
 from ..filters import AbsenceListFilter
 from ..forms import ImportMarksForm
+from ..models import MarksImport
 from .common import period
 
 
 @policy.capability_required(policy.MANAGE_ATTENDANCE)
 @require_http_methods(["GET", "POST"])
 def import_marks(request):
+    """Upload a marks file: it is kept and imported in the background; the next page follows it."""
     school = request.school
     form = ImportMarksForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST" and form.is_valid():
-        try:
-            text = transfer.decode_marks_file(form.cleaned_data["file"].read())
-            rows = transfer.read_marks_csv(text, school=school)
-        except transfer.ImportRefused as exc:
-            errors = exc.errors
-        else:
-            result = transfer.marks_import(actor=request.user, school=school, rows=rows)
-            messages.success(
-                request,
-                ngettext("Imported %d row: ", "Imported %d rows: ", len(rows)) % len(rows)
-                + ngettext("%d new mark, ", "%d new marks, ", result.recorded) % result.recorded
-                + f"{result.amended} changed "
-                f'(reason "import"), {result.unchanged} already the same.',
-            )
-            for note in [*result.conversion_notes(), *result.skipped_notes()]:
-                messages.info(request, note[0].upper() + note[1:] + ".")
-            return redirect("attendance:import_marks")
-    status = 400 if (errors or form.errors) else 200
-    return render(request, "attendance/import_marks.html", {"form": form, "errors": errors}, status=status)
+        upload = form.cleaned_data["file"]
+        job = import_jobs.marks_import_queue(
+            actor=request.user, school=school, data=upload.read(), original_name=upload.name
+        )
+        return redirect("attendance:import_marks_status", pk=job.pk)
+    recent = MarksImport.objects.filter(school=school).select_related("created_by")[:5]
+    status = 400 if form.errors else 200
+    return render(request, "attendance/import_marks.html", {"form": form, "recent": recent}, status=status)
+
+
+def _import_job(request, pk) -> MarksImport:
+    return policy.access_school_record(request.school, MarksImport.objects.select_related("created_by"), pk)
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_safe
+def import_marks_status(request, pk):
+    """One import: its progress (polled), then what it did or the rows to fix."""
+    return render(request, "attendance/import_marks_status.html", {"job": _import_job(request, pk)})
+
+
+@policy.capability_required(policy.MANAGE_ATTENDANCE)
+@require_safe
+def panel_import_progress(request, pk):
+    """The progress alone: the status page polls it every two seconds until the import has finished."""
+    return render(request, "attendance/partials/import_progress.html", {"job": _import_job(request, pk)})
 
 
 @policy.capability_required(policy.VIEW_ATTENDANCE_STATS)

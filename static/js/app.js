@@ -63,8 +63,9 @@ document.addEventListener("htmx:afterSettle", function (event) {
   document.addEventListener("DOMContentLoaded", function () { fitTables(document); });
   document.addEventListener("htmx:load", function (event) { fitTables(event.detail.elt); });
 })();
-// A large marks import (50,000 rows takes about 10 seconds): while the file uploads and is checked,
-// say how many rows it has and that the page is working, and stop a second click sending it twice.
+// A large marks import: while the file uploads, say how many rows it has and that the page is
+// working, and stop a second click sending it twice. The import itself runs in the background and
+// the next page shows its progress.
 document.addEventListener("submit", function (event) {
   var form = event.target;
   var status = form.querySelector && form.querySelector("[data-import-progress]");
@@ -73,13 +74,12 @@ document.addEventListener("submit", function (event) {
   var button = form.querySelector("button[type=submit]");
   if (button) { button.disabled = true; }
   status.hidden = false;
-  status.textContent = "Uploading and checking the file. Please keep this page open.";
+  status.textContent = "Uploading the file. Please keep this page open until it has uploaded.";
   var file = input.files[0];
   if (!file.text) { return; }
   file.text().then(function (text) {
     var rows = Math.max(0, text.split("\n").filter(function (line) { return line.trim(); }).length - 1);
-    var seconds = Math.max(1, Math.round(rows / 5000));
-    status.textContent = "Checking and importing " + rows.toLocaleString("en-GB") + " rows" +
-      (rows >= 5000 ? " (about " + seconds + " seconds)" : "") + ". Please keep this page open.";
+    status.textContent = "Uploading " + rows.toLocaleString("en-GB") + " rows. Please keep this page " +
+      "open until it has uploaded; the next page shows the import's progress.";
   });
 });

@@ -70,7 +70,7 @@ def test_bulk_change_to_o_records_the_reason_and_leaves_young_ns(
     )
     page = response.content.decode()
     assert "3 sessions are now O (unauthorised)" in page
-    assert "1 session was left as N" in page
+    assert "Not changed: 1 session is still within its 5 school days, so it stays N." in page
     codes = dict(RegisterMark.objects.values_list("pk", "code"))
     assert [codes[m.pk] for m in (*due, overdue, young)] == ["O", "O", "O", "N"]
     reasons = set(MarkAmendment.objects.values_list("reason", flat=True))
@@ -110,3 +110,39 @@ def test_the_queue_costs_the_same_queries_for_more_pupils(login, office_staff, s
         page = client.get(reverse("attendance:n_queue")).content.decode()
     assert page.count('data-testid="n-queue-pupil"') == 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@time_machine.travel("2026-11-27 10:00 +0000", tick=False)
+def test_a_bulk_change_that_changes_nothing_says_so_and_why(login, office_staff, pupil, other_school_pupil):
+    young = n_mark(pupil, date(2026, 11, 26))
+    recoded = n_mark(pupil, date(2026, 11, 18))
+    RegisterMark.objects.filter(pk=recoded.pk).update(code="I")
+    foreign = n_mark(other_school_pupil, date(2026, 11, 19))
+    response = login(office_staff).post(
+        reverse("attendance:n_convert_bulk"),
+        {"absence": [str(young.pk), str(recoded.pk), str(foreign.pk)], "reason": "No reason given."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "now O" not in page and "0 sessions" not in page
+    assert (
+        "Nothing was changed: 1 session is still within its 5 school days, so it stays N; "
+        "1 already had another code; 1 is no longer in the N queue." in page
+    )
+    assert not MarkAmendment.objects.exists()
+
+
+@time_machine.travel("2026-11-27 10:00 +0000", tick=False)
+def test_one_pupils_single_absence_is_changed_with_the_bulk_form(login, office_staff, pupil):
+    """The queue's one way to change N to O: the bulk form with one absence ticked (there is no
+    separate per-mark address any more)."""
+    old = n_mark(pupil, date(2026, 11, 19))
+    response = login(office_staff).post(
+        reverse("attendance:n_convert_bulk"),
+        {"absence": [str(old.pk)], "reason": "No reason given."},
+        follow=True,
+    )
+    assert "1 session is now O (unauthorised)" in response.content.decode()
+    old.refresh_from_db()
+    assert (old.code, old.version) == ("O", 2)
+    assert AuditEntry.objects.filter(action="attendance.mark.amended", object_id=str(old.pk)).exists()

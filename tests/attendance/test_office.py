@@ -68,7 +68,9 @@ def test_n_queue_flags_overdue_marks_and_converts_to_o(
     dashboard = client.get(reverse("attendance:office_dashboard")).content.decode()
     assert "1 N mark is past the 5 school days the law allows" in dashboard
 
-    response = client.post(reverse("attendance:n_convert", args=[old.pk]))
+    response = client.post(
+        reverse("attendance:n_convert_bulk"), {"absence": [str(old.pk)], "reason": services.N_TO_O_REASON}
+    )
     assert response.status_code == 302
     old.refresh_from_db()
     assert (old.code, old.version) == ("O", 2)
@@ -76,8 +78,14 @@ def test_n_queue_flags_overdue_marks_and_converts_to_o(
     assert (amendment.old_code, amendment.new_code) == ("N", "O")
     assert "5 school days" in amendment.reason
     assert AuditEntry.objects.filter(action="attendance.mark.amended", object_id=str(old.pk)).exists()
-    with pytest.raises(ValidationError):
-        services.n_convert_to_o(actor=attendance_officer, mark=old)
+    # Sent again (a double click): nothing more changes, and the page says so.
+    again = client.post(
+        reverse("attendance:n_convert_bulk"),
+        {"absence": [str(old.pk)], "reason": services.N_TO_O_REASON},
+        follow=True,
+    )
+    assert "Nothing was changed: 1 already had another code." in again.content.decode()
+    assert MarkAmendment.objects.filter(mark=old).count() == 1
 
 
 @time_machine.travel("2026-11-23 10:00 +0000", tick=False)

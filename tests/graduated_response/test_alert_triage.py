@@ -1,5 +1,6 @@
 """Issue 14: alerts most serious first, filterable by kind, and acknowledging one records its outcome."""
 
+import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -132,3 +133,63 @@ def test_an_outcome_is_shown_as_text_not_markup(login, attendance_officer, alert
     )
     page = client.get(reverse("graduated_response:case_detail", args=[alerts["case"].pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; told the LA" in page and outcome not in page
+
+
+def _next_in_form(page: str) -> str:
+    form = page[page.index('action="' + reverse("graduated_response:alerts_acknowledge")) :]
+    value = form[form.index('name="next" value="') + len('name="next" value="') :]
+    return html.unescape(value[: value.index('"')])
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("graduated_response:dashboard", "?sort=-last_contact&year_group=3&alert_kind=late_marks"),
+        ("graduated_response:my_work", "?due=overdue&tier=3&alert_kind=late_marks"),
+    ],
+)
+def test_acknowledging_goes_back_to_the_list_as_it_was_sorted_and_filtered(
+    login, attendance_officer, alerts, page, query
+):
+    client = login(attendance_officer)
+    listed = reverse(page) + query
+    back = _next_in_form(client.get(listed).content.decode())
+    assert back == listed
+    response = client.post(
+        reverse("graduated_response:alerts_acknowledge"),
+        {"alerts": [alerts["late"].pk], "alert_kind": Kind.LATE_MARKS, "next": back},
+    )
+    assert response.status_code == 302 and response["Location"] == listed
+    alerts["late"].refresh_from_db()
+    assert alerts["late"].status == "acknowledged"
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "https://evil.example/graduated-response/",
+        "//evil.example" + "/x",
+        "/accounts/logout/",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_next_elsewhere_is_ignored(login, attendance_officer, alerts, hostile):
+    response = login(attendance_officer).post(
+        reverse("graduated_response:alerts_acknowledge"),
+        {"alerts": [alerts["late"].pk], "alert_kind": Kind.LATE_MARKS, "next": hostile},
+    )
+    assert response["Location"] == reverse("graduated_response:dashboard") + "?alert_kind=late_marks"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_refused_acknowledgement_still_goes_back_to_the_filtered_list(login, attendance_officer, alerts):
+    client = login(attendance_officer)
+    listed = reverse("graduated_response:my_work") + "?due=overdue&alert_kind=illness_15_days"
+    response = client.post(
+        reverse("graduated_response:alerts_acknowledge"),
+        {"alerts": [alerts["illness"].pk], "back": "my_work", "next": listed},
+    )
+    assert response.status_code == 400  # the illness return needs its outcome
+    assert _next_in_form(response.content.decode()) == listed

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance import statistics
+from attendance.models import AbsenceCall, CallAttempt
 from graduated_response.models import Alert, Case, CaseAction, CommunicationLog
 from school.calendar import SchoolCalendar
 from tests import factories as f
@@ -161,6 +162,87 @@ def test_the_tables_query_count_does_not_grow_with_cases(
     with CaptureQueriesContext(connection) as many:
         response = client.get(dashboard, {"sort": "-change"})
     assert len(response.context["page"].object_list) == 9
+    assert len(many) == len(few)
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _call(school, pupil, by, at, **extra):
+    return AbsenceCall.objects.create(
+        school=school,
+        pupil=pupil,
+        caller_name="Parent",
+        reason="Unwell",
+        code="I",
+        first_date=at.date(),
+        last_date=at.date(),
+        recorded_by=by,
+        recorded_at=at,
+        **extra,
+    )
+
+
+def _attempt(school, pupil, by, at):
+    return CallAttempt.objects.create(
+        school=school,
+        pupil=pupil,
+        contact_name="Mother",
+        phone="01632 960000",
+        outcome="no_answer",
+        absence_date=at.date(),
+        made_by=by,
+        made_at=at,
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_last_contact_counts_absence_calls_and_failed_call_attempts(
+    login, attendance_officer, office_staff, school, triage
+):
+    ashdown, brightwell, carrow = triage["Ashdown"], triage["Brightwell"], triage["Carrow"]
+    CommunicationLog.objects.create(
+        case=Case.objects.get(pupil=ashdown),
+        kind="call",
+        happened_on=date(2026, 11, 12),
+        with_whom="Mother",
+        summary="Spoke about mornings.",
+        recorded_by=attendance_officer,
+    )
+    # Ashdown: a later absence call beats the older log entry. A call just after midnight in
+    # London (still the day before in UTC) counts on its London day.
+    _call(school, ashdown, office_staff, datetime(2026, 11, 18, 0, 30, tzinfo=LONDON))
+    # Brightwell: only a failed attempt, which still is the office trying.
+    _attempt(school, brightwell, office_staff, datetime(2026, 11, 17, 8, 45, tzinfo=LONDON))
+    # Carrow: a withdrawn call is not contact.
+    withdrawn = _call(school, carrow, office_staff, datetime(2026, 11, 19, 9, 0, tzinfo=LONDON))
+    withdrawn.withdrawn_at = datetime(2026, 11, 19, 10, 0, tzinfo=LONDON)
+    withdrawn.withdrawal_reason = "Wrong pupil"
+    withdrawn.save()
+    response = login(attendance_officer).get(reverse("graduated_response:dashboard"), {"sort": "pupil"})
+    assert _names(response) == ["Ashdown", "Brightwell", "Carrow", "Dunmore"]
+    assert _rows(response, "last-contact") == ["18 Nov 2026", "17 Nov 2026", "None recorded", "None recorded"]
+    order = _names(
+        login(attendance_officer).get(reverse("graduated_response:dashboard"), {"sort": "-last_contact"})
+    )
+    assert order[:2] == ["Ashdown", "Brightwell"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_last_contact_is_one_query_whatever_the_calls(
+    login, attendance_officer, office_staff, school, own_class, triage
+):
+    client = login(attendance_officer)
+    dashboard = reverse("graduated_response:dashboard")
+    client.get(dashboard, {"sort": "last_contact"})
+    with CaptureQueriesContext(connection) as few:
+        client.get(dashboard, {"sort": "last_contact"})
+    for n, pupil in enumerate(triage.values()):
+        _call(school, pupil, office_staff, datetime(2026, 11, 2 + n, 9, 0, tzinfo=LONDON))
+        _attempt(school, pupil, office_staff, datetime(2026, 11, 10 + n, 9, 0, tzinfo=LONDON))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(dashboard, {"sort": "last_contact"})
+    assert all(cell != "None recorded" for cell in _rows(response, "last-contact"))
     assert len(many) == len(few)
 
 

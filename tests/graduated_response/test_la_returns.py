@@ -16,7 +16,7 @@ from graduated_response import returns_services
 from graduated_response.models import Alert, LAReturn
 from graduated_response.nightly import nightly_checks_run
 from graduated_response.returns_selectors import monthly_return_rows
-from school.models import AuditEntry
+from school.models import AuditEntry, ClosureDay
 from tests import factories as f
 from tests.graduated_response.conftest import fill_marks
 
@@ -113,6 +113,54 @@ def test_one_sickness_return_per_period_of_illness(school, pupil):
     )
     # The period in progress when the alert came, and the separate period from 17 November; not 5 October.
     assert periods == [("2026-11-02", date(2026, 11, 30), 20), ("2026-11-17", date(2026, 11, 30), 4)]
+
+
+def _ill_around_a_closure(school, pupil, *, monday_16: str | None):
+    """Ill from Thu 5 to Fri 13 Nov and from Tue 17 to Fri 20 Nov; Monday 16 is an INSET day in the
+    calendar (``monday_16`` None) or a school day with that code."""
+    if monday_16 is None:
+        ClosureDay.objects.create(school=school, date=date(2026, 11, 16), kind="inset")
+    ill = {date(2026, 11, d) for d in (5, 6, 9, 10, 11, 12, 13, 17, 18, 19, 20)}
+
+    def code(day, session, index):
+        return "I" if day in ill else monday_16 if day == date(2026, 11, 16) else None
+
+    fill_marks(pupil, date(2026, 9, 2), date(2026, 11, 20), code)
+    _alert(pupil, "illness_15_days", "2026", date(2026, 11, 10))
+
+
+def _sickness_periods(school):
+    return sorted(
+        (r.period_key, r.contents["period"]["to"], r.contents["period"]["sessions"])
+        for r in LAReturn.objects.filter(school=school, kind="sickness")
+    )
+
+
+@TODAY
+def test_illness_across_a_weekend_and_a_closure_day_is_one_period(school, pupil):
+    _ill_around_a_closure(school, pupil, monday_16=None)
+    returns_services.la_returns_refresh(school=school, today=date(2026, 11, 23))
+    assert _sickness_periods(school) == [("2026-11-05", "2026-11-20", 22)]
+    # Checked again the next night, with Monday ill too: still the one return for that period.
+    fill_marks(pupil, date(2026, 11, 23), date(2026, 11, 23), lambda d, s, i: "I")
+    returns_services.la_returns_refresh(school=school, today=date(2026, 11, 23))
+    assert LAReturn.objects.filter(kind="sickness").count() == 1
+
+
+@TODAY
+def test_a_closure_marked_hash_in_the_register_does_not_split_the_period(school, pupil):
+    _ill_around_a_closure(school, pupil, monday_16="#")
+    returns_services.la_returns_refresh(school=school, today=date(2026, 11, 23))
+    assert _sickness_periods(school) == [("2026-11-05", "2026-11-20", 22)]
+
+
+@TODAY
+def test_a_school_day_present_between_makes_two_periods_each_with_its_return(school, pupil):
+    _ill_around_a_closure(school, pupil, monday_16="/")
+    returns_services.la_returns_refresh(school=school, today=date(2026, 11, 23))
+    assert _sickness_periods(school) == [("2026-11-05", "2026-11-13", 14), ("2026-11-17", "2026-11-20", 8)]
+    returns_services.la_returns_refresh(school=school, today=date(2026, 11, 23))
+    assert LAReturn.objects.filter(kind="sickness").count() == 2
 
 
 @TODAY
@@ -215,7 +263,9 @@ def test_monthly_attendance_return_lists_compulsory_age_pupils_who_fail_to_atten
     rows = _monthly(login(attendance_officer))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["upn", "legal_last_name", "legal_first_name"]
-    assert "2026-11-02 AM" in header and "2026-11-30 PM" in header and "2026-11-01 AM" not in header
+    assert "2026-11-02 AM" in header and "2026-11-01 AM" not in header
+    # The columns stop at today (23 November): no columns for days that have not happened yet.
+    assert header[-2:] == ["2026-11-23 AM", "2026-11-23 PM"] and "2026-11-24 AM" not in header
     assert [r[0] for r in body] == [absent.upn]  # not the present pupil, not the 4-year-old
     row = dict(zip(header, body[0], strict=True))
     assert (row["legal_last_name"], row["legal_first_name"]) == ("'=Cole", "Amy")
@@ -254,6 +304,12 @@ def test_monthly_return_query_count_does_not_grow_with_pupils(school, own_class,
         )
     many = count()
     assert (few[0], many[0]) == (3, 7) and few[1] == many[1]
+
+
+@TODAY
+def test_a_past_months_return_runs_to_its_last_day(login, attendance_officer, school, own_class):
+    rows = _monthly(login(attendance_officer), month="2026-10")
+    assert rows[0][-1] == "2026-10-23 PM"  # Friday 23 October, the last school day before half-term
 
 
 @TODAY

@@ -105,13 +105,6 @@ EXPECTATIONS = {
     "attendance:closure_create": Expect(get=MANAGE, post=MANAGE),
     "attendance:office_dashboard": Expect(get=OFFICE),
     "attendance:n_queue": Expect(get=OFFICE),
-    "attendance:n_convert": Expect(
-        get=NOBODY,
-        post=OFFICE,
-        kwargs=lambda w: {"mark_id": w.n_mark.pk},
-        foreign=lambda w: {"mark_id": w.foreign_n_mark.pk},
-        class_scoped=lambda w: {"mark_id": w.other_class_n_mark.pk},
-    ),
     "attendance:absence_call_new": Expect(
         get=OFFICE,
         post=OFFICE,
