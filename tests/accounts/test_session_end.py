@@ -2,12 +2,15 @@
 static/js/session.js warns two minutes before; "Stay signed in" (accounts:session_keepalive) starts
 the idle time again but never passes the 12-hour limit; a keepalive after the end does not revive it."""
 
+import doctest
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.test import Client
 
+from accounts import session_time_left
 from tests.conftest import sign_in
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -75,3 +78,29 @@ def test_signed_out_pages_carry_no_timer(db):
     response = Client().get("/login/")
     assert "X-Session-Seconds-Left" not in response
     assert "data-session-seconds-left" not in response.content.decode()
+
+
+def test_worked_examples_in_the_docstrings_hold():
+    result = doctest.testmod(session_time_left)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("now", "left", "ended"),
+    [
+        (1799, 1, False),
+        (1800, 0, False),  # exactly at the limit the session still holds, with nothing left to count
+        (1801, 0, True),  # never negative
+    ],
+)
+def test_the_idle_boundary(now, left, ended):
+    times = {"started": 0, "last_seen": 0, "now": now, "idle": 1800, "absolute": 43200}
+    assert session_time_left.seconds_left(**times) == left
+    assert session_time_left.has_ended(**times) is ended
+
+
+def test_the_absolute_limit_wins_when_it_comes_first():
+    times = {"started": 0, "last_seen": 43100, "now": 43150, "idle": 1800, "absolute": 43200}
+    assert session_time_left.seconds_left(**times) == 50
+    assert not session_time_left.has_ended(**times)
+    assert session_time_left.has_ended(**{**times, "now": 43201})
