@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
+from . import session_time_left
 from .mfa import has_confirmed_device, mfa_required
 
 # Pages a signed-in person may reach before passing the second factor.
@@ -19,12 +20,17 @@ MFA_EXEMPT_VIEWS = frozenset({"login", "logout", "accounts:mfa_enrol", "accounts
 
 SESSION_STARTED_KEY = "session_started_at"
 SESSION_LAST_SEEN_KEY = "session_last_seen_at"
+SECONDS_LEFT_HEADER = "X-Session-Seconds-Left"
 # Record activity at most once a minute, so most requests do not write the session row.
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionLimitsMiddleware:
     """Ends a session after SESSION_IDLE_SECONDS without a request or SESSION_ABSOLUTE_SECONDS in all.
+
+    Tells the page how long is left (accounts.session_time_left): `request.session_seconds_left`, which
+    base.html puts on the body for static/js/session.js, and the X-Session-Seconds-Left header on every
+    response to a signed-in user (htmx requests and the keepalive read it).
 
     Deactivated accounts need nothing here: Django's ModelBackend returns no user for an inactive
     account, so AuthenticationMiddleware treats the next request as signed out.
@@ -34,24 +40,48 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.session_seconds_left = None
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
             started = session.get(SESSION_STARTED_KEY)
             last_seen = session.get(SESSION_LAST_SEEN_KEY, started)
+            limits = {"idle": settings.SESSION_IDLE_SECONDS, "absolute": settings.SESSION_ABSOLUTE_SECONDS}
             if started is None:
-                session[SESSION_STARTED_KEY] = session[SESSION_LAST_SEEN_KEY] = now
-            elif (
-                now - started > settings.SESSION_ABSOLUTE_SECONDS
-                or now - last_seen > settings.SESSION_IDLE_SECONDS
-            ):
+                session[SESSION_STARTED_KEY] = session[SESSION_LAST_SEEN_KEY] = started = last_seen = now
+            elif session_time_left.has_ended(started=started, last_seen=last_seen, now=now, **limits):
                 logout(request)
                 messages.info(
                     request, "You were signed out to keep pupils' information safe. Please sign in again."
                 )
             elif now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
-                session[SESSION_LAST_SEEN_KEY] = now
-        return self.get_response(request)
+                session[SESSION_LAST_SEEN_KEY] = last_seen = now
+            if request.user.is_authenticated:
+                request.session_seconds_left = session_time_left.seconds_left(
+                    started=started, last_seen=last_seen, now=now, **limits
+                )
+        response = self.get_response(request)
+        # The view may have changed it (the keepalive) or signed the user out or in.
+        if getattr(request, "session_seconds_left", None) is not None and request.user.is_authenticated:
+            response[SECONDS_LEFT_HEADER] = str(request.session_seconds_left)
+        return response
+
+
+def keep_alive(request) -> int:
+    """Record activity now (the keepalive: "Stay signed in"), whatever LAST_SEEN_RESOLUTION_SECONDS
+    says, and return the seconds left, which cannot pass the absolute limit."""
+    now = time.time()
+    session = request.session
+    session[SESSION_LAST_SEEN_KEY] = now
+    started = session.get(SESSION_STARTED_KEY, now)
+    request.session_seconds_left = session_time_left.seconds_left(
+        started=started,
+        last_seen=now,
+        now=now,
+        idle=settings.SESSION_IDLE_SECONDS,
+        absolute=settings.SESSION_ABSOLUTE_SECONDS,
+    )
+    return request.session_seconds_left
 
 
 class MFARequiredMiddleware:

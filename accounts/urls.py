@@ -8,6 +8,7 @@ urlpatterns = [
     path("two-factor/set-up/", views.mfa_enrol, name="mfa_enrol"),
     path("two-factor/verify/", views.mfa_verify, name="mfa_verify"),
     path("security/", views.security, name="security"),
+    path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("security/recovery-codes/", views.recovery_codes_new, name="recovery_codes_new"),
     path("login-history/", views.login_history, name="login_history"),
     path("login-history/locked/<int:user_id>/unlock/", views.lockout_reset, name="lockout_reset"),

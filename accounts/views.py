@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from school.pagination import paginate
 from . import mfa, selectors, services
 from .forms import CodeForm, EnrolForm, LegalHoldForm, RetentionDeleteForm
 from .login_history import record_second_step_failure
+from .middleware import keep_alive
 from .models import LegalHold
 
 
@@ -84,6 +85,14 @@ def mfa_verify(request):
         record_second_step_failure(request)
         form.add_error("code", "That code is not right, or has been used already. Try the newest code.")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_POST
+def session_keepalive(request):
+    """ "Stay signed in" (static/js/session.js): counts as activity, so the idle time starts again; the
+    absolute limit stays. Answers the seconds now left, also in the X-Session-Seconds-Left header."""
+    return JsonResponse({"seconds_left": keep_alive(request)})
 
 
 @login_required

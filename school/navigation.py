@@ -9,13 +9,15 @@ app publishes its menu entries and panels by URL name:
 
 Every registered name must reverse: a typo or a missing view fails at the first page, and the
 navigation test reverses and renders every registered entry for every role. Each entry shows only to
-roles holding its capability; two entries with one URL name (one per capability) show once.
+roles holding its capability (and, with `only_if`, passing that test, e.g.
+`only_if=policy.has_own_class`); two entries with one URL name (one per capability) show once.
 Home panels take no argument; pupil panels take the pupil's pk and must check access themselves
 (policy.access_pupil).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -29,6 +31,9 @@ class NavEntry:
     url_name: str
     capability: str
     order: int = 100
+    # A further condition on the user at the school (e.g. policy.has_own_class): the entry shows only
+    # when it is true as well as the capability held.
+    only_if: Callable[..., bool] | None = None
 
 
 NAV_ENTRIES: list[NavEntry] = []
@@ -50,6 +55,8 @@ def _visible(entries: list[NavEntry], user, school) -> list[NavEntry]:
     seen, result = set(), []
     for entry in entries:
         if entry.capability in caps and entry.url_name not in seen:
+            if entry.only_if is not None and not entry.only_if(user, school):
+                continue
             seen.add(entry.url_name)
             result.append(entry)
     return result

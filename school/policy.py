@@ -40,7 +40,14 @@ MANAGE_SEND = "manage_send"  # SENDCo work: triage, register, cycles, provision
 # so teachers write the assessment, the SMART targets and the review for pupils in their classes.
 PLAN_SEND = "plan_send"
 RAISE_CONCERN = "raise_concern"
-VIEW_SEND = "view_send"  # needs, targets, strategies, passports of pupils in scope
+VIEW_SEND = "view_send"  # the full SEND record: needs, targets, cycles, plans, documents, passports
+# Need to know (issue 15): the office and the DSL do not read the SEND record. They see a pupil's SEND
+# status (VIEW_SEND_STATUS) and the passport's strategies a supply or cover adult needs (VIEW_SEND_NEEDS),
+# in the pupil page's SEND panel. Passports are written by the adults who work with the pupil: the class
+# teacher and TA of the pupil's class (their scope) and the SENDCo (EDIT_PASSPORT).
+VIEW_SEND_STATUS = "view_send_status"
+VIEW_SEND_NEEDS = "view_send_needs"
+EDIT_PASSPORT = "edit_passport"
 VIEW_CONFIDENTIAL_DOCUMENTS = "view_confidential_documents"
 MANAGE_CASES = "manage_cases"  # graduated response cases
 VIEW_CASES = "view_cases"
@@ -64,8 +71,12 @@ GRANT_TRUST_ROLES = "grant_trust_roles"
 # case's key adult, who sees the rest of the case's letters, nor by the SENDCo.
 VIEW_LEGAL_LETTERS = "view_legal_letters"
 
-_STAFF_COMMON = {VIEW_PUPILS, VIEW_SEND, RAISE_CONCERN, VIEW_AGGREGATES}
+# What every adult who sees pupils holds: the pupil's SEND status and strategies, raising a concern.
+_NEED_TO_KNOW = {VIEW_PUPILS, VIEW_SEND_STATUS, VIEW_SEND_NEEDS, RAISE_CONCERN, VIEW_AGGREGATES}
+_STAFF_COMMON = _NEED_TO_KNOW | {VIEW_SEND}
 _OFFICE_LEVEL = _STAFF_COMMON | {VIEW_ALL_PUPILS}
+# The office and the DSL: every pupil, but only what they need to know of SEND.
+_NEED_TO_KNOW_ALL_PUPILS = _NEED_TO_KNOW | {VIEW_ALL_PUPILS}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.HEADTEACHER: frozenset(
@@ -96,7 +107,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.SENDCO: frozenset(
         _OFFICE_LEVEL
-        | {MANAGE_SEND, PLAN_SEND, VIEW_CONFIDENTIAL_DOCUMENTS, VIEW_ATTENDANCE_STATS, VIEW_CASES}
+        | {
+            MANAGE_SEND,
+            PLAN_SEND,
+            EDIT_PASSPORT,
+            VIEW_CONFIDENTIAL_DOCUMENTS,
+            VIEW_ATTENDANCE_STATS,
+            VIEW_CASES,
+        }
     ),
     Role.ATTENDANCE_OFFICER: frozenset(
         _OFFICE_LEVEL
@@ -112,13 +130,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.DSL: frozenset(
-        _OFFICE_LEVEL
+        _NEED_TO_KNOW_ALL_PUPILS
         | {VIEW_SAFEGUARDING, VIEW_ATTENDANCE_STATS, VIEW_CASES, VIEW_RECORD_REQUESTS, VIEW_LEGAL_LETTERS}
     ),
-    Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS, PLAN_SEND}),
-    Role.TEACHING_ASSISTANT: frozenset(_STAFF_COMMON),
+    Role.CLASS_TEACHER: frozenset(_STAFF_COMMON | {TAKE_OWN_REGISTERS, PLAN_SEND, EDIT_PASSPORT}),
+    Role.TEACHING_ASSISTANT: frozenset(_STAFF_COMMON | {EDIT_PASSPORT}),
     Role.OFFICE_STAFF: frozenset(
-        _OFFICE_LEVEL | {EDIT_PUPILS, IMPORT_PUPILS, TAKE_ANY_REGISTER, MANAGE_ATTENDANCE}
+        _NEED_TO_KNOW_ALL_PUPILS | {EDIT_PUPILS, IMPORT_PUPILS, TAKE_ANY_REGISTER, MANAGE_ATTENDANCE}
     ),
     Role.GOVERNOR: frozenset({VIEW_AGGREGATES}),
     Role.TRUST_LEAD: frozenset(
@@ -193,6 +211,16 @@ def is_class_scoped(user, school: School) -> bool:
 
 def can_see_safeguarding(user, school: School) -> bool:
     return can(user, school, VIEW_SAFEGUARDING)
+
+
+def has_own_class(user, school: School | None) -> bool:
+    """True when the user is one of the staff of a registration class at `school` (cached per request)."""
+    if not school or not user.is_authenticated:
+        return False
+    cache = user.__dict__.setdefault("_own_class_cache", {})
+    if school.pk not in cache:
+        cache[school.pk] = RegistrationClass.objects.filter(school=school, staff=user).exists()
+    return cache[school.pk]
 
 
 # --- scopes -----------------------------------------------------------------------------------------

@@ -72,6 +72,28 @@ def current_statuses(*, pupil_ids) -> dict[int, str]:
     return {pk: found.get(pk) or register_status.NONE for pk in ids}
 
 
+def need_to_know(*, user, school, pupil: Pupil) -> dict:
+    """What an adult without the SEND record (the office, the DSL) sees of a pupil's SEND: the status
+    (VIEW_SEND_STATUS), the passport's "how best to support me" that a supply or cover adult needs
+    (VIEW_SEND_NEEDS) and, for the DSL (VIEW_SAFEGUARDING), the areas of need. Nothing else of the record:
+    no targets, cycles, plans, documents or letters. Two queries."""
+    caps = policy.capabilities(user, school)
+    record = SendRecord.objects.filter(pupil=pupil).only("status", "primary_need", "secondary_need").first()
+    strategies = None
+    if policy.VIEW_SEND_NEEDS in caps:
+        strategies = (
+            PupilPassport.objects.filter(pupil=pupil).values_list("how_to_support_me", flat=True).first()
+        )
+    return {
+        "pupil": pupil,
+        "status_label": register_status.LABELS[record.status if record else register_status.NONE],
+        "on_register": bool(record and record.status != register_status.NONE),
+        "needs": record if record and policy.VIEW_SAFEGUARDING in caps else None,
+        "show_strategies": policy.VIEW_SEND_NEEDS in caps,
+        "strategies": strategies or "",
+    }
+
+
 def parent_contact_for(*, pupil: Pupil) -> Contact | None:
     """The priority-1 contact with parental responsibility (the first by priority if none is 1)."""
     link = (

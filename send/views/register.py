@@ -94,6 +94,7 @@ def class_view(request):
             "chosen": chosen,
             "pupils": pupils,
             "reviews": selectors.reviews_due(user=request.user, school=school, today=day),
+            "can_edit_passport": policy.can(request.user, school, policy.EDIT_PASSPORT),
         },
     )
 
@@ -124,9 +125,18 @@ def panel_home(request):
 
 
 @require_safe
-@policy.capability_required(policy.VIEW_SEND)
+@policy.capability_required(policy.VIEW_SEND_STATUS)
 def panel_pupil(request, pk):
+    """The pupil page's SEND panel. Adults who read the SEND record (VIEW_SEND) get its summary; the
+    office and the DSL get what they need to know (selectors.need_to_know): the status, the passport's
+    strategies for a supply or cover adult, and for the DSL (VIEW_SAFEGUARDING) the areas of need."""
     pupil = policy.access_pupil(request.user, request.school, pk)
+    if not policy.can(request.user, request.school, policy.VIEW_SEND):
+        return render(
+            request,
+            "send/partials/panel_pupil_need_to_know.html",
+            selectors.need_to_know(user=request.user, school=request.school, pupil=pupil),
+        )
     record = SendRecord.objects.filter(pupil=pupil).first()
     targets = selectors.open_cycle_targets([pupil.pk]).get(pupil.pk, [])
     plan = selectors_plans.plan_in_force_for(pupil=pupil, on=today())
@@ -159,6 +169,7 @@ def pupil_send(request, pk):
             "can_manage": can_manage(request),
             "provision": provision,
             "can_confidential": can_confidential,
+            "can_edit_passport": policy.can(request.user, request.school, policy.EDIT_PASSPORT),
             "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
             "provision_notice": selectors.provision_notice_status(pupil=pupil),  # views/parent_letters.py
             "ehc_plan": selectors_plans.plan_in_force_for(pupil=pupil, on=today()),  # views/ehc_plans.py
@@ -301,9 +312,10 @@ def needs_edit(request, pk):
 
 # --- passport -------------------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-@policy.capability_required(policy.VIEW_SEND)
+@policy.capability_required(policy.EDIT_PASSPORT)
 def passport_edit(request, pk):
-    """Adults who work with the pupil write the passport with them (VIEW_SEND within their scope)."""
+    """Adults who work with the pupil write the passport with them: the SENDCo, and the class teacher and
+    TA of the pupil's class (EDIT_PASSPORT within their scope; another class's pupil is a 404)."""
     pupil = policy.access_pupil(request.user, request.school, pk)
     passport = PupilPassport.objects.filter(pupil=pupil).first()
     form = PassportForm(request.POST or None, instance=passport)

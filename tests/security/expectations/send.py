@@ -3,7 +3,8 @@
 The SENDCo and the headteacher (MANAGE_SEND) do the register work; class teachers (PLAN_SEND) also write
 the assessment, targets and review of a cycle for pupils in their own classes. Every adult who works with a pupil
 (VIEW_SEND, scoped to their classes for teachers and TAs) sees needs, targets, strategies, passports and
-plans, and may raise a concern. Confidential documents open only for VIEW_CONFIDENTIAL_DOCUMENTS roles.
+plans, and may raise a concern. The office and the DSL do not hold VIEW_SEND (need to know): they see the
+pupil panel's status and strategies only. Passports are written by EDIT_PASSPORT roles. Confidential documents open only for VIEW_CONFIDENTIAL_DOCUMENTS roles.
 Governors reach none of it.
 """
 
@@ -34,6 +35,10 @@ VIEW = roles_with(policy.VIEW_SEND)
 VIEW_OBJECT = VIEW - {"other_school_teacher"}
 RAISE_OBJECT = roles_with(policy.RAISE_CONCERN) - {"other_school_teacher"}
 CONFIDENTIAL = roles_with(policy.VIEW_SEND, policy.VIEW_CONFIDENTIAL_DOCUMENTS)
+# Need to know: everyone who sees pupils sees the pupil panel's SEND status (the office and the DSL a
+# reduced panel); passports are written by the SENDCo and the pupil's class staff.
+STATUS_OBJECT = roles_with(policy.VIEW_SEND_STATUS) - {"other_school_teacher"}
+PASSPORT_OBJECT = roles_with(policy.EDIT_PASSPORT) - {"other_school_teacher"}
 
 
 def _objects_for(world, pupil, prefix):
@@ -299,12 +304,12 @@ EXPECTATIONS = {
         kwargs=lambda w: {"pk": w.send_intervention.pk},
         foreign=lambda w: {"pk": w.send_foreign_intervention.pk},
     ),
-    "send:panel_pupil": pupil_page(VIEW_OBJECT),
+    "send:panel_pupil": pupil_page(STATUS_OBJECT),
     "send:pupil_send": pupil_page(VIEW_OBJECT),
     "send:concern_create": pupil_page(RAISE_OBJECT, RAISE_OBJECT),
     "send:status_change": pupil_page(MANAGE, MANAGE),
     "send:needs_edit": pupil_page(MANAGE, MANAGE),
-    "send:passport_edit": pupil_page(VIEW_OBJECT, VIEW_OBJECT),
+    "send:passport_edit": pupil_page(PASSPORT_OBJECT, PASSPORT_OBJECT),
     "send:passport_pdf": pupil_page(VIEW_OBJECT),
     "send:cycle_start": pupil_page(MANAGE, MANAGE),
     "send:enrolment_create": pupil_page(MANAGE, MANAGE),
