@@ -48,6 +48,12 @@ class TriageForm(Form):
     meet_parents = forms.BooleanField(label="Meet the parents", required=False)
     parents_meeting_on = forms.DateField(label="Parents' meeting date", required=False, widget=DATE)
     outcome = forms.ChoiceField(choices=Concern.Outcome.choices, widget=forms.RadioSelect)
+    monitoring_review_by = forms.DateField(
+        label="Review monitoring by",
+        required=False,
+        widget=DATE,
+        help_text="When the outcome is Monitor. Left empty: six weeks from today. It becomes a task in My work.",
+    )
     parents_agreed_by = forms.CharField(
         label="Parent who agreed",
         required=False,
@@ -61,6 +67,10 @@ class TriageForm(Form):
         choices=[("", "Not yet known"), *needs.need_choices()],
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpTaskDoneForm(Form):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
 
 
 class StatusChangeForm(Form):

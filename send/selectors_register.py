@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from school.models import Pupil
 
@@ -70,7 +72,15 @@ def register_rows(*, school, today: date, filters: RegisterFilters, class_ids=No
         .annotate(
             cycle_id=Subquery(open_cycle.values("pk")[:1]),
             cycle_stage=Subquery(open_cycle.values("stage")[:1]),
-            next_review=Subquery(open_cycle.values("review_due")[:1]),
+            # A cycle's review date; for a pupil being monitored, monitoring's review-by date (set at triage).
+            next_review=Coalesce(
+                Subquery(open_cycle.values("review_due")[:1]),
+                DbCase(
+                    When(status=register_status.MONITORING, then=F("monitoring_review_by")),
+                    output_field=DateField(),
+                ),
+                output_field=DateField(),
+            ),
         )
     )
     if class_ids is not None:

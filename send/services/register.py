@@ -18,8 +18,10 @@ from school import audit, editing, transitions
 from school.models import Pupil
 
 from .. import cycle_stages, register_status, selectors
+from .. import follow_up_tasks as follow_up_rules
 from ..models import Concern, EhcPlan, PupilPassport, SendRecord, SendSettings, SendStatusChange
 from .common import save_audited
+from .follow_up_tasks import follow_up_tasks_from_triage
 
 
 @transaction.atomic
@@ -80,6 +82,7 @@ class Triage:
     parents_agreed_by: str = ""
     parents_agreed_on: date | None = None
     primary_need: str = ""
+    monitoring_review_by: date | None = None
 
 
 def _triage_problems(triage: Triage, concern: Concern) -> dict:
@@ -103,6 +106,11 @@ def _triage_problems(triage: Triage, concern: Concern) -> dict:
             errors["parents_agreed_by"] = "Record which parent agreed to the pupil joining the SEN register."
         if not triage.parents_agreed_on:
             errors["parents_agreed_on"] = "Record the date the parent agreed."
+    if triage.monitoring_review_by:
+        if triage.outcome != Concern.Outcome.MONITOR:
+            errors["monitoring_review_by"] = "A review-by date is for the Monitor outcome only."
+        elif triage.monitoring_review_by <= timezone.localdate():
+            errors["monitoring_review_by"] = "Give a date after today."
     return errors
 
 
@@ -164,7 +172,32 @@ def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
             secondary_need=getattr(getattr(concern.pupil, "send_record", None), "secondary_need", ""),
             reason="Need recorded at triage",
         )
+    review_by = None
+    if triage.outcome == Concern.Outcome.MONITOR:
+        review_by = triage.monitoring_review_by or follow_up_rules.default_monitoring_review_by(
+            timezone.localdate()
+        )
+        if not _set_monitoring_review_by(actor=actor, pupil=concern.pupil, review_by=review_by):
+            review_by = None
+    follow_up_tasks_from_triage(actor=actor, concern=concern, monitoring_review_by=review_by)
     return concern
+
+
+def _set_monitoring_review_by(*, actor, pupil: Pupil, review_by: date) -> bool:
+    """Whether the pupil is being monitored, and so now has a review-by date."""
+    record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
+    if record is None or record.status != register_status.MONITORING:
+        return False  # already on the register: its cycles and reviews apply instead
+    before = audit.snapshot(record)
+    record.monitoring_review_by = review_by
+    save_audited(
+        actor=actor,
+        instance=record,
+        action="send.register.monitoring_review_set",
+        before=before,
+        reason="Monitoring review date set at triage",
+    )
+    return True
 
 
 # --- the register ---------------------------------------------------------------------------------------
