@@ -76,6 +76,12 @@ class FollowUpTaskDoneForm(Form):
 class StatusChangeForm(Form):
     to_status = forms.ChoiceField(label="New status", choices=register_status.STATUS_CHOICES)
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(
+        label="Date it took effect",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty for today. Not in the future, and not before the pupil joined the school.",
+    )
     parents_agreed_by = forms.CharField(
         label="Parent who agreed",
         required=False,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from school import audit, editing, transitions
 from school.models import Pupil
 
-from .. import cycle_stages, register_status, selectors
+from .. import cycle_stages, register_status, selectors, status_effective_date
 from .. import follow_up_tasks as follow_up_rules
 from ..models import Concern, EhcPlan, PupilPassport, SendRecord, SendSettings, SendStatusChange
 from .common import save_audited
@@ -223,6 +223,12 @@ def send_status_change(
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})
+    if on is not None and (
+        problem := status_effective_date.effective_date_problem(
+            on, today=timezone.localdate(), admitted_on=pupil.admission_date
+        )
+    ):
+        raise ValidationError({"on": problem})
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     if record is not None and expected_status:
         editing.ensure_still(
