@@ -152,16 +152,5 @@ def needs_missing_flag(record: SendRecord) -> bool:
     return register_status.is_on_register(record.status) and not record.primary_need
 
 
-def year_groups_of(*, school) -> list[int]:
-    """The year groups the school's pupils on roll are in (one query)."""
-    return sorted(
-        set(
-            Pupil.objects.filter(school=school, leaving_date__isnull=True)
-            .values_list("year_group", flat=True)
-            .distinct()
-        )
-    )
-
-
 def stage_label(stage: str | None) -> str:
     return cycle_stages.LABELS.get(stage or "", "No open cycle")
