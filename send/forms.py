@@ -76,7 +76,7 @@ class FollowUpTaskDoneForm(Form):
 class StatusChangeForm(Form):
     to_status = forms.ChoiceField(label="New status", choices=register_status.STATUS_CHOICES)
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(
+    effective_on = forms.DateField(
         label="Date it took effect",
         required=False,
         widget=DATE,

@@ -213,6 +213,7 @@ def send_status_change(
     concern: Concern | None = None,
     on: date | None = None,
     expected_status: str | None = None,
+    effective_on: date | None = None,
 ) -> SendStatusChange:
     """Move a pupil's register status through the one transition table, with history and audit.
 
@@ -220,15 +221,19 @@ def send_status_change(
     is the status the form showed: if someone changed it since, the change is refused, naming them.
     A pupil with an EHC plan in force leaves E only through the plan (send/services/ehc_plans.py).
     `on` is the day the move takes effect (status_since and the history row's effective_on).
+    `effective_on` is that day as a user gave it on the status form: refused in the future or before
+    the pupil's admission (send/status_effective_date.py). (A plan's issue date, given as `on`, may
+    come before the pupil joined.)
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})
-    if on is not None and (
-        problem := status_effective_date.effective_date_problem(
-            on, today=timezone.localdate(), admitted_on=pupil.admission_date
+    if effective_on is not None:
+        problem = status_effective_date.effective_date_problem(
+            effective_on, today=timezone.localdate(), admitted_on=pupil.admission_date
         )
-    ):
-        raise ValidationError({"on": problem})
+        if problem:
+            raise ValidationError({"effective_on": problem})
+        on = effective_on
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     if record is not None and expected_status:
         editing.ensure_still(

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 @time_machine.travel("2026-12-01 10:00", tick=False)
 def test_a_status_change_recorded_late_takes_effect_on_the_date_given(login, sendco, pupil):
     client = login(sendco)
-    assert 'name="on"' in client.get(f"/send/pupils/{pupil.pk}/status/").content.decode()
+    assert 'name="effective_on"' in client.get(f"/send/pupils/{pupil.pk}/status/").content.decode()
     response = client.post(
         f"/send/pupils/{pupil.pk}/status/",
-        {"to_status": "ehc_plan", "reason": "Plan issued by the LA", "on": "2026-11-20"},
+        {"to_status": "ehc_plan", "reason": "Plan issued by the LA", "effective_on": "2026-11-20"},
     )
     assert response.status_code == 302
     assert SendRecord.objects.get(pupil=pupil).status_since == date(2026, 11, 20)
@@ -47,12 +47,13 @@ def test_future_and_pre_admission_dates_are_refused_beside_the_field(login, send
     pupil.admission_date = date(2022, 9, 1)
     pupil.save()
     response = login(sendco).post(
-        f"/send/pupils/{pupil.pk}/status/", {"to_status": "monitoring", "reason": "Concern", "on": on}
+        f"/send/pupils/{pupil.pk}/status/",
+        {"to_status": "monitoring", "reason": "Concern", "effective_on": on},
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert message in page
-    assert 'id="error_1_id_on"' in page  # beside the date field, not at the top
+    assert 'id="error_1_id_effective_on"' in page  # beside the date field, not at the top
     assert not SendRecord.objects.exists() and not AuditEntry.objects.exists()
 
 
