@@ -32,7 +32,7 @@ def year_group_choices(school) -> list[tuple[int, str]]:
 
 class PupilFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or UPN", method="filter_search")
-    year_group = django_filters.ChoiceFilter(label="Year", choices=YearGroup.choices, empty_label="Any year")
+    year_group = django_filters.ChoiceFilter(label="Year", choices=[], empty_label="Any year")
     registration_class = django_filters.ModelChoiceFilter(
         label="Class", queryset=None, empty_label="Any class"
     )
