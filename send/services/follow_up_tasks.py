@@ -51,23 +51,23 @@ def follow_up_tasks_from_triage(
     )
     made = []
     for follow_up in promised:
-        task, created = FollowUpTask.objects.get_or_create(
+        if follow_up.for_raiser and concern.raised_by_id == actor.pk:
+            continue  # the SENDCo who raised the concern and triaged it knows the decision
+        task = FollowUpTask(
+            school=concern.school,
+            pupil=concern.pupil,
             concern=concern,
             kind=follow_up.kind,
-            defaults={
-                "school": concern.school,
-                "pupil": concern.pupil,
-                "due_on": follow_up.due_on,
-                "assigned_to": concern.raised_by if follow_up.for_raiser else actor,
-                "created_at": now,
-            },
+            due_on=follow_up.due_on,
+            assigned_to=concern.raised_by if follow_up.for_raiser else actor,
+            created_at=now,
         )
-        if created:
-            task.full_clean()
-            _audit(actor=actor, task=task, verb="created")
-            made.append(task)
+        task.full_clean()  # one per concern and kind (a constraint): a triage happens once
+        task.save()
+        _audit(actor=actor, task=task, verb="created")
+        made.append(task)
     raiser = concern.raised_by
-    if any(t.kind == rules.OUTCOME for t in made) and raiser.email and raiser.pk != actor.pk:
+    if any(t.kind == rules.OUTCOME for t in made) and raiser.email:
         email_create(
             actor=actor,
             pupil=concern.pupil,

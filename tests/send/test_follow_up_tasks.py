@@ -202,3 +202,11 @@ def test_follow_ups_rule_boundaries():
     assert rules.default_monitoring_review_by(day) == date(2027, 1, 11)
     assert rules.STATUSES.allowed("open", "done") and not rules.STATUSES.allowed("done", "open")
     assert rules.STATUSES.allowed("withdrawn", "open") and not rules.STATUSES.allowed("done", "withdrawn")
+
+
+@time_machine.travel("2026-11-30 10:00", tick=False)
+def test_a_sendco_triaging_their_own_concern_gets_no_outcome_item_or_email(login, sendco, pupil):
+    own = f.ConcernFactory(pupil=pupil, raised_by=sendco, raised_at=RAISED)
+    _triage(login(sendco), own, observe="on", observe_on="2026-12-02", outcome="no_further_action")
+    assert list(FollowUpTask.objects.values_list("kind", flat=True)) == ["observation"]
+    assert not Email.objects.exists()
