@@ -3,7 +3,8 @@
 import django_filters
 from django import forms
 
-from school.models import Pupil, RegistrationClass, YearGroup
+from school.filters import year_group_choices
+from school.models import Pupil, RegistrationClass
 
 from .models import LeaveRequest, RegisterMark
 
@@ -24,7 +25,7 @@ class AbsenceListFilter(django_filters.FilterSet):
         method="keep",
         empty_label=None,
     )
-    year_group = django_filters.ChoiceFilter(choices=YearGroup.choices, empty_label="Every year")
+    year_group = django_filters.ChoiceFilter(choices=[], empty_label="Every year")
     registration_class = django_filters.ModelChoiceFilter(
         queryset=RegistrationClass.objects.none(), empty_label="Every class", label="Class"
     )
@@ -44,6 +45,7 @@ class AbsenceListFilter(django_filters.FilterSet):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["registration_class"].queryset = RegistrationClass.objects.filter(school=school)
+        self.filters["year_group"].extra["choices"] = year_group_choices(school)
         _styled(self)
 
     def keep(self, queryset, name, value):

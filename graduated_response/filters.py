@@ -4,7 +4,8 @@ import django_filters
 from django import forms
 
 from school import policy
-from school.models import Pupil, YearGroup
+from school.filters import year_group_choices
+from school.models import Pupil
 
 from .models import TIER_CHOICES, Case
 
@@ -16,7 +17,7 @@ class CaseFilter(django_filters.FilterSet):
         field_name="current_tier", label="Tier", choices=TIER_CHOICES[1:], empty_label="Any tier"
     )
     year_group = django_filters.ChoiceFilter(
-        field_name="pupil__year_group", label="Year", choices=YearGroup.choices, empty_label="Any year"
+        field_name="pupil__year_group", label="Year", choices=[], empty_label="Any year"
     )
     registration_class = django_filters.ModelChoiceFilter(
         field_name="pupil__registration_class", label="Class", queryset=None, empty_label="Any class"
@@ -37,3 +38,4 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["registration_class"].queryset = policy.classes_in_scope(user, school)
+        self.filters["year_group"].extra["choices"] = year_group_choices(school)

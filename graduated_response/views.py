@@ -22,6 +22,7 @@ from school.policy import capability_required
 from school.submissions import create_once
 from school.withdrawal import can_restore, restorable_since
 from school.withdrawal_views import restore_action, withdraw_page
+from send import selectors_tasks as send_selectors_tasks
 
 from . import case_table, charts, health, selectors, services, tiers
 from .forms import (
@@ -377,6 +378,10 @@ def _render_my_work(request, *, alerts_form=None, status=200):
         .open()
         .filter(key_adult=request.user)
         .select_related("pupil"),
+        # SEND follow-ups of a triage (send's tasks: this later app may read them).
+        "follow_up_tasks": list(
+            send_selectors_tasks.my_follow_up_tasks(user=request.user, school=school)[:100]
+        ),
         "today": today,
         "can_view_cases": can_view_cases,
         "due": due,

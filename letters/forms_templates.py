@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from school.form_base import Form
+from school.forms import pupil_label
 
 from .template_services import LANGUAGES, check_text
 
@@ -43,9 +44,7 @@ class PreviewForm(TemplateVersionForm):
 
     def __init__(self, *args, pupils=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].choices = [
-            (p.pk, f"{p.display_name} ({p.registration_class or 'no class'})") for p in pupils
-        ]
+        self.fields["pupil"].choices = [(p.pk, pupil_label(p)) for p in pupils]
 
 
 class LetterheadForm(Form):

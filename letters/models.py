@@ -230,6 +230,7 @@ class Email(models.Model):
     class Kind(models.TextChoices):
         VIEWS_REQUEST = "views_request", "Request for views before a SEND review"
         LETTER = "letter", "A letter, attached as a PDF"
+        CONCERN_OUTCOME = "concern_outcome", "A concern you raised has been triaged"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be e-mailed"
@@ -238,7 +239,11 @@ class Email(models.Model):
         FAILED = "failed", "Could not be e-mailed"
 
     # Who may see an e-mail of each kind, and send it again (on top of having the pupil in scope).
-    KIND_CAPABILITY = {Kind.VIEWS_REQUEST: policy.MANAGE_SEND, Kind.LETTER: policy.MANAGE_CASES}
+    KIND_CAPABILITY = {
+        Kind.VIEWS_REQUEST: policy.MANAGE_SEND,
+        Kind.LETTER: policy.MANAGE_CASES,
+        Kind.CONCERN_OUTCOME: policy.MANAGE_SEND,
+    }
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="emails")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="emails")

@@ -5,14 +5,34 @@ from django import forms
 from django.db.models import Q
 
 from . import policy
-from .models import AuditEntry, Pupil, YearGroup
+from .models import AuditEntry, Pupil, RegistrationClass, YearGroup
 
 FLAG_CHOICES = [(name, Pupil._meta.get_field(name).verbose_name.capitalize()) for name in Pupil.FLAG_FIELDS]
 
 
+def year_group_choices(school) -> list[tuple[int, str]]:
+    """The year groups the school has (a class in it, or a pupil on roll in it), in order, for every
+    year filter: a primary school is not offered Year 11. One query. A school with neither yet is
+    offered every year group.
+
+    Every list that filters by year takes its choices from here."""
+    years = set(
+        RegistrationClass.objects.filter(school=school)
+        .values_list("year_group", flat=True)
+        .union(
+            Pupil.objects.filter(school=school, leaving_date__isnull=True).values_list(
+                "year_group", flat=True
+            )
+        )
+    )
+    if not years:
+        return list(YearGroup.choices)
+    return [(value, label) for value, label in YearGroup.choices if value in years]
+
+
 class PupilFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or UPN", method="filter_search")
-    year_group = django_filters.ChoiceFilter(label="Year", choices=YearGroup.choices, empty_label="Any year")
+    year_group = django_filters.ChoiceFilter(label="Year", choices=[], empty_label="Any year")
     registration_class = django_filters.ModelChoiceFilter(
         label="Class", queryset=None, empty_label="Any class"
     )
@@ -33,6 +53,7 @@ class PupilFilter(django_filters.FilterSet):
     def __init__(self, *args, user, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["registration_class"].queryset = policy.classes_in_scope(user, school)
+        self.filters["year_group"].extra["choices"] = year_group_choices(school)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

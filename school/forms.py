@@ -138,6 +138,27 @@ def school_staff(school: School):
     )
 
 
+def pupil_label(pupil) -> str:
+    """A pupil as a choice: the name with the class beside it, so two pupils of the same name are told
+    apart ("Sam Patel (3B)"). Every pupil select labels its options with this."""
+    return f"{pupil} ({pupil.registration_class})" if pupil.registration_class_id else str(pupil)
+
+
+class PupilChoiceField(forms.ModelChoiceField):
+    """The one pupil select: each option is the pupil's name with their class (pupil_label), read in
+    the same query as the pupils (the queryset is given its class)."""
+
+    def _set_queryset(self, queryset):
+        if queryset is not None:
+            queryset = queryset.select_related("registration_class")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj):
+        return pupil_label(obj)
+
+
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.get_full_name() or obj.username} ({obj.username})"

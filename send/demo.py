@@ -596,6 +596,7 @@ def build(*, school, rng, today: date) -> None:
             )
         )
     Concern.objects.bulk_create(concerns)
+    _follow_up_tasks(concerns=[c for c in concerns if c.status == "triaged"], sendco=sendco, today=today)
 
     _documents_and_letter(school=school, sendco=sendco, pupils=ehc + sen, cycles=new_cycles, today=today)
     demo_parent_letters.build(school=school, sendco=sendco, today=today)
@@ -604,6 +605,52 @@ def build(*, school, rng, today: date) -> None:
     demo_reviews.build(school=school, sendco=sendco, today=today)
     demo_timetables.build(school=school, sendco=sendco, today=today)
     demo_assessments.build(school=school, sendco=sendco, pupils=sen, today=today)
+
+
+def _follow_up_tasks(*, concerns, sendco, today: date) -> None:
+    """The triaged concerns' promises as follow-up tasks (send/follow_up_tasks.py): the observation
+    done, monitoring's review on the SENDCo's My work (one in four overdue), and the raising teacher's
+    decision to read. Monitoring's review-by date is on the register too."""
+    from . import follow_up_tasks as rules
+    from .models_tasks import FollowUpTask
+
+    tasks = []
+    for i, concern in enumerate(concerns):
+        review_by = today - timedelta(days=3) if i % 4 == 0 else today + timedelta(days=10 + 3 * i)
+        SendRecord.objects.filter(pupil=concern.pupil, status="monitoring").update(
+            monitoring_review_by=review_by
+        )
+        common = {
+            "school": concern.school,
+            "pupil": concern.pupil,
+            "concern": concern,
+            "created_at": concern.triaged_at,
+        }
+        tasks.append(
+            FollowUpTask(
+                **common,
+                kind=rules.OBSERVATION,
+                due_on=concern.observe_on,
+                assigned_to=sendco,
+                status=rules.DONE,
+                done_by=sendco,
+                done_at=concern.triaged_at,
+                note="Observed in class; strategies shared with the class teacher.",
+            )
+        )
+        tasks.append(
+            FollowUpTask(**common, kind=rules.MONITORING_REVIEW, due_on=review_by, assigned_to=sendco)
+        )
+        if concern.raised_by_id != sendco.pk:
+            tasks.append(
+                FollowUpTask(
+                    **common,
+                    kind=rules.OUTCOME,
+                    due_on=timezone.localtime(concern.triaged_at).date(),
+                    assigned_to=concern.raised_by,
+                )
+            )
+    FollowUpTask.objects.bulk_create(tasks)
 
 
 DEMO_DOCUMENTS = [

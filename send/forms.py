@@ -48,6 +48,12 @@ class TriageForm(Form):
     meet_parents = forms.BooleanField(label="Meet the parents", required=False)
     parents_meeting_on = forms.DateField(label="Parents' meeting date", required=False, widget=DATE)
     outcome = forms.ChoiceField(choices=Concern.Outcome.choices, widget=forms.RadioSelect)
+    monitoring_review_by = forms.DateField(
+        label="Review monitoring by",
+        required=False,
+        widget=DATE,
+        help_text="When the outcome is Monitor. Left empty: six weeks from today. It becomes a task in My work.",
+    )
     parents_agreed_by = forms.CharField(
         label="Parent who agreed",
         required=False,
@@ -63,9 +69,19 @@ class TriageForm(Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class FollowUpTaskDoneForm(Form):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+
+
 class StatusChangeForm(Form):
     to_status = forms.ChoiceField(label="New status", choices=register_status.STATUS_CHOICES)
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+    effective_on = forms.DateField(
+        label="Date it took effect",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty for today. Not in the future, and not before the pupil joined the school.",
+    )
     parents_agreed_by = forms.CharField(
         label="Parent who agreed",
         required=False,

@@ -6,7 +6,7 @@ from django import forms
 
 from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm
-from school.forms import DateInput
+from school.forms import DateInput, PupilChoiceField
 from school.submissions import OneTimeTokenMixin
 
 from .models_assessment import STEP_CHOICES, EhcNeedsAssessment
@@ -16,17 +16,11 @@ DATE = DateInput()
 
 
 class AssessmentStartForm(Form):
-    pupil = forms.ModelChoiceField(queryset=None, label="Pupil", empty_label="Choose a pupil")
+    pupil = PupilChoiceField(queryset=None, label="Pupil", empty_label="Choose a pupil")
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils.select_related("registration_class").order_by(  # type: ignore[attr-defined]
-            "legal_last_name", "legal_first_name"
-        )
-        # Two pupils with the same name are told apart by their class.
-        self.fields["pupil"].label_from_instance = lambda p: (  # type: ignore[attr-defined]
-            f"{p} ({p.registration_class})" if p.registration_class_id else str(p)
-        )
+        self.fields["pupil"].queryset = pupils.order_by("legal_last_name", "legal_first_name")  # type: ignore[attr-defined]
 
 
 class AssessmentOpenForm(OneTimeTokenMixin, ModelForm):

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from school.editing import EditVersionMixin
 from school.form_base import Form, ModelForm, apply_text_rules
-from school.forms import DateInput
+from school.forms import DateInput, PupilChoiceField
 from school.submissions import OneTimeTokenMixin
 
 from . import register_status
@@ -63,7 +63,7 @@ class LocalAuthorityForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
 class EhcPlanForm(OneTimeTokenMixin, ModelForm):
     """Record a final plan. The pupil list holds pupils in the user's scope without a plan in force."""
 
-    pupil = forms.ModelChoiceField(queryset=None, label="Pupil")
+    pupil = PupilChoiceField(queryset=None, label="Pupil")
     document_file = _document_field("Plan document (optional)")
 
     class Meta:

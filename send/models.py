@@ -126,6 +126,8 @@ class SendRecord(models.Model):
     status_since = models.DateField()
     primary_need = models.CharField(max_length=4, choices=NEED_CHOICES, blank=True)
     secondary_need = models.CharField(max_length=4, choices=NEED_CHOICES, blank=True)
+    # Monitoring's review-by date (set by a triage's "monitor" decision; a follow-up task on that day).
+    monitoring_review_by = models.DateField("Review monitoring by", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -701,6 +703,7 @@ from .models_evidence import EvidencePack  # noqa: E402, F401
 # Reviews of EHC plans (send/models_reviews.py).
 from .models_reviews import AnnualReview, ReviewInvitee, ReviewStatusChange  # noqa: E402, F401
 from .models_section_f import PlanProvisionLine  # noqa: E402, F401
+from .models_tasks import FollowUpTask, FollowUpTaskChange  # noqa: E402, F401
 
 # Part-time timetables (send/models_timetables.py).
 from .models_timetables import (  # noqa: E402, F401

@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from school.models import Pupil
 
@@ -70,7 +72,15 @@ def register_rows(*, school, today: date, filters: RegisterFilters, class_ids=No
         .annotate(
             cycle_id=Subquery(open_cycle.values("pk")[:1]),
             cycle_stage=Subquery(open_cycle.values("stage")[:1]),
-            next_review=Subquery(open_cycle.values("review_due")[:1]),
+            # A cycle's review date; for a pupil being monitored, monitoring's review-by date (set at triage).
+            next_review=Coalesce(
+                Subquery(open_cycle.values("review_due")[:1]),
+                DbCase(
+                    When(status=register_status.MONITORING, then=F("monitoring_review_by")),
+                    output_field=DateField(),
+                ),
+                output_field=DateField(),
+            ),
         )
     )
     if class_ids is not None:
@@ -140,17 +150,6 @@ def needs_missing(*, school) -> list[Pupil]:
 
 def needs_missing_flag(record: SendRecord) -> bool:
     return register_status.is_on_register(record.status) and not record.primary_need
-
-
-def year_groups_of(*, school) -> list[int]:
-    """The year groups the school's pupils on roll are in (one query)."""
-    return sorted(
-        set(
-            Pupil.objects.filter(school=school, leaving_date__isnull=True)
-            .values_list("year_group", flat=True)
-            .distinct()
-        )
-    )
 
 
 def stage_label(stage: str | None) -> str:

@@ -11,6 +11,7 @@ from .views import (
     register,
     register_list,
     reviews,
+    tasks,
     timetables,
 )
 
@@ -84,6 +85,9 @@ urlpatterns = [
     path("concerns/<int:pk>/triage/", register.concern_triage, name="concern_triage"),
     path("concerns/<int:pk>/withdraw/", register.concern_withdraw, name="concern_withdraw"),
     path("concerns/<int:pk>/restore/", register.concern_restore, name="concern_restore"),
+    path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
+    path("tasks/<int:pk>/withdraw/", tasks.task_withdraw, name="task_withdraw"),
+    path("tasks/<int:pk>/restore/", tasks.task_restore, name="task_restore"),
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/assess/", cycles.cycle_assess, name="cycle_assess"),
     path("cycles/<int:pk>/stage/", cycles.cycle_stage, name="cycle_stage"),

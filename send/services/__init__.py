@@ -23,6 +23,12 @@ from .cycles import (
     target_save,
 )
 from .documents import agency_save, document_upload
+from .follow_up_tasks import (
+    follow_up_task_done,
+    follow_up_task_restore,
+    follow_up_task_withdraw,
+    follow_up_tasks_from_triage,
+)
 from .provision import enrolment_save, funding_application_save, intervention_save
 from .register import (
     Triage,
@@ -49,6 +55,10 @@ __all__ = [
     "default_review_due",
     "document_upload",
     "enrolment_save",
+    "follow_up_task_done",
+    "follow_up_task_restore",
+    "follow_up_task_withdraw",
+    "follow_up_tasks_from_triage",
     "funding_application_save",
     "intervention_save",
     "mep_parts_missing",

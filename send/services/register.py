@@ -17,9 +17,11 @@ from django.utils import timezone
 from school import audit, editing, transitions
 from school.models import Pupil
 
-from .. import cycle_stages, register_status, selectors
+from .. import cycle_stages, register_status, selectors, status_effective_date
+from .. import follow_up_tasks as follow_up_rules
 from ..models import Concern, EhcPlan, PupilPassport, SendRecord, SendSettings, SendStatusChange
 from .common import save_audited
+from .follow_up_tasks import follow_up_tasks_from_triage
 
 
 @transaction.atomic
@@ -80,6 +82,7 @@ class Triage:
     parents_agreed_by: str = ""
     parents_agreed_on: date | None = None
     primary_need: str = ""
+    monitoring_review_by: date | None = None
 
 
 def _triage_problems(triage: Triage, concern: Concern) -> dict:
@@ -103,6 +106,11 @@ def _triage_problems(triage: Triage, concern: Concern) -> dict:
             errors["parents_agreed_by"] = "Record which parent agreed to the pupil joining the SEN register."
         if not triage.parents_agreed_on:
             errors["parents_agreed_on"] = "Record the date the parent agreed."
+    if triage.monitoring_review_by:
+        if triage.outcome != Concern.Outcome.MONITOR:
+            errors["monitoring_review_by"] = "A review-by date is for the Monitor outcome only."
+        elif triage.monitoring_review_by <= timezone.localdate():
+            errors["monitoring_review_by"] = "Give a date after today."
     return errors
 
 
@@ -164,7 +172,32 @@ def concern_triage(*, actor, concern: Concern, triage: Triage) -> Concern:
             secondary_need=getattr(getattr(concern.pupil, "send_record", None), "secondary_need", ""),
             reason="Need recorded at triage",
         )
+    review_by = None
+    if triage.outcome == Concern.Outcome.MONITOR:
+        review_by = triage.monitoring_review_by or follow_up_rules.default_monitoring_review_by(
+            timezone.localdate()
+        )
+        if not _set_monitoring_review_by(actor=actor, pupil=concern.pupil, review_by=review_by):
+            review_by = None
+    follow_up_tasks_from_triage(actor=actor, concern=concern, monitoring_review_by=review_by)
     return concern
+
+
+def _set_monitoring_review_by(*, actor, pupil: Pupil, review_by: date) -> bool:
+    """Whether the pupil is being monitored, and so now has a review-by date."""
+    record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
+    if record is None or record.status != register_status.MONITORING:
+        return False  # already on the register: its cycles and reviews apply instead
+    before = audit.snapshot(record)
+    record.monitoring_review_by = review_by
+    save_audited(
+        actor=actor,
+        instance=record,
+        action="send.register.monitoring_review_set",
+        before=before,
+        reason="Monitoring review date set at triage",
+    )
+    return True
 
 
 # --- the register ---------------------------------------------------------------------------------------
@@ -180,6 +213,7 @@ def send_status_change(
     concern: Concern | None = None,
     on: date | None = None,
     expected_status: str | None = None,
+    effective_on: date | None = None,
 ) -> SendStatusChange:
     """Move a pupil's register status through the one transition table, with history and audit.
 
@@ -187,9 +221,19 @@ def send_status_change(
     is the status the form showed: if someone changed it since, the change is refused, naming them.
     A pupil with an EHC plan in force leaves E only through the plan (send/services/ehc_plans.py).
     `on` is the day the move takes effect (status_since and the history row's effective_on).
+    `effective_on` is that day as a user gave it on the status form: refused in the future or before
+    the pupil's admission (send/status_effective_date.py). (A plan's issue date, given as `on`, may
+    come before the pupil joined.)
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the status is changing."})
+    if effective_on is not None:
+        problem = status_effective_date.effective_date_problem(
+            effective_on, today=timezone.localdate(), admitted_on=pupil.admission_date
+        )
+        if problem:
+            raise ValidationError({"effective_on": problem})
+        on = effective_on
     record = SendRecord.objects.select_for_update().filter(pupil=pupil).first()
     if record is not None and expected_status:
         editing.ensure_still(

@@ -217,6 +217,8 @@ def concern_detail(request, pk):
             "concern": concern,
             "can_manage": can_manage(request),
             "may_withdraw": not concern.is_withdrawn and may_withdraw_concern(request, concern),
+            "follow_up_tasks": concern.follow_up_tasks.select_related("assigned_to").order_by("due_on", "id"),
+            "can_restore": withdrawal.can_restore(request.user, request.school),
         },
     )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from letters.rendering import pdf_response, render_pdf
 from school import policy
+from school.filters import year_group_choices
 from school.pagination import paginate
 from school.spreadsheet import safe_cell
 
@@ -35,7 +36,7 @@ def _filtered(request):
         request.GET or None,
         classes=policy.classes_in_scope(request.user, school).order_by("year_group", "name"),
         interventions=Intervention.objects.filter(school=school, is_active=True).order_by("name"),
-        year_groups=selectors_register.year_groups_of(school=school),
+        year_groups=[year for year, _ in year_group_choices(school)],
     )
     rows = selectors_register.register_rows(school=school, today=today(), filters=form.filters())
     return form, rows
