@@ -333,6 +333,10 @@ CELERY_BEAT_SCHEDULE["send-views-reminders"] = {
     "task": "send.tasks.views_reminders_send",
     "schedule": crontab(hour=6, minute=30),
 }
+CELERY_BEAT_SCHEDULE["send-views-forms-sweep"] = {
+    "task": "send.tasks.views_forms_sweep",
+    "schedule": crontab(minute="*/5"),
+}
 CELERY_BEAT_SCHEDULE["send-evidence-pack-sweep"] = {
     "task": "send.tasks.evidence_pack_sweep",
     "schedule": crontab(minute="*/5"),

@@ -40,3 +40,11 @@ def views_reminders_send() -> dict:
     from .services.views_bulk import views_reminders_send as send
 
     return send()
+
+
+@shared_task(name="send.tasks.views_forms_sweep", soft_time_limit=240, time_limit=300)
+def views_forms_sweep() -> dict:
+    """Beat runs this every few minutes: queue again the views forms prints the broker lost or refused."""
+    from .services.views_bulk import views_forms_sweep as sweep
+
+    return sweep()

@@ -113,6 +113,41 @@ def enqueue_print(print_id: int) -> bool:
     return True
 
 
+#: A print pending this long after it was queued lost its worker or broker: queue it again.
+PRINT_STALE_AFTER = timedelta(minutes=10)
+PRINT_MAX_ATTEMPTS = 3
+
+
+def views_forms_sweep(*, now: datetime | None = None) -> dict:
+    """Beat runs this every few minutes, like evidence_pack_sweep: queue again each print pending and
+    never queued (the broker was down) or queued long ago; give up on one tried PRINT_MAX_ATTEMPTS
+    times, marking it failed with the reason, so its page never says "being made" for ever."""
+    now = now or timezone.now()
+    counts = {"queued": 0, "given_up": 0, "down": 0}
+    stale = ViewsFormsPrint.objects.filter(status="pending").filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - PRINT_STALE_AFTER)
+    )
+    for print_ in stale.filter(attempts__gte=PRINT_MAX_ATTEMPTS).order_by("pk")[:200]:
+        with transaction.atomic():
+            if ViewsFormsPrint.objects.filter(pk=print_.pk, status="pending").update(
+                status="failed", error=f"It was tried {print_.attempts} times without finishing."
+            ):
+                audit.record(
+                    actor=None,
+                    action="send.views_forms.failed",
+                    obj=print_,
+                    before={"status": "pending"},
+                    after={"status": "failed"},
+                )
+                counts["given_up"] += 1
+    for pk in stale.filter(attempts__lt=PRINT_MAX_ATTEMPTS).order_by("pk").values_list("pk", flat=True)[:200]:
+        if not enqueue_print(pk):
+            counts["down"] += 1
+            break
+        counts["queued"] += 1
+    return counts
+
+
 def views_forms_downloaded(*, print_: ViewsFormsPrint, actor) -> None:
     audit.record_view(actor=actor, obj=print_, action="send.views_forms.downloaded")
 
@@ -246,7 +281,9 @@ def views_reply_online(*, token: str, views: str) -> ViewsRequest:
         pupil=request.pupil,
     )
     if request.annual_review_id:
-        review = request.annual_review
+        # Locked, and audited below: a SENDCo's edit of the meeting record opened before this is refused
+        # as stale (school.editing) rather than overwriting the parent's words.
+        review = type(request.annual_review).objects.select_for_update().get(pk=request.annual_review_id)
         review_before = {"parent_views": review.parent_views}
         heading = f"In the parent's own words (sent online on {timezone.localdate(now):%d %B %Y}):"
         review.parent_views = "\n\n".join(p for p in (review.parent_views.strip(), heading, views) if p)

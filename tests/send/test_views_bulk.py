@@ -132,6 +132,10 @@ def test_the_print_page_says_it_is_being_made_until_it_is(login, sendco, world, 
     assert "waiting for the background service" in page and "Download" not in page
     print_ = ViewsFormsPrint.objects.get()
     assert client.get(f"/send/views/forms/{print_.pk}/download/").status_code == 404
+    monkeypatch.undo()  # the broker is back: the sweep queues it, and it is made
+    assert views_bulk.views_forms_sweep() == {"queued": 1, "given_up": 0, "down": 0}
+    assert "The PDF is ready" in client.get(response["Location"]).content.decode()
+    assert client.get(f"/send/views/forms/{print_.pk}/download/").status_code == 200
 
 
 def test_the_office_address_is_the_reply_to_when_the_sendco_has_no_e_mail(
