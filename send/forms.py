@@ -360,6 +360,14 @@ class SendSettingsForm(EditVersionMixin, ModelForm):
             "office_email",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["views_reminder_days"].required = False  # left empty: the default, 7 days
+
+    def clean_views_reminder_days(self):
+        value = self.cleaned_data.get("views_reminder_days")
+        return value or SendSettings._meta.get_field("views_reminder_days").default
+
 
 class ViewsCompletionFilterForm(Form):
     registration_class = forms.ModelChoiceField(

@@ -289,3 +289,25 @@ def test_upcoming_reviews_take_the_same_queries_as_pupils_grow(
 
 def test_only_the_sendco_can_ask_in_bulk(login, class_teacher, sendco):
     assert login(class_teacher).get("/send/views/bulk/").status_code == 403
+
+
+def test_the_reminder_interval_and_office_address_are_send_settings(login, sendco, school):
+    client = login(sendco)
+    page = client.get("/send/settings/").content.decode()
+    assert "Days before a views request is chased" in page and "School office e-mail" in page
+    response = client.post(
+        "/send/settings/",
+        {
+            "notional_threshold": "6000",
+            "cycle_school_weeks": "12",
+            "review_year_reading": "day_before",
+            "part_time_max_school_weeks": "6",
+            "part_time_review_days": "14",
+            "views_reminder_days": "10",
+            "office_email": "office@school.example",
+        },
+    )
+    assert response.status_code == 302
+    saved = SendSettings.objects.get(school=school)
+    assert saved.views_reminder_days == 10 and saved.office_email == "office@school.example"
+    assert SendSettings().views_reminder_days == 7  # the default
