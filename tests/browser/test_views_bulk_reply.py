@@ -36,7 +36,7 @@ def test_bulk_views_request_and_a_parent_replying_through_the_link(
     page.get_by_role("link", name="Ask for views in bulk").click()
     expect(page.get_by_test_id("bulk-row")).to_have_count(1)
     assert Axe().run(page, options=AXE_OPTIONS).violations_count == 0
-    page.get_by_label("Reviews in the next (weeks)").fill("3")
+    page.get_by_label("Reviews in the next (weeks)", exact=True).fill("3")
     page.get_by_role("button", name="Ask the parents and pupils").press("Enter")
     expect(page.get_by_role("heading", name="Forms to print")).to_be_visible()
     expect(page.get_by_test_id("print-status")).to_contain_text("ready")
