@@ -307,6 +307,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # time limit instead of hanging it.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@school.invalid")
+# The address the product is reached at from outside (https://support.example.sch.uk, no trailing
+# slash): links in e-mails to parents (a views request's reply link) are built on it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -328,6 +331,15 @@ LOGGING = {
 
 # EHC needs assessment evidence packs left pending (broker down, worker lost) are queued again
 # (send.services.evidence_packs.evidence_pack_sweep).
+# Views requests with no reply are chased by e-mail (send/views_reminders.py), once a night.
+CELERY_BEAT_SCHEDULE["send-views-reminders"] = {
+    "task": "send.tasks.views_reminders_send",
+    "schedule": crontab(hour=6, minute=30),
+}
+CELERY_BEAT_SCHEDULE["send-views-forms-sweep"] = {
+    "task": "send.tasks.views_forms_sweep",
+    "schedule": crontab(minute="*/5"),
+}
 CELERY_BEAT_SCHEDULE["send-evidence-pack-sweep"] = {
     "task": "send.tasks.evidence_pack_sweep",
     "schedule": crontab(minute="*/5"),

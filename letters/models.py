@@ -229,6 +229,7 @@ class Email(models.Model):
 
     class Kind(models.TextChoices):
         VIEWS_REQUEST = "views_request", "Request for views before a SEND review"
+        VIEWS_REMINDER = "views_reminder", "Reminder of a request for views"
         LETTER = "letter", "A letter, attached as a PDF"
         CONCERN_OUTCOME = "concern_outcome", "A concern you raised has been triaged"
 
@@ -241,6 +242,7 @@ class Email(models.Model):
     # Who may see an e-mail of each kind, and send it again (on top of having the pupil in scope).
     KIND_CAPABILITY = {
         Kind.VIEWS_REQUEST: policy.MANAGE_SEND,
+        Kind.VIEWS_REMINDER: policy.MANAGE_SEND,
         Kind.LETTER: policy.MANAGE_CASES,
         Kind.CONCERN_OUTCOME: policy.MANAGE_SEND,
     }
@@ -249,6 +251,9 @@ class Email(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="emails")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     to = models.EmailField()
+    # Where the parent's reply goes (the member of staff who asked, or the school office): never a
+    # no-reply address. Blank: the server's DEFAULT_FROM_EMAIL takes the replies.
+    reply_to = models.EmailField(blank=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -347,7 +347,9 @@ def letter_render(*, letter_id: int) -> str:
 
 # --- e-mails ----------------------------------------------------------------------------------------
 @transaction.atomic
-def email_create(*, actor, pupil: Pupil, kind: str, to: str, subject: str, body: str) -> Email:
+def email_create(
+    *, actor, pupil: Pupil, kind: str, to: str, subject: str, body: str, reply_to: str = "", created_by=None
+) -> Email:
     """Write an e-mail as it will be sent (pending, audited) and queue its sending after commit.
 
     Nothing here says it was sent: only email_send does, once the mail server accepted it.
@@ -357,9 +359,11 @@ def email_create(*, actor, pupil: Pupil, kind: str, to: str, subject: str, body:
         pupil=pupil,
         kind=kind,
         to=to,
+        reply_to=reply_to,
         subject=subject,
         body=body,
-        created_by=actor,
+        # A nightly reminder has no actor: it is filed under the person who made the first request.
+        created_by=created_by or actor,
         created_at=timezone.now(),
     )
     email.full_clean()
@@ -391,7 +395,12 @@ def _email_finish(email: Email, *, status: str, action: str, **fields) -> bool:
 def _email_message(email: Email) -> EmailMessage:
     """The message as the mail server gets it: the plain-text body, and the letter's PDF attached when
     the e-mail carries one (a batch's e-mail to the parent; a missing PDF fails it, saying so)."""
-    message = EmailMessage(subject=email.subject, body=email.body, to=[email.to])
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+    )
     if email.letter_id:
         letter = Letter.objects.get(pk=email.letter_id)
         if letter.status == Letter.Status.PENDING:

@@ -469,6 +469,15 @@ def build(*, school, rng, today: date) -> None:
         elif not v.views:
             v.views = "Happy with progress."
     ViewsRequest.objects.bulk_create(views)
+    # Two parents were e-mailed (with the online reply link) and have not replied: one already reminded,
+    # as the nightly reminders would have done after the school's 7 days (issue 15).
+    chased = ViewsRequest.objects.filter(
+        cycle__school=school, respondent="parent", received_on__isnull=True, sent_at__isnull=False
+    ).order_by("sent_at", "pk")[:2]
+    for number, request in enumerate(chased):
+        request.method, request.sent_to = "email", f"parent.{request.pk}@example.invalid"
+        request.reminded_at = request.sent_at + timedelta(days=7) if number == 0 else None
+        request.save(update_fields=["method", "sent_to", "reminded_at"])
 
     # Passports for most pupils on the register.
     PupilPassport.objects.bulk_create(

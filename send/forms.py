@@ -372,7 +372,17 @@ class SendSettingsForm(EditVersionMixin, ModelForm):
             "review_year_reading",
             "part_time_max_school_weeks",
             "part_time_review_days",
+            "views_reminder_days",
+            "office_email",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["views_reminder_days"].required = False  # left empty: the default, 7 days
+
+    def clean_views_reminder_days(self):
+        value = self.cleaned_data.get("views_reminder_days")
+        return value or SendSettings._meta.get_field("views_reminder_days").default
 
 
 class ViewsCompletionFilterForm(Form):
@@ -411,4 +421,26 @@ class ReviewInvitationForm(OneTimeTokenMixin, Form):
     meeting_time = forms.TimeField(label="Time", widget=TimeInput())
     meeting_place = forms.CharField(
         label="Place", max_length=200, help_text="For example: the SENDCo's room."
+    )
+
+
+class ViewsBulkForm(OneTimeTokenMixin, Form):
+    weeks = forms.IntegerField(
+        label="Reviews in the next (weeks)",
+        min_value=1,
+        max_value=26,
+        initial=6,
+        help_text="SEN support reviews and EHC plan reviews due from today to this many weeks ahead.",
+    )
+
+
+class ViewsReplyForm(Form):
+    views = forms.CharField(
+        label="Your views",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=10_000,
+        help_text=(
+            "What is going well, at home and at school? What are you worried about? "
+            "What would you like the next targets to focus on?"
+        ),
     )

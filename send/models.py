@@ -63,6 +63,18 @@ class SendSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(42)],
         help_text="The local protocol says fortnightly: 14 days.",
     )
+    # Views requests (send/views_reminders.py): a reminder after this many days without a reply.
+    views_reminder_days = models.PositiveSmallIntegerField(
+        "Days before a views request is chased",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="A reminder e-mail goes after this many days without a reply, and once more after as many again.",
+    )
+    office_email = models.EmailField(
+        "School office e-mail",
+        blank=True,
+        help_text="Parents' replies go to the person who asked; to this address if they have no e-mail.",
+    )
 
     def __str__(self):
         return f"SEND settings for {self.school}"
@@ -397,7 +409,12 @@ class Target(Withdrawable):
 
 
 class ViewsRequest(models.Model):
-    """A request for the parents' or the pupil's views before a review, and the views when they come."""
+    """A request for the parents' or the pupil's views before a review (an SEN support cycle's review or
+    an EHC plan's review: exactly one of ``cycle`` and ``annual_review``), and the views when they come.
+
+    A parent asked by e-mail can answer once through a signed link (send/views_reply_links.py); the
+    answer is kept as the parent wrote it, ``views_source`` saying so.
+    """
 
     class Respondent(models.TextChoices):
         PARENT = "parent", "Parents"
@@ -407,7 +424,16 @@ class ViewsRequest(models.Model):
         EMAIL = "email", "E-mail"
         PRINTED = "printed", "Printed form"
 
-    cycle = models.ForeignKey(SupportCycle, on_delete=models.CASCADE, related_name="views_requests")
+    class Source(models.TextChoices):
+        STAFF = "staff", "Recorded by the school"
+        PARENT_LINK = "parent_link", "The parent's own words, sent through the e-mailed link"
+
+    cycle = models.ForeignKey(
+        SupportCycle, on_delete=models.CASCADE, null=True, blank=True, related_name="views_requests"
+    )
+    annual_review = models.ForeignKey(
+        "send.AnnualReview", on_delete=models.CASCADE, null=True, blank=True, related_name="views_requests"
+    )
     respondent = models.CharField(max_length=10, choices=Respondent.choices)
     contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     method = models.CharField(max_length=10, choices=Method.choices)
@@ -416,6 +442,7 @@ class ViewsRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     views = models.TextField(blank=True)
     received_on = models.DateField(null=True, blank=True)
+    views_source = models.CharField(max_length=12, choices=Source.choices, blank=True)
     # The printed request (a letters.Letter snapshot) when it went on paper; the latest one if re-sent.
     letter = models.ForeignKey(
         "letters.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -424,15 +451,48 @@ class ViewsRequest(models.Model):
     email = models.ForeignKey(
         "letters.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Reminders (send/views_reminders.py): at most two, each set by a conditional update.
+    reminded_at = models.DateTimeField("First reminder", null=True, blank=True)
+    reminded_again_at = models.DateTimeField("Second reminder", null=True, blank=True)
+    # The online reply link: a random nonce signed into the link, and when the link was used.
+    reply_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    reply_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["cycle_id", "respondent"]
+        ordering = ["cycle_id", "annual_review_id", "respondent"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "respondent"], name="viewsrequest_one_per_respondent"),
+            models.UniqueConstraint(
+                fields=["annual_review", "respondent"],
+                condition=Q(annual_review__isnull=False),
+                name="viewsrequest_one_per_review_respondent",
+            ),
+            models.CheckConstraint(
+                condition=Q(cycle__isnull=False, annual_review__isnull=True)
+                | Q(cycle__isnull=True, annual_review__isnull=False),
+                name="viewsrequest_cycle_or_review",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.whose_views} for {self.cycle}"
+        return f"{self.whose_views} for {self.review}"
+
+    @property
+    def review(self):
+        """The SEN support cycle or the EHC plan review the views are for."""
+        return self.cycle if self.cycle_id else self.annual_review
+
+    @property
+    def pupil(self):
+        return self.review.pupil
+
+    @property
+    def school(self):
+        return self.review.school
+
+    @property
+    def review_date(self):
+        return self.cycle.review_due if self.cycle_id else self.annual_review.meeting_date
 
     @property
     def whose_views(self) -> str:
@@ -712,4 +772,5 @@ from .models_timetables import (  # noqa: E402, F401
     PartTimeSession,
     PartTimeTimetable,
 )
+from .models_views_forms import ViewsFormsPrint  # noqa: E402, F401
 from .parent_letter_models import ProvisionNotification, ReviewInvitation  # noqa: E402, F401

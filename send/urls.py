@@ -13,6 +13,7 @@ from .views import (
     reviews,
     tasks,
     timetables,
+    views_bulk,
 )
 
 app_name = "send"
@@ -30,6 +31,12 @@ urlpatterns = [
         r"^deadlines/(?P<token>[A-Za-z0-9_-]{16,128})\.ics$", deadlines.deadlines_ics, name="deadlines_ics"
     ),
     path("views-completion/", cycles.views_completion, name="views_completion"),
+    path("views/bulk/", views_bulk.views_bulk, name="views_bulk"),
+    path("views/outstanding/", views_bulk.views_outstanding, name="views_outstanding"),
+    path("views/forms/<int:pk>/", views_bulk.views_forms_detail, name="views_forms_detail"),
+    path("views/forms/<int:pk>/download/", views_bulk.views_forms_download, name="views_forms_download"),
+    # No session: a parent answers through the signed link in the e-mail (send/views_reply_links.py).
+    re_path(r"^views/reply/(?P<token>[A-Za-z0-9_:-]{20,300})/$", views_bulk.views_reply, name="views_reply"),
     path("panel/", register.panel_home, name="panel_home"),
     path("register.csv", register.register_export, name="register_export"),
     path("pupils/<int:pk>/panel/", register.panel_pupil, name="panel_pupil"),

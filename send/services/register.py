@@ -34,6 +34,8 @@ def send_settings_save(
     review_year_reading=None,
     part_time_max_school_weeks: int | None = None,
     part_time_review_days: int | None = None,
+    views_reminder_days: int | None = None,
+    office_email: str | None = None,
     expected_version: int | None = None,
 ) -> SendSettings:
     current = selectors.settings_for(school=school)
@@ -48,6 +50,11 @@ def send_settings_save(
         current.part_time_max_school_weeks = part_time_max_school_weeks
     if part_time_review_days is not None:
         current.part_time_review_days = part_time_review_days
+    # Views requests (send/services/views_bulk.py): the reminder interval and the office's address.
+    if views_reminder_days is not None:
+        current.views_reminder_days = views_reminder_days
+    if office_email is not None:
+        current.office_email = office_email
     return save_audited(actor=actor, instance=current, action="send.settings.changed", before=before)
 
 

@@ -16,14 +16,52 @@ from letters.models import Email, Letter
 from letters.services import email_create, letter_create
 from school import audit, editing
 
-from .. import cycle_stages, selectors
-from ..models import SupportCycle, ViewsRequest
+from .. import cycle_stages, selectors, views_reply_links
+from ..models import SendSettings, SupportCycle, ViewsRequest
 from .common import save_audited
 
 
-def _views_request_letter(*, actor, cycle: SupportCycle, request: ViewsRequest) -> Letter:
+def review_context(request: ViewsRequest) -> dict:
+    """What the letters and e-mails say about the review: "PLP by 4 March 2027", "annual review"."""
+    if request.cycle_id:
+        cycle = request.cycle
+        return {"cycle": cycle, "review_what": cycle.get_plan_type_display(), "review_date": cycle.review_due}
+    review = request.annual_review
+    return {
+        "annual_review": review,
+        "review_what": f"EHC plan {review.get_kind_display().lower()}",
+        "review_date": review.meeting_date,
+    }
+
+
+def reply_to_for(*, user, school) -> str:
+    """Where a parent's reply goes: the member of staff who asked, else the school office (never a
+    no-reply address); blank if neither has one (the server's From address takes it)."""
+    if user is not None and user.email:
+        return user.email
+    office = SendSettings.objects.filter(school=school).values_list("office_email", flat=True).first()
+    return office or ""
+
+
+def email_body(request: ViewsRequest, *, template: str) -> str:
+    """The e-mail's text, with the parent's reply link (the request must be saved: the link names it)."""
+    request.reply_nonce = request.reply_nonce or views_reply_links.new_nonce()
+    context = {
+        **review_context(request),
+        "pupil": request.pupil,
+        "school": request.school,
+        "contact": request.contact,
+        "link_days": views_reply_links.LINK_DAYS,
+        "reply_url": views_reply_links.reply_url(request_id=request.pk, nonce=request.reply_nonce)
+        if request.respondent == ViewsRequest.Respondent.PARENT
+        else "",
+    }
+    return render_to_string(template, context)
+
+
+def views_request_letter(*, actor, request: ViewsRequest) -> Letter:
     """The printable request as a Letter: the wording, names and address frozen today."""
-    pupil, contact = cycle.pupil, request.contact
+    pupil, contact = request.pupil, request.contact
     if request.respondent == ViewsRequest.Respondent.PUPIL:
         recipient_name, address = pupil.display_name, ""
         subject = f"My views: {pupil.display_name}"
@@ -37,7 +75,7 @@ def _views_request_letter(*, actor, cycle: SupportCycle, request: ViewsRequest) 
         kind=Letter.Kind.VIEWS_REQUEST,
         subject=subject,
         body_template="send/letters/views_request_body.html",
-        context={"request_": request, "cycle": cycle, "contact": contact},
+        context={"request_": request, "contact": contact, **review_context(request)},
         recipient_name=recipient_name,
         recipient_address=address,
     )
@@ -72,19 +110,9 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
             )
         request.sent_to = contact.email
     request.sent_at = timezone.now()
-    if method == ViewsRequest.Method.PRINTED:
-        request.letter = _views_request_letter(actor=actor, cycle=cycle, request=request)
-    if method == ViewsRequest.Method.EMAIL:
-        context = {"cycle": cycle, "pupil": cycle.pupil, "school": cycle.school, "contact": request.contact}
-        # Sent in the background after commit, and marked e-mailed only once the mail server took it.
-        request.email = email_create(
-            actor=actor,
-            pupil=cycle.pupil,
-            kind=Email.Kind.VIEWS_REQUEST,
-            to=request.sent_to,
-            subject=f"Your views before {cycle.pupil.display_name}'s review",
-            body=render_to_string("send/email/views_request.txt", context),
-        )
+    if request.pk is None and method == ViewsRequest.Method.EMAIL:
+        request.save()  # the e-mail's reply link names the request; audited below
+    views_request_ask(actor=actor, request=request)
     save_audited(
         actor=actor,
         instance=request,
@@ -94,6 +122,24 @@ def views_request_send(*, actor, cycle: SupportCycle, respondent: str, method: s
         pupil=cycle.pupil,
     )
     return request
+
+
+def views_request_ask(*, actor, request: ViewsRequest) -> None:
+    """Write the request's printed form (a Letter) or its e-mail (with the reply link and a Reply-To of
+    the person asking), on the request; the caller saves and audits it."""
+    if request.method == ViewsRequest.Method.PRINTED:
+        request.letter = views_request_letter(actor=actor, request=request)
+        return
+    # Sent in the background after commit, and marked e-mailed only once the mail server took it.
+    request.email = email_create(
+        actor=actor,
+        pupil=request.pupil,
+        kind=Email.Kind.VIEWS_REQUEST,
+        to=request.sent_to,
+        subject=f"Your views before {request.pupil.display_name}'s review",
+        body=email_body(request, template="send/email/views_request.txt"),
+        reply_to=reply_to_for(user=actor, school=request.school),
+    )
 
 
 @transaction.atomic
@@ -107,12 +153,12 @@ def views_record(
         raise ValidationError({"received_on": "The date the views arrived cannot be in the future."})
     before = audit.snapshot(request)
     request.views, request.received_on = views, received_on
-    cycle = request.cycle
+    request.views_source = ViewsRequest.Source.STAFF
     return save_audited(
         actor=actor,
         instance=request,
         action="send.views.received",
         before=before,
-        school=cycle.school,
-        pupil=cycle.pupil,
+        school=request.school,
+        pupil=request.pupil,
     )
