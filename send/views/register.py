@@ -22,6 +22,7 @@ from .. import (
     deadline_calendar,
     register_status,
     selectors,
+    selectors_glance,
     selectors_plans,
     selectors_register,
     selectors_reviews,
@@ -149,6 +150,7 @@ def pupil_send(request, pk):
     withdrawn_documents = list(documents.withdrawn())
     documents = documents.current()
     provision = selectors.provision_map(school=request.school, today=today(), pupils=[pupil])
+    ehc_plan = selectors_plans.plan_in_force_for(pupil=pupil, on=today())
     context.update(
         {
             "pupil": pupil,
@@ -161,7 +163,14 @@ def pupil_send(request, pk):
             "can_confidential": can_confidential,
             "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
             "provision_notice": selectors.provision_notice_status(pupil=pupil),  # views/parent_letters.py
-            "ehc_plan": selectors_plans.plan_in_force_for(pupil=pupil, on=today()),  # views/ehc_plans.py
+            "ehc_plan": ehc_plan,  # views/ehc_plans.py
+            "glance": selectors_glance.pupil_at_a_glance(
+                pupil=pupil,
+                today=today(),
+                ehc_plan=ehc_plan,
+                open_cycle=context["open_cycle"],
+                funding=context["funding"],
+            ),
             "ehc_review": selectors_reviews.pupil_review_panel(pupil=pupil, today=today())
             if can_manage(request)
             else None,

@@ -1,0 +1,12 @@
+"""Who may use the pages of "the right context where decisions are made" (issue 15).
+
+The SEND page's "At a glance" attendance case lines (graduated_response:panel_pupil_send_context) are
+for everyone who sees the pupil's SEND page (VIEW_SEND, scoped to own classes for teachers and TAs);
+the panel itself shows the tier only to case roles and the case's key adult.
+"""
+
+from tests.security.expectations.send import VIEW_OBJECT, pupil_page
+
+EXPECTATIONS = {
+    "graduated_response:panel_pupil_send_context": pupil_page(VIEW_OBJECT),
+}
