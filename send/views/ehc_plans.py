@@ -168,6 +168,7 @@ def ehc_plan_detail(request, pk):
             "can_manage": can_manage(request),
             "can_restore": withdrawal.can_restore(request.user, request.school),
             "in_force": not plan.is_withdrawn and (plan.ceased_on is None or plan.ceased_on > day),
+            "can_see_costs": policy.can(request.user, request.school, policy.VIEW_SEND_COSTS),
         },
     )
 

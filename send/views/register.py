@@ -161,6 +161,7 @@ def pupil_send(request, pk):
             "can_manage": can_manage(request),
             "provision": provision,
             "can_confidential": can_confidential,
+            "can_see_costs": policy.can(request.user, request.school, policy.VIEW_SEND_COSTS),
             "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
             "provision_notice": selectors.provision_notice_status(pupil=pupil),  # views/parent_letters.py
             "ehc_plan": ehc_plan,  # views/ehc_plans.py
