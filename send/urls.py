@@ -166,3 +166,10 @@ urlpatterns += [
     path("register/list.csv", register_list.register_list_csv, name="register_list_csv"),
     path("register/list.pdf", register_list.register_list_pdf, name="register_list_pdf"),
 ]
+
+# The right context where decisions are made (issue 15).
+from .views import charts as charts_views  # noqa: E402
+
+urlpatterns += [
+    path("charts/", charts_views.charts_page, name="charts"),
+]

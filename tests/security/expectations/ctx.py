@@ -10,3 +10,9 @@ from tests.security.expectations.send import VIEW_OBJECT, pupil_page
 EXPECTATIONS = {
     "graduated_response:panel_pupil_send_context": pupil_page(VIEW_OBJECT),
 }
+
+# The SEND charts page: the SENDCo's and the head's, as the dashboard that links to it.
+from tests.security.expectations.send import MANAGE  # noqa: E402
+from tests.security.matrix import Expect  # noqa: E402
+
+EXPECTATIONS["send:charts"] = Expect(get=MANAGE)
