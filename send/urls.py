@@ -172,4 +172,5 @@ from .views import charts as charts_views  # noqa: E402
 
 urlpatterns += [
     path("charts/", charts_views.charts_page, name="charts"),
+    path("classes/<int:pk>/supply-pack.pdf", register.supply_pack, name="supply_pack"),
 ]

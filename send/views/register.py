@@ -342,6 +342,21 @@ def passport_pdf(request, pk):
     return pdf_response(pdf, f"pupil-passport-{pupil.pk}.pdf")
 
 
+@require_safe
+@policy.capability_required(policy.VIEW_SEND)
+def supply_pack(request, pk):
+    """A supply teacher's pack: every passport of the class's pupils on roll, one PDF (issue 15)."""
+    registration_class = policy.access_class(request.user, request.school, pk)
+    passports = selectors.class_passports(
+        user=request.user, school=request.school, registration_class=registration_class, today=today()
+    )
+    pdf = render_pdf(
+        "send/pdf/supply_pack.html",
+        {"registration_class": registration_class, "passports": passports, "school": request.school},
+    )
+    return pdf_response(pdf, f"supply-pack-{registration_class.pk}.pdf")
+
+
 # --- export ---------------------------------------------------------------------------------------------
 @require_safe
 @policy.capability_required(policy.MANAGE_SEND)

@@ -16,3 +16,14 @@ from tests.security.expectations.send import MANAGE  # noqa: E402
 from tests.security.matrix import Expect  # noqa: E402
 
 EXPECTATIONS["send:charts"] = Expect(get=MANAGE)
+
+# A supply teacher's pack of a class's passports: whoever sees the class's SEND (teachers and TAs their
+# own classes; another class is 404, another school's class 404).
+from tests.security.expectations.send import VIEW  # noqa: E402
+
+EXPECTATIONS["send:supply_pack"] = Expect(
+    get=VIEW - {"other_school_teacher"},
+    kwargs=lambda w: {"pk": w.own_class.pk},
+    foreign=lambda w: {"pk": w.foreign_class.pk},
+    class_scoped=lambda w: {"pk": w.other_class.pk},
+)
