@@ -28,6 +28,7 @@ from .models import (
     SendRecord,
     SendSettings,
     SendStatusChange,
+    SessionAttendance,
     SupportCycle,
     Target,
     ViewsRequest,
@@ -295,8 +296,11 @@ def _enrolment_cost(enrolment, *, calendar: SchoolCalendar, year: tuple[date, da
         )
         return len(calendar.school_weeks_between(*span)) if span else 0
 
+    weeks_to_date = weeks(min(today, year[1]))
     return {
         "share_per_session": share,
+        # Sessions planned so far: sessions a week x school weeks of the place up to today.
+        "planned_to_date": intervention.sessions_per_week * weeks_to_date,
         "to_date": provision_costs.cost_over_weeks(
             share_per_session=share,
             sessions_per_week=intervention.sessions_per_week,
@@ -312,6 +316,25 @@ def enrolment_hours_a_week(enrolment) -> Decimal:
     """The pupil's hours of the intervention a week: sessions a week x minutes a session (no query)."""
     intervention = enrolment.intervention
     return Decimal(intervention.sessions_per_week * intervention.minutes_per_session) / Decimal(60)
+
+
+def _sessions_attended(*, rows, year: tuple[date, date]) -> dict[int, int]:
+    """Sessions each place attended in the academic year, from the sessions recorded by the adults who
+    deliver them (not withdrawn); one query, none without rows."""
+    if not rows:
+        return {}
+    counts = (
+        SessionAttendance.objects.filter(
+            enrolment_id__in=[r.pk for r in rows],
+            attended=True,
+            session__withdrawn_at__isnull=True,
+            session__held_on__range=year,
+        )
+        .order_by()
+        .values("enrolment_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["enrolment_id"]: row["n"] for row in counts}
 
 
 def _awarded_this_year(*, school, year: tuple[date, date], pupil_ids: list[int]) -> dict[int, Decimal]:
@@ -385,6 +408,9 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
         i_totals["pupils"] += 1
         i_totals["to_date"] += costs["to_date"]
         i_totals["projected"] += costs["projected"]
+    attended = _sessions_attended(rows=rows, year=year)
+    for enrolment in rows:
+        enrolment.sessions_attended = attended.get(enrolment.pk, 0)  # type: ignore[attr-defined]
     awarded = _awarded_this_year(school=school, year=year, pupil_ids=list(per_pupil))
     for pupil_id, totals in per_pupil.items():
         # send/funding_prompt.py: the notional budget plus what has been awarded, in money and hours.

@@ -174,3 +174,11 @@ urlpatterns += [
     path("charts/", charts_views.charts_page, name="charts"),
     path("classes/<int:pk>/supply-pack.pdf", register.supply_pack, name="supply_pack"),
 ]
+
+from .views import sessions  # noqa: E402
+
+urlpatterns += [
+    path("my-interventions/", sessions.my_interventions, name="my_interventions"),
+    path("interventions/<int:pk>/sessions/new/", sessions.session_create, name="session_create"),
+    path("sessions/<int:pk>/withdraw/", sessions.session_withdraw, name="session_withdraw"),
+]
