@@ -49,6 +49,7 @@ def my_interventions(request):
     sessions = (
         InterventionSession.objects.current()
         .filter(intervention__in=[i.pk for i in interventions])
+        .select_related("intervention")
         .prefetch_related(
             Prefetch(
                 "attendance",
