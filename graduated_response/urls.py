@@ -17,6 +17,11 @@ urlpatterns = [
     path("send/", views.send_in_tiers, name="send_in_tiers"),
     path("panel/home/", views.panel_home, name="panel_home"),
     path("panel/pupil/<int:pk>/", views.panel_pupil, name="panel_pupil"),
+    path(
+        "panel/pupil/<int:pk>/send-context/",
+        views.panel_pupil_send_context,
+        name="panel_pupil_send_context",
+    ),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/communications/", views.communication_add, name="communication_add"),
     path("communications/<int:pk>/withdraw/", views.communication_withdraw, name="communication_withdraw"),

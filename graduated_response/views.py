@@ -488,6 +488,28 @@ def panel_pupil(request, pk):
     return render(request, "graduated_response/panel_pupil.html", {"pupil": pupil, "cases": cases})
 
 
+@require_safe
+@capability_required(policy.VIEW_SEND)
+def panel_pupil_send_context(request, pk):
+    """The SEND page's "At a glance" attendance case lines (issue 15): the open case's tier for case
+    roles and the case's own key adult; the key adult's name for everyone who sees the SEND page (who
+    to talk to about attendance), without the tier. Two queries after the pupil, however many cases."""
+    pupil = policy.access_pupil(request.user, request.school, pk)
+    case = (
+        Case.objects.filter(school=request.school, pupil=pupil, status=Case.Status.OPEN)
+        .select_related("key_adult")
+        .first()
+    )
+    sees_tier = case is not None and (
+        policy.can(request.user, request.school, policy.VIEW_CASES) or case.key_adult_id == request.user.pk
+    )
+    return render(
+        request,
+        "graduated_response/partials/_send_context.html",
+        {"pupil": pupil, "case": case, "sees_tier": sees_tier},
+    )
+
+
 # --- tier checklists ------------------------------------------------------------------------------------
 def _tier_action(request, pk) -> TierAction:
     return policy.access_school_record(request.school, TierAction.objects.all(), pk)

@@ -144,6 +144,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# Issue 15: what provision costs, and funding asked for and awarded, are the SENDCo's and the head's
+# (they decide on funding applications); teachers and TAs see the provision and its hours, not costs.
+VIEW_SEND_COSTS = "view_send_costs"
+for _role in (Role.SENDCO, Role.HEADTEACHER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {VIEW_SEND_COSTS}
+
 # What being named a case's key adult (Case.key_adult, usually the class teacher) gives someone who
 # does not hold it through a role, for that case's pupil only: open the case (figures, checklist, log,
 # meetings, attendance letters except a legal step's: VIEW_LEGAL_LETTERS) and record conversations with the family in its log. Not the formal

@@ -28,6 +28,33 @@ from .models import (
 DATE = DateInput()
 
 
+def school_staff(school_id):
+    """The school's active staff (not governors), by name: who may deliver an intervention."""
+    from school.models import Membership, User
+
+    staff = Membership.objects.filter(school_id=school_id, is_active=True).exclude(role="governor")
+    return User.objects.filter(pk__in=staff.values("user_id")).order_by("last_name", "first_name", "pk")
+
+
+class SessionForm(OneTimeTokenMixin, Form):
+    """A session of an intervention held, and who came (send.services.session_record)."""
+
+    held_on = forms.DateField(label="Date held", widget=DATE)
+    minutes = forms.IntegerField(min_value=5, max_value=300, label="Minutes")
+    attended = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who came",
+        help_text="Tick each pupil who was there; the others are recorded as absent from the session.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(p.pk, str(p.pupil)) for p in places]
+
+
 class ConcernForm(OneTimeTokenMixin, ModelForm):
     class Meta:
         model = Concern
@@ -312,8 +339,14 @@ class InterventionForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):
             "cost",
             "resources",
             "is_active",
+            "delivered_by",
         ]
         widgets = {"resources": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_by"].queryset = school_staff(self.instance.school_id)
+        self.fields["delivered_by"].label = "Delivered by"
 
 
 class EnrolmentForm(EditVersionMixin, OneTimeTokenMixin, ModelForm):

@@ -543,6 +543,16 @@ class Intervention(models.Model):
     )
     resources = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    # Issue 15: the adult who delivers it (usually a TA) sees it under "My interventions" and records
+    # its sessions (send/models_sessions.py).
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interventions_delivered",
+        help_text="The adult who runs the sessions and records them.",
+    )
 
     class Meta:
         ordering = ["wave", "name"]
@@ -764,6 +774,9 @@ from .models_evidence import EvidencePack  # noqa: E402, F401
 from .models_reviews import AnnualReview, ReviewInvitee, ReviewStatusChange  # noqa: E402, F401
 from .models_section_f import PlanProvisionLine  # noqa: E402, F401
 from .models_tasks import FollowUpTask, FollowUpTaskChange  # noqa: E402, F401
+
+# Sessions of an intervention delivered, and each pupil's attendance at them (issue 15).
+from .models_sessions import InterventionSession, SessionAttendance  # noqa: E402, F401
 
 # Part-time timetables (send/models_timetables.py).
 from .models_timetables import (  # noqa: E402, F401

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from attendance import statistics
 from attendance.figures import combine
@@ -17,9 +17,10 @@ from school import policy
 from school.calendar import SchoolCalendar
 from school.models import Contact, Pupil, PupilContact
 
-from . import cycle_stages, needs, provision_costs, register_status
+from . import cycle_stages, funding_prompt, needs, provision_costs, register_status
 from .models import (
     Concern,
+    FundingApplication,
     ProvisionEnrolment,
     ProvisionNotification,
     PupilPassport,
@@ -27,6 +28,7 @@ from .models import (
     SendRecord,
     SendSettings,
     SendStatusChange,
+    SessionAttendance,
     SupportCycle,
     Target,
     ViewsRequest,
@@ -288,6 +290,18 @@ def class_send_pupils(*, user, school, registration_class, today: date) -> list[
     return pupils
 
 
+def class_passports(*, user, school, registration_class, today: date) -> list[PupilPassport]:
+    """The passports of a class's pupils on roll that the user may see, by surname (one query)."""
+    pupils = (
+        policy.pupils_in_scope(user, school).on_roll(at=today).filter(registration_class=registration_class)
+    )
+    return list(
+        PupilPassport.objects.filter(pupil__in=pupils)
+        .select_related("pupil__registration_class")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id")
+    )
+
+
 # --- provision costs ------------------------------------------------------------------------------------
 def _enrolment_cost(enrolment, *, calendar: SchoolCalendar, year: tuple[date, date], today: date) -> dict:
     intervention = enrolment.intervention
@@ -304,8 +318,11 @@ def _enrolment_cost(enrolment, *, calendar: SchoolCalendar, year: tuple[date, da
         )
         return len(calendar.school_weeks_between(*span)) if span else 0
 
+    weeks_to_date = weeks(min(today, year[1]))
     return {
         "share_per_session": share,
+        # Sessions planned so far: sessions a week x school weeks of the place up to today.
+        "planned_to_date": intervention.sessions_per_week * weeks_to_date,
         "to_date": provision_costs.cost_over_weeks(
             share_per_session=share,
             sessions_per_week=intervention.sessions_per_week,
@@ -317,10 +334,56 @@ def _enrolment_cost(enrolment, *, calendar: SchoolCalendar, year: tuple[date, da
     }
 
 
+def enrolment_hours_a_week(enrolment) -> Decimal:
+    """The pupil's hours of the intervention a week: sessions a week x minutes a session (no query)."""
+    intervention = enrolment.intervention
+    return Decimal(intervention.sessions_per_week * intervention.minutes_per_session) / Decimal(60)
+
+
+def _sessions_attended(*, rows, year: tuple[date, date]) -> dict[int, int]:
+    """Sessions each place attended in the academic year, from the sessions recorded by the adults who
+    deliver them (not withdrawn); one query, none without rows."""
+    if not rows:
+        return {}
+    counts = (
+        SessionAttendance.objects.filter(
+            enrolment_id__in=[r.pk for r in rows],
+            attended=True,
+            session__withdrawn_at__isnull=True,
+            session__held_on__range=year,
+        )
+        .order_by()
+        .values("enrolment_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["enrolment_id"]: row["n"] for row in counts}
+
+
+def _awarded_this_year(*, school, year: tuple[date, date], pupil_ids: list[int]) -> dict[int, Decimal]:
+    """Funding awarded to each pupil on applications submitted in the academic year `year` and not
+    withdrawn (one query; none without pupils). Our reading: an award counts for the year in which it was
+    applied for, as the provision it pays for is costed by academic year."""
+    if not pupil_ids:
+        return {}
+    rows = (
+        FundingApplication.objects.current()
+        .filter(
+            school=school,
+            pupil_id__in=pupil_ids,
+            status=FundingApplication.Status.AWARDED,
+            submitted_on__range=year,
+        )
+        .order_by()
+        .values("pupil_id")
+        .annotate(total=Sum("amount_awarded"))
+    )
+    return {row["pupil_id"]: row["total"] or Decimal("0") for row in rows}
+
+
 def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar | None = None) -> dict:
     """Enrolments overlapping this academic year, with each one's cost to date and projected for the
-    year, totals per pupil and per intervention, and pupils over the notional SEN budget (two queries
-    plus the calendar)."""
+    year, totals per pupil and per intervention, and pupils projected above the notional SEN budget plus
+    the funding awarded to them (send/funding_prompt.py; three queries plus the calendar)."""
     calendar = calendar or SchoolCalendar.for_school(school)
     year = academic_year_bounds(today)
     enrolments = (
@@ -339,12 +402,22 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
     for enrolment in enrolments:
         costs = _enrolment_cost(enrolment, calendar=calendar, year=year, today=today)
         enrolment.costs = costs  # type: ignore[attr-defined]  # read by the provision map template
+        hours = enrolment_hours_a_week(enrolment)
+        enrolment.hours_a_week = hours  # type: ignore[attr-defined]  # what teachers and TAs see
         rows.append(enrolment)
         pupil_totals = per_pupil.setdefault(
-            enrolment.pupil_id, {"pupil": enrolment.pupil, "to_date": Decimal("0"), "projected": Decimal("0")}
+            enrolment.pupil_id,
+            {
+                "pupil": enrolment.pupil,
+                "to_date": Decimal("0"),
+                "projected": Decimal("0"),
+                "hours_a_week": Decimal("0"),
+            },
         )
         pupil_totals["to_date"] += costs["to_date"]
         pupil_totals["projected"] += costs["projected"]
+        if enrolment.start_date <= today and (enrolment.end_date is None or enrolment.end_date >= today):
+            pupil_totals["hours_a_week"] += hours
         i_totals = per_intervention.setdefault(
             enrolment.intervention_id,
             {
@@ -357,8 +430,17 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
         i_totals["pupils"] += 1
         i_totals["to_date"] += costs["to_date"]
         i_totals["projected"] += costs["projected"]
-    for totals in per_pupil.values():
-        totals["over_threshold"] = provision_costs.over_threshold(totals["projected"], threshold)
+    attended = _sessions_attended(rows=rows, year=year)
+    for enrolment in rows:
+        enrolment.sessions_attended = attended.get(enrolment.pk, 0)  # type: ignore[attr-defined]
+    awarded = _awarded_this_year(school=school, year=year, pupil_ids=list(per_pupil))
+    for pupil_id, totals in per_pupil.items():
+        # send/funding_prompt.py: the notional budget plus what has been awarded, in money and hours.
+        prompt = funding_prompt.funding_prompt(
+            projected=totals["projected"], notional=threshold, awarded=[awarded.get(pupil_id, Decimal("0"))]
+        )
+        totals["funding"] = prompt
+        totals["over_threshold"] = prompt.prompt
     pupils_sorted = sorted(per_pupil.values(), key=lambda t: (-t["projected"], t["pupil"].legal_last_name))
     return {
         "rows": rows,
@@ -366,6 +448,7 @@ def provision_map(*, school, today: date, pupils=None, calendar: SchoolCalendar 
         "per_intervention": list(per_intervention.values()),
         "over_threshold": [t for t in pupils_sorted if t["over_threshold"]],
         "threshold": threshold,
+        "threshold_hours": funding_prompt.hours_a_week(threshold),
         "total_to_date": sum((t["to_date"] for t in pupils_sorted), Decimal("0")),
         "total_projected": sum((t["projected"] for t in pupils_sorted), Decimal("0")),
         "year": year,

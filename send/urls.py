@@ -177,3 +177,19 @@ urlpatterns += [
     path("register/list.csv", register_list.register_list_csv, name="register_list_csv"),
     path("register/list.pdf", register_list.register_list_pdf, name="register_list_pdf"),
 ]
+
+# The right context where decisions are made (issue 15).
+from .views import charts as charts_views  # noqa: E402
+
+urlpatterns += [
+    path("charts/", charts_views.charts_page, name="charts"),
+    path("classes/<int:pk>/supply-pack.pdf", register.supply_pack, name="supply_pack"),
+]
+
+from .views import sessions  # noqa: E402
+
+urlpatterns += [
+    path("my-interventions/", sessions.my_interventions, name="my_interventions"),
+    path("interventions/<int:pk>/sessions/new/", sessions.session_create, name="session_create"),
+    path("sessions/<int:pk>/withdraw/", sessions.session_withdraw, name="session_withdraw"),
+]

@@ -128,3 +128,7 @@ __all__ += [
 from .reviews import review_meeting_move  # noqa: E402
 
 __all__ += ["review_meeting_move"]
+
+from .sessions import places_on, session_record  # noqa: E402
+
+__all__ += ["places_on", "session_record"]

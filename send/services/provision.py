@@ -28,6 +28,11 @@ def intervention_save(
     same_name = Intervention.objects.filter(school=school, name__iexact=intervention.name.strip())
     if same_name.exclude(pk=intervention.pk).exists():  # the constraint still guards a race
         raise ValidationError({"name": "The catalogue already has an intervention with this name."})
+    if (
+        intervention.delivered_by_id
+        and not intervention.delivered_by.memberships.filter(school=school, is_active=True).exists()
+    ):
+        raise ValidationError({"delivered_by": "Choose a member of this school's staff."})
     action = "send.intervention.changed" if before else "send.intervention.created"
     return save_audited(actor=actor, instance=intervention, action=action, before=before)
 

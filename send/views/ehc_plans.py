@@ -172,6 +172,7 @@ def ehc_plan_detail(request, pk):
             "ehc_review": selectors_reviews.plan_review_panel(plan=plan, today=day)
             if can_manage(request)
             else None,
+            "can_see_costs": policy.can(request.user, request.school, policy.VIEW_SEND_COSTS),
         },
     )
 

@@ -22,6 +22,7 @@ from .. import (
     deadline_calendar,
     register_status,
     selectors,
+    selectors_glance,
     selectors_plans,
     selectors_register,
     selectors_reviews,
@@ -159,6 +160,7 @@ def pupil_send(request, pk):
     withdrawn_documents = list(documents.withdrawn())
     documents = documents.current()
     provision = selectors.provision_map(school=request.school, today=today(), pupils=[pupil])
+    ehc_plan = selectors_plans.plan_in_force_for(pupil=pupil, on=today())
     context.update(
         {
             "pupil": pupil,
@@ -170,9 +172,17 @@ def pupil_send(request, pk):
             "provision": provision,
             "can_confidential": can_confidential,
             "can_edit_passport": policy.can(request.user, request.school, policy.EDIT_PASSPORT),
+            "can_see_costs": policy.can(request.user, request.school, policy.VIEW_SEND_COSTS),
             "letters": letters_for(user=request.user, school=request.school, pupil=pupil),
             "provision_notice": selectors.provision_notice_status(pupil=pupil),  # views/parent_letters.py
-            "ehc_plan": selectors_plans.plan_in_force_for(pupil=pupil, on=today()),  # views/ehc_plans.py
+            "ehc_plan": ehc_plan,  # views/ehc_plans.py
+            "glance": selectors_glance.pupil_at_a_glance(
+                pupil=pupil,
+                today=today(),
+                ehc_plan=ehc_plan,
+                open_cycle=context["open_cycle"],
+                funding=context["funding"],
+            ),
             "ehc_review": selectors_reviews.pupil_review_panel(pupil=pupil, today=today())
             if can_manage(request)
             else None,
@@ -344,6 +354,21 @@ def passport_pdf(request, pk):
         "send/pdf/passport.html", {"pupil": pupil, "passport": passport, "school": request.school}
     )
     return pdf_response(pdf, f"pupil-passport-{pupil.pk}.pdf")
+
+
+@require_safe
+@policy.capability_required(policy.VIEW_SEND)
+def supply_pack(request, pk):
+    """A supply teacher's pack: every passport of the class's pupils on roll, one PDF (issue 15)."""
+    registration_class = policy.access_class(request.user, request.school, pk)
+    passports = selectors.class_passports(
+        user=request.user, school=request.school, registration_class=registration_class, today=today()
+    )
+    pdf = render_pdf(
+        "send/pdf/supply_pack.html",
+        {"registration_class": registration_class, "passports": passports, "school": request.school},
+    )
+    return pdf_response(pdf, f"supply-pack-{registration_class.pk}.pdf")
 
 
 # --- export ---------------------------------------------------------------------------------------------
