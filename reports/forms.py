@@ -26,13 +26,19 @@ class SenInformationReportCreateForm(OneTimeTokenMixin, Form):
 
 
 class SenInformationReportForm(EditVersionMixin, ModelForm):
+    local_offer_url = forms.URLField(
+        label="Link to the local offer",
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text="The web address of the local authority's local offer.",
+    )
+
     class Meta:
         model = SenInformationReport
         fields = [*SECTION_FIELDS[:-1], "local_offer_url", SECTION_FIELDS[-1]]
         widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in SECTION_FIELDS}
-        help_texts = {name: hint for name, _heading, hint in SECTIONS} | {
-            "local_offer_url": "The web address of the local authority's local offer."
-        }
+        help_texts = {name: hint for name, _heading, hint in SECTIONS}
 
 
 class SenInformationReportPublishForm(Form):
