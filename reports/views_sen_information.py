@@ -25,10 +25,8 @@ from .selectors import published_versions, sen_information_reports
 INDEX = "reports:sen_information_reports"
 
 
-def _report(request, pk, *, withdrawn: bool = False) -> SenInformationReport:
-    queryset = (
-        SenInformationReport.objects.withdrawn() if withdrawn else SenInformationReport.objects.current()
-    )
+def _report(request, pk, *, withdrawn_too: bool = False) -> SenInformationReport:
+    queryset = SenInformationReport.objects.all() if withdrawn_too else SenInformationReport.objects.current()
     return policy.access_school_record(request.school, queryset, pk)
 
 
@@ -159,7 +157,8 @@ def withdraw(request, pk):
 @require_POST
 @policy.capability_required(policy.MANAGE_SEND)
 def restore(request, pk):
-    report = _report(request, pk, withdrawn=True)
+    # Withdrawn or not: restoring one that is not withdrawn says so (school.withdrawal_views).
+    report = _report(request, pk, withdrawn_too=True)
     return restore_action(request, obj=report, kind="SEN information report", back=reverse(INDEX))
 
 
