@@ -2,13 +2,14 @@
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from attendance import statistics
 from attendance.figures import combine, percentage_1dp
 from school.calendar import SchoolCalendar
 from school.models import Pupil
 
+from .models import SenInformationReport, SenInformationReportVersion
 from .suppression import (
     SMALL,
     count_for_display,
@@ -91,3 +92,22 @@ def governor_overview(*, school, today: date) -> dict:
         for (_, label), count in zip(labels, counts, strict=True)
     ]
     return {"start": start, "end": end, "whole": whole, "cohorts": cohorts, "sen": sen}
+
+
+# --- the annual SEN information report ------------------------------------------------------------------
+def sen_information_reports(*, school):
+    """The school's reports (not withdrawn), newest year first, each with its published versions."""
+    return (
+        SenInformationReport.objects.current()
+        .filter(school=school)
+        .prefetch_related(
+            Prefetch("versions", queryset=SenInformationReportVersion.objects.order_by("-number"))
+        )
+    )
+
+
+def published_versions(*, school):
+    """Published versions of the school's reports that have not been withdrawn: what governors read."""
+    return SenInformationReportVersion.objects.filter(
+        report__school=school, report__withdrawn_at__isnull=True
+    ).select_related("report", "report__school", "published_by")
