@@ -301,7 +301,8 @@ def test_the_plan_page_takes_the_same_queries_for_1_and_6_lines(
     client = login(sendco)
     url = reverse("send:ehc_plan_detail", args=[plan.pk])
     client.get(url)
-    with django_assert_max_num_queries(11):  # the same for 1 and 6 lines
+    # The same for 1 and 6 lines; the plan's review card (send.selectors_reviews) adds a fixed few.
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert len(response.context["lines"]) == count
 
