@@ -287,6 +287,8 @@ def send_status_change(
     if record is None:
         record = SendRecord(school=pupil.school, pupil=pupil)
     record.status_since = today
+    if to_status != register_status.MONITORING:
+        record.monitoring_review_by = None  # monitoring's review date ends with monitoring
     change = transitions.move(
         table=register_status.REGISTER,
         obj=record,

@@ -210,3 +210,15 @@ def test_a_sendco_triaging_their_own_concern_gets_no_outcome_item_or_email(login
     _triage(login(sendco), own, observe="on", observe_on="2026-12-02", outcome="no_further_action")
     assert list(FollowUpTask.objects.values_list("kind", flat=True)) == ["observation"]
     assert not Email.objects.exists()
+
+
+@time_machine.travel("2026-11-30 10:00", tick=False)
+def test_leaving_monitoring_clears_its_review_by_date(login, sendco, concern, pupil):
+    client = login(sendco)
+    _triage(client, concern, outcome="monitor", monitoring_review_by="2027-01-15")
+    client.post(
+        f"/send/pupils/{pupil.pk}/status/",
+        {"to_status": "removed", "reason": "Caught up", "expected_status": "monitoring"},
+    )
+    record = SendRecord.objects.get(pupil=pupil)
+    assert record.status == "removed" and record.monitoring_review_by is None
