@@ -34,7 +34,7 @@ def bars(labels: list[str], series: dict[str, list[float]], *, xlabel: str, perc
         ax = fig.add_subplot()
         height = 0.8 / max(len(series), 1)
         for i, (name, values) in enumerate(series.items()):
-            ys = [r + (len(series) - 1 - i) * height for r in range(len(labels))]
+            ys = [r + i * height for r in range(len(labels))]  # the first series on top
             ax.barh(ys, values, height=height, color=PALETTE[i % len(PALETTE)], label=name)
         ax.set_yticks([r + height * (len(series) - 1) / 2 for r in range(len(labels))], labels)
         ax.invert_yaxis()
@@ -44,5 +44,6 @@ def bars(labels: list[str], series: dict[str, list[float]], *, xlabel: str, perc
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         if len(series) > 1:
-            ax.legend(loc="lower right", fontsize=8, frameon=False)
+            # Below the plot, so it never covers a bar.
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8, frameon=False)
         return _uri(fig)

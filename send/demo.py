@@ -497,7 +497,14 @@ def build(*, school, rng, today: date) -> None:
         ]
     )
 
-    # Provision.
+    # Provision. The teaching assistants deliver the TA-run interventions in turn (issue 15: they see
+    # them under "My interventions" and record the sessions).
+    tas = [
+        m.user
+        for m in Membership.objects.filter(school=school, role=Role.TEACHING_ASSISTANT, is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    ]
     catalogue = Intervention.objects.bulk_create(
         [
             Intervention(
@@ -513,8 +520,11 @@ def build(*, school, rng, today: date) -> None:
                 cost_basis=basis,
                 cost=Decimal(cost),
                 resources="Published programme and printed resources",
+                delivered_by=tas[i % len(tas)] if tas and staff == "TA" else None,
             )
-            for name, area, wave, delivery, size, staff, per_week, minutes, basis, cost in INTERVENTIONS
+            for i, (name, area, wave, delivery, size, staff, per_week, minutes, basis, cost) in enumerate(
+                INTERVENTIONS
+            )
         ]
     )
     by_area = {}

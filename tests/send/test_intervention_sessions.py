@@ -120,3 +120,18 @@ def test_my_interventions_queries_do_not_grow_with_sessions(login, teaching_assi
     with CaptureQueriesContext(connection) as later:
         client.get(reverse("send:my_interventions"))
     assert len(later) == len(first)
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_demo_tas_deliver_the_ta_run_interventions(db, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    from send.models import Intervention
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--seed", "5", stdout=io.StringIO())
+    ta_run = Intervention.objects.filter(staff="TA")
+    assert ta_run.exists() and not ta_run.filter(delivered_by__isnull=True).exists()
+    assert {m.role for i in ta_run for m in i.delivered_by.memberships.all()} == {"teaching_assistant"}
