@@ -773,10 +773,10 @@ from .models_evidence import EvidencePack  # noqa: E402, F401
 # Reviews of EHC plans (send/models_reviews.py).
 from .models_reviews import AnnualReview, ReviewInvitee, ReviewStatusChange  # noqa: E402, F401
 from .models_section_f import PlanProvisionLine  # noqa: E402, F401
-from .models_tasks import FollowUpTask, FollowUpTaskChange  # noqa: E402, F401
 
 # Sessions of an intervention delivered, and each pupil's attendance at them (issue 15).
 from .models_sessions import InterventionSession, SessionAttendance  # noqa: E402, F401
+from .models_tasks import FollowUpTask, FollowUpTaskChange  # noqa: E402, F401
 
 # Part-time timetables (send/models_timetables.py).
 from .models_timetables import (  # noqa: E402, F401
