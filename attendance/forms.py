@@ -210,7 +210,9 @@ class LeaveDecisionForm(Form):
     )
 
 
-class ImportMarksForm(Form):
+class ImportMarksForm(OneTimeTokenMixin, Form):
+    """A marks file to import; its one-time token makes a double click one import, not two."""
+
     file = forms.FileField(
         label="CSV file", help_text="Columns: upn, date, session, code, minutes_late (optional)."
     )

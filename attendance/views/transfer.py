@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from school import audit, policy
 from school.calendar import SchoolCalendar
+from school.submissions import create_once
 
 from .. import import_jobs, transfer
 from ..filters import AbsenceListFilter
@@ -27,10 +28,14 @@ def import_marks(request):
     school = request.school
     form = ImportMarksForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = import_jobs.marks_import_queue(
-            actor=request.user, school=school, data=upload.read(), original_name=upload.name
-        )
+
+        def queue(data):
+            upload = data["file"]
+            return import_jobs.marks_import_queue(
+                actor=request.user, school=school, data=upload.read(), original_name=upload.name
+            )
+
+        job = create_once(request, form, queue)  # the same form sent twice: its first import
         return redirect("attendance:import_marks_status", pk=job.pk)
     recent = MarksImport.objects.filter(school=school).select_related("created_by")[:5]
     status = 400 if form.errors else 200

@@ -150,3 +150,22 @@ def test_when_the_broker_refuses_the_import_stays_waiting(
     job = MarksImport.objects.get()
     assert job.status == "queued" and job.enqueued_at is None
     assert "Waiting for the background service" in response.content.decode()
+
+
+@TODAY
+def test_the_same_upload_sent_twice_is_one_import(login, office_staff, school, pupil):
+    client = login(office_staff)
+    page = client.get(reverse("attendance:import_marks")).content.decode()
+    token = page.split('name="submission_token" value="')[1].split('"')[0]
+    first = client.post(
+        reverse("attendance:import_marks"),
+        {"file": SimpleUploadedFile("mis.csv", _body(pupil).encode()), "submission_token": token},
+    )
+    second = client.post(
+        reverse("attendance:import_marks"),
+        {"file": SimpleUploadedFile("mis.csv", _body(pupil).encode()), "submission_token": token},
+        follow=True,
+    )
+    assert MarksImport.objects.count() == 1
+    assert second.redirect_chain[-1][0] == first["Location"]
+    assert "already saved when you first sent the form" in second.content.decode()
