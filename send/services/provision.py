@@ -29,7 +29,7 @@ def intervention_save(
     if same_name.exclude(pk=intervention.pk).exists():  # the constraint still guards a race
         raise ValidationError({"name": "The catalogue already has an intervention with this name."})
     if (
-        intervention.delivered_by_id
+        intervention.delivered_by is not None
         and not intervention.delivered_by.memberships.filter(school=school, is_active=True).exists()
     ):
         raise ValidationError({"delivered_by": "Choose a member of this school's staff."})

@@ -20,7 +20,7 @@ from letters.services import email_create
 from school import audit
 
 from .. import views_reply_links
-from ..models import SendSettings, SupportCycle, ViewsRequest
+from ..models import AnnualReview, SendSettings, SupportCycle, ViewsRequest
 from ..models_views_forms import ViewsFormsPrint
 from ..selectors_views import parent_contacts, upcoming_reviews
 from .common import save_audited
@@ -81,7 +81,7 @@ def views_request_bulk(*, actor, school, weeks: int, today: date | None = None) 
                 )
             )
     emailed = sum(1 for r in made if r.method == ViewsRequest.Method.EMAIL)
-    letters = [r.letter for r in made if r.letter_id]
+    letters = [r.letter for r in made if r.letter is not None]
     print_ = ViewsFormsPrint(
         school=school,
         requested_by=actor,
@@ -229,7 +229,7 @@ REPLY_SOURCE = "parent via link"
 def views_reply_request(token: str) -> tuple[str, ViewsRequest | None]:
     """The request a reply link is for, and whether it may be used now (views_reply_links states)."""
     link = views_reply_links.read_token(token)
-    if link.request_id is None:
+    if link.request_id is None or link.made_at is None:
         return views_reply_links.INVALID, None
     request = (
         ViewsRequest.objects.select_related("cycle__pupil__school", "annual_review__pupil__school")
@@ -250,7 +250,7 @@ def views_reply_online(*, token: str, views: str) -> ViewsRequest:
     """Keep what the parent wrote through the link, once: on the request (its source "the parent's own
     words") and, for an EHC plan review, on the review's parents' views. Audited with no actor."""
     state, request = views_reply_request(token)
-    if state != views_reply_links.OK:
+    if state != views_reply_links.OK or request is None:
         raise ValidationError(_STATE_MESSAGES[state])
     views = (views or "").strip()
     if not views:
@@ -283,11 +283,11 @@ def views_reply_online(*, token: str, views: str) -> ViewsRequest:
     if request.annual_review_id:
         # Locked, and audited below: a SENDCo's edit of the meeting record opened before this is refused
         # as stale (school.editing) rather than overwriting the parent's words.
-        review = type(request.annual_review).objects.select_for_update().get(pk=request.annual_review_id)
+        review = AnnualReview.objects.select_for_update().get(pk=request.annual_review_id)
         review_before = {"parent_views": review.parent_views}
         heading = f"In the parent's own words (sent online on {timezone.localdate(now):%d %B %Y}):"
         review.parent_views = "\n\n".join(p for p in (review.parent_views.strip(), heading, views) if p)
-        type(review).objects.filter(pk=review.pk).update(parent_views=review.parent_views)
+        AnnualReview.objects.filter(pk=review.pk).update(parent_views=review.parent_views)
         audit.record(
             actor=None,
             actor_role="Parent via link",

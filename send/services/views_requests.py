@@ -25,8 +25,10 @@ def review_context(request: ViewsRequest) -> dict:
     """What the letters and e-mails say about the review: "PLP by 4 March 2027", "annual review"."""
     if request.cycle_id:
         cycle = request.cycle
+        assert cycle is not None  # a request is for a cycle or for an annual review (a check constraint)
         return {"cycle": cycle, "review_what": cycle.get_plan_type_display(), "review_date": cycle.review_due}
     review = request.annual_review
+    assert review is not None
     return {
         "annual_review": review,
         "review_what": f"EHC plan {review.get_kind_display().lower()}",
