@@ -306,3 +306,10 @@ def test_demo_school_has_a_published_report_the_governor_can_read(db):
     html = sign_in(Client(), governor).get(f"/reports/sen-information/version/{version.pk}/").content.decode()
     assert "If you are worried or unhappy" in html
     assert "Our pupils with special educational needs in numbers" in html
+
+
+def test_one_report_per_school_and_year(sendco, school):
+    services.sen_information_report_create(actor=sendco, school=school, year_start=2026)
+    with pytest.raises(ValidationError) as refused:
+        services.sen_information_report_create(actor=sendco, school=school, year_start=2026)
+    assert "already has a SEN information report for that year" in str(refused.value)
