@@ -11,18 +11,24 @@ from school.submissions import OneTimeTokenMixin
 from .models import SECTION_FIELDS, SECTIONS, SenInformationReport
 
 
-def year_choices(today) -> list[tuple[int, str]]:
-    """This academic year and the one before (a report is often written just after the year ends)."""
+def year_choices(today, *, taken=()) -> list[tuple[int, str]]:
+    """This academic year and the one before (a report is often written just after the year ends),
+    leaving out the years that already have a report.
+
+    >>> from datetime import date
+    >>> year_choices(date(2026, 12, 10), taken={2026})
+    [(2025, '2025/26')]
+    """
     current = today.year if today.month >= 9 else today.year - 1
-    return [(year, f"{year}/{(year + 1) % 100:02d}") for year in (current, current - 1)]
+    return [(year, f"{year}/{(year + 1) % 100:02d}") for year in (current, current - 1) if year not in taken]
 
 
 class SenInformationReportCreateForm(OneTimeTokenMixin, Form):
     year_start = forms.TypedChoiceField(label="Academic year", coerce=int)
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today, taken=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year_start"].choices = year_choices(today)
+        self.fields["year_start"].choices = year_choices(today, taken=taken)
 
 
 class SenInformationReportForm(EditVersionMixin, ModelForm):

@@ -142,7 +142,8 @@ def figures(*, school, today: date) -> dict:
     start, _end = academic_year_bounds(today)
     return {
         "as_of": today.isoformat(),
-        "year_from": start.isoformat(),
+        "as_of_text": f"{today:%-d %B %Y}",
+        "year_from_text": f"{start:%-d %B %Y}",
         "register": _register(school),
         "areas": _areas(school),
         "targets": _targets(school, start, today),

@@ -42,18 +42,35 @@ def index(request):
     can_edit = policy.can(request.user, request.school, policy.MANAGE_SEND)
     reports = [r for r in sen_information_reports(school=request.school) if can_edit or r.versions.all()]
     withdrawn = SenInformationReport.objects.withdrawn().filter(school=request.school) if can_edit else []
-    form = SenInformationReportCreateForm(today=timezone.localdate()) if can_edit else None
+    taken = {report.year_start for report in reports}
+    form = SenInformationReportCreateForm(today=timezone.localdate(), taken=taken) if can_edit else None
     return render(
         request,
         "reports/sen_information/index.html",
-        {"reports": reports, "can_edit": can_edit, "form": form, "withdrawn": withdrawn},
+        {
+            "reports": reports,
+            "can_edit": can_edit,
+            "form": form if form is not None and form.fields["year_start"].choices else None,
+            "withdrawn": withdrawn,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @policy.capability_required(policy.MANAGE_SEND)
 def create(request):
-    form = SenInformationReportCreateForm(request.POST or None, today=timezone.localdate())
+    # The years offered leave out those with a report; a resubmitted form (double click) still validates,
+    # so its one-time token can return the report it made the first time.
+    taken = (
+        set()
+        if request.method == "POST"
+        else set(
+            SenInformationReport.objects.current()
+            .filter(school=request.school)
+            .values_list("year_start", flat=True)
+        )
+    )
+    form = SenInformationReportCreateForm(request.POST or None, today=timezone.localdate(), taken=taken)
     if request.method == "POST" and form.is_valid():
         report = apply_service(
             form,

@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
@@ -16,10 +19,11 @@ from reports import sen_information, services
 from reports.models import SenInformationReport, SenInformationReportStatusChange, SenInformationReportVersion
 from reports.suppression import HIDDEN, SMALL
 from school.editing import StaleEdit, current_version
-from school.models import AuditEntry
+from school.models import AuditEntry, Membership, Role
 from send.selectors import need_counts, register_counts
 from send.selectors_reviews import plan_reviews
 from tests import factories as f
+from tests.conftest import sign_in
 from tests.send.ehcp_factories import LocalAuthorityFactory, ehc_plan
 
 TODAY = date(2026, 12, 10)
@@ -209,8 +213,6 @@ def test_republishing_needs_a_why_note_and_makes_a_new_version(sendco, school, o
     )
     report.refresh_from_db()
     assert report.status == "draft"
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as refused:
         services.sen_information_report_publish(actor=sendco, report=report, today=TODAY)
     assert "published again" in str(refused.value)
@@ -293,3 +295,21 @@ def test_another_schools_version_is_not_found(login, governor, other_school):
 def test_links_from_the_send_dashboard_and_the_governors_reports(login, sendco, governor):
     assert "/reports/sen-information/" in login(sendco).get("/send/").content.decode()
     assert "/reports/sen-information/" in login(governor).get("/reports/").content.decode()
+
+
+@time_machine.travel(TODAY)
+def test_demo_school_has_a_published_report_the_governor_can_read(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    version = SenInformationReportVersion.objects.get()
+    assert version.number == 1 and version.report.year_label == "2026/27"
+    governor = Membership.objects.get(role=Role.GOVERNOR, school=version.report.school).user
+    html = sign_in(Client(), governor).get(f"/reports/sen-information/version/{version.pk}/").content.decode()
+    assert "If you are worried or unhappy" in html
+    assert "Our pupils with special educational needs in numbers" in html
+
+
+def test_one_report_per_school_and_year(sendco, school):
+    services.sen_information_report_create(actor=sendco, school=school, year_start=2026)
+    with pytest.raises(ValidationError) as refused:
+        services.sen_information_report_create(actor=sendco, school=school, year_start=2026)
+    assert "already has a SEN information report for that year" in str(refused.value)
