@@ -123,7 +123,12 @@ def last_change(obj: Model) -> AuditEntry | None:
 def describe_change(entry: AuditEntry, model) -> str:
     """'Jane Smith (SENDCo) at 10:42 changed Target from 'X' to 'Y'', from one audit row."""
     who_at = who_and_when(entry)
-    changes = [(k, old, new) for k, old, new in entry.changed_fields() if k not in BOOKKEEPING]
+    # A record written for the first time has no "before": its empty fields did not change.
+    changes = [
+        (k, old, new)
+        for k, old, new in entry.changed_fields()
+        if k not in BOOKKEEPING and not (old in (None, "") and new in (None, ""))
+    ]
     if not changes:
         return f"{who_at} changed it"
     parts = [

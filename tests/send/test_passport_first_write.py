@@ -42,6 +42,8 @@ def test_second_first_passport_is_refused_and_says_who_wrote_it(
     page = refused.content.decode()
     assert "Someone else changed this while you were editing" in page
     assert "Your changes were not saved" in page
+    assert "\u2018I like lego\u2019" in page  # what the first adult wrote...
+    assert "(blank) to (blank)" not in page  # ...and not the parts nobody wrote
     assert PupilPassport.objects.get(pupil=pupil).liked_and_admired == "I like lego"
     actions = list(
         AuditEntry.objects.filter(action__startswith="send.passport.").values_list("action", flat=True)
