@@ -123,7 +123,12 @@ def last_change(obj: Model) -> AuditEntry | None:
 def describe_change(entry: AuditEntry, model) -> str:
     """'Jane Smith (SENDCo) at 10:42 changed Target from 'X' to 'Y'', from one audit row."""
     who_at = who_and_when(entry)
-    changes = [(k, old, new) for k, old, new in entry.changed_fields() if k not in BOOKKEEPING]
+    # A record written for the first time has no "before": its empty fields did not change.
+    changes = [
+        (k, old, new)
+        for k, old, new in entry.changed_fields()
+        if k not in BOOKKEEPING and not (old in (None, "") and new in (None, ""))
+    ]
     if not changes:
         return f"{who_at} changed it"
     parts = [
@@ -186,12 +191,19 @@ class EditVersionMixin:
     """For a ModelForm editing a saved record: carries the record's version in a hidden field.
 
     A form that is not a ModelForm, or whose page changes more than `self.instance`, is given the
-    records it edits: `TierBandsForm(request.POST, versioned=(*bands, settings))`."""
+    records it edits: `TierBandsForm(request.POST, versioned=(*bands, settings))`.
+
+    A form that writes the record the first time and edits it afterwards (one record per pupil, such
+    as the pupil passport) sets `version_new_record = True`: opened before the record existed it
+    carries version 0, so if someone else writes it first, the later save is refused, not silently
+    laid over theirs."""
+
+    version_new_record = False
 
     def __init__(self, *args, versioned=None, version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         objs = tuple(versioned) if versioned is not None else self.version_objects()
-        if any(obj is not None and obj.pk is not None for obj in objs):
+        if self.version_new_record or any(obj is not None and obj.pk is not None for obj in objs):
             if version is None and not self.is_bound:  # a bound form saves against the posted version
                 version = current_version(*objs)
             self.fields[FIELD_NAME] = forms.IntegerField(

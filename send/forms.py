@@ -162,6 +162,9 @@ class NeedsForm(EditVersionMixin, Form):
 
 
 class PassportForm(EditVersionMixin, ModelForm):
+    # The first passport written in two places at once: the later save is refused (school/editing.py).
+    version_new_record = True
+
     class Meta:
         model = PupilPassport
         fields = ["liked_and_admired", "important_to_me", "how_to_support_me", "in_pupils_words"]
