@@ -294,6 +294,8 @@ def status_change(request, pk):
     current = selectors.current_status(pupil=pupil)
     form = StatusChangeForm(
         request.POST or None,
+        # A review's decision links here with the move it calls for (send/review_decisions.py).
+        initial={"to_status": request.GET.get("to", "")},
         current_status=current,
         read_status=partial(selectors.current_status, pupil=pupil),
     )
