@@ -376,6 +376,18 @@ def supply_pack(request, pk):
 # --- export ---------------------------------------------------------------------------------------------
 @require_safe
 @policy.capability_required(policy.MANAGE_SEND)
+def register_census(request):
+    """Where the census CSV is downloaded: the pupils on K or E with no need recorded are named first,
+    with links to record it; the CSV itself stays as the census wants it (issue 15)."""
+    return render(
+        request,
+        "send/register_census.html",
+        {"needs_missing": selectors_register.needs_missing(school=request.school)},
+    )
+
+
+@require_safe
+@policy.capability_required(policy.MANAGE_SEND)
 def register_export(request):
     rows = (
         (r.pupil.upn, r.census_code, r.primary_need, r.secondary_need)
