@@ -30,6 +30,7 @@ from .defaults import DEFAULTS
 from .merge_fields import fields_used, substitute
 from .models import Email, Letter
 from .recipients import Addressee
+from .reply_to import reply_to_address
 
 logger = logging.getLogger(__name__)
 
@@ -348,12 +349,23 @@ def letter_render(*, letter_id: int) -> str:
 # --- e-mails ----------------------------------------------------------------------------------------
 @transaction.atomic
 def email_create(
-    *, actor, pupil: Pupil, kind: str, to: str, subject: str, body: str, reply_to: str = "", created_by=None
+    *,
+    actor,
+    pupil: Pupil,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    office_email: str = "",
+    created_by=None,
 ) -> Email:
     """Write an e-mail as it will be sent (pending, audited) and queue its sending after commit.
 
+    Its Reply-To is the sender's e-mail, else the office's (letters/reply_to.py): every caller gets it.
     Nothing here says it was sent: only email_send does, once the mail server accepted it.
     """
+    sender = created_by or actor
+    reply_to = reply_to_address(sender_email=getattr(sender, "email", ""), office_email=office_email)
     email = Email(
         school=pupil.school,
         pupil=pupil,

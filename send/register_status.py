@@ -12,6 +12,7 @@ ceases and the pupil returns to SEN support (K).
     >>> REGISTER.check("none", "monitoring")
     >>> census_code("sen_support"), census_code("ehc_plan"), census_code("removed")
     ('K', 'E', 'N')
+    >>> REGISTER.check("sen_support", "monitoring")
     >>> REGISTER.check("monitoring", "ehc_plan")
     Traceback (most recent call last):
     ...
@@ -48,7 +49,12 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         EHC_PLAN: "joined with an EHC plan",
     },
     MONITORING: {SEN_SUPPORT: "added to the register", REMOVED: "monitoring ended"},
-    SEN_SUPPORT: {EHC_PLAN: "EHC plan issued", REMOVED: "needs met without SEN support"},
+    SEN_SUPPORT: {
+        EHC_PLAN: "EHC plan issued",
+        # A review decides "Move to monitoring" (send/review_decisions.py): off SEN support, still watched.
+        MONITORING: "off SEN support, still monitored",
+        REMOVED: "needs met without SEN support",
+    },
     EHC_PLAN: {SEN_SUPPORT: "EHC plan ceased", REMOVED: "EHC plan ceased and needs met"},
     REMOVED: {MONITORING: "monitoring again", SEN_SUPPORT: "added to the register again"},
 }

@@ -15,6 +15,8 @@ cycle page offers it.
     (True, None)
     >>> DECISIONS[COME_OFF_REGISTER].starts_next_cycle, DECISIONS[COME_OFF_REGISTER].register_status
     (False, 'removed')
+    >>> DECISIONS[MOVE_TO_MONITORING].register_status
+    'monitoring'
     >>> next_step(MOVE_TO_MONITORING)
     'Take the pupil off SEN support and keep monitoring them: record the move on the SEN register.'
     >>> next_step("")
@@ -76,7 +78,7 @@ DECISIONS: dict[str, Decision] = {
             MOVE_TO_MONITORING,
             "Move to monitoring",
             False,
-            register_status.REMOVED,
+            register_status.MONITORING,
             "Take the pupil off SEN support and keep monitoring them: record the move on the SEN register.",
         ),
         Decision(

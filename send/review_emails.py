@@ -23,8 +23,9 @@ from django.db import IntegrityError, transaction
 
 from letters import outbox
 from letters.models import Email
-from letters.services import email_create, email_retry
+from letters.services import email_retry
 
+from .emails import email_create
 from .models import ReviewInvitee
 
 logger = logging.getLogger(__name__)

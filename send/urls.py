@@ -38,6 +38,8 @@ urlpatterns = [
     # No session: a parent answers through the signed link in the e-mail (send/views_reply_links.py).
     re_path(r"^views/reply/(?P<token>[A-Za-z0-9_:-]{20,300})/$", views_bulk.views_reply, name="views_reply"),
     path("panel/", register.panel_home, name="panel_home"),
+    # The census export's page (the pupils whose need is missing, named) and the CSV it downloads.
+    path("register/census/", register.register_census, name="register_census"),
     path("register.csv", register.register_export, name="register_export"),
     path("pupils/<int:pk>/panel/", register.panel_pupil, name="panel_pupil"),
     path("pupils/<int:pk>/", register.pupil_send, name="pupil_send"),

@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from letters.models import Email
-from letters.services import email_create
 from school import audit, policy, transitions, withdrawal
 
 from .. import follow_up_tasks as rules
+from ..emails import email_create
 from ..models import Concern
 from ..models_tasks import FollowUpTask, FollowUpTaskChange
 

@@ -273,14 +273,19 @@ def send_status_change(
             errors["parents_agreed_on"] = "The date the parent agreed cannot be in the future."
         if errors:
             raise ValidationError(errors)
-    if to_status == register_status.REMOVED:
+    if to_status == register_status.REMOVED or (
+        from_status == register_status.SEN_SUPPORT and to_status == register_status.MONITORING
+    ):
         open_cycle = pupil.send_cycles.exclude(stage=cycle_stages.CLOSED).order_by("-number").first()
         if open_cycle is not None:
             # Otherwise the plan stays open, due for review, for a pupil no longer on the register.
+            leaving = (
+                "removing the pupil from the register"
+                if to_status == register_status.REMOVED
+                else "moving the pupil to monitoring"
+            )
             raise ValidationError(
-                {
-                    "to_status": f"Review and close cycle {open_cycle.number} before removing the pupil from the register."
-                }
+                {"to_status": f"Review and close cycle {open_cycle.number} before {leaving}."}
             )
     today = on or timezone.localdate()
     before = audit.snapshot(record) if record else None

@@ -16,15 +16,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from letters.models import Email
-from letters.services import email_create
 from school import audit
 
 from .. import views_reply_links
+from ..emails import email_create
 from ..models import AnnualReview, SendSettings, SupportCycle, ViewsRequest
 from ..models_views_forms import ViewsFormsPrint
 from ..selectors_views import parent_contacts, upcoming_reviews
 from .common import save_audited
-from .views_requests import email_body, reply_to_for, views_request_ask
+from .views_requests import email_body, views_request_ask
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,6 @@ def views_reminders_send(*, now: datetime | None = None) -> dict:
                 to=request.sent_to,
                 subject=f"Reminder: your views before {request.pupil.display_name}'s review",
                 body=email_body(request, template="send/email/views_reminder.txt"),
-                reply_to=reply_to_for(user=request.requested_by, school=request.school),
             )
             ViewsRequest.objects.filter(pk=request.pk).update(
                 email=request.email, reply_nonce=request.reply_nonce

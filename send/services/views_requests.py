@@ -13,11 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from letters.models import Email, Letter
-from letters.services import email_create, letter_create
+from letters.services import letter_create
 from school import audit, editing
 
 from .. import cycle_stages, selectors, views_reply_links
-from ..models import SendSettings, SupportCycle, ViewsRequest
+from ..emails import email_create
+from ..models import SupportCycle, ViewsRequest
 from .common import save_audited
 
 
@@ -34,15 +35,6 @@ def review_context(request: ViewsRequest) -> dict:
         "review_what": f"EHC plan {review.get_kind_display().lower()}",
         "review_date": review.meeting_date,
     }
-
-
-def reply_to_for(*, user, school) -> str:
-    """Where a parent's reply goes: the member of staff who asked, else the school office (never a
-    no-reply address); blank if neither has one (the server's From address takes it)."""
-    if user is not None and user.email:
-        return user.email
-    office = SendSettings.objects.filter(school=school).values_list("office_email", flat=True).first()
-    return office or ""
 
 
 def email_body(request: ViewsRequest, *, template: str) -> str:
@@ -140,7 +132,6 @@ def views_request_ask(*, actor, request: ViewsRequest) -> None:
         to=request.sent_to,
         subject=f"Your views before {request.pupil.display_name}'s review",
         body=email_body(request, template="send/email/views_request.txt"),
-        reply_to=reply_to_for(user=actor, school=request.school),
     )
 
 

@@ -294,6 +294,8 @@ def status_change(request, pk):
     current = selectors.current_status(pupil=pupil)
     form = StatusChangeForm(
         request.POST or None,
+        # A review's decision links here with the move it calls for (send/review_decisions.py).
+        initial={"to_status": request.GET.get("to", "")},
         current_status=current,
         read_status=partial(selectors.current_status, pupil=pupil),
     )
@@ -372,6 +374,18 @@ def supply_pack(request, pk):
 
 
 # --- export ---------------------------------------------------------------------------------------------
+@require_safe
+@policy.capability_required(policy.MANAGE_SEND)
+def register_census(request):
+    """Where the census CSV is downloaded: the pupils on K or E with no need recorded are named first,
+    with links to record it; the CSV itself stays as the census wants it (issue 15)."""
+    return render(
+        request,
+        "send/register_census.html",
+        {"needs_missing": selectors_register.needs_missing(school=request.school)},
+    )
+
+
 @require_safe
 @policy.capability_required(policy.MANAGE_SEND)
 def register_export(request):

@@ -79,3 +79,35 @@ def test_the_page(login, headteacher, school, day_of_marks):
     assert "Dale" in page and "not on roll on this day" in page
     future = client.get(reverse("attendance:reconciliation") + "?on=2026-11-24")
     assert future.status_code == 400 and "Choose today or an earlier day." in future.content.decode()
+
+
+@TODAY
+def test_where_the_two_differ_each_pupils_difference_is_listed(login, headteacher, school, day_of_marks):
+    """An imported register can hold an untidy code ("o " for O, "l" for L): the DfE's definitions,
+    counted on the code sets as stored, miss it; the product tidies the code first and counts it. Each
+    pupil whose counts differ is listed, figure by figure, and so is the table's total."""
+    cedar = day_of_marks["c"]
+    ash = day_of_marks["a"]
+    _mark(cedar, "AM", "o ")
+    RegisterMark.objects.filter(pupil=ash, session="AM").update(code="l")
+    result = reconcile(pupils=Pupil.objects.filter(school=school), school=school, on=DAY)
+    assert not result.agree
+    table = {row["measure"]: (row["dfe"], row["product"], row["difference"]) for row in result.rows}
+    assert table["possible"] == (2, 4, 2)
+    assert table["attendance"] == (0, 1, 1)
+    assert table["unauthorised"] == (1, 2, 1)
+    assert table["authorised"] == (1, 1, 0)
+    differences = sorted(
+        (d["pupil"].legal_last_name, d["what"], d["dfe"], d["product"]) for d in result.differences
+    )
+    assert differences == [
+        ("Ash", "attendance", 0, 1),
+        ("Ash", "possible", 0, 1),
+        ("Cedar", "possible", 0, 1),
+        ("Cedar", "unauthorised", 0, 1),
+    ]
+    page = login(headteacher).get(reverse("attendance:reconciliation") + "?on=2026-11-18").content.decode()
+    assert "The two agree exactly." not in page
+    differing = page[page.index('data-testid="reconciliation-differences"') :].split("</table>")[0]
+    assert differing.count('<tr><th scope="row">') == 4
+    assert cedar.display_name in differing and ash.display_name in differing

@@ -231,6 +231,7 @@ def test_e_mailed_letters_carry_their_pdf_and_only_accepted_ones_count(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ann@example.invalid"]
+    assert message.reply_to == [attendance_officer.email]  # the sender, never a no-reply address (issue 15)
     assert "Dear Ann Abbott and Carl Abbott" in message.body and "<" not in message.body
     (name, content, mimetype) = message.attachments[0]
     assert mimetype == "application/pdf" and name.endswith(".pdf")

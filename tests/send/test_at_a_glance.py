@@ -31,8 +31,13 @@ def test_card_shows_attendance_flags_plan_and_next_dates(login, sendco, pupil):
     for day in (date(2026, 11, 2), date(2026, 11, 3)):
         f.RegisterMarkFactory(pupil=pupil, date=day, session="AM", code="/")
         f.RegisterMarkFactory(pupil=pupil, date=day, session="PM", code="I")
+    f.RegisterMarkFactory(pupil=pupil, date=date(2026, 11, 4), session="AM", code="/")
+    f.RegisterMarkFactory(pupil=pupil, date=date(2026, 11, 4), session="PM", code="/")
     html = _page(login(sendco), pupil)
     assert 'data-testid="at-a-glance"' in html
+    # 4 of 6 possible sessions attended: 66.7%, and 2 absences in 6 is persistent absence (10% or more).
+    assert '<strong data-testid="glance-attendance">66.7%</strong>' in html
+    assert "Persistently absent" in html
     assert "Medical condition" in html and "Looked after" in html
     assert "English as an additional language" in html
     assert "Attendance each school week" in html  # the trend chart's text alternative
@@ -104,3 +109,11 @@ def test_page_and_panel_queries_do_not_grow_with_marks_or_cases(login, sendco, p
         f.RegisterMarkFactory(pupil=pupil, date=day, session="AM", code="/")
     Case.objects.create(school=pupil.school, pupil=pupil, current_tier=2, opened_on=date(2026, 11, 2))
     assert count() == first
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_card_says_no_sessions_yet_without_marks(login, sendco, pupil):
+    f.SendRecordFactory(pupil=pupil, status="sen_support")
+    html = _page(login(sendco), pupil)
+    assert '<strong data-testid="glance-attendance">no sessions yet</strong>' in html
+    assert "Persistently absent" not in html

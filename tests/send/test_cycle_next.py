@@ -1,5 +1,6 @@
 """The review as soon as it is due, its decision, and one step to close the cycle and start the next."""
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from school.models import AuditEntry
 from send import review_decisions, services
-from send.models import CycleReview, CycleStageChange, SupportCycle, Target
+from send.models import CycleReview, CycleStageChange, SendRecord, SendStatusChange, SupportCycle, Target
 from tests import factories as f
 
 
@@ -210,7 +211,7 @@ def test_a_target_keeps_its_baseline(login, sendco, pupil):
         ("stay", True, None),
         ("increase", True, None),
         ("request_ehc", True, None),
-        ("monitoring", False, "removed"),
+        ("monitoring", False, "monitoring"),
         ("off_register", False, "removed"),
     ],
 )
@@ -279,4 +280,39 @@ def test_the_decision_offers_its_next_step_to_the_sendco(login, sendco, pupil):
     )
     CycleReview.objects.filter(cycle=cycle).update(decision="off_register")
     page = login(sendco).get(f"/send/cycles/{cycle.pk}/").content.decode()
-    assert f'href="/send/pupils/{pupil.pk}/status/">Record the move on the SEN register' in page
+    assert f'href="/send/pupils/{pupil.pk}/status/?to=removed">Record the move on the SEN register' in page
+
+
+@time_machine.travel("2026-12-07 09:00", tick=False)
+def test_move_to_monitoring_takes_the_pupil_from_sen_support_to_monitoring(login, sendco, pupil):
+    """The review's "Move to monitoring" calls for Monitoring, not Removed (which "Come off the
+    register" calls for): the pupil then shows under the Monitoring filter of the SEN register."""
+    assert review_decisions.DECISIONS["monitoring"].register_status == "monitoring"
+    assert review_decisions.DECISIONS["off_register"].register_status == "removed"
+    f.SendRecordFactory(pupil=pupil, status="sen_support", primary_need="SLCN")
+    cycle, _ = _reviewed(sendco, pupil, ["achieved"])
+    CycleReview.objects.filter(cycle=cycle).update(decision="monitoring")
+    client = login(sendco)
+    page = client.get(f"/send/cycles/{cycle.pk}/").content.decode()
+    link = f"/send/pupils/{pupil.pk}/status/?to=monitoring"
+    assert f'href="{link}">Record the move to monitoring on the SEN register' in page
+    form = client.get(link).content.decode()
+    assert re.search(r'<option value="monitoring"[^>]*selected', form)
+    data = {
+        "to_status": "monitoring",
+        "reason": "Targets met; keep watching",
+        "expected_status": "sen_support",
+    }
+    # The open cycle is reviewed and closed first: otherwise its plan stays due for a pupil off SEN support.
+    refused = client.post(link, data).content.decode()
+    assert f"Review and close cycle {cycle.number} before moving the pupil to monitoring." in refused
+    services.cycle_stage_move(actor=sendco, cycle=cycle, to_stage="closed", from_stage="review")
+    assert client.post(link, data).status_code == 302
+    assert SendRecord.objects.get(pupil=pupil).status == "monitoring"
+    change = SendStatusChange.objects.get(record__pupil=pupil)
+    assert (change.from_status, change.to_status) == ("sen_support", "monitoring")
+    assert AuditEntry.objects.filter(action="send.register.status_changed").exists()
+    monitoring = client.get("/send/register/", {"status": "monitoring"}).content.decode()
+    assert pupil.legal_first_name in monitoring and "1 pupil." in monitoring
+    sen_support = client.get("/send/register/", {"status": "sen_support"}).content.decode()
+    assert pupil.legal_first_name not in sen_support

@@ -163,3 +163,37 @@ def test_the_number_of_queries_does_not_grow_with_pupils(login, sendco, school, 
             _list(client)
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Amir Ahmed", "Bella Brown", "Cara Clark", "Dan Dyer", "Eve Evans"]),
+        ("class", ["Cara Clark", "Dan Dyer", "Amir Ahmed", "Bella Brown", "Eve Evans"]),  # Ash before Oak
+        ("year", ["Amir Ahmed", "Bella Brown", "Eve Evans", "Cara Clark", "Dan Dyer"]),  # Year 3 before 4
+        ("status", ["Dan Dyer", "Bella Brown", "Cara Clark", "Amir Ahmed", "Eve Evans"]),
+        ("since", ["Eve Evans", "Cara Clark", "Bella Brown", "Dan Dyer", "Amir Ahmed"]),  # newest first
+        # Soonest first: a cycle's review date, or monitoring's review-by date; no date last, by name.
+        ("review", ["Eve Evans", "Bella Brown", "Amir Ahmed", "Cara Clark", "Dan Dyer"]),
+    ],
+)
+def test_the_list_sorts_by_each_column(login, sendco, register, sort, expected):
+    from send.models import SendRecord
+    from send.selectors_register import SORTS
+
+    assert sort in SORTS
+    since = {"amir": date(2026, 9, 2), "bella": date(2026, 10, 1), "cara": date(2026, 11, 1)}
+    since |= {"dan": date(2026, 9, 10), "eve": date(2026, 11, 20)}
+    for key, day in since.items():
+        SendRecord.objects.filter(pupil=register[key]).update(status_since=day)
+    SendRecord.objects.filter(pupil=register["bella"]).update(monitoring_review_by=date(2026, 12, 15))
+    f.SupportCycleFactory(pupil=register["amir"], stage="do", review_due=date(2026, 12, 20))
+    f.SupportCycleFactory(pupil=register["eve"], stage="do", review_due=date(2026, 12, 10))
+    assert _names(_list(login(sendco), sort=sort)) == expected
+
+
+def test_every_sort_of_the_table_is_tested():
+    from send.selectors_register import SORTS
+
+    tested = {"name", "class", "year", "status", "since", "review"}
+    assert set(SORTS) == tested

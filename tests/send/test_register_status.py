@@ -21,6 +21,7 @@ from send.models import SendRecord, SendStatusChange
         (rs.MONITORING, rs.SEN_SUPPORT),
         (rs.MONITORING, rs.REMOVED),
         (rs.SEN_SUPPORT, rs.EHC_PLAN),
+        (rs.SEN_SUPPORT, rs.MONITORING),  # a review's "Move to monitoring"
         (rs.SEN_SUPPORT, rs.REMOVED),
         (rs.EHC_PLAN, rs.SEN_SUPPORT),
         (rs.EHC_PLAN, rs.REMOVED),
@@ -45,7 +46,7 @@ def test_allowed_moves(from_status, to_status):
             rs.EHC_PLAN,
             "from Removed from the register to Monitoring or SEN support, not to EHC plan",
         ),
-        (rs.SEN_SUPPORT, rs.MONITORING, "to EHC plan or Removed from the register, not to Monitoring"),
+        (rs.EHC_PLAN, rs.MONITORING, "to SEN support or Removed from the register, not to Monitoring"),
         (rs.SEN_SUPPORT, rs.SEN_SUPPORT, "already SEN support"),
         (rs.NONE, rs.REMOVED, "from Not recorded to Monitoring or SEN support or EHC plan, not to Removed"),
         (rs.MONITORING, rs.NONE, "not to Not recorded"),

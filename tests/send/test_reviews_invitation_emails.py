@@ -83,6 +83,7 @@ def test_mail_server_down_fails_honestly_and_the_sweep_sends_them_later(
         assert outbox.outbox_sweep(now=timezone.now() + timedelta(minutes=6))["retried"] == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(emails.values_list("to", flat=True))
     assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
+    assert all(m.reply_to == [sendco.email] for m in mail.outbox)  # the SENDCo, never no-reply
     assert set(emails.values_list("status", "attempts")) == {("sent", 2)}
     assert AuditEntry.objects.filter(action="letters.email.retried", actor=None).count() == 3
     text = page(client, review)

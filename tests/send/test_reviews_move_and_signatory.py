@@ -103,6 +103,7 @@ def test_changing_the_meeting_date_writes_to_everyone_and_the_timeline_follows(
     # The three professionals with an address are e-mailed the new letter.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.email for i in invitees if i.role != "parent")
     assert all("has moved" in m.subject for m in mail.outbox)
+    assert all(m.reply_to == [sendco.email] for m in mail.outbox)  # the SENDCo, never no-reply
     entry = AuditEntry.objects.get(action="send.ehc_review.meeting_moved", object_id=str(invited.pk))
     assert entry.reason == "The LA officer cannot come on the 12th"
     assert sorted(entry.after["letter_ids"]) == sorted(i.move_letter_id for i in invitees)
