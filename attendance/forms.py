@@ -137,7 +137,11 @@ class CallAttemptForm(OneTimeTokenMixin, Form):
 class NConvertForm(Form):
     """The N queue's bulk change to O: the absences ticked and the reason kept with each amendment."""
 
-    absence = forms.MultipleChoiceField(choices=(), label="Absences to change to O")
+    absence = forms.MultipleChoiceField(
+        choices=(),
+        label="Absences to change to O",
+        error_messages={"required": "Tick at least one absence to change to O."},
+    )
     reason = forms.CharField(max_length=500, label="Reason kept in the register's history")
 
     def __init__(self, *args, **kwargs):

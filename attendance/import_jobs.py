@@ -106,9 +106,9 @@ def _finish(job: MarksImport, status: str, **fields) -> str:
 
 def _summary(result: transfer.ImportResult, rows: int) -> list[str]:
     lines = [
-        ngettext("%d row imported: ", "%d rows imported: ", rows) % rows
-        + ngettext("%d new mark, ", "%d new marks, ", result.recorded) % result.recorded
-        + f'{result.amended} changed (reason "import"), {result.unchanged} already the same.'
+        ngettext("%s row imported: ", "%s rows imported: ", rows) % f"{rows:,}"
+        + ngettext("%s new mark, ", "%s new marks, ", result.recorded) % f"{result.recorded:,}"
+        + f'{result.amended:,} changed (reason "import"), {result.unchanged:,} already the same.'
     ]
     lines += [
         note[0].upper() + note[1:] + "." for note in [*result.conversion_notes(), *result.skipped_notes()]

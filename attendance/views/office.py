@@ -222,7 +222,8 @@ def _convert_messages(result, *, reason: str, asked: int) -> list[tuple[int, str
             (messages.WARNING, "Nothing was changed: " + ("; ".join(why) or "no session was ticked") + ".")
         ]
     text = ngettext("%d session is now O (unauthorised)", "%d sessions are now O (unauthorised)", done) % done
-    said = [(messages.SUCCESS, f"{text}, with the reason \u201c{reason}\u201d.")]
+    # The reason's own full stop, if it has one, ends the sentence (not "... days.”.").
+    said = [(messages.SUCCESS, f"{text}, with the reason \u201c{reason.rstrip('.')}\u201d.")]
     if why:
         said.append((messages.WARNING, "Not changed: " + "; ".join(why) + "."))
     return said

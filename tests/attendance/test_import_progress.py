@@ -47,6 +47,7 @@ def test_the_upload_is_stored_and_the_page_says_it_is_waiting(login, office_staf
     # The page polls its progress every two seconds while the import is not finished.
     assert f'hx-get="{reverse("attendance:panel_import_progress", args=[job.pk])}"' in page
     assert 'hx-trigger="every 2s"' in page
+    assert "this part of the page updates itself every two seconds" in page
     assert not RegisterMark.objects.exists()
     assert AuditEntry.objects.filter(action="attendance.marks_import.queued", object_id=str(job.pk)).exists()
 
@@ -62,7 +63,8 @@ def test_the_task_imports_and_the_page_says_what_it_did(
     assert job.enqueued_at and job.started_at and job.finished_at
     page = response.content.decode()
     assert "4 rows imported: 4 new marks, 0 changed" in page
-    assert 'hx-trigger="every 2s"' not in page  # finished: the polling stops
+    assert 'hx-trigger="every 2s"' not in page  # finished: the polling stops, and says nothing of it
+    assert "updates itself" not in page
     assert RegisterMark.objects.count() == 4
     assert read_private_file(job.file_name) is None  # the upload is not kept after the import
     assert AuditEntry.objects.filter(
@@ -169,3 +171,10 @@ def test_the_same_upload_sent_twice_is_one_import(login, office_staff, school, p
     assert MarksImport.objects.count() == 1
     assert second.redirect_chain[-1][0] == first["Location"]
     assert "already saved when you first sent the form" in second.content.decode()
+
+
+def test_the_summary_writes_large_counts_with_thousands_separators():
+    result = transfer.ImportResult(recorded=18_714, amended=1_286, unchanged=0)
+    assert import_jobs._summary(result, 20_000)[0] == (
+        '20,000 rows imported: 18,714 new marks, 1,286 changed (reason "import"), 0 already the same.'
+    )

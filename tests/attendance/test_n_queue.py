@@ -69,7 +69,11 @@ def test_bulk_change_to_o_records_the_reason_and_leaves_young_ns(
         follow=True,
     )
     page = response.content.decode()
-    assert "3 sessions are now O (unauthorised)" in page
+    # The reason's own full stop ends the sentence once, outside the quotes.
+    assert (
+        "3 sessions are now O (unauthorised), with the reason \u201cNo reason given after three calls and a letter\u201d."
+        in page
+    )
     assert "Not changed: 1 session is still within its 5 school days, so it stays N." in page
     codes = dict(RegisterMark.objects.values_list("pk", "code"))
     assert [codes[m.pk] for m in (*due, overdue, young)] == ["O", "O", "O", "N"]
@@ -146,3 +150,14 @@ def test_one_pupils_single_absence_is_changed_with_the_bulk_form(login, office_s
     old.refresh_from_db()
     assert (old.code, old.version) == ("O", 2)
     assert AuditEntry.objects.filter(action="attendance.mark.amended", object_id=str(old.pk)).exists()
+
+
+@time_machine.travel("2026-11-27 10:00 +0000", tick=False)
+def test_bulk_change_with_nothing_ticked_says_to_tick_an_absence(login, office_staff, pupil):
+    n_mark(pupil, date(2026, 11, 19))
+    client = login(office_staff)
+    response = client.post(reverse("attendance:n_convert_bulk"), {"reason": "No reason given."}, follow=True)
+    page = response.content.decode()
+    assert "Nothing changed. Tick at least one absence to change to O." in page
+    assert "This field is required" not in page
+    assert RegisterMark.objects.get().code == "N"
