@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from letters.rendering import render_pdf
 from school import audit
+from school.calendar import SchoolCalendar
 from school.models import Membership, Pupil, Role
 
 from . import (
@@ -349,6 +350,7 @@ def build(*, school, rng, today: date) -> None:
             )
         )
     old_cycles = SupportCycle.objects.bulk_create(old_cycles)
+    calendar = SchoolCalendar.for_school(school)
     for i, (pupil, old) in enumerate(zip(on_register, old_cycles, strict=True)):
         if i % 9 == 0:
             due = today - timedelta(days=rng.randint(2, 20))  # a few overdue
@@ -356,7 +358,7 @@ def build(*, school, rng, today: date) -> None:
             due = today + timedelta(days=rng.randint(0, 13))  # due in the next two weeks
         else:
             due = today + timedelta(days=rng.randint(20, 60))
-        due = max(due, autumn_start + timedelta(days=14))
+        due = _on_a_school_day(calendar, max(due, autumn_start + timedelta(days=14)), today=today)
         new_cycles.append(
             SupportCycle(
                 school=school,
@@ -736,3 +738,14 @@ def _documents_and_letter(*, school, sendco, pupils, cycles, today: date) -> Non
     cycle = next((c for c in sorted(cycles, key=lambda c: c.review_due) if c.pk not in asked), None)
     if cycle is not None:
         services.views_request_send(actor=sendco, cycle=cycle, respondent="parent", method="printed")
+
+
+def _on_a_school_day(calendar: SchoolCalendar, day: date, *, today: date) -> date:
+    """A review falls on a school day: a parent is never told "we will review by 25 December". An overdue
+    date moves back to the school day before it, a future one on to the next, so each stays on its side
+    of today; a date beyond the calendar's terms stays as it is."""
+    if day < today:
+        before = calendar.school_days_between(day - timedelta(days=31), day)
+        return before[-1] if before else day
+    after = calendar.school_days_between(day, day + timedelta(days=31))
+    return after[0] if after else day

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from school import demo
+from school.calendar import SchoolCalendar
 from school.models import Contact, Membership, Pupil, PupilContact, RegistrationClass, Role, School
-from send.models import Target
+from send.models import SupportCycle, Target
 
 
 def test_plan_is_deterministic_for_a_seed():
@@ -52,6 +53,11 @@ def test_seed_demo_builds_once_and_is_safe_to_run_again():
     # A carried-forward target is not set again as a new one in the same plan.
     repeated = Target.objects.values("cycle_id", "target").annotate(n=Count("id")).filter(n__gt=1)
     assert Target.objects.filter(carried_from__isnull=False).exists() and not repeated.exists()
+    # Parents are told the review date, so it falls on a day the school is open (not 25 December).
+    calendar = SchoolCalendar.for_school(school)
+    dues = set(SupportCycle.objects.filter(school=school).open().values_list("review_due", flat=True))
+    first, last = min(p[0] for p in calendar.periods), max(p[1] for p in calendar.periods)
+    assert dues and not [d for d in dues if first <= d <= last and not calendar.is_school_day(d)]
     call_command("seed_demo", "--seed", "3", stdout=out)
     call_command("seed_demo", "--if-empty", stdout=out)
     assert counts == (
