@@ -110,6 +110,7 @@ def test_sendco_sees_money_and_hours_teacher_sees_hours_only(
     assert 'data-testid="over-threshold"' in html
     assert "plus £1,500 awarded: £7,500 a year, about 12 hours of TA support a week" in html
     assert "asked £1,500" in html
+    assert "; awarded £1,500" in html  # the status reads on in the sentence, not "; Awarded"
     teacher = client_for(class_teacher).get(url).content.decode()
     assert "1:1 TA support" in teacher and 'data-testid="hours-total">5<' in teacher
     assert "£" not in teacher.split('id="h-provision"')[1].split('id="h-agencies"')[0]
