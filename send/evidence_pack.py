@@ -24,7 +24,6 @@ import tempfile
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,11 +31,11 @@ from pypdf import PdfReader
 
 from letters.pdf_merge import merge_pdfs
 from letters.rendering import html_to_pdf
-from school import audit
 from school.private_files import private_storage, read_private_file, save_private_file
 
+from .background_pdfs import background_pdf_finish
 from .models import SendDocument, SendRecord
-from .models_evidence import STATUSES, EvidencePack
+from .models_evidence import EvidencePack
 from .selectors_evidence import evidence_contents
 
 logger = logging.getLogger(__name__)
@@ -118,22 +117,6 @@ def pack_pdf(pack: EvidencePack, out) -> int:
             source.close()
 
 
-def _finish(pack: EvidencePack, *, to: str, action: str, **fields) -> bool:
-    STATUSES.check("pending", to)
-    with transaction.atomic():
-        moved = EvidencePack.objects.filter(pk=pack.pk, status="pending").update(status=to, **fields)
-        if moved:
-            audit.record(
-                actor=None,
-                action=action,
-                obj=pack,
-                before={"status": "pending"},
-                # The error's text stays on the pack (it may quote a pupil's record), not in the trail.
-                after={"status": to, "pages": fields.get("pages")} if to == "ready" else {"status": to},
-            )
-    return bool(moved)
-
-
 def evidence_pack_render(*, pack_id: int) -> str:
     """Make a pending pack's PDF and mark it ready (or failed); returns the pack's status afterwards."""
     pack = (
@@ -153,11 +136,11 @@ def evidence_pack_render(*, pack_id: int) -> str:
             save_private_file(pack.private_file_name(), out)
     except Exception as exc:  # a broken pack is recorded as failed; the task does not raise
         logger.exception("Evidence pack %s could not be made", pack_id)
-        _finish(
+        background_pdf_finish(
             pack, to="failed", action="send.evidence_pack.failed", error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         return "failed"
-    _finish(
+    background_pdf_finish(
         pack, to="ready", action="send.evidence_pack.ready", ready_at=timezone.now(), pages=pages, error=""
     )
     return "ready"

@@ -10,35 +10,18 @@ from __future__ import annotations
 import logging
 import tempfile
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from letters.models import Letter
 from letters.pdf_merge import merge_pdfs
 from letters.services import letter_render
-from school import audit
 from school.private_files import private_storage, save_private_file
 
-from .models_evidence import STATUSES
+from .background_pdfs import background_pdf_finish
 from .models_views_forms import ViewsFormsPrint
 
 logger = logging.getLogger(__name__)
-
-
-def _finish(print_: ViewsFormsPrint, *, to: str, action: str, **fields) -> bool:
-    STATUSES.check("pending", to)
-    with transaction.atomic():
-        moved = ViewsFormsPrint.objects.filter(pk=print_.pk, status="pending").update(status=to, **fields)
-        if moved:
-            audit.record(
-                actor=None,
-                action=action,
-                obj=print_,
-                before={"status": "pending"},
-                after={"status": to, "pages": fields.get("pages")} if to == "ready" else {"status": to},
-            )
-    return bool(moved)
 
 
 def views_forms_render(*, print_id: int) -> str:
@@ -66,11 +49,11 @@ def views_forms_render(*, print_id: int) -> str:
                 source.close()
     except Exception as exc:  # recorded as failed; the task does not raise
         logger.exception("Views forms print %s could not be made", print_id)
-        _finish(
+        background_pdf_finish(
             print_, to="failed", action="send.views_forms.failed", error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         return "failed"
-    _finish(
+    background_pdf_finish(
         print_, to="ready", action="send.views_forms.ready", ready_at=timezone.now(), pages=pages, error=""
     )
     return "ready"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from school import audit, policy
 
+from ..background_pdfs import background_pdfs_sweep
 from ..models_assessment import EhcNeedsAssessment
 from ..models_evidence import EvidencePack
 from .common import save_audited
@@ -72,30 +73,13 @@ def evidence_pack_sweep(*, now: datetime | None = None) -> dict:
     again every pack pending and never queued (the broker was down) or queued long ago (the worker was
     lost); give up on a pack that was tried MAX_ATTEMPTS times, marking it failed with the reason, so
     the page never says "being made" for ever. Returns counts {"queued", "given_up", "down"}."""
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    counts = {"queued": 0, "given_up": 0, "down": 0}
-    stale = EvidencePack.objects.filter(status="pending").filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - STALE_AFTER)
+    return background_pdfs_sweep(
+        EvidencePack,
+        now=now or timezone.now(),
+        stale_after=STALE_AFTER,
+        max_attempts=MAX_ATTEMPTS,
+        limit=500,
+        enqueue=enqueue,
+        failed_action="send.evidence_pack.failed",
+        gave_up="It was tried {attempts} times without finishing: make a new one.",
     )
-    for pack in stale.filter(attempts__gte=MAX_ATTEMPTS).order_by("pk")[:500]:
-        with transaction.atomic():
-            if EvidencePack.objects.filter(pk=pack.pk, status="pending").update(
-                status="failed",
-                error=f"It was tried {pack.attempts} times without finishing: make a new one.",
-            ):
-                audit.record(
-                    actor=None,
-                    action="send.evidence_pack.failed",
-                    obj=pack,
-                    before={"status": "pending"},
-                    after={"status": "failed"},
-                )
-                counts["given_up"] += 1
-    for pk in stale.filter(attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list("pk", flat=True)[:500]:
-        if not enqueue(pk):
-            counts["down"] += 1
-            break  # the broker is down: the next sweep tries again
-        counts["queued"] += 1
-    return counts

@@ -19,6 +19,7 @@ from letters.models import Email
 from school import audit
 
 from .. import views_reply_links
+from ..background_pdfs import background_pdfs_sweep
 from ..emails import email_create
 from ..models import AnnualReview, SendSettings, SupportCycle, ViewsRequest
 from ..models_views_forms import ViewsFormsPrint
@@ -122,30 +123,16 @@ def views_forms_sweep(*, now: datetime | None = None) -> dict:
     """Beat runs this every few minutes, like evidence_pack_sweep: queue again each print pending and
     never queued (the broker was down) or queued long ago; give up on one tried PRINT_MAX_ATTEMPTS
     times, marking it failed with the reason, so its page never says "being made" for ever."""
-    now = now or timezone.now()
-    counts = {"queued": 0, "given_up": 0, "down": 0}
-    stale = ViewsFormsPrint.objects.filter(status="pending").filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - PRINT_STALE_AFTER)
+    return background_pdfs_sweep(
+        ViewsFormsPrint,
+        now=now or timezone.now(),
+        stale_after=PRINT_STALE_AFTER,
+        max_attempts=PRINT_MAX_ATTEMPTS,
+        limit=200,
+        enqueue=enqueue_print,
+        failed_action="send.views_forms.failed",
+        gave_up="It was tried {attempts} times without finishing.",
     )
-    for print_ in stale.filter(attempts__gte=PRINT_MAX_ATTEMPTS).order_by("pk")[:200]:
-        with transaction.atomic():
-            if ViewsFormsPrint.objects.filter(pk=print_.pk, status="pending").update(
-                status="failed", error=f"It was tried {print_.attempts} times without finishing."
-            ):
-                audit.record(
-                    actor=None,
-                    action="send.views_forms.failed",
-                    obj=print_,
-                    before={"status": "pending"},
-                    after={"status": "failed"},
-                )
-                counts["given_up"] += 1
-    for pk in stale.filter(attempts__lt=PRINT_MAX_ATTEMPTS).order_by("pk").values_list("pk", flat=True)[:200]:
-        if not enqueue_print(pk):
-            counts["down"] += 1
-            break
-        counts["queued"] += 1
-    return counts
 
 
 def views_forms_downloaded(*, print_: ViewsFormsPrint, actor) -> None:
